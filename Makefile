@@ -1,0 +1,58 @@
+# Plaza: `make demo` runs the demo network; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+export PLAYWRIGHT_BROWSERS_PATH ?= 0
+
+.PHONY: demo test install browser lint format worker bench messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	mkdir -p var
+	$(PY) manage.py compilemessages --ignore '.venv' -v0 || true
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "Plaza is running at http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; fi; }
+
+test: install browser
+	$(PY) manage.py compilemessages --ignore '.venv' -v0
+	PLAZA_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check plaza benchmarks
+
+format: install
+	$(VENV)/bin/ruff format plaza benchmarks
+
+worker: install
+	$(VENV)/bin/celery -A plaza worker --loglevel=info --concurrency=2
+
+bench: install browser
+	$(PY) benchmarks/run.py
+
+messages: install
+	$(PY) manage.py makemessages -l es -l fr -l pt --ignore '.venv/*' --ignore 'var/*'
+
+clean:
+	rm -rf var/plaza.sqlite3*

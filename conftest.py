@@ -1,0 +1,16 @@
+"""Test-wide settings: no network, fast hashing."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PLAZA_JOB_BACKEND = "inline"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+pytest_plugins = ["plaza.core.tests.fixtures"]

@@ -1,0 +1,11 @@
+"""The Celery application production workers run (`make worker`)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plaza.settings")
+
+app = Celery("plaza")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["plaza.core"])

@@ -1,0 +1,1 @@
+"""Every write core makes: one transaction each, permission first, audited."""

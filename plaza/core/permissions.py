@@ -1,0 +1,74 @@
+"""Who may do what: roles per jurisdiction or process, and phase-switched component actions."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.core.models import ComponentInstance, Jurisdiction, Process, Role, RoleGrant, Verification
+
+
+def has_role(user, jurisdiction: Jurisdiction, *roles: str, process: Process | None = None) -> bool:
+    """True if the user holds one of `roles` in the jurisdiction (or in the given process)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    grants = RoleGrant.objects.with_scope(jurisdiction=jurisdiction).filter(user=user, role__in=roles)
+    if process is not None:
+        grants = grants.filter(Q(process__isnull=True) | Q(process=process))
+    else:
+        grants = grants.filter(process__isnull=True)
+    return grants.exists()
+
+
+def is_network_staff(user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        RoleGrant.objects.with_scopes_disabled()
+        .filter(user=user, role=Role.NETWORK_STAFF, jurisdiction__kind=Jurisdiction.Kind.NETWORK)
+        .exists()
+    )
+
+
+def require_role(user, jurisdiction: Jurisdiction, *roles: str, process: Process | None = None) -> None:
+    if not has_role(user, jurisdiction, *roles, process=process):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+
+
+def verification_level(user, jurisdiction: Jurisdiction) -> int:
+    if user is None or not user.is_authenticated:
+        return -1
+    found = (
+        Verification.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(user=user)
+        .values_list("level", flat=True)
+        .first()
+    )
+    return found or 0
+
+
+def component_action_allowed(user, component: ComponentInstance, action_name: str, now=None) -> tuple[bool, str]:
+    """Whether `user` may do `action_name` in `component` now, and if not, why (translated)."""
+    manifest = component.manifest
+    if manifest is None:
+        return False, _("This component is not installed.")
+    action = manifest.action(action_name)
+    if user is None or not user.is_authenticated:
+        return False, _("Sign in to take part.")
+    if action.phase_action:
+        now = now or timezone.now()
+        step = (
+            component.steps.filter(phase__starts_at__lte=now, phase__ends_at__gt=now, enabled=True)
+            .values_list("actions", flat=True)
+            .first()
+        )
+        if step is None or action.phase_action not in step:
+            return False, _("This is not open in the current phase.")
+    required = component.settings.get(f"{action_name}_verification_level", action.verification_level)
+    if verification_level(user, component.jurisdiction) < required:
+        return False, _("Verify your identity with the census to take part.")
+    return True, ""

@@ -1,0 +1,1 @@
+"""Signal handlers core needs at start-up."""

@@ -1,0 +1,142 @@
+"""Factories for core's tables, for every app's tests."""
+
+from datetime import date, timedelta
+
+import factory
+from django.utils import timezone
+
+from plaza.core.census import document_hash, match_hash
+from plaza.core.models import (
+    CensusRecord,
+    ComponentInstance,
+    ComponentStep,
+    Jurisdiction,
+    Person,
+    Phase,
+    Process,
+    Role,
+    RoleGrant,
+    User,
+    Verification,
+)
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jurisdiction
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"city-{n}")
+    name = factory.Sequence(lambda n: f"City {n}")
+    kind = Jurisdiction.Kind.CITY
+    languages = factory.LazyFunction(lambda: ["en", "es", "fr", "pt"])
+    default_language = "en"
+    time_zone = "Europe/Madrid"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    public_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def confirmed(self, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            self.save()
+            EmailAddress.objects.get_or_create(user=self, email=self.email, verified=True, primary=True)
+
+
+class RoleGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleGrant
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.ADMIN
+
+
+class ProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Process
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    slug = factory.Sequence(lambda n: f"process-{n}")
+    title = factory.Sequence(lambda n: f"Process {n}")
+    is_published = True
+    start_date = factory.LazyFunction(lambda: date.today() - timedelta(days=10))
+    end_date = factory.LazyFunction(lambda: date.today() + timedelta(days=50))
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    process = factory.SubFactory(ProcessFactory)
+    jurisdiction = factory.SelfAttribute("process.jurisdiction")
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Phase {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComponentInstance
+
+    process = factory.SubFactory(ProcessFactory)
+    jurisdiction = factory.SelfAttribute("process.jurisdiction")
+    manifest_name = "page"
+    slug = factory.Sequence(lambda n: f"component-{n}")
+    title = factory.Sequence(lambda n: f"Component {n}")
+
+
+class ComponentStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ComponentStep
+
+    phase = factory.SubFactory(PhaseFactory)
+    component = factory.SubFactory(ComponentFactory, process=factory.SelfAttribute("..phase.process"))
+    jurisdiction = factory.SelfAttribute("phase.jurisdiction")
+    actions = factory.LazyFunction(lambda: ["comment"])
+
+
+class CensusRecordFactory(factory.django.DjangoModelFactory):
+    """A census row; pass document_id, birth_date and postal_code to know what matches it."""
+
+    class Meta:
+        model = CensusRecord
+        exclude = ("document_id", "birth_date", "postal_code")
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    document_id = factory.Sequence(lambda n: f"X{n:07d}")
+    birth_date = date(1980, 5, 17)
+    postal_code = "28013"
+    document_hash = factory.LazyAttribute(lambda o: document_hash(o.jurisdiction.pk, o.document_id))
+    match_hash = factory.LazyAttribute(
+        lambda o: match_hash(o.jurisdiction.pk, o.document_id, o.birth_date, o.postal_code)
+    )
+    birth_year = factory.LazyAttribute(lambda o: o.birth_date.year)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    census_record = factory.SubFactory(CensusRecordFactory, jurisdiction=factory.SelfAttribute("..jurisdiction"))
+
+
+class VerificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Verification
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    user = factory.SubFactory(UserFactory)
+    person = factory.SubFactory(PersonFactory, jurisdiction=factory.SelfAttribute("..jurisdiction"))
+    level = Verification.Level.VERIFIED

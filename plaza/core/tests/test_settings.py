@@ -1,0 +1,37 @@
+"""The production profile refuses unsafe settings."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run_production(**env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="plaza.settings.production")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"ALLOWED_HOSTS": "plaza.example"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 50, "DEBUG": "true", "ALLOWED_HOSTS": "plaza.example"}, "DEBUG"),
+    ],
+)
+def test_production_refuses_unsafe_settings(env, message):
+    result = run_production(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_with_safe_settings():
+    result = run_production(SECRET_KEY="k" * 50, ALLOWED_HOSTS="plaza.example")
+    assert result.returncode == 0, result.stderr

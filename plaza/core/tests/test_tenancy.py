@@ -1,0 +1,93 @@
+"""One jurisdiction never sees another's content: managers, pages, API and back office."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django_scopes import ScopeError
+
+from plaza.core.models import AuditEntry, Process
+from plaza.core.operations.processes import create_process, publish_process
+from plaza.core.tenancy import across_jurisdictions, jurisdiction_scope
+from plaza.core.tests.factories import ProcessFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_query_outside_any_scope_is_refused(paris):
+    with pytest.raises(ScopeError):
+        list(Process.objects.all())
+
+
+def test_scope_shows_only_its_own_jurisdiction(paris, madrid, unscoped):
+    ProcessFactory(jurisdiction=paris, title="Climate plan")
+    ProcessFactory(jurisdiction=madrid, title="Decide Madrid")
+    with jurisdiction_scope(paris):
+        assert [p.title for p in Process.objects.all()] == ["Climate plan"]
+    with across_jurisdictions():
+        assert Process.objects.count() == 2
+
+
+def test_admin_of_one_jurisdiction_cannot_write_in_another(paris, madrid_admin):
+    with pytest.raises(PermissionDenied):
+        create_process(actor=madrid_admin, jurisdiction=paris, slug="x", title="Sneaky")
+    with across_jurisdictions():
+        assert not Process.objects.filter(slug="x").exists()
+
+
+def test_admin_of_one_jurisdiction_cannot_publish_anothers_process(paris, madrid_admin):
+    with across_jurisdictions():
+        draft = ProcessFactory(jurisdiction=paris, is_published=False)
+    with pytest.raises(PermissionDenied):
+        publish_process(actor=madrid_admin, process=draft)
+    draft.refresh_from_db()
+    assert draft.is_published is False
+
+
+def test_unpublished_process_is_hidden_from_other_admins_pages(client, paris, madrid_admin, paris_admin):
+    with across_jurisdictions():
+        ProcessFactory(jurisdiction=paris, slug="draft", is_published=False)
+    client.force_login(madrid_admin)
+    assert client.get("/paris/processes/draft/").status_code == 404
+    client.force_login(paris_admin)
+    assert client.get("/paris/processes/draft/").status_code == 200
+
+
+def test_back_office_refuses_another_jurisdictions_admin(client, paris, madrid_admin):
+    client.force_login(madrid_admin)
+    for url in ("/paris/manage/", "/paris/manage/census/", "/paris/manage/audit/", "/paris/manage/verify-in-person/"):
+        assert client.get(url).status_code == 403, url
+
+
+def test_audit_log_of_one_jurisdiction_does_not_show_anothers(client, paris, madrid, paris_admin, madrid_admin):
+    create_process(actor=paris_admin, jurisdiction=paris, slug="paris-secret", title="Paris private title")
+    client.force_login(madrid_admin)
+    page = client.get("/madrid/manage/audit/").content.decode()
+    assert "Paris private title" not in page
+    with across_jurisdictions():
+        assert AuditEntry.objects.filter(target_label="Paris private title").count() == 1
+
+
+def test_api_does_not_list_unpublished_processes(client, paris, unscoped):
+    ProcessFactory(jurisdiction=paris, slug="draft", is_published=False)
+    ProcessFactory(jurisdiction=paris, slug="public")
+    body = client.get("/api/v1/jurisdictions/paris/processes").json()
+    assert [p["slug"] for p in body["items"]] == ["public"]
+    assert client.get("/api/v1/jurisdictions/paris/processes/draft").status_code == 404
+
+
+def test_django_admin_is_for_superusers_only(client, paris_admin):
+    client.force_login(paris_admin)
+    response = client.get("/admin/core/process/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_mapped_domain_resolves_the_jurisdiction(client, paris, unscoped):
+    paris.domain = "participez.paris.example"
+    paris.save()
+    ProcessFactory(jurisdiction=paris, slug="climate", title="Plan Climat")
+    response = client.get("/processes/climate/", HTTP_HOST="participez.paris.example")
+    assert response.status_code == 200
+    assert "Plan Climat" in response.content.decode()
+
+
+def test_unknown_jurisdiction_is_404(client, db):
+    assert client.get("/atlantis/").status_code == 404

@@ -1,0 +1,73 @@
+"""Public pages: the network home, a jurisdiction's home, processes and their components."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from plaza.core.models import Process
+from plaza.core.permissions import Role, has_role
+from plaza.core.queries import audit as audit_queries
+from plaza.core.queries import processes as queries
+
+
+def network_home(request):
+    return render(
+        request,
+        "core/network_home.html",
+        {
+            "tree": queries.jurisdiction_tree(),
+            "active_processes": queries.active_processes_across_network(),
+        },
+    )
+
+
+def jurisdiction_home(request, jurisdiction):
+    j = request.jurisdiction
+    return render(
+        request,
+        "core/jurisdiction_home.html",
+        {
+            "processes": queries.published_processes(j),
+            "children": queries.active_jurisdictions().filter(parent=j),
+            "ancestors": j.ancestors(),
+        },
+    )
+
+
+def process_detail(request, jurisdiction, process):
+    j = request.jurisdiction
+    try:
+        found = queries.process_page(j, process, include_unpublished=has_role(request.user, j, Role.ADMIN))
+    except Process.DoesNotExist as missing:
+        raise Http404("No such process.") from missing
+    return render(
+        request,
+        "core/process_detail.html",
+        {
+            "process": found,
+            "active_phase": queries.active_phase(found),
+        },
+    )
+
+
+def component(request, jurisdiction, process, component, rest=""):
+    """Hands the rest of the address to the component's own URLs, inside its process."""
+    j = request.jurisdiction
+    try:
+        found = queries.process_page(j, process, include_unpublished=has_role(request.user, j, Role.ADMIN))
+    except Process.DoesNotExist as missing:
+        raise Http404("No such process.") from missing
+    instance = next((c for c in found.components.all() if c.slug == component), None)
+    if instance is None or instance.manifest is None or not instance.manifest.process_urls:
+        raise Http404("No such component.")
+    try:
+        match = resolve("/" + rest, urlconf=instance.manifest.process_urls)
+    except Resolver404 as missing:
+        raise Http404("No such page.") from missing
+    request.process, request.component = found, instance
+    return match.func(request, *match.args, **match.kwargs)
+
+
+def audit_log(request, jurisdiction):
+    entries = audit_queries.public_audit_log(request.jurisdiction)[:200]
+    return render(request, "core/audit_log.html", {"entries": entries})

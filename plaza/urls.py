@@ -1,0 +1,22 @@
+"""Plaza's addresses (see DESIGN.md, "Addresses": people bookmark them)."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from plaza.core.api import api
+from plaza.core.urls import component_jurisdiction_urls
+from plaza.core.views import account
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include(account.urlpatterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    *component_jurisdiction_urls(),
+    path("", include("plaza.core.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
