@@ -158,6 +158,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Local copies of the standards and real data used by tests (never the network).
+PLAZA_SHARED_DIR = Path(os.environ.get("PLAZA_SHARED_DIR", BASE_DIR.parent / "shared"))
+
 # API throttling: requests per minute per token or address.
 PLAZA_API_RATE = os.environ.get("PLAZA_API_RATE", "600/m")
 PLAZA_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAZA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
