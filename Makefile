@@ -52,7 +52,7 @@ bench: install browser
 	$(PY) benchmarks/run.py
 
 messages: install
-	$(PY) manage.py makemessages -l es -l fr -l pt --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l es -l fr -l pt --ignore '.venv/*' --ignore 'var/*' --ignore '*/tests/*'
 
 clean:
 	rm -rf var/plaza.sqlite3*
