@@ -296,3 +296,15 @@ def test_a_thread_of_30_comments_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         page = _page(client, process, "?order=most_voted")
     assert page.count('class="comment comment-indent') == 30
+
+
+def test_author_edits_their_comment_and_others_cannot(client, process, ana, bruno):
+    comment = post_comment(actor=ana, target=process, body="Plant tres")
+    client.force_login(bruno)
+    assert client.post(f"/paris/comments/{comment.pk}/edit/", {"body": "Vandal"}).status_code == 403
+    client.force_login(ana)
+    assert client.post(f"/paris/comments/{comment.pk}/edit/", {"body": ""}).status_code == 400
+    assert client.post(f"/paris/comments/{comment.pk}/edit/", {"body": "Plant trees"}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == "Plant trees" and comment.edited_at is not None
+    assert "edited" in _page(client, process)

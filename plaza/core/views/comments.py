@@ -74,6 +74,26 @@ def post_comment(request, jurisdiction):
 
 
 @login_required
+def edit(request, jurisdiction, comment_id: int):
+    comment = _comment(request, comment_id)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("You can only edit your own comments."))
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.edit_comment(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error.messages)
+        else:
+            messages.success(request, _("Your comment is saved."))
+            return _back(request, comment.target.get_absolute_url(), f"#comment-{comment.pk}")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request, form, title=_("Edit your comment"), action=request.path, target=comment.target, status=status
+    )
+
+
+@login_required
 @require_POST
 def vote(request, jurisdiction, comment_id: int):
     comment = _comment(request, comment_id)
@@ -169,6 +189,7 @@ def keep(request, jurisdiction, comment_id: int):
 
 urlpatterns = [
     path("comments/new/", post_comment, name="comment_post"),
+    path("comments/<int:comment_id>/edit/", edit, name="comment_edit"),
     path("comments/<int:comment_id>/vote/", vote, name="comment_vote"),
     path("comments/<int:comment_id>/flag/", flag, name="comment_flag"),
     path("follow/", follow, name="follow"),
