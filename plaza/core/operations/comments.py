@@ -165,7 +165,13 @@ def vote_comment(*, actor, comment: Comment, value: int) -> Comment:
         votes = CommentVote.objects.select_for_update().filter(comment=comment, user=actor)
         existing = votes.first()
         if existing is None:
-            CommentVote.objects.create(jurisdiction=comment.jurisdiction, comment=comment, user=actor, value=value)
+            try:
+                with transaction.atomic():  # a savepoint: a simultaneous first vote loses to the unique constraint
+                    CommentVote.objects.create(
+                        jurisdiction=comment.jurisdiction, comment=comment, user=actor, value=value
+                    )
+            except IntegrityError:
+                pass
         elif existing.value == value:
             existing.delete()
         else:
