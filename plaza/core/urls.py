@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from plaza.core.components import registry
 from plaza.core.views import account, backoffice, public
+from plaza.core.views import comments as comment_views
 
 app_name = "core"
 
@@ -13,6 +14,7 @@ jurisdiction_patterns = [
     path("verify/", account.verify, name="verify"),
     path("processes/<slug:process>/", public.process_detail, name="process_detail"),
     re_path(r"^processes/(?P<process>[-\w]+)/(?P<component>[-\w]+)/(?P<rest>.*)$", public.component, name="component"),
+    path("", include(comment_views.urlpatterns)),
     path("manage/", include(backoffice.urlpatterns)),
 ]
 

@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from plaza.pages.markdown import render_markdown
+from plaza.core.markdown import render_markdown
 from plaza.pages.queries import page_for
 
 

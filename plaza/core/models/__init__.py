@@ -2,8 +2,10 @@
 
 from plaza.core.models.accounts import User
 from plaza.core.models.audit import AuditEntry
+from plaza.core.models.comments import Comment, CommentFlag, CommentVote, Follow
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
 from plaza.core.models.jurisdictions import Jurisdiction
+from plaza.core.models.notifications import Notification
 from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase, PhaseAction, Process
 from plaza.core.models.roles import Role, RoleGrant
 
@@ -22,4 +24,9 @@ __all__ = [
     "RoleGrant",
     "User",
     "Verification",
+    "Comment",
+    "CommentFlag",
+    "CommentVote",
+    "Follow",
+    "Notification",
 ]

@@ -26,6 +26,12 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **extra)
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("As it happens")
+    DAILY = "daily", _("Once a day, in a digest")
+    NEVER = "never", _("Never: only on this site")
+
+
 class User(AbstractUser):
     username = None
     first_name = None
@@ -45,6 +51,9 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("home jurisdiction"),
+    )
+    notification_emails = models.CharField(
+        _("e-mail me about what I follow"), max_length=10, choices=EmailFrequency.choices, default=EmailFrequency.DAILY
     )
 
     USERNAME_FIELD = "email"

@@ -1,0 +1,200 @@
+"""Comment, vote, flag and follow forms on any content, and the moderators' queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plaza.core.models import Comment
+from plaza.core.operations import comments as operations
+from plaza.core.participation_forms import CommentForm, FlagForm, HideForm, RestoreForm
+from plaza.core.permissions import Role, has_role
+from plaza.core.queries import comments as queries
+
+
+def _back(request, fallback: str, anchor: str = ""):
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return redirect(f"{target.split('#')[0]}{anchor}")
+
+
+def _comment(request, comment_id: int) -> Comment:
+    try:
+        return queries.comment_in(request.jurisdiction, comment_id)
+    except Comment.DoesNotExist as missing:
+        raise Http404("No such comment.") from missing
+
+
+def _problem(request, message: str, target=None, status: int = 400):
+    return render(request, "core/comments/problem.html", {"message": message, "target": target}, status=status)
+
+
+def _form_page(request, form, *, title: str, action: str, target, comment=None, status: int = 400):
+    context = {"form": form, "title": title, "action": action, "target": target, "comment": comment}
+    return render(request, "core/comments/form_page.html", context, status=status)
+
+
+@login_required
+@require_POST
+def post_comment(request, jurisdiction):
+    target = queries.resolve_target(
+        request.jurisdiction, request.POST.get("target_type"), request.POST.get("target_id")
+    )
+    if target is None:
+        return _problem(request, _("There is nothing to comment on at this address."))
+    parent = None
+    if request.POST.get("parent"):
+        try:
+            parent = queries.comment_in(request.jurisdiction, int(request.POST["parent"]))
+        except (Comment.DoesNotExist, ValueError):
+            return _problem(request, _("The comment you replied to no longer exists."), target)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = operations.post_comment(
+                actor=request.user, target=target, body=form.cleaned_data["body"], parent=parent
+            )
+        except ValidationError as error:
+            form.add_error(
+                "body" if hasattr(error, "error_dict") and "body" in error.error_dict else None, error.messages
+            )
+        else:
+            messages.success(request, _("Your comment is published."))
+            return _back(request, target.get_absolute_url(), f"#comment-{comment.pk}")
+    title = _("Reply to a comment") if parent else _("Write a comment")
+    return _form_page(request, form, title=title, action=request.path, target=target, comment=parent)
+
+
+@login_required
+def edit(request, jurisdiction, comment_id: int):
+    comment = _comment(request, comment_id)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("You can only edit your own comments."))
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.edit_comment(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error.messages)
+        else:
+            messages.success(request, _("Your comment is saved."))
+            return _back(request, comment.target.get_absolute_url(), f"#comment-{comment.pk}")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request, form, title=_("Edit your comment"), action=request.path, target=comment.target, status=status
+    )
+
+
+@login_required
+@require_POST
+def vote(request, jurisdiction, comment_id: int):
+    comment = _comment(request, comment_id)
+    value = {"up": 1, "down": -1}.get(request.POST.get("value", ""))
+    if value is None:
+        return _problem(request, _("Choose up or down."), comment.target)
+    operations.vote_comment(actor=request.user, comment=comment, value=value)
+    return _back(request, comment.target.get_absolute_url(), f"#comment-{comment.pk}")
+
+
+@login_required
+def flag(request, jurisdiction, comment_id: int):
+    comment = _comment(request, comment_id)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.flag_comment(actor=request.user, comment=comment, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: the moderators will look at this comment."))
+            return _back(request, comment.target.get_absolute_url(), f"#comment-{comment.pk}")
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request,
+        form,
+        title=_("Report a comment"),
+        action=request.path,
+        target=comment.target,
+        comment=comment,
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def follow(request, jurisdiction):
+    target = queries.resolve_target(
+        request.jurisdiction, request.POST.get("target_type"), request.POST.get("target_id")
+    )
+    if target is None:
+        return _problem(request, _("There is nothing to follow at this address."))
+    if request.POST.get("action") == "unfollow":
+        operations.unfollow(actor=request.user, target=target)
+        messages.success(request, _("You no longer follow this."))
+    else:
+        operations.follow(actor=request.user, target=target)
+        messages.success(request, _("You follow this now: we will notify you of what happens."))
+    return _back(request, target.get_absolute_url())
+
+
+def _require_moderator(request) -> None:
+    if not has_role(request.user, request.jurisdiction, Role.MODERATOR, Role.ADMIN):
+        raise PermissionDenied(_("You do not have the role needed for this page."))
+
+
+@login_required
+def moderation_queue(request, jurisdiction):
+    _require_moderator(request)
+    return render(
+        request, "core/comments/moderation.html", {"comments": queries.moderation_queue(request.jurisdiction)}
+    )
+
+
+def _moderate(request, comment_id: int, form_class, run, title: str):
+    _require_moderator(request)
+    comment = _comment(request, comment_id)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        run(actor=request.user, comment=comment, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Done: the decision is in the public record."))
+        return redirect("core:moderation", jurisdiction=request.jurisdiction.slug)
+    status = 400 if request.method == "POST" else 200
+    return _form_page(
+        request, form, title=title, action=request.path, target=comment.target, comment=comment, status=status
+    )
+
+
+@login_required
+def hide(request, jurisdiction, comment_id: int):
+    return _moderate(request, comment_id, HideForm, operations.hide_comment, _("Hide a comment"))
+
+
+@login_required
+def restore(request, jurisdiction, comment_id: int):
+    return _moderate(request, comment_id, RestoreForm, operations.restore_comment, _("Restore a comment"))
+
+
+@login_required
+def keep(request, jurisdiction, comment_id: int):
+    return _moderate(request, comment_id, RestoreForm, operations.dismiss_flags, _("Keep a reported comment"))
+
+
+urlpatterns = [
+    path("comments/new/", post_comment, name="comment_post"),
+    path("comments/<int:comment_id>/edit/", edit, name="comment_edit"),
+    path("comments/<int:comment_id>/vote/", vote, name="comment_vote"),
+    path("comments/<int:comment_id>/flag/", flag, name="comment_flag"),
+    path("follow/", follow, name="follow"),
+    path("manage/moderation/", moderation_queue, name="moderation"),
+    path("manage/moderation/<int:comment_id>/hide/", hide, name="comment_hide"),
+    path("manage/moderation/<int:comment_id>/restore/", restore, name="comment_restore"),
+    path("manage/moderation/<int:comment_id>/keep/", keep, name="comment_keep"),
+]
