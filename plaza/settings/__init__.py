@@ -158,6 +158,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The public address of this Plaza, for links in e-mails and feeds.
+PLAZA_SITE_URL = os.environ.get("PLAZA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Local copies of the standards and real data used by tests (never the network).
 PLAZA_SHARED_DIR = Path(os.environ.get("PLAZA_SHARED_DIR", BASE_DIR.parent / "shared"))
 

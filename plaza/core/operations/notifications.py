@@ -85,7 +85,7 @@ def notify(
 
 
 def absolute_url(path: str) -> str:
-    base = getattr(settings, "PLAZA_SITE_URL", "http://localhost:8000").rstrip("/")
+    base = settings.PLAZA_SITE_URL
     return f"{base}{path}" if path.startswith("/") else path
 
 
