@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "plaza.core.form_status.RefusedFormStatusMiddleware",
 ]
 
 ROOT_URLCONF = "plaza.urls"
@@ -62,7 +63,8 @@ WSGI_APPLICATION = "plaza.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Core's templates first, so its allauth/, account/ and mfa/ overrides win over allauth's own.
+        "DIRS": [BASE_DIR / "plaza" / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,42 +1,18 @@
-"""The back office a jurisdiction's admins and officers use (not Django's admin)."""
+"""Back office: the census, in-person verification and the full audit log."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from plaza.core.forms import CensusUploadForm, InPersonVerificationForm
 from plaza.core.operations.identity import CensusFileInvalid, import_census, verify_in_person
-from plaza.core.permissions import Role, has_role
 from plaza.core.queries import audit as audit_queries
-from plaza.core.queries import processes as queries
+from plaza.core.views.backoffice.access import backoffice_view
 
 
-def _require(request, *roles):
-    if not has_role(request.user, request.jurisdiction, *roles):
-        raise PermissionDenied(_("You do not have the role needed for this page."))
-
-
-@login_required
-def dashboard(request, jurisdiction):
-    _require(request, Role.ADMIN, Role.MODERATOR, Role.POLL_OFFICER, Role.OFFICIAL, Role.VALUATOR, Role.ASSESSOR)
-    j = request.jurisdiction
-    return render(
-        request,
-        "core/backoffice/dashboard.html",
-        {
-            "processes": queries.processes_for_admin(j),
-            "is_admin": has_role(request.user, j, Role.ADMIN),
-            "is_officer": has_role(request.user, j, Role.POLL_OFFICER, Role.ADMIN),
-        },
-    )
-
-
-@login_required
+@backoffice_view("census")
 def census_upload(request, jurisdiction):
-    _require(request, Role.ADMIN)
     form = CensusUploadForm(request.POST or None, request.FILES or None)
     row_errors = []
     if request.method == "POST" and form.is_valid():
@@ -70,9 +46,8 @@ def census_upload(request, jurisdiction):
     )
 
 
-@login_required
+@backoffice_view("verify")
 def verify_person(request, jurisdiction):
-    _require(request, Role.POLL_OFFICER, Role.ADMIN)
     form = InPersonVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -94,16 +69,7 @@ def verify_person(request, jurisdiction):
     return render(request, "core/backoffice/verify_person.html", {"form": form}, status=status)
 
 
-@login_required
+@backoffice_view("audit")
 def audit(request, jurisdiction):
-    _require(request, Role.ADMIN, Role.ASSESSOR)
     entries = audit_queries.full_audit_log(request.jurisdiction)[:500]
     return render(request, "core/backoffice/audit.html", {"entries": entries})
-
-
-urlpatterns = [
-    path("", dashboard, name="backoffice"),
-    path("census/", census_upload, name="census_upload"),
-    path("verify-in-person/", verify_person, name="verify_person"),
-    path("audit/", audit, name="backoffice_audit"),
-]
