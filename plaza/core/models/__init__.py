@@ -1,6 +1,7 @@
 """Core tables; each area in its own module."""
 
 from plaza.core.models.accounts import User
+from plaza.core.models.api import ApiToken
 from plaza.core.models.audit import AuditEntry
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
 from plaza.core.models.jurisdictions import Jurisdiction
@@ -8,6 +9,7 @@ from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase,
 from plaza.core.models.roles import Role, RoleGrant
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "CensusImport",
     "CensusRecord",
