@@ -23,9 +23,7 @@ def me(request):
                 "level_label": str(v.get_level_display()),
                 "verified_at": v.verified_at,
             }
-            for v in Verification.objects.filter(user=user)
-            .select_related("jurisdiction")
-            .order_by("jurisdiction__slug")
+            for v in found.order_by("jurisdiction__slug")
         ]
     return {
         "email": user.email,
