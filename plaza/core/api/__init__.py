@@ -50,5 +50,14 @@ for manifest in registry:
 def urls():
     """The API's addresses, then a JSON 404 for anything else under /api/v1/."""
     patterns, app_name, namespace = api.urls
-    wrapped = [URLPattern(p.pattern, json_method_not_allowed(p.callback), p.default_args, p.name) for p in patterns]
+    wrapped = [
+        # ninja's root is an HTML page; keep its name (ninja reverses it) but answer JSON there.
+        URLPattern(
+            p.pattern,
+            not_found_view if p.name == "api-root" else json_method_not_allowed(p.callback),
+            p.default_args,
+            p.name,
+        )
+        for p in patterns
+    ]
     return [*wrapped, re_path(r"^(?P<rest>.*)$", not_found_view)], app_name, namespace

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plaza.core.models import ApiToken, Jurisdiction
+from plaza.core.models import ApiToken, Jurisdiction, User
 from plaza.core.models.api import TOKEN_PREFIX, hash_secret
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def create_api_token(
         raise PermissionDenied(_("Sign in to create an API token."))
     with transaction.atomic():
         # Lock the account row so two requests cannot both pass the limit.
-        type(actor).objects.select_for_update().filter(pk=actor.pk).first()
+        User.objects.select_for_update().filter(pk=actor.pk).first()
         if ApiToken.objects.filter(user=actor, revoked_at=None).count() >= MAX_ACTIVE_TOKENS:
             raise ValidationError(_("You have too many tokens; revoke one you no longer use."))
         prefix = f"{TOKEN_PREFIX}{secrets.token_hex(4)}"
