@@ -5,18 +5,19 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from plaza.core.api import api
+from plaza.core import api
 from plaza.core.urls import component_jurisdiction_urls
-from plaza.core.views import account
+from plaza.core.views import account, api_tokens
 from plaza.core.views import notifications as notification_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/notifications/", include(notification_views.urlpatterns)),
+    path("account/api-tokens/", include(api_tokens.urlpatterns)),
     path("account/", include(account.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
+    path("api/v1/", api.urls()),
     *component_jurisdiction_urls(),
     path("", include("plaza.core.urls")),
 ]

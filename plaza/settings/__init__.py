@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "plaza.core",
     "plaza.pages",
+    # After Plaza's apps: its templates and static files serve the API docs without a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

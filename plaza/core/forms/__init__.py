@@ -71,3 +71,27 @@ class DeleteAccountForm(forms.Form):
         if self.cleaned_data["confirm"].strip() != "DELETE":
             raise forms.ValidationError(_("Type DELETE in capital letters to confirm."))
         return "DELETE"
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. “Budget dashboard”.")
+    )
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        choices=[("read", _("Read only")), ("write", _("Read and write (act as you)"))],
+        initial="read",
+    )
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Only for this jurisdiction"),
+        queryset=None,
+        required=False,
+        empty_label=_("Any jurisdiction"),
+        help_text=_("A restricted token cannot act anywhere else."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from plaza.core.queries.processes import active_jurisdictions
+
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = active_jurisdictions().order_by("name")

@@ -1,6 +1,7 @@
 """Core tables; each area in its own module."""
 
 from plaza.core.models.accounts import User
+from plaza.core.models.api import ApiToken
 from plaza.core.models.audit import AuditEntry
 from plaza.core.models.comments import Comment, CommentFlag, CommentVote, Follow
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
@@ -10,6 +11,7 @@ from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase,
 from plaza.core.models.roles import Role, RoleGrant
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "CensusImport",
     "CensusRecord",

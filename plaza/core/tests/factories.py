@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from plaza.core.census import document_hash, match_hash
 from plaza.core.models import (
+    ApiToken,
     CensusRecord,
     ComponentInstance,
     ComponentStep,
@@ -140,3 +141,25 @@ class VerificationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     person = factory.SubFactory(PersonFactory, jurisdiction=factory.SelfAttribute("..jurisdiction"))
     level = Verification.Level.VERIFIED
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token issued by the real operation; its one-time secret is on `.secret`."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Token {n}")
+    scope = ApiToken.Scope.READ
+    jurisdiction = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from plaza.core.operations.api_tokens import create_api_token
+
+        token, secret = create_api_token(
+            actor=kwargs["user"], name=kwargs["name"], scope=kwargs["scope"], jurisdiction=kwargs["jurisdiction"]
+        )
+        token.secret = secret
+        return token
