@@ -13,4 +13,4 @@ def _fast_tests(settings):
     cache.clear()
 
 
-pytest_plugins = ["plaza.core.tests.fixtures"]
+pytest_plugins = ["plaza.core.tests.fixtures", "plaza.core.tests.browser"]

@@ -34,10 +34,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
+    # Before allauth, so that core's templates (allauth/layouts/…, allauth/elements/…) override allauth's.
+    "plaza.core",
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "plaza.core",
     "plaza.pages",
     # After Plaza's apps: its templates and static files serve the API docs without a CDN.
     "ninja",
