@@ -1,13 +1,21 @@
 """Core tables; each area in its own module."""
 
 from plaza.core.models.accounts import User
+from plaza.core.models.attachments import Attachment
 from plaza.core.models.audit import AuditEntry
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
 from plaza.core.models.jurisdictions import Jurisdiction
 from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase, PhaseAction, Process
 from plaza.core.models.roles import Role, RoleGrant
+from plaza.core.models.sdg import SDGGoal, SDGTag, SDGTarget
+from plaza.core.models.search import SearchDocument
 
 __all__ = [
+    "Attachment",
+    "SDGGoal",
+    "SDGTag",
+    "SDGTarget",
+    "SearchDocument",
     "AuditEntry",
     "CensusImport",
     "CensusRecord",
