@@ -5,6 +5,7 @@ demo loader and tests may all call it. Languages missing from the source (Portug
 back to English when shown, see `plaza.core.models.sdg`.
 """
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,11 @@ def _target_sort_key(code: str) -> tuple[int, int, str]:
     return (int(goal), 0 if rest.isdigit() else 1, rest.zfill(3))
 
 
+def _clean(text: str) -> str:
+    # The source wraps lines and mixes decomposed accents (NFD); pages and search want NFC.
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
 @cache
 def read_taxonomy() -> tuple[dict, dict]:
     """({goal number: {short, title}}, {target code: {language: title}}) from the shipped YAML."""
@@ -34,11 +40,11 @@ def read_taxonomy() -> tuple[dict, dict]:
         with open(DATA_DIR / f"{language}-global_goals.yml", encoding="utf-8") as f:
             for key, text in yaml.safe_load(f).items():
                 number, field = key.split("-")
-                goals.setdefault(int(number), {"short": {}, "title": {}})[field][language] = " ".join(text.split())
+                goals.setdefault(int(number), {"short": {}, "title": {}})[field][language] = _clean(text)
         with open(DATA_DIR / f"{language}-global_targets.yml", encoding="utf-8") as f:
             for key, text in yaml.safe_load(f).items():
                 goal, target, _title = key.split("-")
-                targets.setdefault(f"{goal}.{target}", {})[language] = " ".join(text.split())
+                targets.setdefault(f"{goal}.{target}", {})[language] = _clean(text)
     return goals, targets
 
 
