@@ -168,3 +168,21 @@ def test_map_context_reads_the_tiles_setting(settings):
     context = geo.map_context([Place("Paris", 48.8566, 2.3522)], map_id="m")
     assert context["tiles"].startswith("https://tile.example.org/")
     assert context["places"] == [{"name": "Paris", "url": "/paris/", "latitude": 48.8566, "longitude": 2.3522}]
+
+
+@pytest.mark.django_db
+def test_jurisdiction_home_lists_and_maps_the_places_within(client, unscoped, settings):
+    from plaza.core.tests.factories import JurisdictionFactory
+
+    settings.PLAZA_MAP_TILES = ""
+    spain = JurisdictionFactory(slug="spain", name="España", kind="country", latitude=40.46, longitude=-3.75)
+    JurisdictionFactory(slug="madrid", name="Madrid", parent=spain, latitude=40.4168, longitude=-3.7038)
+    JurisdictionFactory(slug="nowhere", name="Sin sitio", parent=spain)
+    html = client.get("/spain/?lang=en").content.decode()
+    assert '<a href="/madrid/">Madrid</a> <span class="coords">(40.4168, -3.7038)</span>' in html
+    assert '"coordinates": [-3.7038, 40.4168]' in html  # the GeoJSON map.js reads
+    assert 'data-tiles=""' in html and "/static/core/vendor/leaflet/leaflet.js" in html
+    assert "http" not in html.split('id="map-title"')[1].split("</section>")[0]  # nothing loaded from outside
+    city = client.get("/madrid/?lang=es").content.decode()
+    assert "(40.4168, -3.7038)" in city  # a city with nothing inside shows itself, unlocalised numbers
+    assert "On the map" not in client.get("/nowhere/").content.decode()
