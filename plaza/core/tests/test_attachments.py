@@ -125,3 +125,38 @@ def test_attachments_of_unpublished_content_stay_private(client, paris_admin, pa
     assert client.get(f"/paris/attachments/{attachment.pk}/").status_code == 404
     client.force_login(paris_admin)
     assert client.get(f"/paris/attachments/{attachment.pk}/").status_code == 200
+
+
+def test_a_component_action_can_let_residents_attach(process, unscoped):
+    from plaza.core.components import ComponentManifest, PermissionAction, registry
+    from plaza.core.tests.factories import ComponentStepFactory, PhaseFactory
+
+    registry.register(
+        ComponentManifest(
+            name="reports", label="Reports", actions=(PermissionAction("photo", "Add a photo", "comment"),)
+        )
+    )
+    try:
+        step = ComponentStepFactory(
+            phase=PhaseFactory(process=process), component__manifest_name="reports", actions=["comment"]
+        )
+        resident = UserFactory()
+        photo = upload("street.png", _png())
+        attachment = attach_file(
+            actor=resident, target=process, upload=photo, title="Street", component=step.component, action="photo"
+        )
+        assert attachment.uploaded_by == resident and attachment.mime_type == "image/png"
+        step.actions = []
+        step.save()
+        with pytest.raises(PermissionDenied):
+            attach_file(
+                actor=resident, target=process, upload=photo, title="Again", component=step.component, action="photo"
+            )
+    finally:
+        registry.unregister("reports")
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (4, 4), (255, 0, 0, 128)).save(out, format="PNG")
+    return out.getvalue()

@@ -99,3 +99,13 @@ def test_sdg_page_in_spanish_and_portuguese(client, unscoped):
     JurisdictionFactory(slug="lisboa", languages=["pt", "es"], default_language="pt")
     assert "Climate action" in client.get("/lisboa/sdg/13/?lang=pt").content.decode()
     assert "Acción por el Clima" in client.get("/lisboa/sdg/13/?lang=es").content.decode()
+
+
+def test_load_sdg_command_is_idempotent():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_sdg", stdout=out)
+    assert "0 goals and 0 targets written" in out.getvalue()
