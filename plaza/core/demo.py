@@ -27,6 +27,7 @@ from plaza.core.models import (
     User,
     Verification,
 )
+from plaza.core.sdg import load_sdg_taxonomy
 from plaza.core.tenancy import jurisdiction_scope
 
 DEMO_PASSWORD = "plaza-demo-2026"  # noqa: S105 - published demo credential, never used in production
@@ -163,6 +164,26 @@ NETWORK = [
     ),
 ]
 
+# Where each demo jurisdiction is (its seat or centre), for the maps.
+COORDINATES = {
+    "france": (46.2276, 2.2137),
+    "spain": (40.4637, -3.7492),
+    "south-korea": (35.9078, 127.7669),
+    "argentina": (-38.4161, -63.6167),
+    "colombia": (4.5709, -74.2973),
+    "south-africa": (-30.5595, 22.9375),
+    "gauteng": (-26.2708, 28.1123),
+    "paris": (48.8566, 2.3522),
+    "madrid": (40.4168, -3.7038),
+    "seoul": (37.5665, 126.9780),
+    "buenos-aires": (-34.6037, -58.3816),
+    "bogota": (4.7110, -74.0721),
+    "johannesburg": (-26.2041, 28.0473),
+    "tshwane": (-25.7479, 28.2293),
+}
+# The goals the demo processes are tagged with (slug of the jurisdiction -> goal numbers).
+SDG_TAGS = {"paris": [13], "seoul": [11]}
+
 PHASES = (
     ("Information", -60, -30, [PhaseAction.COMMENT]),
     ("Proposals and debate", -30, 30, [PhaseAction.PROPOSE, PhaseAction.SUPPORT, PhaseAction.COMMENT]),
@@ -257,9 +278,26 @@ def _process(jurisdiction: Jurisdiction, slug: str, title: str, description: str
     return process
 
 
+def _locate(by_slug: dict[str, Jurisdiction]) -> None:
+    for slug, (latitude, longitude) in COORDINATES.items():
+        jurisdiction = by_slug[slug]
+        if jurisdiction.latitude is None:
+            jurisdiction.latitude, jurisdiction.longitude = latitude, longitude
+            jurisdiction.save(update_fields=["latitude", "longitude"])
+
+
+def _tag_sdg(admin: User, process: Process, goals: list[int] | None) -> None:
+    from plaza.core.operations.sdg import set_sdg_tags
+    from plaza.core.queries.sdg import tags_of
+
+    if goals and not tags_of(process):
+        set_sdg_tags(actor=admin, content=process, goals=goals)
+
+
 @transaction.atomic
 def load_demo_network() -> list[tuple[str, str]]:
     """Create (or find) the demo network; returns the demo logins as (e-mail, what they can do)."""
+    load_sdg_taxonomy()  # the migration loads it; a flushed database gets it back here
     by_slug: dict[str, Jurisdiction] = {}
     for spec in NETWORK:
         jurisdiction, _created = Jurisdiction.objects.get_or_create(
@@ -275,6 +313,7 @@ def load_demo_network() -> list[tuple[str, str]]:
             },
         )
         by_slug[spec.slug] = jurisdiction
+    _locate(by_slug)
     network = by_slug["ogp-local"]
     staff = _user("staff@demo.plaza", "OGP Local staff", superuser=False, home=network)
     with jurisdiction_scope(network):
@@ -299,7 +338,8 @@ def load_demo_network() -> list[tuple[str, str]]:
                 jurisdiction=j, user=verified, defaults={"person": person, "level": Verification.Level.VERIFIED}
             )
             _user(f"newcomer.{spec.slug}@demo.plaza", "", home=j)
-            _process(j, *spec.process)
+            process = _process(j, *spec.process)
+            _tag_sdg(admin, process, SDG_TAGS.get(spec.slug))
         logins += [
             (f"admin.{spec.slug}@demo.plaza", f"{spec.name} admin"),
             (f"resident.{spec.slug}@demo.plaza", f"verified resident of {spec.name}"),

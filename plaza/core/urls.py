@@ -3,8 +3,9 @@
 from django.urls import include, path, re_path
 
 from plaza.core.components import registry
-from plaza.core.views import account, backoffice, public
+from plaza.core.views import account, attachments, backoffice, public, sdg
 from plaza.core.views import comments as comment_views
+from plaza.core.views import search as search_views
 
 app_name = "core"
 
@@ -16,10 +17,15 @@ jurisdiction_patterns = [
     re_path(r"^processes/(?P<process>[-\w]+)/(?P<component>[-\w]+)/(?P<rest>.*)$", public.component, name="component"),
     path("", include(comment_views.urlpatterns)),
     path("manage/", include(backoffice.urlpatterns)),
+    path("search/", search_views.jurisdiction_search, name="search"),
+    path("sdg/", sdg.sdg_index, name="sdg_index"),
+    path("sdg/<int:number>/", sdg.sdg_goal, name="sdg_goal"),
+    path("attachments/<int:attachment>/", attachments.download, name="attachment_download"),
 ]
 
 urlpatterns = [
     path("", public.network_home, name="network_home"),
+    path("search/", search_views.network_search, name="network_search"),
     path("<slug:jurisdiction>/", include(jurisdiction_patterns)),
 ]
 

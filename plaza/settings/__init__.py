@@ -173,6 +173,10 @@ PLAZA_SHARED_DIR = Path(os.environ.get("PLAZA_SHARED_DIR", BASE_DIR.parent / "sh
 # API throttling: requests per minute per token or address.
 PLAZA_API_RATE = os.environ.get("PLAZA_API_RATE", "600/m")
 PLAZA_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAZA_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Map tiles, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png": the one thing a page may load from
+# outside, and only when set. Empty: maps draw their points on a plain background (plaza.core.geo).
+PLAZA_MAP_TILES = os.environ.get("PLAZA_MAP_TILES", "")
+PLAZA_MAP_ATTRIBUTION = os.environ.get("PLAZA_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@
 
 from plaza.core.models.accounts import User
 from plaza.core.models.api import ApiToken
+from plaza.core.models.attachments import Attachment
 from plaza.core.models.audit import AuditEntry
 from plaza.core.models.comments import Comment, CommentFlag, CommentVote, Follow
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
@@ -9,9 +10,16 @@ from plaza.core.models.jurisdictions import Jurisdiction
 from plaza.core.models.notifications import Notification
 from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase, PhaseAction, Process
 from plaza.core.models.roles import Role, RoleGrant
+from plaza.core.models.sdg import SDGGoal, SDGTag, SDGTarget
+from plaza.core.models.search import SearchDocument
 
 __all__ = [
     "ApiToken",
+    "Attachment",
+    "SDGGoal",
+    "SDGTag",
+    "SDGTarget",
+    "SearchDocument",
     "AuditEntry",
     "CensusImport",
     "CensusRecord",

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from plaza.core import geo
+
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 RESERVED_SLUGS = {
@@ -23,6 +25,7 @@ RESERVED_SLUGS = {
     "jobs",
     "i18n",
     "back-office",
+    "search",
 }
 
 
@@ -68,6 +71,9 @@ class Jurisdiction(models.Model):
     primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1d4e89", validators=[COLOUR])
     accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b8450b", validators=[COLOUR])
     is_active = models.BooleanField(_("active"), default=True)
+    # Where the jurisdiction is (its seat), for maps of the network; optional.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[geo.validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[geo.validate_longitude])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -76,6 +82,14 @@ class Jurisdiction(models.Model):
         verbose_name_plural = _("jurisdictions")
         constraints = [
             models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="jurisdiction_not_own_parent"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude=None),
+                name="jurisdiction_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180) | models.Q(longitude=None),
+                name="jurisdiction_longitude_range",
+            ),
         ]
 
     def __str__(self) -> str:

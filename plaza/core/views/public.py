@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
+from plaza.core import geo
 from plaza.core.models import Process
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries import audit as audit_queries
@@ -23,15 +24,25 @@ def network_home(request):
 
 def jurisdiction_home(request, jurisdiction):
     j = request.jurisdiction
+    children = list(queries.active_jurisdictions().filter(parent=j))
     return render(
         request,
         "core/jurisdiction_home.html",
         {
             "processes": queries.published_processes(j),
-            "children": queries.active_jurisdictions().filter(parent=j),
+            "children": children,
             "ancestors": j.ancestors(),
+            "map": geo.map_context(places_on_map(j, children)),
         },
     )
+
+
+def places_on_map(jurisdiction, children) -> list:
+    """The jurisdictions within, where they are; a jurisdiction with none inside shows itself."""
+    located = [c for c in children if c.latitude is not None and c.longitude is not None]
+    if located or jurisdiction.latitude is None:
+        return located
+    return [jurisdiction]
 
 
 def process_detail(request, jurisdiction, process):
