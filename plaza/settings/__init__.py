@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     # Before allauth, so that core's templates (allauth/layouts/…, allauth/elements/…) override allauth's.
     "plaza.core",
     "allauth",

@@ -276,8 +276,8 @@ def test_invalid_process_form_answers_400_next_to_the_fields(client, paris, pari
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'id="id_title_error">This field is required.' in page
-    assert 'id="id_end_date_error">The process cannot end before it starts.' in page
+    assert 'id="id_title_error"><p>This field is required.' in page
+    assert 'id="id_end_date_error"><p>The process cannot end before it starts.' in page
     assert 'id="id_slug_error"' in page and "There is a problem" in page
     response = client.post("/paris/manage/processes/new/", {"slug": "climate", "title": "Twice"})
     assert response.status_code == 400 and "already exists" in response.content.decode()
@@ -320,7 +320,7 @@ def test_phase_overlap_and_backwards_dates_answer_400(client, paris_admin, clima
         {"title": "Backwards", "starts_at": "2031-03-05T10:00", "ends_at": "2031-03-01T10:00"},
     )
     assert response.status_code == 400
-    assert 'id="id_ends_at_error">A phase must end after it starts.' in response.content.decode()
+    assert 'id="id_ends_at_error"><p>A phase must end after it starts.' in response.content.decode()
     assert Phase.objects.filter(process=climate).count() == 2
 
 
