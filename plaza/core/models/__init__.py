@@ -3,6 +3,7 @@
 from plaza.core.models.accounts import User
 from plaza.core.models.audit import AuditEntry
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
+from plaza.core.models.jobs import Job
 from plaza.core.models.jurisdictions import Jurisdiction
 from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase, PhaseAction, Process
 from plaza.core.models.roles import Role, RoleGrant
@@ -13,6 +14,7 @@ __all__ = [
     "CensusRecord",
     "ComponentInstance",
     "ComponentStep",
+    "Job",
     "Jurisdiction",
     "Person",
     "Phase",
