@@ -61,6 +61,7 @@ import json
 import logging
 import re
 import threading
+import traceback
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from plaza.core.logging import redact
 from plaza.core.models import Job, Jurisdiction
 from plaza.core.tenancy import across_jurisdictions, jurisdiction_scope
 
@@ -190,7 +192,13 @@ def dispatch(job_id: int, *, delay: float = 0.0) -> None:
     elif backend == "celery":
         from plaza.core.tasks import run_job as run_job_task
 
-        run_job_task.apply_async(args=[job_id], countdown=delay or None, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+        try:
+            run_job_task.apply_async(args=[job_id], countdown=delay or None, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+        except Exception as refused:
+            # The row is committed: requeue_stale_jobs sends it again once the broker is back.
+            logger.error(
+                "Job %s: the broker refused it (%s); it stays queued for the next sweep.", job_id, _redacted(refused)
+            )
     else:
         raise ImproperlyConfigured(f"Unknown PLAZA_JOB_BACKEND {backend!r}: use 'inline' or 'celery'.")
 
@@ -271,6 +279,12 @@ def _run_claimed(claimed: Job) -> None:
 URL_CREDENTIALS = re.compile(r"://[^/@\s]+@")
 
 
+def _redacted(failure: Exception) -> str:
+    """The traceback for the log, credentials removed (the log filter then redacts password=… and the like)."""
+    text = "".join(traceback.format_exception(failure))
+    return redact(URL_CREDENTIALS.sub("://[redacted]@", text))
+
+
 def public_error(failure: Exception) -> str:
     """What the job page may show: a JobError's own message, else a generic one (never the exception text)."""
     if isinstance(failure, JobError):
@@ -279,7 +293,7 @@ def public_error(failure: Exception) -> str:
 
 
 def _after_failure(claimed: Job, declared: JobType, failure: Exception) -> None:
-    logger.exception("Job %s (%s) attempt %s failed.", claimed.pk, claimed.kind, claimed.attempts)
+    logger.error("Job %s (%s) attempt %s failed:\n%s", claimed.pk, claimed.kind, claimed.attempts, _redacted(failure))
     message = public_error(failure)
     now = timezone.now()
     if not isinstance(failure, JobError) and claimed.attempts < claimed.max_attempts:

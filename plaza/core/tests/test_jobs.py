@@ -92,8 +92,9 @@ def test_a_failing_job_is_retried_then_succeeds(paris, resident, run_on_commit):
     assert job.error == ""
 
 
-def test_a_job_that_keeps_failing_gives_up_with_a_clear_error_and_no_secret(paris, resident, run_on_commit):
+def test_a_job_that_keeps_failing_gives_up_with_a_clear_error_and_no_secret(paris, resident, run_on_commit, caplog):
     job = run_on_commit(jurisdiction=paris, kind="tests.flaky", params={"succeed_on": 99}, actor=resident)
+    assert "RuntimeError" in caplog.text and "hunter2" not in caplog.text  # the log has the traceback, no secret
     assert job.status == Job.Status.FAILED
     assert job.attempts == 3 == job.max_attempts
     assert "RuntimeError" in job.error and "gave up after 3 attempts" in job.error
@@ -120,6 +121,21 @@ def test_celery_backend_sends_the_retry_with_backoff(paris, resident, settings, 
     assert job.run_after > timezone.now() + timedelta(seconds=4)
     assert jobs.run_job(job.pk) is None  # a message arriving before the backoff is over does nothing
     assert jobs.job_type("tests.flaky").backoff(2) == 10.0
+
+
+def test_a_broker_outage_leaves_the_job_queued_for_the_sweep(
+    paris, resident, settings, monkeypatch, run_on_commit, caplog
+):
+    settings.PLAZA_JOB_BACKEND = "celery"
+    from plaza.core import tasks
+
+    def broker_down(**kwargs):
+        raise ConnectionError("Error 111 connecting to redis://:s3cret@127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.run_job, "apply_async", broker_down)
+    job = run_on_commit(jurisdiction=paris, kind="tests.slow", params={}, actor=resident)
+    assert (job.status, job.attempts) == (Job.Status.QUEUED, 0)
+    assert "broker refused it" in caplog.text and "s3cret" not in caplog.text
 
 
 def test_an_idempotency_key_returns_the_existing_job(paris, madrid, resident, run_on_commit):
