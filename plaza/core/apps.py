@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Every installed app may ship a component.py manifest; core never names them.
         autodiscover_modules("component")
-        from plaza.core import signals  # noqa: F401
+        # Background job handlers live in each app's jobs.py (core's own included).
+        autodiscover_modules("jobs")
+        from plaza.core import audit_export, signals  # noqa: F401
 
 
 class PlazaAdminConfig(admin_apps.AdminConfig):

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 
 from plaza.core.components import registry
-from plaza.core.views import account, attachments, backoffice, public, sdg
+from plaza.core.views import account, attachments, backoffice, jobs, public, sdg
 from plaza.core.views import comments as comment_views
 from plaza.core.views import search as search_views
 
@@ -12,6 +12,12 @@ app_name = "core"
 jurisdiction_patterns = [
     path("", public.jurisdiction_home, name="jurisdiction_home"),
     path("audit/", public.audit_log, name="audit_log"),
+    path("audit/export/", jobs.export_audit_log, name="audit_log_export"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
+    path("jobs/<int:job_id>.json", jobs.job_json, name="job_json"),
+    path("jobs/<int:job_id>/download/", jobs.job_download, name="job_download"),
+    path("jobs/<int:job_id>/cancel/", jobs.job_cancel, name="job_cancel"),
+    path("manage/jobs/", jobs.manage_jobs, name="manage_jobs"),
     path("verify/", account.verify, name="verify"),
     path("processes/<slug:process>/", public.process_detail, name="process_detail"),
     re_path(r"^processes/(?P<process>[-\w]+)/(?P<component>[-\w]+)/(?P<rest>.*)$", public.component, name="component"),

@@ -115,6 +115,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("PLAZA_CELERY_QUEUE", "celery")
+# A running job beats every PLAZA_JOB_HEARTBEAT_SECONDS; one silent for PLAZA_JOB_STALE_SECONDS
+# is taken for dead (its worker was killed) and queued again.
+PLAZA_JOB_HEARTBEAT_SECONDS = float(os.environ.get("PLAZA_JOB_HEARTBEAT_SECONDS", "15"))
+PLAZA_JOB_STALE_SECONDS = float(os.environ.get("PLAZA_JOB_STALE_SECONDS", "120"))
+PLAZA_JOB_PROGRESS_SECONDS = float(os.environ.get("PLAZA_JOB_PROGRESS_SECONDS", "1"))
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

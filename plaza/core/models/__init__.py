@@ -6,6 +6,7 @@ from plaza.core.models.attachments import Attachment
 from plaza.core.models.audit import AuditEntry
 from plaza.core.models.comments import Comment, CommentFlag, CommentVote, Follow
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
+from plaza.core.models.jobs import Job
 from plaza.core.models.jurisdictions import Jurisdiction
 from plaza.core.models.notifications import Notification
 from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase, PhaseAction, Process
@@ -25,6 +26,7 @@ __all__ = [
     "CensusRecord",
     "ComponentInstance",
     "ComponentStep",
+    "Job",
     "Jurisdiction",
     "Person",
     "Phase",

@@ -38,3 +38,22 @@ def madrid_admin(madrid):
     with scopes_disabled():
         RoleGrantFactory(jurisdiction=madrid, user=user, role=Role.ADMIN)
     return user
+
+
+def pytest_collection_modifyitems(config, items):
+    """Worker tests share the test database with a Celery worker process: on SQLite it must be a file."""
+    if not any(item.get_closest_marker("worker") for item in items):
+        return
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from django.db import connections
+
+    default = connections["default"]
+    test_settings = default.settings_dict.setdefault("TEST", {})
+    if default.vendor == "sqlite" and not test_settings.get("NAME"):
+        memory_backed = "/dev/shm" if Path("/dev/shm").is_dir() else None  # a file, at nearly in-memory speed
+        folder = tempfile.mkdtemp(prefix="plaza-test-db-", dir=memory_backed)
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+        test_settings["NAME"] = str(Path(folder) / "plaza-test.sqlite3")
