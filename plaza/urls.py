@@ -8,8 +8,10 @@ from django.urls import include, path
 from plaza.core.api import api
 from plaza.core.urls import component_jurisdiction_urls
 from plaza.core.views import account
+from plaza.core.views.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include(account.urlpatterns)),
