@@ -150,6 +150,14 @@ def run_one(name: str, path: Path, env: dict[str, str], scratch: Path) -> tuple[
     return json.loads(out.read_text()), elapsed
 
 
+def save(name: str, result: dict) -> None:
+    """Keep each run's figures (benchmarks/results/ is ignored by git) to compare runs later."""
+    folder = HERE / "results"
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    (folder / f"{name}-{stamp}.json").write_text(json.dumps({**result, "machine": machine_lines()}, indent=2))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     benchmarks = discover()
@@ -174,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== {name}: {result['title']} ({elapsed:.0f} s)")
             print("\n".join(result.get("config", [])))
             print(render_table(result), flush=True)
+            if not args.tiny:
+                save(name, result)
             failed += sum(1 for row in result["rows"] if row.get("errors"))
     return 1 if failed else 0
 
