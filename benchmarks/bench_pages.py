@@ -45,6 +45,7 @@ class Config:
     clients: int
     duration: float
     requests: int  # 0: no cap, the duration bounds the run
+    rounds: int  # the duration (and cap) is split into this many round-robin passes over the targets
     warmup: float
     workers: int
     threads: int
@@ -58,6 +59,7 @@ class Config:
             clients=int(env("BENCH_CLIENTS", "50")),
             duration=float(env("BENCH_DURATION", "15")),
             requests=int(env("BENCH_REQUESTS", "0")),
+            rounds=max(1, int(env("BENCH_ROUNDS", "3"))),
             warmup=float(env("BENCH_WARMUP", "2")),
             workers=int(env("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
             threads=int(env("BENCH_THREADS", "1")),
@@ -278,30 +280,43 @@ def percentile(sorted_values: list[float], fraction: float) -> float | None:
 
 
 def measure(server, base: str, config: Config, queries: dict[str, int]) -> list[dict]:
-    rows = []
-    for path, label, is_reference in TARGETS:
-        url = base + path
+    """Round-robin over the targets, so load from elsewhere on the machine hits them all alike."""
+    loads = {path: Load() for path, _label, _ref in TARGETS}
+    rss: dict[str, list[int]] = {}
+    for path in loads:
         if config.warmup:
-            asyncio.run(hammer(url, clients=config.clients, duration=config.warmup, max_requests=config.requests))
-        load = asyncio.run(hammer(url, clients=config.clients, duration=config.duration, max_requests=config.requests))
-        rss = worker_rss(server)
-        ordered = sorted(load.latencies)
-        rows.append(
-            {
-                "target": label,
-                "reference": is_reference,
-                "requests": load.requests,
-                "errors": load.errors,
-                "rps": load.requests / load.elapsed if load.elapsed else None,
-                "p50_ms": _ms(percentile(ordered, 0.50)),
-                "p95_ms": _ms(percentile(ordered, 0.95)),
-                "p99_ms": _ms(percentile(ordered, 0.99)),
-                "queries": queries.get(path),
-                "rss_mib": statistics.mean(rss) / 2**20 if rss else None,
-            }
-        )
+            asyncio.run(
+                hammer(base + path, clients=config.clients, duration=config.warmup, max_requests=config.requests)
+            )
+    for round_number in range(config.rounds):
+        cap = config.requests // config.rounds + (round_number < config.requests % config.rounds)
+        for path, load in loads.items():
+            part = asyncio.run(
+                hammer(base + path, clients=config.clients, duration=config.duration / config.rounds, max_requests=cap)
+            )
+            load.latencies += part.latencies
+            load.errors += part.errors
+            load.elapsed += part.elapsed
+            rss[path] = worker_rss(server)
+    for path, load in loads.items():
         log(f"{path}: {load.requests} requests, {load.errors} errors in {load.elapsed:.1f} s")
-    return rows
+    return [row(path, label, is_reference, loads[path], queries, rss[path]) for path, label, is_reference in TARGETS]
+
+
+def row(path: str, label: str, is_reference: bool, load: Load, queries: dict[str, int], rss: list[int]) -> dict:
+    ordered = sorted(load.latencies)
+    return {
+        "target": label,
+        "reference": is_reference,
+        "requests": load.requests,
+        "errors": load.errors,
+        "rps": load.requests / load.elapsed if load.elapsed else None,
+        "p50_ms": _ms(percentile(ordered, 0.50)),
+        "p95_ms": _ms(percentile(ordered, 0.95)),
+        "p99_ms": _ms(percentile(ordered, 0.99)),
+        "queries": queries.get(path),
+        "rss_mib": statistics.mean(rss) / 2**20 if rss else None,
+    }
 
 
 def _ms(seconds: float | None) -> float | None:
@@ -329,8 +344,9 @@ def describe(config: Config, database: str, rss_total: int) -> list[str]:
     return [
         f"server: gunicorn, {config.workers} {kind} workers, plaza.settings.production (DEBUG off), "
         f"{database}, DB_CONN_MAX_AGE={config.conn_max_age}",
-        f"load: {config.clients} concurrent clients per target for {config.duration:g} s{cap} "
-        f"after {config.warmup:g} s of warm-up; Python asyncio + httpx on the same machine, 127.0.0.1",
+        f"load: {config.clients} concurrent clients per target for {config.duration:g} s{cap} in "
+        f"{config.rounds} round-robin rounds, after {config.warmup:g} s of warm-up; "
+        "Python asyncio + httpx on the same machine, 127.0.0.1",
         f"all workers together: {rss_total / 2**20:.0f} MiB resident after the run",
     ]
 
@@ -369,7 +385,7 @@ def run(config: Config) -> dict:
         "notes": [
             "/healthz: the whole Django stack and SELECT 1; /static/...: WhiteNoise, before any view.",
             "SQL/page: queries of one warm request, counted in-process with CaptureQueriesContext.",
-            "RSS/worker: mean resident memory of the gunicorn workers after that target's load.",
+            "RSS/worker: mean resident memory of the gunicorn workers after that target's last round.",
         ],
     }
 

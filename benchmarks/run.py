@@ -23,7 +23,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Run Plaza's benchmarks and print a table of figures, with ratios to a reference "
         "measured in the same run. Settings also come from the environment: BENCH_CLIENTS (50), "
-        "BENCH_DURATION seconds per target (15), BENCH_REQUESTS per target (0 = no cap), "
+        "BENCH_DURATION seconds per target (15), BENCH_REQUESTS per target (0 = no cap), BENCH_ROUNDS (3), "
         "BENCH_WORKERS gunicorn workers (2 x CPUs + 1), BENCH_DATABASE_URL or DATABASE_URL "
         "(default postgres://postgres@127.0.0.1:5432/plaza_bench; the name must contain 'bench', "
         "because the benchmark drops that database when it ends).",
