@@ -71,4 +71,4 @@ def test_tiny_run_serves_every_page_on_gunicorn_without_errors():
     for path in ("/paris/", "/paris/processes/climate-plan/"):
         requests, errors = rows[path][1], rows[path][2]
         assert (requests, errors) == ("6", "0"), out
-    assert rows["/healthz"][-2:] == ["1.0x", "1.0x"]
+    assert rows["/healthz"][-3:] == ["1.0x", "1.0x", "1.0x"]
