@@ -97,7 +97,7 @@ def format_cell(value, kind: str) -> str:
     if kind == "int":
         return f"{int(value):,}"
     if kind == "ratio":
-        return f"{value:.1f}x"
+        return f"{value:.2f}x" if value < 1 else f"{value:.1f}x"
     if kind == "float1":
         return f"{value:.1f}"
     if kind == "float2":
