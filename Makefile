@@ -48,8 +48,9 @@ format: install
 worker: install
 	$(VENV)/bin/celery -A plaza worker --loglevel=info --concurrency=2
 
-bench: install browser
-	$(PY) benchmarks/run.py
+# Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/plaza_bench); no browser.
+bench: install
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l es -l fr -l pt --ignore '.venv/*' --ignore 'var/*' --ignore '*/tests/*'

@@ -9,8 +9,10 @@ from plaza.core import api
 from plaza.core.urls import component_jurisdiction_urls
 from plaza.core.views import account, api_tokens
 from plaza.core.views import notifications as notification_views
+from plaza.core.views.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/notifications/", include(notification_views.urlpatterns)),

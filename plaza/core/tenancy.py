@@ -68,6 +68,7 @@ class JurisdictionMiddleware:
             "/accounts/",
             "/account/",
             "/i18n/",
+            "/healthz",
             f"/{getattr(mapped, 'slug', '')}/",
         )
         if mapped is not None and not request.path_info.startswith(unprefixed):

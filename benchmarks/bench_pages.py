@@ -1,0 +1,406 @@
+"""Page benchmark: the demo network's busiest pages under concurrent load on a real gunicorn.
+
+It makes its own database (PostgreSQL by default), migrates it, loads the demo network,
+collects static files, then serves Plaza with gunicorn on 127.0.0.1 with the production
+settings and sends N concurrent clients at each target for a bounded time. The reference is
+measured in the same run: /healthz (the whole Django stack and one trivial query). A static
+file served by WhiteNoise is measured too, as the floor of the server itself.
+
+Run it through `make bench` (benchmarks/run.py), or alone with `--json out.json`.
+"""
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/plaza_bench"
+# (path, label in the table, is the reference)
+TARGETS = (
+    ("/healthz", "/healthz (reference)", True),
+    ("/static/core/plaza.css", "/static/core/plaza.css", False),
+    ("/paris/", "/paris/", False),
+    ("/paris/processes/climate-plan/", "/paris/processes/climate-plan/", False),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    clients: int
+    duration: float
+    requests: int  # 0: no cap, the duration bounds the run
+    rounds: int  # the duration (and cap) is split into this many round-robin passes over the targets
+    warmup: float
+    workers: int
+    threads: int
+    conn_max_age: int
+    database_url: str
+
+    @classmethod
+    def from_env(cls) -> "Config":
+        env = os.environ.get
+        return cls(
+            clients=int(env("BENCH_CLIENTS", "50")),
+            duration=float(env("BENCH_DURATION", "15")),
+            requests=int(env("BENCH_REQUESTS", "0")),
+            rounds=max(1, int(env("BENCH_ROUNDS", "3"))),
+            warmup=float(env("BENCH_WARMUP", "2")),
+            workers=int(env("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1))),
+            threads=int(env("BENCH_THREADS", "1")),
+            conn_max_age=int(env("BENCH_CONN_MAX_AGE", "60")),
+            database_url=env("BENCH_DATABASE_URL") or env("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        )
+
+
+def log(message: str) -> None:
+    print(f"[bench_pages] {message}", file=sys.stderr, flush=True)
+
+
+# --- the benchmark's own database -------------------------------------------------------------
+
+
+def database_name(url: str) -> str:
+    parts = urlsplit(url)
+    name = Path(parts.path).name if parts.scheme.startswith("sqlite") else parts.path.lstrip("/")
+    if "bench" not in name:
+        # The benchmark drops its database when it ends: never let it near a real one.
+        raise SystemExit(f"Refusing database {name!r}: a benchmark database's name must contain 'bench'.")
+    return name
+
+
+def _maintenance_connection(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def create_database(url: str) -> None:
+    name = database_name(url)
+    if url.startswith("sqlite"):
+        drop_database(url)
+        return
+    from psycopg import sql
+
+    with _maintenance_connection(url) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(url: str) -> None:
+    name = database_name(url)
+    if url.startswith("sqlite"):
+        path = Path(urlsplit(url).path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    from psycopg import sql
+
+    with _maintenance_connection(url) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def server_environment(config: Config, scratch: Path) -> dict[str, str]:
+    """The production profile, on loopback, with a throw-away secret and files in a scratch folder."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG", "PLAZA_TESTING"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="plaza.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=config.database_url,
+        DB_CONN_MAX_AGE=str(config.conn_max_age),
+        STATIC_ROOT=str(scratch / "static"),
+        MEDIA_ROOT=str(scratch / "media"),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def prepare_site() -> None:
+    """Migrate, load the demo network and collect static files, in this process."""
+    import django
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    django.setup()
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    # No request signs in, and PBKDF2 would spend ~10 s hashing the demo accounts' passwords.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        call_command("load_demo", stdout=io.StringIO())  # its list of demo logins is not for this output
+    call_command("collectstatic", interactive=False, verbosity=0)
+    log(f"database migrated, demo network loaded, static files collected in {time.monotonic() - started:.1f} s")
+
+
+def count_queries(paths: list[str]) -> dict[str, int]:
+    """SQL queries for one warm request of each target, through the whole middleware stack."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts = {}
+    for path in paths:
+        client.get(path)  # the first request fills per-process caches (content types, templates)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code} in-process; the benchmark would be meaningless.")
+        counts[path] = len(captured.captured_queries)
+    connection.close()
+    return counts
+
+
+# --- the server ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(config: Config, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, str]]:
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "plaza.wsgi:application"]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(config.workers), "--threads", str(config.threads)]
+    command += ["--timeout", "60", "--backlog", "2048", "--log-level", "warning", "--error-logfile", "-"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(server, base)
+        yield server, base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def wait_until_ready(server: subprocess.Popen, base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode} before it answered.")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz in time.")
+
+
+def worker_rss(server: subprocess.Popen) -> list[int]:
+    """Resident memory (bytes) of each gunicorn worker (the master's children)."""
+    sizes = []
+    for child in psutil.Process(server.pid).children(recursive=True):
+        try:
+            sizes.append(child.memory_info().rss)
+        except psutil.NoSuchProcess:
+            continue
+    return sizes
+
+
+# --- the load ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies) + self.errors
+
+
+async def hammer(url: str, *, clients: int, duration: float, max_requests: int) -> Load:
+    """`clients` concurrent clients, each sending its next request as soon as the last one answered."""
+    load = Load()
+    budget = max_requests or float("inf")
+    issued = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        started = time.perf_counter()
+        deadline = started + duration
+
+        async def one_client() -> None:
+            nonlocal issued
+            while time.perf_counter() < deadline and issued < budget:
+                issued += 1
+                sent = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    load.latencies.append(time.perf_counter() - sent)
+                else:
+                    load.errors += 1
+
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        load.elapsed = time.perf_counter() - started
+    return load
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float | None:
+    if not sorted_values:
+        return None
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    return sorted_values[index]
+
+
+def measure(server, base: str, config: Config, queries: dict[str, int]) -> list[dict]:
+    """Round-robin over the targets, so load from elsewhere on the machine hits them all alike."""
+    loads = {path: Load() for path, _label, _ref in TARGETS}
+    rss: dict[str, list[int]] = {}
+    for path in loads:
+        if config.warmup:
+            asyncio.run(
+                hammer(base + path, clients=config.clients, duration=config.warmup, max_requests=config.requests)
+            )
+    for round_number in range(config.rounds):
+        cap = config.requests // config.rounds + (round_number < config.requests % config.rounds)
+        for path, load in loads.items():
+            part = asyncio.run(
+                hammer(base + path, clients=config.clients, duration=config.duration / config.rounds, max_requests=cap)
+            )
+            load.latencies += part.latencies
+            load.errors += part.errors
+            load.elapsed += part.elapsed
+            rss[path] = worker_rss(server)
+    for path, load in loads.items():
+        log(f"{path}: {load.requests} requests, {load.errors} errors in {load.elapsed:.1f} s")
+    return [row(path, label, is_reference, loads[path], queries, rss[path]) for path, label, is_reference in TARGETS]
+
+
+def row(path: str, label: str, is_reference: bool, load: Load, queries: dict[str, int], rss: list[int]) -> dict:
+    ordered = sorted(load.latencies)
+    return {
+        "target": label,
+        "reference": is_reference,
+        "requests": load.requests,
+        "errors": load.errors,
+        "rps": load.requests / load.elapsed if load.elapsed else None,
+        "p50_ms": _ms(percentile(ordered, 0.50)),
+        "p95_ms": _ms(percentile(ordered, 0.95)),
+        "p99_ms": _ms(percentile(ordered, 0.99)),
+        "queries": queries.get(path),
+        "rss_mib": statistics.mean(rss) / 2**20 if rss else None,
+    }
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+# --- the whole run -------------------------------------------------------------------------------
+
+COLUMNS = [
+    {"key": "target", "label": "target"},
+    {"key": "requests", "label": "requests", "format": "int"},
+    {"key": "errors", "label": "errors", "format": "int"},
+    {"key": "rps", "label": "req/s", "format": "float1"},
+    {"key": "p50_ms", "label": "p50 ms", "format": "float1"},
+    {"key": "p95_ms", "label": "p95 ms", "format": "float1"},
+    {"key": "p99_ms", "label": "p99 ms", "format": "float1"},
+    {"key": "queries", "label": "SQL/page", "format": "int"},
+    {"key": "rss_mib", "label": "RSS/worker MiB", "format": "float1"},
+]
+
+
+def describe(config: Config, database: str, rss_total: int) -> list[str]:
+    cap = f", at most {config.requests} requests" if config.requests else ""
+    kind = "sync" if config.threads == 1 else f"gthread x{config.threads}"
+    return [
+        f"server: gunicorn, {config.workers} {kind} workers, plaza.settings.production (DEBUG off), "
+        f"{database}, DB_CONN_MAX_AGE={config.conn_max_age}",
+        f"load: {config.clients} concurrent clients per target for {config.duration:g} s{cap} in "
+        f"{config.rounds} round-robin rounds, after {config.warmup:g} s of warm-up; "
+        "Python asyncio + httpx on the same machine, 127.0.0.1",
+        f"all workers together: {rss_total / 2**20:.0f} MiB resident after the run",
+    ]
+
+
+def server_version(url: str) -> str:
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    with _maintenance_connection(url) as conn:
+        return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0].split()[0]
+
+
+def run(config: Config) -> dict:
+    with tempfile.TemporaryDirectory(prefix="plaza-bench-pages-") as tmp:
+        env = server_environment(config, Path(tmp))
+        os.environ.update(env)
+        create_database(config.database_url)
+        try:
+            prepare_site()
+            queries = count_queries([path for path, _label, _ref in TARGETS])
+            with gunicorn(config, env) as (server, base):
+                rows = measure(server, base, config, queries)
+                rss_total = sum(worker_rss(server))
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(config.database_url)
+    return {
+        "title": "demo network pages on gunicorn",
+        "config": describe(config, server_version(config.database_url), rss_total),
+        "columns": COLUMNS,
+        "rows": rows,
+        "ratio_of": ["rps", "p50_ms", "p95_ms"],
+        "notes": [
+            "/healthz: the whole Django stack and SELECT 1; /static/...: WhiteNoise, before any view.",
+            "With more clients than workers the server is saturated: latency is mostly queueing "
+            "(clients / throughput), and 'req/s / ref' is the page's cost relative to the reference.",
+            "SQL/page: queries of one warm request, counted in-process with CaptureQueriesContext.",
+            "RSS/worker: mean resident memory of the gunicorn workers after that target's last round.",
+        ],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, required=True, help="write the result here")
+    args = parser.parse_args()
+    result = run(Config.from_env())
+    args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
