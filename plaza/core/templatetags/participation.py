@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import SafeString
 
-from plaza.core.markdown import render_markdown
+from plaza.core.markdown import render_comment_markdown
 from plaza.core.models import CommentFlag
 from plaza.core.operations.comments import comment_allowed
 from plaza.core.participation_forms import CommentForm
@@ -64,7 +64,7 @@ def follow_button(context, target, following=None):
 
 @register.filter
 def comment_markdown(text: str) -> SafeString:
-    return render_markdown(text)
+    return render_comment_markdown(text)
 
 
 @register.simple_tag(takes_context=True)
