@@ -91,6 +91,14 @@ def comment_thread(target: models.Model, *, order: str = "oldest", user=None) ->
     return thread
 
 
+def my_vote(user, comment: Comment) -> int:
+    """1, -1, or 0 when `user` has not voted on `comment`."""
+    if user is None or not user.is_authenticated:
+        return 0
+    votes = CommentVote.objects.with_scope(jurisdiction=comment.jurisdiction_id).filter(comment=comment, user=user)
+    return votes.values_list("value", flat=True).first() or 0
+
+
 def is_following(user, target: models.Model) -> bool:
     if user is None or not user.is_authenticated:
         return False
