@@ -1,15 +1,20 @@
-"""The Celery application production workers run (`make worker`)."""
+"""The Celery application production workers run (`make worker`), and the schedule `celery beat` follows."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plaza.settings")
 
 app = Celery("plaza")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["plaza.core"])
-# Jobs whose worker died (SIGKILL, OOM, a deploy) go back in the queue (plaza.core.jobs).
+app.autodiscover_tasks(["plaza.core"], related_name="tasks_notifications")
+
 app.conf.beat_schedule = {
+    # Jobs whose worker died (SIGKILL, OOM, a deploy) go back in the queue (plaza.core.jobs).
     "requeue-stale-jobs": {"task": "plaza.core.tasks.requeue_stale_jobs", "schedule": 60.0},
+    # Once a day (UTC) for every account that chose the daily digest.
+    "notification-digests": {"task": "plaza.core.send_notification_digests", "schedule": crontab(hour=6, minute=0)},
 }

@@ -7,6 +7,9 @@ from plaza.core.models import CommentFlag
 from plaza.core.models.accounts import EmailFrequency
 from plaza.core.models.comments import COMMENT_MAX_LENGTH
 
+# The comment form sits in a page beside other forms: its ids are prefixed so they stay unique.
+COMMENT_FORM_IDS = "id_comment_%s"
+
 
 class CommentForm(forms.Form):
     body = forms.CharField(

@@ -7,6 +7,10 @@ from django.utils.translation import gettext as _
 
 from plaza.core.components import registry
 from plaza.core.models import RoleGrant, User, Verification
+from plaza.core.operations.comments import erase_account_participation
+from plaza.core.operations.notifications import erase_account_notifications
+from plaza.core.queries.comments import account_participation
+from plaza.core.queries.notifications import account_notifications
 from plaza.core.tenancy import across_jurisdictions
 
 
@@ -38,6 +42,8 @@ def export_account_data(*, actor, user: User) -> dict:
             for g in RoleGrant.objects.filter(user=user).select_related("jurisdiction", "process")
         ]
         components = {m.name: m.personal_data(user) for m in registry if m.personal_data}
+        participation = account_participation(user)
+        notifications = account_notifications(user)
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -49,16 +55,24 @@ def export_account_data(*, actor, user: User) -> dict:
         },
         "verifications": verifications,
         "roles": roles,
+        **participation,
+        "notifications": notifications,
         "components": components,
     }
 
 
 def delete_account(*, actor, user: User) -> None:
-    """Erase the account. Verified persons stay (a vote cast stays counted) but lose the link."""
+    """Erase the account. Verified persons stay (a vote cast stays counted) but lose the link.
+
+    Comments stay in their threads as "Deleted account" (a reply keeps its context); comment
+    votes, reports, follows and notifications go.
+    """
     if actor != user:
         raise PermissionDenied(_("You can only delete your own account."))
     with transaction.atomic(), across_jurisdictions():
         for manifest in registry:
             if manifest.erase_personal_data:
                 manifest.erase_personal_data(user)
+        erase_account_participation(user)
+        erase_account_notifications(user)
         user.delete()

@@ -4,7 +4,8 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -303,3 +304,28 @@ def unfollow(*, actor, target: models.Model) -> None:
         raise PermissionDenied(_("Sign in to follow."))
     with transaction.atomic(), jurisdiction_scope(target.jurisdiction_id):
         Follow.objects.filter(user=actor, content_type=_content_type(target), object_id=target.pk).delete()
+
+
+def _vote_count(value: int):
+    counted = (
+        CommentVote.objects.filter(comment=OuterRef("pk"), value=value)
+        .order_by()
+        .values("comment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def erase_account_participation(user) -> None:
+    """Account erasure: comments stay in their threads with no author; votes, reports and follows go.
+
+    Call inside the erasure's transaction and `across_jurisdictions()`.
+    """
+    voted_on = list(CommentVote.objects.filter(user=user).values_list("comment_id", flat=True))
+    CommentVote.objects.filter(user=user).delete()
+    Comment.objects.filter(pk__in=voted_on).update(upvotes=_vote_count(1), downvotes=_vote_count(-1))
+    CommentFlag.objects.filter(user=user).delete()
+    Follow.objects.filter(user=user).delete()
+    Comment.objects.filter(author=user).update(author=None)
+    Comment.objects.filter(hidden_by=user).update(hidden_by=None)

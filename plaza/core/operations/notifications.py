@@ -169,3 +169,12 @@ def set_notification_emails(*, actor, user: User, frequency: str) -> User:
     user.notification_emails = frequency
     user.save(update_fields=["notification_emails"])
     return user
+
+
+def erase_account_notifications(user: User) -> None:
+    """Account erasure: its notifications go, and others' notifications no longer name it.
+
+    Call inside the erasure's transaction and `across_jurisdictions()`.
+    """
+    Notification.objects.filter(recipient=user).delete()
+    Notification.objects.filter(actor=user).update(actor=None, actor_label="")

@@ -91,6 +91,14 @@ def comment_thread(target: models.Model, *, order: str = "oldest", user=None) ->
     return thread
 
 
+def my_vote(user, comment: Comment) -> int:
+    """1, -1, or 0 when `user` has not voted on `comment`."""
+    if user is None or not user.is_authenticated:
+        return 0
+    votes = CommentVote.objects.with_scope(jurisdiction=comment.jurisdiction_id).filter(comment=comment, user=user)
+    return votes.values_list("value", flat=True).first() or 0
+
+
 def is_following(user, target: models.Model) -> bool:
     if user is None or not user.is_authenticated:
         return False
@@ -152,3 +160,67 @@ def moderation_queue(jurisdiction: Jurisdiction) -> list[Comment]:
         .order_by("is_hidden", "-open_flags", "-created_at")
     )
     return list(comments[:200])
+
+
+def _target_data(content_type, object_id: int, target) -> dict:
+    """A commented or followed object as an export names it (the object may be gone)."""
+    return {
+        "type": f"{content_type.app_label}.{content_type.model}",
+        "id": object_id,
+        "title": str(target) if target is not None else None,
+        "url": target.get_absolute_url() if hasattr(target, "get_absolute_url") else None,
+    }
+
+
+def account_participation(user) -> dict:
+    """An account's comments, comment votes, reports and follows, for its data download.
+
+    Call inside `across_jurisdictions()`: an account takes part in several jurisdictions.
+    """
+    comments = Comment.objects.filter(author=user).select_related("jurisdiction", "content_type")
+    votes = CommentVote.objects.filter(user=user).select_related("jurisdiction").order_by("created_at", "id")
+    flags = CommentFlag.objects.filter(user=user).select_related("jurisdiction")
+    follows = Follow.objects.filter(user=user).select_related("jurisdiction", "content_type").order_by("created_at")
+    return {
+        "comments": [
+            {
+                "id": c.pk,
+                "jurisdiction": c.jurisdiction.slug,
+                "target": _target_data(c.content_type, c.object_id, c.target),
+                "in_reply_to": c.parent_id,
+                "body": c.body,
+                "created_at": c.created_at.isoformat(),
+                "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+                "hidden_by_moderator": c.is_hidden,
+            }
+            for c in comments.prefetch_related("target")
+        ],
+        "comment_votes": [
+            {
+                "comment": v.comment_id,
+                "jurisdiction": v.jurisdiction.slug,
+                "vote": "up" if v.value == CommentVote.Value.UP else "down",
+                "created_at": v.created_at.isoformat(),
+            }
+            for v in votes
+        ],
+        "comment_reports": [
+            {
+                "comment": f.comment_id,
+                "jurisdiction": f.jurisdiction.slug,
+                "reason": f.reason,
+                "details": f.details,
+                "created_at": f.created_at.isoformat(),
+                "resolved_at": f.resolved_at.isoformat() if f.resolved_at else None,
+            }
+            for f in flags
+        ],
+        "follows": [
+            {
+                "jurisdiction": f.jurisdiction.slug,
+                "target": _target_data(f.content_type, f.object_id, f.target),
+                "created_at": f.created_at.isoformat(),
+            }
+            for f in follows.prefetch_related("target")
+        ],
+    }

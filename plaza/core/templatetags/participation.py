@@ -1,41 +1,68 @@
 """Template pieces any component uses: `{% comments_for object %}`, `{% follow_button object %}`, unread count."""
 
+from urllib.parse import urlsplit
+
 from django import template
+from django.http import QueryDict
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 
-from plaza.core.markdown import render_markdown
+from plaza.core.markdown import render_comment_markdown
 from plaza.core.models import CommentFlag
 from plaza.core.operations.comments import comment_allowed
-from plaza.core.participation_forms import CommentForm
+from plaza.core.participation_forms import COMMENT_FORM_IDS, CommentForm
 from plaza.core.queries import comments as queries
 from plaza.core.queries.notifications import unread_count
 
 register = template.Library()
 
 
+def page_path(request) -> str:
+    """The address of the page the resident reads, also when htmx re-renders a piece of it after a POST.
+
+    Forms carry it as `next`, and the thread's order comes from it.
+    """
+    htmx = getattr(request, "htmx", None)
+    if htmx and htmx.current_url_abs_path:
+        return htmx.current_url_abs_path
+    if request.method == "POST":
+        posted = request.POST.get("next") or ""
+        if url_has_allowed_host_and_scheme(posted, allowed_hosts={request.get_host()}) and posted.startswith("/"):
+            return posted
+    return request.get_full_path()
+
+
 @register.inclusion_tag("core/comments/thread.html", takes_context=True)
-def comments_for(context, target, heading_level: int = 2):
-    """The thread on `target`, its ordering links, and the comment form when commenting is open."""
+def comments_for(context, target, heading_level: int = 2, form=None, notice="", alert="", reply=None, focus=None):
+    """The thread on `target`, its ordering links, and the comment form when commenting is open.
+
+    The other arguments serve htmx re-renders: a bound `form` with errors, a `notice` or an `alert`
+    to announce, a failed `reply` ({"parent", "body", "errors"}) to show again, the comment to `focus`.
+    """
     request = context["request"]
     user = getattr(request, "user", None)
-    thread = queries.comment_thread(target, order=request.GET.get("order", "oldest"), user=user)
+    path = page_path(request)
+    order = QueryDict(urlsplit(path).query).get("order", "oldest")
+    thread = queries.comment_thread(target, order=order, user=user)
     allowed, why = comment_allowed(user, target)
     return {
         "request": request,
         "user": user,
+        "page_path": path,
         "target": target,
         "target_type": queries.target_key(target),
         "thread": thread,
-        "orders": [
-            ("oldest", _order_label("oldest")),
-            ("newest", _order_label("newest")),
-            ("most_voted", _order_label("most_voted")),
-        ],
+        "orders": [(code, _order_label(code)) for code in ("oldest", "newest", "most_voted")],
         "may_comment": allowed,
         "why_not": why,
-        "form": CommentForm(auto_id="id_comment_%s"),
+        "form": form or CommentForm(auto_id=COMMENT_FORM_IDS),
+        "notice": notice,
+        "alert": alert,
+        "reply": reply or {},
+        "focus": focus,
         "flag_reasons": CommentFlag.Reason.choices,
         "following": queries.is_following(user, target),
+        "heading_level": heading_level,
         "heading": f"h{heading_level}",
         "csrf_token": context.get("csrf_token"),
         "jurisdiction": target.jurisdiction,
@@ -49,10 +76,12 @@ def _order_label(order: str) -> str:
 
 
 @register.inclusion_tag("core/comments/follow_button.html", takes_context=True)
-def follow_button(context, target, following=None):
+def follow_button(context, target, following=None, notice=""):
     request = context["request"]
     return {
         "request": request,
+        "page_path": page_path(request),
+        "notice": notice,
         "user": request.user,
         "target": target,
         "target_type": queries.target_key(target),
@@ -64,7 +93,7 @@ def follow_button(context, target, following=None):
 
 @register.filter
 def comment_markdown(text: str) -> SafeString:
-    return render_markdown(text)
+    return render_comment_markdown(text)
 
 
 @register.simple_tag(takes_context=True)

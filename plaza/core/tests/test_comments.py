@@ -308,3 +308,12 @@ def test_author_edits_their_comment_and_others_cannot(client, process, ana, brun
     comment.refresh_from_db()
     assert comment.body == "Plant trees" and comment.edited_at is not None
     assert "edited" in _page(client, process)
+
+
+def test_a_comment_cannot_plant_a_tracking_pixel_on_the_page(client, process, ana):
+    post_comment(
+        actor=ana, target=process, body='Look ![x](https://track.example/p.gif) <img src="https://t.example/q">'
+    )
+    page = _page(client, process)
+    assert "Look" in page and "https://t.example/q" in page  # shown as text
+    assert '<img src="https://t' not in page and 'src="https://track' not in page

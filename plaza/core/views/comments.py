@@ -1,4 +1,8 @@
-"""Comment, vote, flag and follow forms on any content, and the moderators' queue."""
+"""Comment, vote, flag and follow forms on any content, and the moderators' queue.
+
+Without JavaScript each form posts and redirects back; with htmx (`request.htmx`) the same
+views answer with the piece of page that changed: the thread, a comment's votes, a follow button.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from plaza.core.models import Comment
 from plaza.core.operations import comments as operations
-from plaza.core.participation_forms import CommentForm, FlagForm, HideForm, RestoreForm
+from plaza.core.participation_forms import COMMENT_FORM_IDS, CommentForm, FlagForm, HideForm, RestoreForm
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries import comments as queries
+from plaza.core.templatetags.participation import page_path
 
 
 def _back(request, fallback: str, anchor: str = ""):
@@ -42,6 +47,46 @@ def _form_page(request, form, *, title: str, action: str, target, comment=None, 
     return render(request, "core/comments/form_page.html", context, status=status)
 
 
+def _heading_level(request) -> int:
+    """The level of the thread's heading on the page the resident reads (htmx sends it back)."""
+    try:
+        return min(max(int(request.POST.get("heading_level", 2)), 2), 6)
+    except ValueError:
+        return 2
+
+
+def _thread(request, target, **state):
+    """The comment thread alone, for htmx to swap in place of the one on the page."""
+    context = {"form": None, "notice": "", "alert": "", "reply": None, "focus": None, **state}
+    context.update(target=target, heading_level=_heading_level(request))
+    return render(request, "core/comments/thread_fragment.html", context)
+
+
+def _publish(request, form, target, parent) -> Comment | None:
+    if not form.is_valid():
+        return None
+    try:
+        return operations.post_comment(actor=request.user, target=target, body=form.cleaned_data["body"], parent=parent)
+    except ValidationError as error:
+        form.add_error("body" if hasattr(error, "error_dict") and "body" in error.error_dict else None, error.messages)
+    return None
+
+
+def _thread_after_post(request, form, target, parent, comment):
+    """htmx: the thread with the new comment focused, or with the refused text and why, next to its form.
+
+    Answered 200 even when refused: htmx swaps no 4xx answer, and the resident must see the message.
+    """
+    if comment is not None:
+        return _thread(request, target, notice=_("Your comment is published."), focus=comment.pk)
+    if form.non_field_errors():
+        return _thread(request, target, alert=" ".join(form.non_field_errors()))
+    if parent is None:
+        return _thread(request, target, form=form)
+    reply = {"parent": parent.pk, "body": request.POST.get("body", ""), "errors": form.errors.get("body", [])}
+    return _thread(request, target, reply=reply)
+
+
 @login_required
 @require_POST
 def post_comment(request, jurisdiction):
@@ -56,19 +101,18 @@ def post_comment(request, jurisdiction):
             parent = queries.comment_in(request.jurisdiction, int(request.POST["parent"]))
         except (Comment.DoesNotExist, ValueError):
             return _problem(request, _("The comment you replied to no longer exists."), target)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment = operations.post_comment(
-                actor=request.user, target=target, body=form.cleaned_data["body"], parent=parent
-            )
-        except ValidationError as error:
-            form.add_error(
-                "body" if hasattr(error, "error_dict") and "body" in error.error_dict else None, error.messages
-            )
-        else:
-            messages.success(request, _("Your comment is published."))
-            return _back(request, target.get_absolute_url(), f"#comment-{comment.pk}")
+    form = CommentForm(request.POST, auto_id=COMMENT_FORM_IDS if request.htmx else "id_%s")
+    try:
+        comment = _publish(request, form, target, parent)
+    except PermissionDenied as refused:
+        if not request.htmx:
+            raise
+        return _thread(request, target, alert=str(refused))
+    if request.htmx:
+        return _thread_after_post(request, form, target, parent, comment)
+    if comment is not None:
+        messages.success(request, _("Your comment is published."))
+        return _back(request, target.get_absolute_url(), f"#comment-{comment.pk}")
     title = _("Reply to a comment") if parent else _("Write a comment")
     return _form_page(request, form, title=title, action=request.path, target=target, comment=parent)
 
@@ -100,7 +144,14 @@ def vote(request, jurisdiction, comment_id: int):
     value = {"up": 1, "down": -1}.get(request.POST.get("value", ""))
     if value is None:
         return _problem(request, _("Choose up or down."), comment.target)
-    operations.vote_comment(actor=request.user, comment=comment, value=value)
+    comment = operations.vote_comment(actor=request.user, comment=comment, value=value)
+    if request.htmx:
+        context = {
+            "comment": comment,
+            "my_vote": queries.my_vote(request.user, comment),
+            "page_path": page_path(request),
+        }
+        return render(request, "core/comments/vote.html", context)
     return _back(request, comment.target.get_absolute_url(), f"#comment-{comment.pk}")
 
 
@@ -136,12 +187,17 @@ def follow(request, jurisdiction):
     )
     if target is None:
         return _problem(request, _("There is nothing to follow at this address."))
-    if request.POST.get("action") == "unfollow":
-        operations.unfollow(actor=request.user, target=target)
-        messages.success(request, _("You no longer follow this."))
-    else:
+    following = request.POST.get("action") != "unfollow"
+    if following:
         operations.follow(actor=request.user, target=target)
-        messages.success(request, _("You follow this now: we will notify you of what happens."))
+        notice = _("You follow this now: we will notify you of what happens.")
+    else:
+        operations.unfollow(actor=request.user, target=target)
+        notice = _("You no longer follow this.")
+    if request.htmx:
+        context = {"target": target, "following": following, "notice": notice}
+        return render(request, "core/comments/follow_fragment.html", context)
+    messages.success(request, notice)
     return _back(request, target.get_absolute_url())
 
 
