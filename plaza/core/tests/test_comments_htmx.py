@@ -81,7 +81,7 @@ def test_a_reply_with_htmx_threads_under_its_parent(client, process, ana, bruno)
 
 def test_a_refused_comment_with_htmx_shows_why_next_to_the_field(client, process, bruno):
     html = _is_fragment(_comment(client, process, HTMX, body="   "))
-    assert 'id="id_comment_body_error">Write something before sending.' in html
+    assert 'id="id_comment_body_error"><p>Write something before sending.' in html
     assert "There is a problem" in html and not Comment.objects.exists()
 
 
