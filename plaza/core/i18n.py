@@ -2,9 +2,15 @@
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import get_language_from_request
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def browser_languages(request) -> list[str]:
+    """The languages the browser asks for, best first, reduced to their base codes ("es-AR" -> "es")."""
+    header = request.headers.get("Accept-Language", "")
+    return [code.split("-")[0].lower() for code, _quality in parse_accept_lang_header(header) if code != "*"]
 
 
 class JurisdictionLocaleMiddleware:
@@ -21,7 +27,7 @@ class JurisdictionLocaleMiddleware:
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
             candidates.append(user.language)
-        candidates.append(get_language_from_request(request))
+        candidates.extend(browser_languages(request))
         candidates.append(jurisdiction.default_language if jurisdiction else settings.LANGUAGE_CODE)
         language = next((c for c in candidates if c and c in allowed), allowed[0])
         translation.activate(language)

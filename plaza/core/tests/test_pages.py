@@ -59,3 +59,10 @@ def test_signup_sends_a_confirmation_email(client, mailoutbox, db):
     )
     assert response.status_code == 302
     assert len(mailoutbox) == 1 and "new@example.org" in mailoutbox[0].to
+
+
+def test_without_a_browser_preference_the_jurisdictions_default_language_is_used(client, madrid):
+    page = client.get("/madrid/").content.decode()
+    assert 'lang="es"' in page
+    page = client.get("/madrid/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").content.decode()
+    assert 'lang="en"' in page
