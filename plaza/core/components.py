@@ -26,6 +26,8 @@ class ComponentManifest:
     name: str
     label: str | Promise
     description: str | Promise = ""
+    # The title the demo network gives an instance of this component
+    demo_title: str | Promise = ""
     # A module path whose `urlpatterns` serve /<j>/processes/<p>/<component>/…
     process_urls: str | None = None
     # A module path whose `urlpatterns` serve /<j>/<name>/… (pages outside processes)

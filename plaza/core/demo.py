@@ -267,7 +267,7 @@ def _process(jurisdiction: Jurisdiction, slug: str, title: str, description: str
             process=process,
             manifest_name=manifest.name,
             slug=manifest.name,
-            title=str(manifest.label),
+            title=str(manifest.demo_title or manifest.label),
             settings=dict(manifest.default_settings),
         )
         for phase, (_n, _s, _e, actions) in zip(phases, PHASES, strict=True):

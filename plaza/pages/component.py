@@ -9,6 +9,7 @@ manifest = registry.register(
         name="page",
         label=_("Page"),
         description=_("A page of text inside a process."),
+        demo_title=_("About this process"),
         process_urls="plaza.pages.urls",
         seeds="plaza.pages.seeds:seed",
     )
