@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PLAYWRIGHT_BROWSERS_PATH ?= 0
 
-.PHONY: demo test install browser lint format worker bench messages clean
+.PHONY: demo test install test-deps lint format worker bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,16 +26,18 @@ demo: install
 	@echo "Plaza is running at http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
-# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
-	@command -v msgfmt >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
-	  else sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; fi; }
+# What the suite needs from Debian: Chromium (Playwright drives it; it never downloads a browser),
+# gettext (compiled translations) and redis-server (the real-worker tests start one if none runs).
+TEST_PACKAGES := chromium:chromium gettext:msgfmt redis-server:redis-server
+test-deps:
+	@missing=""; for pair in $(TEST_PACKAGES); do command -v $${pair#*:} >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
-test: install browser
+test: install test-deps
 	$(PY) manage.py compilemessages --ignore '.venv' -v0
 	PLAZA_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
