@@ -14,3 +14,11 @@ def _fast_tests(settings):
 
 
 pytest_plugins = ["plaza.core.tests.fixtures", "plaza.core.tests.browser"]
+
+
+@pytest.fixture
+def client():
+    """Django's test client, as a browser asking for English (pages follow the browser's language)."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")

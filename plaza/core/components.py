@@ -22,6 +22,16 @@ class PermissionAction:
 
 
 @dataclass(frozen=True)
+class Export:
+    """One bulk download: the public rows of a jurisdiction, with stable columns."""
+
+    name: str
+    label: str | Promise
+    columns: tuple[str, ...]
+    rows: Callable  # rows(jurisdiction) -> iterable of dicts keyed by `columns`, public data only
+
+
+@dataclass(frozen=True)
 class ComponentManifest:
     name: str
     label: str | Promise
@@ -36,17 +46,21 @@ class ComponentManifest:
     api_router: str | None = None
     actions: tuple[PermissionAction, ...] = ()
     default_settings: dict[str, Any] = field(default_factory=dict)
-    # search(jurisdiction, query, user) -> iterable of SearchHit
-    search: Callable | None = None
-    # exports: name -> callable(jurisdiction) returning rows (list of dicts)
-    exports: dict[str, Callable] = field(default_factory=dict)
-    # stats(component) -> dict of label -> number, shown on the process page
+    # search: model label ("app.model") -> builder(obj) returning plaza.core.search.SearchFields;
+    # the component's operations call index_object/unindex_object when such rows change
+    search: dict[str, Callable] = field(default_factory=dict)
+    # Open-data bulk downloads at /<jurisdiction>/<name>/export/<export name>.csv|.json
+    exports: tuple["Export", ...] = ()
+    # stats(component) -> list of (label, number), shown on the process page
     stats: Callable | None = None
     # seeds(jurisdiction, process, component) -> None, used by the demo network loader ("module:function")
     seeds: str | None = None
     # personal_data(user) -> dict for "download my data"; erase_personal_data(user) for "delete me"
     personal_data: Callable | None = None
     erase_personal_data: Callable | None = None
+
+    def export(self, name: str) -> Export | None:
+        return next((e for e in self.exports if e.name == name), None)
 
     def action(self, name: str) -> PermissionAction:
         for action in self.actions:
@@ -64,6 +78,11 @@ class ComponentRegistry:
         if existing is not None and existing != manifest:
             raise ValueError(f"A component named {manifest.name!r} is already registered.")
         self._manifests[manifest.name] = manifest
+        if manifest.search:
+            from plaza.core.search import register_search_fields
+
+            for model_label, builder in manifest.search.items():
+                register_search_fields(model_label, builder)
         return manifest
 
     def unregister(self, name: str) -> None:

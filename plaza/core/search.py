@@ -2,12 +2,12 @@
 
 How a component makes its content searchable (core never imports it):
 
-1. give the model a `search_fields()` method returning `SearchFields` (or, for a model you
-   cannot edit, `register_search_fields("app.model", builder)`);
+1. give the model a `search_fields()` method returning `SearchFields`, or name a builder in the
+   manifest's `search` ({"app.model": builder}: the registry registers it);
 2. call `index_object(obj)` from the operations that create or change it, and
    `unindex_object(obj)` from the one that deletes it (or connect both to its signals).
 
-The network and jurisdiction search pages then find it; `manifest.search` is not needed.
+The network and jurisdiction search pages then find it.
 Core indexes its own processes through signals (see `plaza.core.signals`).
 """
 

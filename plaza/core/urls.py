@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 
 from plaza.core.components import registry
-from plaza.core.views import account, attachments, backoffice, jobs, public, sdg
+from plaza.core.views import account, attachments, backoffice, exports, jobs, public, sdg
 from plaza.core.views import comments as comment_views
 from plaza.core.views import search as search_views
 
@@ -12,6 +12,9 @@ app_name = "core"
 jurisdiction_patterns = [
     path("", public.jurisdiction_home, name="jurisdiction_home"),
     path("audit/", public.audit_log, name="audit_log"),
+    path("export/", exports.export_index, name="exports"),
+    path("export/<slug:what>.<str:fmt>", exports.core_export, name="export"),
+    path("<slug:app>/export/<slug:what>.<str:fmt>", exports.component_export, name="component_export"),
     path("audit/export/", jobs.export_audit_log, name="audit_log_export"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job_detail"),
     path("jobs/<int:job_id>.json", jobs.job_json, name="job_json"),

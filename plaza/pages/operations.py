@@ -5,6 +5,7 @@ from django.db import transaction
 from plaza.core.audit import record
 from plaza.core.models import ComponentInstance, Role
 from plaza.core.permissions import require_role
+from plaza.core.search import index_object
 from plaza.pages.models import Page
 
 
@@ -15,4 +16,5 @@ def write_page(*, actor, component: ComponentInstance, body: str) -> Page:
             component=component, defaults={"jurisdiction": component.jurisdiction, "body": body}
         )
         record(jurisdiction=component.jurisdiction, actor=actor, action="page.write", target=component, public=True)
+        index_object(page)
     return page

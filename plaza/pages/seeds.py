@@ -1,10 +1,11 @@
 """Demo content for page components."""
 
+from plaza.core.search import index_object
 from plaza.pages.models import Page
 
 
 def seed(jurisdiction, process, component) -> None:
-    Page.objects.with_scope(jurisdiction=jurisdiction).get_or_create(
+    page, _created = Page.objects.with_scope(jurisdiction=jurisdiction).get_or_create(
         component=component,
         defaults={
             "jurisdiction": jurisdiction,
@@ -12,3 +13,4 @@ def seed(jurisdiction, process, component) -> None:
             "above, verify your identity, and join in while a phase is open.",
         },
     )
+    index_object(page)

@@ -119,6 +119,11 @@ class ComponentInstance(TenantModel):
 
         return registry.get(self.manifest_name)
 
+    def stats(self) -> list[tuple[str, int]]:
+        """The component's own figures for the process page (its manifest decides what they are)."""
+        manifest = self.manifest
+        return list(manifest.stats(self)) if manifest is not None and manifest.stats else []
+
     def get_absolute_url(self) -> str:
         return reverse(
             "core:component",

@@ -458,7 +458,7 @@ def test_admin_changes_the_look_and_uploads_a_logo(client, paris, paris_admin, s
     paris.refresh_from_db()
     assert (paris.name, paris.languages, paris.domain) == ("Ville de Paris", ["fr", "en"], "participer.paris.example")
     assert paris.primary_colour == "#003366" and paris.logo.name.startswith("logos/")
-    page = client.get("/paris/manage/settings/").content.decode()
+    page = client.get("/paris/manage/settings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "--primary: #003366" in page and "Current logo of Ville de Paris" in page
     # Saving again without a file keeps the logo.
     assert client.post("/paris/manage/settings/", _settings(name="Ville de Paris")).status_code == 302

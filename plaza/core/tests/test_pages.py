@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from plaza.core.models import Role
 from plaza.core.tenancy import across_jurisdictions
@@ -61,7 +62,8 @@ def test_signup_sends_a_confirmation_email(client, mailoutbox, db):
     assert len(mailoutbox) == 1 and "new@example.org" in mailoutbox[0].to
 
 
-def test_without_a_browser_preference_the_jurisdictions_default_language_is_used(client, madrid):
+def test_without_a_browser_preference_the_jurisdictions_default_language_is_used(madrid):
+    client = Client()
     page = client.get("/madrid/").content.decode()
     assert 'lang="es"' in page
     page = client.get("/madrid/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").content.decode()
