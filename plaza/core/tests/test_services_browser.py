@@ -84,3 +84,13 @@ def test_a_comment_is_published_without_js_and_errors_are_shown(page_without_js,
     page.locator("form.comment-form textarea").fill("Fares went up in March.")
     page.get_by_role("button", name="Publish comment").click()
     expect(page.get_by_role("article").filter(has_text="Fares went up in March.")).to_be_visible()
+
+
+def test_open_data_downloads_page_is_accessible_and_works_without_js(page, page_without_js, axe, gauteng):
+    page.goto("/gauteng/export/")
+    axe(page)  # axe-core needs JavaScript; the no-JS check below is about the links themselves
+    page_without_js.goto("/gauteng/export/")
+    expect(page_without_js.get_by_role("heading", level=1)).to_have_text("Open data downloads")
+    link = page_without_js.get_by_role("link", name="CSV (Processes)")
+    response = page_without_js.request.get(link.get_attribute("href"))
+    assert response.ok and "Mapping minibus taxi routes" in response.text()
