@@ -1,10 +1,13 @@
 """Signal handlers core needs at start-up."""
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from plaza.core.models import Process
+from plaza.core.models import Jurisdiction, Process
 from plaza.core.search import index_object, unindex_object
+from plaza.core.tenancy import DOMAIN_MAP_CACHE_KEY
 
 
 @receiver(post_save, sender=Process, dispatch_uid="core.index_process")
@@ -17,3 +20,11 @@ def index_process(sender, instance: Process, raw: bool = False, **kwargs) -> Non
 @receiver(post_delete, sender=Process, dispatch_uid="core.unindex_process")
 def unindex_process(sender, instance: Process, **kwargs) -> None:
     unindex_object(instance)
+
+
+@receiver(post_save, sender=Jurisdiction, dispatch_uid="core.forget_domains_on_save")
+@receiver(post_delete, sender=Jurisdiction, dispatch_uid="core.forget_domains_on_delete")
+def forget_mapped_domains(sender, **kwargs) -> None:
+    # A new or changed domain must be served at once (transaction.on_commit: a rollback keeps the old map).
+    transaction.on_commit(lambda: cache.delete(DOMAIN_MAP_CACHE_KEY))
+    cache.delete(DOMAIN_MAP_CACHE_KEY)

@@ -49,6 +49,25 @@ def across_jurisdictions():
         yield
 
 
+# Addresses that never belong to one jurisdiction, even on a jurisdiction's own domain.
+NETWORK_PATHS = ("/static/", "/media/", "/api/", "/accounts/", "/account/", "/i18n/", "/healthz", "/admin/")
+DOMAIN_MAP_CACHE_KEY = "plaza:jurisdiction-domains"
+
+
+def mapped_domains() -> dict[str, str]:
+    """{domain: jurisdiction slug}, cached; a jurisdiction's save clears it (plaza.core.signals)."""
+    from django.core.cache import cache
+
+    from plaza.core.models import Jurisdiction
+
+    domains = cache.get(DOMAIN_MAP_CACHE_KEY)
+    if domains is None:
+        rows = Jurisdiction.objects.filter(is_active=True).exclude(domain=None).values_list("domain", "slug")
+        domains = dict(rows)
+        cache.set(DOMAIN_MAP_CACHE_KEY, domains, 300)
+    return domains
+
+
 class JurisdictionMiddleware:
     """Resolves the jurisdiction once per request, from a mapped domain or `/<jurisdiction>/`."""
 
@@ -59,20 +78,12 @@ class JurisdictionMiddleware:
         from plaza.core.models import Jurisdiction
 
         request.jurisdiction = None
+        if request.path_info.startswith(NETWORK_PATHS):
+            return self.get_response(request)
         host = request.get_host().split(":")[0].lower() if request.META.get("HTTP_HOST") else ""
-        mapped = Jurisdiction.objects.filter(domain=host).first() if host else None
-        unprefixed = (
-            "/static/",
-            "/media/",
-            "/api/",
-            "/accounts/",
-            "/account/",
-            "/i18n/",
-            "/healthz",
-            f"/{getattr(mapped, 'slug', '')}/",
-        )
-        if mapped is not None and not request.path_info.startswith(unprefixed):
-            request.path_info = f"/{mapped.slug}{request.path_info}"
+        mapped_slug = mapped_domains().get(host) if host else None
+        if mapped_slug is not None and not request.path_info.startswith(f"/{mapped_slug}/"):
+            request.path_info = f"/{mapped_slug}{request.path_info}"
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -80,7 +91,7 @@ class JurisdictionMiddleware:
         slug = match.kwargs.get(TENANT_URL_KWARG)
         if slug is None:
             return self.get_response(request)
-        jurisdiction = Jurisdiction.objects.filter(slug=slug, is_active=True).first()
+        jurisdiction = Jurisdiction.objects.filter(slug=slug, is_active=True).select_related("parent").first()
         if jurisdiction is None:
             raise Http404("No such jurisdiction.")
         request.jurisdiction = jurisdiction

@@ -151,6 +151,10 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Plaza <plaza@localhost>")
 
 LANGUAGE_CODE = "en"
@@ -174,6 +178,10 @@ PLAZA_SITE_URL = os.environ.get("PLAZA_SITE_URL", "http://127.0.0.1:8000").rstri
 
 # Local copies of the standards and real data used by tests (never the network).
 PLAZA_SHARED_DIR = Path(os.environ.get("PLAZA_SHARED_DIR", BASE_DIR.parent / "shared"))
+
+# How many reverse proxies of ours stand in front of Plaza (each appends to X-Forwarded-For).
+PLAZA_TRUSTED_PROXY_COUNT = int(os.environ.get("PLAZA_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = PLAZA_TRUSTED_PROXY_COUNT
 
 # API throttling: requests per minute per token or address.
 PLAZA_API_RATE = os.environ.get("PLAZA_API_RATE", "600/m")

@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
+from plaza.core.client_address import client_address
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -31,7 +33,7 @@ class PlazaRateThrottle(BaseThrottle):
         token = getattr(principal, "token", None)
         if token is not None:
             return f"token:{token.pk}"
-        return f"address:{request.META.get('REMOTE_ADDR', '')}"
+        return f"address:{client_address(request)}"
 
     def allow_request(self, request: HttpRequest) -> bool:
         limit, period = parse_rate(settings.PLAZA_API_RATE)

@@ -91,3 +91,16 @@ def test_mapped_domain_resolves_the_jurisdiction(client, paris, unscoped):
 
 def test_unknown_jurisdiction_is_404(client, db):
     assert client.get("/atlantis/").status_code == 404
+
+
+def test_a_new_domain_is_served_at_once_and_then_costs_no_query(client, paris, unscoped):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert "Open government, together" in client.get("/", HTTP_HOST="decide.paris.example").content.decode()
+    paris.domain = "decide.paris.example"
+    paris.save()
+    assert "<h1>Paris</h1>" in client.get("/", HTTP_HOST="decide.paris.example").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/", HTTP_HOST="decide.paris.example")
+    assert not [q for q in queries.captured_queries if '"domain"' in q["sql"] and "IS NOT NULL" in q["sql"]]
