@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
         # Background job handlers live in each app's jobs.py (core's own included).
         autodiscover_modules("jobs")
         from plaza.core import audit_export, signals  # noqa: F401
+        from plaza.core.operations import notifications  # noqa: F401 - registers its e-mail job
 
 
 class PlazaAdminConfig(admin_apps.AdminConfig):

@@ -1,4 +1,5 @@
-"""Core's own background job: the jurisdiction's public audit log written as a CSV file."""
+"""Core's own background job: the jurisdiction's public record written as a CSV file (the same
+columns as the public-record bulk download, for a record too long to stream in one request)."""
 
 import csv
 import io
@@ -6,17 +7,9 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from plaza.core.exports import core_export, csv_row
 from plaza.core.jobs import job
 from plaza.core.queries import audit as audit_queries
-
-COLUMNS = ["created_at", "actor", "action", "target_type", "target_id", "target", "reason"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def export_path(job_row) -> str:
@@ -26,15 +19,14 @@ def export_path(job_row) -> str:
 
 @job("core.export_audit_log", max_attempts=3, retry_backoff=10)
 def export_audit_log(job_row, context) -> dict:
-    entries = audit_queries.public_audit_log(job_row.jurisdiction).order_by("created_at", "id")
-    total = entries.count()
+    export = core_export("public-record")
+    total = audit_queries.public_audit_log(job_row.jurisdiction).count()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(export.columns)
     context.progress(0, total, "")
-    for number, entry in enumerate(entries.iterator(chunk_size=500), 1):
-        texts = [entry.actor_label, entry.action, entry.target_type, entry.target_id, entry.target_label, entry.reason]
-        writer.writerow([entry.created_at.isoformat(), *map(_cell, texts)])
+    for number, row in enumerate(export.rows(job_row.jurisdiction), 1):
+        writer.writerow(csv_row(export, row))
         if number % 500 == 0:
             context.check_cancelled()
             context.progress(number, total, "")

@@ -22,7 +22,7 @@ class _Echo:
         return value
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime | date):
@@ -30,6 +30,14 @@ def _cell(value) -> str:
     text = str(value)
     # Spreadsheets run cells that start like a formula; a leading quote keeps them text.
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_row(export: Export, row: dict) -> list[str]:
+    return [csv_cell(row.get(column)) for column in export.columns]
+
+
+def core_export(name: str) -> Export:
+    return next(e for e in CORE_EXPORTS if e.name == name)
 
 
 def export_response(export: Export, jurisdiction: Jurisdiction, fmt: str, filename: str) -> HttpResponse:
@@ -49,7 +57,7 @@ def export_response(export: Export, jurisdiction: Jurisdiction, fmt: str, filena
         response = HttpResponse(body, content_type=FORMATS["json"])
     else:
         writer = csv.writer(_Echo())
-        lines = (writer.writerow([_cell(row.get(c)) for c in export.columns]) for row in rows)
+        lines = (writer.writerow(csv_row(export, row)) for row in rows)
         header = writer.writerow(export.columns)
         response = StreamingHttpResponse(_chain(header, lines), content_type=FORMATS["csv"])
     response["Content-Disposition"] = f'attachment; filename="{jurisdiction.slug}-{filename}.{fmt}"'

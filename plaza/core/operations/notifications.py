@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plaza.core.jobs import enqueue, job
 from plaza.core.models import Follow, Jurisdiction, Notification, User
 from plaza.core.models.accounts import EmailFrequency
 from plaza.core.tenancy import across_jurisdictions, jurisdiction_scope
@@ -80,7 +81,15 @@ def notify(
                 for person in unique.values()
             ]
         )
-    _email_now([row for row in rows if row.recipient.notification_emails == EmailFrequency.IMMEDIATE], jurisdiction)
+        immediate = [row.pk for row in rows if row.recipient.notification_emails == EmailFrequency.IMMEDIATE]
+        if immediate:
+            # Mail goes out from a job: a slow or failing mail server never fails the resident's request.
+            enqueue(
+                jurisdiction=jurisdiction,
+                kind="core.email_notifications",
+                params={"notifications": immediate},
+                idempotency_key=f"notification-emails:{immediate[0]}:{immediate[-1]}",
+            )
     return rows
 
 
@@ -107,12 +116,19 @@ def _message(recipient: User, rows: list[Notification], jurisdiction: Jurisdicti
     return EmailMessage(subject=subject[:200], body=body, to=[recipient.email])
 
 
-def _email_now(rows: list[Notification], jurisdiction: Jurisdiction) -> None:
-    if not rows:
-        return
-    get_connection().send_messages([_message(row.recipient, [row], jurisdiction, digest=False) for row in rows])
-    with jurisdiction_scope(jurisdiction):
+@job("core.email_notifications", max_attempts=5, retry_backoff=60)
+def email_notifications(job_row, context) -> dict:
+    """E-mail notifications to accounts that chose "as it happens"; those already e-mailed are skipped."""
+    rows = list(
+        Notification.objects.filter(pk__in=job_row.parameters["notifications"], emailed_at=None).select_related(
+            "recipient", "jurisdiction"
+        )
+    )
+    if rows:
+        jurisdiction = job_row.jurisdiction
+        get_connection().send_messages([_message(row.recipient, [row], jurisdiction, digest=False) for row in rows])
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(emailed_at=timezone.now())
+    return {"emailed": len(rows)}
 
 
 def send_digests(now: datetime | None = None) -> int:

@@ -328,9 +328,9 @@ def test_exporting_the_public_record_from_its_page(
     job_id = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     download = client.get(f"/paris/jobs/{job_id}/download/")
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
-    assert rows[0][:3] == ["created_at", "actor", "action"]
-    assert [row[2] for row in rows[1:]] == ["role.grant"]  # public only, Paris only
-    assert rows[1][6].startswith("'=")  # a spreadsheet will not run it
+    assert rows[0][:4] == ["id", "created_at", "actor", "action"]
+    assert [row[3] for row in rows[1:]] == ["role.grant"]  # public only, Paris only
+    assert rows[1][7].startswith("'=")  # a spreadsheet will not run it
     # Asking again before the record changes gives the same job.
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/paris/audit/export/")["Location"] == response["Location"]

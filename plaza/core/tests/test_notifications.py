@@ -9,6 +9,7 @@ from django.utils import translation
 from plaza.core.models import Notification, Role
 from plaza.core.operations.comments import flag_comment, follow, hide_comment, post_comment
 from plaza.core.operations.notifications import EVENTS, notify, register_event, send_digests
+from plaza.core.tenancy import jurisdiction_scope
 from plaza.core.tests.factories import (
     ComponentStepFactory,
     PhaseFactory,
@@ -85,7 +86,7 @@ def test_daily_digest_groups_several_in_one_email(process, author, mailoutbox, d
     assert send_digests() == 0  # nothing is e-mailed twice
 
 
-def test_email_is_written_in_the_recipients_language(process, author, mailoutbox):
+def test_email_is_written_in_the_recipients_language(process, author, mailoutbox, django_capture_on_commit_callbacks):
     class LanguageSeen:
         def __str__(self):
             return f"language={translation.get_language()} %(target)s"
@@ -93,9 +94,14 @@ def test_email_is_written_in_the_recipients_language(process, author, mailoutbox
     register_event("test.language", LanguageSeen())
     try:
         reader = UserFactory(notification_emails="immediate", language="fr")
-        notify(
-            jurisdiction=process.jurisdiction, event="test.language", target=process, actor=author, recipients=[reader]
-        )
+        with django_capture_on_commit_callbacks(execute=True):  # the e-mail job runs once the write commits
+            notify(
+                jurisdiction=process.jurisdiction,
+                event="test.language",
+                target=process,
+                actor=author,
+                recipients=[reader],
+            )
     finally:
         EVENTS.pop("test.language")
     assert "language=fr" in mailoutbox[0].subject
@@ -159,3 +165,27 @@ def test_send_digests_command(process, author, mailoutbox, django_capture_on_com
     out = StringIO()
     call_command("send_digests", stdout=out)
     assert "1 digests sent." in out.getvalue() and len(mailoutbox) == 1
+
+
+def test_a_failing_mail_server_never_fails_the_write_and_the_job_retries(
+    process, author, settings, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from plaza.core.models import Job
+
+    reader = UserFactory(notification_emails="immediate")
+    smtp_down = mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=OSError("down"))
+    with smtp_down, django_capture_on_commit_callbacks(execute=True):
+        rows = notify(
+            jurisdiction=process.jurisdiction,
+            event="comment.posted",
+            target=process,
+            actor=author,
+            recipients=[reader],
+        )
+    assert len(rows) == 1  # the notification exists whatever the mail server did
+    with jurisdiction_scope(process.jurisdiction):
+        job = Job.objects.get(kind="core.email_notifications")
+        assert job.status == "failed" and job.attempts == 5
+        assert Notification.objects.get(pk=rows[0].pk).emailed_at is None
