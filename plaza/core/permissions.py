@@ -34,6 +34,18 @@ def is_network_staff(user) -> bool:
     )
 
 
+def holds_any_role(user, jurisdiction: Jurisdiction) -> bool:
+    """Whether the back office has anything for this user here (one query)."""
+    if user.is_superuser:
+        return True
+    network_staff = Q(role=Role.NETWORK_STAFF, jurisdiction__kind=Jurisdiction.Kind.NETWORK)
+    return (
+        RoleGrant.objects.with_scopes_disabled()
+        .filter(Q(jurisdiction=jurisdiction) | network_staff, user=user)
+        .exists()
+    )
+
+
 def require_role(user, jurisdiction: Jurisdiction, *roles: str, process: Process | None = None) -> None:
     if not has_role(user, jurisdiction, *roles, process=process):
         raise PermissionDenied(_("You do not have the role needed for this."))

@@ -68,3 +68,10 @@ def test_without_a_browser_preference_the_jurisdictions_default_language_is_used
     assert 'lang="es"' in page
     page = client.get("/madrid/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").content.decode()
     assert 'lang="en"' in page
+
+
+def test_back_office_link_only_for_those_with_a_role_here(client, paris, paris_admin, madrid_admin):
+    client.force_login(madrid_admin)
+    assert "/paris/manage/" not in client.get("/paris/").content.decode()
+    client.force_login(paris_admin)
+    assert 'href="/paris/manage/"' in client.get("/paris/").content.decode()

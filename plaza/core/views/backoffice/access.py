@@ -19,6 +19,8 @@ SECTION_ROLES: dict[str, tuple[str, ...]] = {
     "census": (Role.ADMIN,),
     "verify": (Role.ADMIN, Role.POLL_OFFICER),
     "audit": (Role.ADMIN, Role.ASSESSOR),
+    "moderation": (Role.ADMIN, Role.MODERATOR),
+    "jobs": (Role.ADMIN,),
 }
 
 
