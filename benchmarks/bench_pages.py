@@ -131,6 +131,7 @@ def server_environment(config: Config, scratch: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="plaza.settings.production",
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        PLAZA_SITE_URL="https://plaza.bench.example",
         DATABASE_URL=config.database_url,
         DB_CONN_MAX_AGE=str(config.conn_max_age),
         STATIC_ROOT=str(scratch / "static"),

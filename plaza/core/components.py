@@ -69,11 +69,38 @@ class ComponentManifest:
         raise KeyError(f"{self.name} has no action {name!r}")
 
 
+# Addresses under /<jurisdiction>/ that core serves itself: no component may take them.
+RESERVED_NAMES = frozenset(
+    {
+        "manage",
+        "processes",
+        "audit",
+        "export",
+        "search",
+        "sdg",
+        "attachments",
+        "jobs",
+        "verify",
+        "api",
+        "catalog",
+        "comments",
+        "follow",
+        "notifications",
+        "account",
+        "accounts",
+        "static",
+        "media",
+    }
+)
+
+
 class ComponentRegistry:
     def __init__(self) -> None:
         self._manifests: dict[str, ComponentManifest] = {}
 
     def register(self, manifest: ComponentManifest) -> ComponentManifest:
+        if manifest.name in RESERVED_NAMES or not manifest.name.replace("-", "").isalnum():
+            raise ValueError(f"{manifest.name!r} cannot name a component: core serves that address, or it is no slug.")
         existing = self._manifests.get(manifest.name)
         if existing is not None and existing != manifest:
             raise ValueError(f"A component named {manifest.name!r} is already registered.")

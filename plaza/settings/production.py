@@ -1,4 +1,4 @@
-"""Production profile: refuses to start with the default secret or with DEBUG on."""
+"""Production profile: refuses to start with the default secret, DEBUG on, or settings that would lose work."""
 
 import os
 
@@ -14,8 +14,12 @@ if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:  # noqa: F405
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value before running in production.")
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production.")
-if ALLOWED_HOSTS == ["*"]:  # noqa: F405
+if ALLOWED_HOSTS in (["*"], []):  # noqa: F405
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the site's host names in production.")
+if "127.0.0.1" in PLAZA_SITE_URL or "localhost" in PLAZA_SITE_URL:  # noqa: F405
+    raise ImproperlyConfigured("Set PLAZA_SITE_URL to the public address (links in e-mails use it).")
+if PLAZA_JOB_BACKEND == "celery" and not REDIS_URL:  # noqa: F405
+    raise ImproperlyConfigured("PLAZA_JOB_BACKEND=celery needs REDIS_URL: no worker would ever see the jobs.")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

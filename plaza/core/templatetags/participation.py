@@ -7,10 +7,10 @@ from django.http import QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 
+from plaza.core.forms.participation import COMMENT_FORM_IDS, CommentForm
 from plaza.core.markdown import render_comment_markdown
 from plaza.core.models import CommentFlag
 from plaza.core.operations.comments import comment_allowed
-from plaza.core.participation_forms import COMMENT_FORM_IDS, CommentForm
 from plaza.core.queries import comments as queries
 from plaza.core.queries.notifications import unread_count
 

@@ -300,7 +300,16 @@ def test_back_office_dashboard(page, axe, sign_in, census_admin):
     page.goto("/paris/manage/")
     expect(h1(page)).to_have_text("Back office")
     expect(page.get_by_role("heading", level=2).get_by_role("link")).to_have_text(
-        ["Processes", "Roles", "Settings and look", "Census", "Verify a resident in person", "Audit log"]
+        [
+            "Processes",
+            "Roles",
+            "Settings and look",
+            "Census",
+            "Verify a resident in person",
+            "Audit log",
+            "Moderation",
+            "Background jobs",
+        ]
     )
     expect(page.get_by_role("link", name="Climate Action Plan")).to_be_visible()
     axe(page)

@@ -131,3 +131,10 @@ def test_process_page_shows_timeline_and_current_phase(client, climate):
     assert response.status_code == 200
     assert page.index("Proposals") < page.index("Vote")
     assert 'aria-current="step"' in page
+
+
+@pytest.mark.parametrize("name", ["manage", "processes", "export", "search", "no slug"])
+def test_a_component_cannot_take_an_address_core_serves(name):
+    with pytest.raises(ValueError, match="cannot name a component"):
+        registry.register(ComponentManifest(name=name, label="Sneaky"))
+    assert name not in registry

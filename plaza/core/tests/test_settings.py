@@ -8,7 +8,8 @@ import pytest
 
 
 def run_production(**env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    unsafe = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PLAZA_SITE_URL", "PLAZA_JOB_BACKEND", "REDIS_URL"}
+    environment = {k: v for k, v in os.environ.items() if k not in unsafe}
     environment.update(env, DJANGO_SETTINGS_MODULE="plaza.settings.production")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -19,9 +20,15 @@ def run_production(**env) -> subprocess.CompletedProcess:
     )
 
 
+SAFE = {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "plaza.example", "PLAZA_SITE_URL": "https://plaza.example"}
+
+
 @pytest.mark.parametrize(
     "env, message",
     [
+        ({**SAFE, "PLAZA_SITE_URL": "http://127.0.0.1:8000"}, "PLAZA_SITE_URL"),
+        ({**SAFE, "PLAZA_JOB_BACKEND": "celery"}, "REDIS_URL"),
+        ({**SAFE, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": "plaza.example"}, "SECRET_KEY"),
         ({"SECRET_KEY": "x" * 50, "DEBUG": "true", "ALLOWED_HOSTS": "plaza.example"}, "DEBUG"),
     ],
@@ -33,5 +40,5 @@ def test_production_refuses_unsafe_settings(env, message):
 
 
 def test_production_starts_with_safe_settings():
-    result = run_production(SECRET_KEY="k" * 50, ALLOWED_HOSTS="plaza.example")
+    result = run_production(**SAFE)
     assert result.returncode == 0, result.stderr

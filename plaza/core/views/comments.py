@@ -14,9 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plaza.core.forms.participation import COMMENT_FORM_IDS, CommentForm, FlagForm, HideForm, RestoreForm
 from plaza.core.models import Comment
 from plaza.core.operations import comments as operations
-from plaza.core.participation_forms import COMMENT_FORM_IDS, CommentForm, FlagForm, HideForm, RestoreForm
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries import comments as queries
 from plaza.core.templatetags.participation import page_path

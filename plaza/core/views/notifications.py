@@ -9,9 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plaza.core.forms.participation import NotificationSettingsForm
 from plaza.core.models import Notification
 from plaza.core.operations import notifications as operations
-from plaza.core.participation_forms import NotificationSettingsForm
 from plaza.core.queries import notifications as queries
 
 
