@@ -5,21 +5,10 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from plaza.core.forms.backoffice import JurisdictionSettingsForm, NewJurisdictionForm
-from plaza.core.operations.jurisdictions import create_jurisdiction, update_jurisdiction
+from plaza.core.operations.jurisdictions import EDITABLE_FIELDS, create_jurisdiction, update_jurisdiction
 from plaza.core.queries import processes as process_queries
 from plaza.core.views.backoffice.access import backoffice_view
 from plaza.core.views.backoffice.flow import render_form_page, submitted
-
-SETTINGS_FIELDS = (
-    "name",
-    "description",
-    "languages",
-    "default_language",
-    "time_zone",
-    "domain",
-    "primary_colour",
-    "accent_colour",
-)
 
 
 @backoffice_view("settings")
@@ -28,7 +17,7 @@ def jurisdiction_settings(request, jurisdiction):
     form = JurisdictionSettingsForm(
         request.POST or None,
         request.FILES or None,
-        initial={name: getattr(j, name) for name in SETTINGS_FIELDS},
+        initial={name: getattr(j, name) for name in EDITABLE_FIELDS if name != "logo"},
     )
 
     def save(_data):
