@@ -46,3 +46,22 @@ def test_sign_in_pages_pass_axe(page, axe, db):
         assert page.goto(url).status == 200
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         axe(page)
+
+
+def test_backoffice_and_account_pages_work_without_js(page_without_js, sign_in, paris, paris_admin):
+    page = page_without_js
+    with across_jurisdictions():
+        process = ProcessFactory(jurisdiction=paris, slug="climate", title="Climate plan")
+        phase = PhaseFactory(process=process, title="Ideas")
+    sign_in(page, paris_admin)
+    for url in SIGNED_IN_PAGES:
+        assert page.goto(url.format(phase=phase.pk)).status == 200, url
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    # A whole back-office task with full page loads: create a process, with a mistake first.
+    page.goto("/paris/manage/processes/new/")
+    page.get_by_label("Title", exact=False).first.fill("Budget 2027")
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Address")
+    page.get_by_label("Address", exact=False).first.fill("budget-2027")
+    page.get_by_role("button", name="Create", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Budget 2027")
