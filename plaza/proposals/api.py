@@ -1,0 +1,212 @@
+"""The proposals component's JSON API, mounted at /api/v1/proposals/: public reads, supports by token."""
+
+from datetime import datetime
+from typing import Annotated
+
+from django.http import Http404
+from ninja import Field, Path, Query, Router, Schema, Status
+
+from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
+from plaza.core.api.pagination import Pagination
+from plaza.core.api.schemas import SLUG_PATTERN
+from plaza.core.models import Jurisdiction
+from plaza.core.queries.processes import active_jurisdictions
+from plaza.core.tenancy import jurisdiction_scope
+from plaza.proposals import operations, queries
+from plaza.proposals.models import Proposal
+
+router = Router(tags=["proposals"])
+
+Slug = Annotated[str, Path(..., pattern=SLUG_PATTERN, max_length=80)]
+
+
+class ProposalOut(Schema):
+    id: int
+    process: str
+    component: str
+    title: str
+    summary: str
+    body: str
+    category: str
+    tags: list[str]
+    status: str
+    author: str = Field(..., description="The author's public name")
+    on_behalf_of: str
+    is_expert: bool
+    latitude: float | None
+    longitude: float | None
+    video_url: str
+    supports: int
+    comments: int
+    published_at: datetime | None
+    threshold_reached_at: datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_process(obj: Proposal) -> str:
+        return obj.component.process.slug
+
+    @staticmethod
+    def resolve_component(obj: Proposal) -> str:
+        return obj.component.slug
+
+    @staticmethod
+    def resolve_tags(obj: Proposal) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+    @staticmethod
+    def resolve_author(obj: Proposal) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_supports(obj: Proposal) -> int:
+        return obj.support_count
+
+    @staticmethod
+    def resolve_comments(obj: Proposal) -> int:
+        return obj.comments_count
+
+    @staticmethod
+    def resolve_url(obj: Proposal) -> str:
+        return obj.get_absolute_url()
+
+
+class DebateOut(Schema):
+    id: int
+    process: str
+    component: str
+    title: str
+    body: str
+    author: str
+    agree: int
+    disagree: int
+    comments: int
+    created_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_process(obj) -> str:
+        return obj.component.process.slug
+
+    @staticmethod
+    def resolve_component(obj) -> str:
+        return obj.component.slug
+
+    @staticmethod
+    def resolve_author(obj) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_agree(obj) -> int:
+        return obj.agree_count
+
+    @staticmethod
+    def resolve_disagree(obj) -> int:
+        return obj.disagree_count
+
+    @staticmethod
+    def resolve_comments(obj) -> int:
+        return obj.comments_count
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class ProposalPage(Schema):
+    items: list[ProposalOut]
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    previous: str | None
+
+
+class DebatePage(Schema):
+    items: list[DebateOut]
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    previous: str | None
+
+
+class SupportOut(Schema):
+    proposal: int
+    supports: int
+    status: str
+
+
+def _jurisdiction(slug: str) -> Jurisdiction:
+    found = active_jurisdictions().filter(slug=slug).first()
+    if found is None:
+        raise Http404("No such jurisdiction.")
+    return found
+
+
+def _public_proposal(jurisdiction: Jurisdiction, pk: int) -> Proposal:
+    found = queries.public_proposals(jurisdiction).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such proposal.")
+    return found
+
+
+def _page(request, found, paging: Pagination.Input) -> dict:
+    """Paginated inside the jurisdiction's scope: the slice and the count run here, not after return."""
+    return Pagination().paginate_queryset(found, paging, request)
+
+
+@router.get("/{slug}/proposals", response=ProposalPage, openapi_extra=PUBLIC_READ)
+def list_proposals(
+    request,
+    slug: Slug,
+    paging: Query[Pagination.Input],
+    process: Annotated[str | None, Query(None, pattern=SLUG_PATTERN, max_length=80)] = None,
+    status: Proposal.Status | None = None,
+):
+    """The jurisdiction's public proposals (hidden ones left out), oldest first, with their support counts."""
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        found = queries.public_proposals(jurisdiction)
+        if process:
+            found = found.filter(component__process__slug=process)
+        if status:
+            found = found.filter(status=status)
+        return _page(request, found, paging)
+
+
+@router.get("/{slug}/proposals/{pk}", response=ProposalOut, openapi_extra=PUBLIC_READ)
+def get_proposal(request, slug: Slug, pk: int):
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        return _public_proposal(jurisdiction, pk)
+
+
+@router.post("/{slug}/proposals/{pk}/support", response={201: SupportOut}, auth=SIGNED_IN)
+def support_proposal(request, slug: Slug, pk: int):
+    """Support a proposal as the person behind the token's account (a token with the write scope)."""
+    jurisdiction = _jurisdiction(slug)
+    request.auth.require_write(jurisdiction)
+    with jurisdiction_scope(jurisdiction):
+        proposal = _public_proposal(jurisdiction, pk)
+        operations.support_proposal(actor=request.auth.user, proposal=proposal)
+        proposal.refresh_from_db()
+        return Status(201, {"proposal": proposal.pk, "supports": proposal.support_count, "status": proposal.status})
+
+
+@router.get("/{slug}/debates", response=DebatePage, openapi_extra=PUBLIC_READ)
+def list_debates(request, slug: Slug, paging: Query[Pagination.Input]):
+    """The jurisdiction's debates in published processes, oldest first."""
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        return _page(request, queries.public_debates(jurisdiction), paging)
+
+
+@router.get("/{slug}/debates/{pk}", response=DebateOut, openapi_extra=PUBLIC_READ)
+def get_debate(request, slug: Slug, pk: int):
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        found = queries.public_debates(jurisdiction).filter(pk=pk).first()
+        if found is None:
+            raise Http404("No such debate.")
+        return found

@@ -1,0 +1,150 @@
+"""Page input for proposals and debates; the operations validate again (the API calls them too)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.geo import parse_point
+from plaza.core.models import SDGGoal
+from plaza.proposals.models import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, DebateVote, Proposal
+from plaza.proposals.operations import ProposalText
+from plaza.proposals.queries import ORDERS, PUBLIC_STATUSES
+
+
+def _goal_choices():
+    return [(g.number, f"{g.number}. {g.short_title()}") for g in SDGGoal.objects.all()]
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=SUMMARY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One or two sentences shown in the list of proposals."),
+    )
+    body = forms.CharField(
+        label=_("Proposal"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown: *emphasis*, lists and links. No HTML."),
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=300, help_text=_("Up to 6 words, separated by commas.")
+    )
+    sdg_goals = forms.TypedMultipleChoiceField(
+        label=_("Sustainable Development Goals"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    location = forms.CharField(
+        label=_("Location"),
+        required=False,
+        max_length=60,
+        help_text=_("Optional. Latitude and longitude, e.g. 40.4168, -3.7038 (or pick a point on the map)."),
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Optional. The address of a video about the proposal."),
+    )
+    on_behalf_of = forms.CharField(
+        label=_("On behalf of an organisation"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional. The organisation's name, if you propose for one."),
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("No category"))] + [(c, c) for c in categories]
+        self.fields["sdg_goals"].choices = _goal_choices()
+
+    def clean_location(self):
+        text = self.cleaned_data["location"].strip()
+        return parse_point(text) if text else None
+
+    def proposal_text(self) -> ProposalText:
+        data, point = self.cleaned_data, self.cleaned_data.get("location")
+        return ProposalText(
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            category=data["category"],
+            tags=[t for t in data["tags"].split(",")],
+            sdg_goals=data["sdg_goals"],
+            latitude=point.latitude if point else None,
+            longitude=point.longitude if point else None,
+            video_url=data["video_url"],
+            on_behalf_of=data["on_behalf_of"],
+        )
+
+    @classmethod
+    def initial_for(cls, proposal: Proposal, goals) -> dict:
+        location = f"{proposal.latitude}, {proposal.longitude}" if proposal.latitude is not None else ""
+        return {
+            "title": proposal.title,
+            "summary": proposal.summary,
+            "body": proposal.body,
+            "category": proposal.category,
+            "tags": ", ".join(t.name for t in proposal.tags.all()),
+            "sdg_goals": [g.number for g in goals],
+            "location": location,
+            "video_url": proposal.video_url,
+            "on_behalf_of": proposal.on_behalf_of,
+        }
+
+
+class SimilarCheckForm(forms.Form):
+    """The GET step before writing: does a proposal saying the same already exist?"""
+
+    title = forms.CharField(label=_("Title of your proposal"), max_length=TITLE_MAX_LENGTH)
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
+    goal = forms.TypedChoiceField(label=_("Sustainable Development Goal"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    order = forms.ChoiceField(label=_("Order"), required=False)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories"))] + [(c, c) for c in categories]
+        self.fields["goal"].choices = [("", _("All goals"))] + _goal_choices()
+        labels = dict(Proposal.Status.choices)
+        self.fields["status"].choices = [("", _("Open (gathering supports or threshold reached)"))] + [
+            (s.value, labels[s.value]) for s in PUBLIC_STATUSES
+        ]
+        order_labels = {
+            "hot": _("Hot (supports, fresher first)"),
+            "most_supported": _("Most supported"),
+            "newest": _("Newest"),
+            "most_commented": _("Most commented"),
+            "random": _("Random"),
+        }
+        self.fields["order"].choices = [(o, order_labels[o]) for o in ORDERS]
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the proposal's place and in the public record."),
+    )
+
+
+class DebateForm(forms.Form):
+    title = forms.CharField(label=_("Question"), max_length=TITLE_MAX_LENGTH)
+    body = forms.CharField(
+        label=_("Explanation"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown: *emphasis*, lists and links. No HTML."),
+    )
+
+
+class DebateVoteForm(forms.Form):
+    position = forms.ChoiceField(choices=DebateVote.Position.choices)

@@ -1,0 +1,182 @@
+"""Proposals, the supports they gather (one per person), debates and their agree/disagree votes."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.tenancy import TenantManager, TenantModel
+
+TITLE_MAX_LENGTH = 150
+SUMMARY_MAX_LENGTH = 300
+BODY_MAX_LENGTH = 20_000
+STATUSES = ["draft", "published", "threshold_reached", "archived", "withdrawn", "hidden"]
+
+
+class Proposal(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Gathering supports")
+        THRESHOLD_REACHED = "threshold_reached", _("Threshold reached")
+        ARCHIVED = "archived", _("Archived")
+        WITHDRAWN = "withdrawn", _("Withdrawn by its author")
+        HIDDEN = "hidden", _("Hidden by a moderator")
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    on_behalf_of = models.CharField(_("on behalf of an organisation"), max_length=200, blank=True)
+    is_expert = models.BooleanField(_("expert proposal"), default=False)
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    # The folded title between spaces (" bike lanes "), so that word lookups are `contains " word "`.
+    folded_title = models.CharField(max_length=TITLE_MAX_LENGTH * 2 + 2, editable=False, default="")
+    summary = models.CharField(_("summary"), max_length=SUMMARY_MAX_LENGTH)
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH, help_text=_("Markdown"))
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    hidden_reason = models.TextField(_("reason"), blank=True)
+    support_count = models.PositiveIntegerField(default=0)
+    # Supports decayed by age, kept on the row so that "hot" is an indexed order (see operations.hot_score).
+    hot_score = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    threshold_reached_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["component", "status", "-support_count"], name="proposal_most_supported"),
+            models.Index(fields=["component", "status", "-hot_score"], name="proposal_hot"),
+            models.Index(fields=["component", "status", "-published_at"], name="proposal_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="proposal_status_known"),
+            models.CheckConstraint(
+                condition=(models.Q(latitude=None) & models.Q(longitude=None))
+                | (models.Q(latitude__gte=-90, latitude__lte=90) & models.Q(longitude__gte=-180, longitude__lte=180)),
+                name="proposal_location_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="hidden") | ~models.Q(hidden_reason=""), name="proposal_hidden_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="threshold_reached") | models.Q(threshold_reached_at__isnull=False),
+                name="proposal_threshold_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.component.get_absolute_url()}{self.pk}/"
+
+    @property
+    def is_published(self) -> bool:
+        """Whether the public reads it (core's comments and search ask this)."""
+        return self.status not in (self.Status.DRAFT, self.Status.HIDDEN)
+
+    def is_public_content(self) -> bool:
+        return self.is_published and self.component.is_published and self.component.process.is_published
+
+    @property
+    def takes_supports(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.THRESHOLD_REACHED)
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return str(_("Deleted account"))
+        return str(self.author.display_name)
+
+
+class ProposalTag(TenantModel):
+    """A free tag on a proposal, stored lower-case so that filters match whatever the case typed."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "name"], name="proposal_tag_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Support(TenantModel):
+    """A person's support for a proposal: once per person, whichever of their accounts cast it."""
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    person = models.ForeignKey("core.Person", on_delete=models.CASCADE, related_name="+")
+    # The account that cast it (kept for the resident's own data; gone if the account is deleted).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["component", "proposal", "person"], name="support_once_per_person")
+        ]
+
+
+class Debate(TenantModel):
+    """An open question put to residents: agree or disagree, then talk it through in comments."""
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="debates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH, help_text=_("Markdown"))
+    agree_count = models.PositiveIntegerField(default=0)
+    disagree_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.component.get_absolute_url()}debates/{self.pk}/"
+
+    @property
+    def is_published(self) -> bool:
+        return True
+
+    def is_public_content(self) -> bool:
+        return self.component.is_published and self.component.process.is_published
+
+    @property
+    def author_name(self) -> str:
+        return str(self.author.display_name) if self.author else str(_("Deleted account"))
+
+
+class DebateVote(TenantModel):
+    """One account's position on a debate; changing it replaces it."""
+
+    class Position(models.TextChoices):
+        AGREE = "agree", _("I agree")
+        DISAGREE = "disagree", _("I disagree")
+
+    debate = models.ForeignKey(Debate, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    position = models.CharField(max_length=10, choices=Position.choices)
+    created_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user"], name="debate_vote_once_per_account"),
+            models.CheckConstraint(condition=models.Q(position__in=["agree", "disagree"]), name="debate_vote_known"),
+        ]

@@ -1,0 +1,408 @@
+"""Every write of the proposals component: proposals, supports (once per person), debates and their votes."""
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from plaza.core.audit import record
+from plaza.core.geo import make_point
+from plaza.core.models import ComponentInstance, Role, SDGGoal, SDGTag, Verification
+from plaza.core.operations.comments import start_following
+from plaza.core.operations.notifications import notify, register_event
+from plaza.core.permissions import component_action_allowed, require_role
+from plaza.core.search import fold, index_object
+from plaza.core.tenancy import jurisdiction_scope
+from plaza.proposals.models import (
+    BODY_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Debate,
+    DebateVote,
+    Proposal,
+    ProposalTag,
+    Support,
+)
+from plaza.proposals.queries import categories_of, support_threshold
+
+MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
+MAX_TAGS = 6
+TAG_MAX_LENGTH = 40
+# "Hot" ranks by log2(supports + 1) plus one point per half-life of freshness: a proposal published
+# a week earlier needs twice the supports to rank alike. The ranking never needs recomputing.
+HOT_HALF_LIFE_SECONDS = 7 * 24 * 3600
+HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+register_event("proposal.threshold_reached", gettext_lazy("“%(target)s” reached its support threshold."))
+register_event("proposal.withdrawn", gettext_lazy("%(actor)s withdrew “%(target)s”."))
+register_event("proposal.hidden", gettext_lazy("A moderator hid “%(target)s”."))
+
+
+@dataclass
+class ProposalText:
+    """What an author writes; validated by `clean_proposal_text` for pages and the API alike."""
+
+    title: str
+    summary: str
+    body: str
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    sdg_goals: list[int] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
+    video_url: str = ""
+    on_behalf_of: str = ""
+
+
+def hot_score(support_count: int, published_at: datetime | None) -> float:
+    if published_at is None:
+        return 0.0
+    return math.log2(support_count + 1) + (published_at - HOT_EPOCH).total_seconds() / HOT_HALF_LIFE_SECONDS
+
+
+def _required(errors: dict, name: str, value: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors[name] = _("This field is required.")
+    elif len(value) > max_length:
+        errors[name] = _("Keep it under %(max)s characters (it has %(count)s).") % {
+            "max": max_length,
+            "count": len(value),
+        }
+    return value
+
+
+def _clean_tags(errors: dict, tags: list[str]) -> list[str]:
+    cleaned = list(dict.fromkeys(t.strip().lower() for t in tags if t and t.strip()))
+    if len(cleaned) > MAX_TAGS:
+        errors["tags"] = _("Use at most %(max)s tags.") % {"max": MAX_TAGS}
+    elif any(len(t) > TAG_MAX_LENGTH for t in cleaned):
+        errors["tags"] = _("A tag has at most %(max)s characters.") % {"max": TAG_MAX_LENGTH}
+    return cleaned
+
+
+def _clean_location(errors: dict, text: ProposalText) -> None:
+    if text.latitude is None and text.longitude is None:
+        return
+    if text.latitude is None or text.longitude is None:
+        errors["latitude"] = _("Give both the latitude and the longitude, or neither.")
+        return
+    try:
+        make_point(text.latitude, text.longitude)
+    except ValidationError as invalid:
+        errors["latitude"] = invalid.messages[0]
+
+
+def _clean_video(errors: dict, url: str) -> str:
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["video_url"] = _("Enter a full web address starting with https://.")
+    return url
+
+
+def clean_proposal_text(component: ComponentInstance, text: ProposalText) -> ProposalText:
+    """The text with whitespace trimmed and tags folded, or a ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    text.title = _required(errors, "title", text.title, TITLE_MAX_LENGTH)
+    text.summary = _required(errors, "summary", text.summary, SUMMARY_MAX_LENGTH)
+    text.body = _required(errors, "body", text.body, BODY_MAX_LENGTH)
+    text.on_behalf_of = (text.on_behalf_of or "").strip()[:200]
+    if text.category and text.category not in categories_of(component):
+        errors["category"] = _("Choose one of the categories offered.")
+    text.tags = _clean_tags(errors, text.tags)
+    text.sdg_goals = sorted(set(text.sdg_goals))
+    if any(not 1 <= n <= 17 for n in text.sdg_goals):
+        errors["sdg_goals"] = _("The goals are numbered 1 to 17.")
+    _clean_location(errors, text)
+    text.video_url = _clean_video(errors, text.video_url)
+    if errors:
+        raise ValidationError(errors)
+    return text
+
+
+def _write_text(proposal: Proposal, text: ProposalText) -> None:
+    for name in ("title", "summary", "body", "category", "latitude", "longitude", "video_url", "on_behalf_of"):
+        setattr(proposal, name, getattr(text, name))
+    proposal.folded_title = f" {fold(text.title)} "
+
+
+def _replace_tags_and_goals(proposal: Proposal, text: ProposalText) -> None:
+    """Tags and SDG goals are the author's own choice, written with the proposal (core's SDGTag rows)."""
+    ProposalTag.objects.filter(proposal=proposal).delete()
+    ProposalTag.objects.bulk_create(
+        [ProposalTag(jurisdiction_id=proposal.jurisdiction_id, proposal=proposal, name=t) for t in text.tags]
+    )
+    content_type = ContentType.objects.get_for_model(Proposal)
+    SDGTag.objects.filter(content_type=content_type, object_id=proposal.pk).delete()
+    SDGTag.objects.bulk_create(
+        [
+            SDGTag(jurisdiction_id=proposal.jurisdiction_id, content_type=content_type, object_id=proposal.pk, goal=g)
+            for g in SDGGoal.objects.filter(number__in=text.sdg_goals)
+        ]
+    )
+
+
+def _allowed(actor, component: ComponentInstance, action: str) -> None:
+    allowed, why = component_action_allowed(actor, component, action)
+    if not allowed:
+        raise PermissionDenied(why)
+
+
+def create_proposal(*, actor, component: ComponentInstance, text: ProposalText) -> Proposal:
+    """A new draft, seen only by its author until they publish it."""
+    _allowed(actor, component, "propose")
+    text = clean_proposal_text(component, text)
+    jurisdiction = component.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        proposal = Proposal(jurisdiction=jurisdiction, component=component, author=actor)
+        _write_text(proposal, text)
+        proposal.save()
+        _replace_tags_and_goals(proposal, text)
+        record(jurisdiction=jurisdiction, actor=actor, action="proposal.create", target=proposal)
+    return proposal
+
+
+def _require_author(actor, proposal: Proposal) -> None:
+    if actor is None or not actor.is_authenticated or actor.pk != proposal.author_id:
+        raise PermissionDenied(_("Only the proposal's author can do this."))
+
+
+def update_proposal(*, actor, proposal: Proposal, text: ProposalText) -> Proposal:
+    """The author rewrites the proposal, only until its first support (checked in the same UPDATE)."""
+    _require_author(actor, proposal)
+    text = clean_proposal_text(proposal.component, text)
+    editable = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED)
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        _write_text(proposal, text)
+        fields = ["title", "folded_title", "summary", "body", "category", "latitude", "longitude", "video_url"]
+        changed = Proposal.objects.filter(pk=proposal.pk, support_count=0, status__in=editable).update(
+            on_behalf_of=proposal.on_behalf_of, **{name: getattr(proposal, name) for name in fields}
+        )
+        if not changed:
+            raise PermissionDenied(_("A proposal cannot be changed once it has supports."))
+        _replace_tags_and_goals(proposal, text)
+        public = proposal.status != Proposal.Status.DRAFT
+        record(jurisdiction=proposal.jurisdiction, actor=actor, action="proposal.edit", target=proposal, public=public)
+        index_object(proposal)
+    return proposal
+
+
+def publish_proposal(*, actor, proposal: Proposal) -> Proposal:
+    """The author publishes a draft: it shows in the index and starts gathering supports."""
+    _require_author(actor, proposal)
+    _allowed(actor, proposal.component, "propose")
+    now = timezone.now()
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        changed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.DRAFT).update(
+            status=Proposal.Status.PUBLISHED, published_at=now, hot_score=hot_score(0, now)
+        )
+        if not changed:
+            raise ValidationError(_("This proposal is already published."))
+        proposal.refresh_from_db()
+        start_following(actor, proposal)
+        record(jurisdiction=proposal.jurisdiction, actor=actor, action="proposal.publish", target=proposal, public=True)
+        index_object(proposal)
+    return proposal
+
+
+def _set_status(*, actor, proposal: Proposal, status: str, action: str, reason: str = "", allowed_from=()) -> None:
+    changed = Proposal.objects.filter(pk=proposal.pk, status__in=allowed_from).update(
+        status=status, hidden_reason=reason
+    )
+    if not changed:
+        raise ValidationError(_("This cannot be done to the proposal in its present state."))
+    proposal.refresh_from_db()
+    record(jurisdiction=proposal.jurisdiction, actor=actor, action=action, target=proposal, reason=reason, public=True)
+    index_object(proposal)
+
+
+def withdraw_proposal(*, actor, proposal: Proposal) -> Proposal:
+    """The author withdraws a published proposal; it stays readable, marked withdrawn, without supports."""
+    _require_author(actor, proposal)
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        _set_status(
+            actor=actor,
+            proposal=proposal,
+            status=Proposal.Status.WITHDRAWN,
+            action="proposal.withdraw",
+            allowed_from=(Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED),
+        )
+        transaction.on_commit(
+            partial(
+                notify, jurisdiction=proposal.jurisdiction, event="proposal.withdrawn", target=proposal, actor=actor
+            )
+        )
+    return proposal
+
+
+def hide_proposal(*, actor, proposal: Proposal, reason: str) -> Proposal:
+    """A moderator hides a proposal; the reason is public, in its place and in the audit log."""
+    require_role(actor, proposal.jurisdiction, *MODERATOR_ROLES, process=proposal.component.process)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the reason is shown in the proposal's place.")})
+    visible = [s for s in Proposal.Status if s not in (Proposal.Status.HIDDEN, Proposal.Status.DRAFT)]
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        _set_status(
+            actor=actor,
+            proposal=proposal,
+            status=Proposal.Status.HIDDEN,
+            action="proposal.hide",
+            reason=reason[:2000],
+            allowed_from=visible,
+        )
+        if proposal.author is not None:
+            transaction.on_commit(
+                partial(
+                    notify,
+                    jurisdiction=proposal.jurisdiction,
+                    event="proposal.hidden",
+                    target=proposal,
+                    actor=actor,
+                    recipients=[proposal.author],
+                )
+            )
+    return proposal
+
+
+def archive_proposal(*, actor, proposal: Proposal) -> Proposal:
+    """A moderator or admin archives a proposal whose time has passed: read-only, no more supports."""
+    require_role(actor, proposal.jurisdiction, *MODERATOR_ROLES, process=proposal.component.process)
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        _set_status(
+            actor=actor,
+            proposal=proposal,
+            status=Proposal.Status.ARCHIVED,
+            action="proposal.archive",
+            allowed_from=(Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED),
+        )
+    return proposal
+
+
+def set_expert(*, actor, proposal: Proposal, is_expert: bool) -> Proposal:
+    """A moderator marks a proposal as an expert's (Paris's climate plan counted them apart)."""
+    require_role(actor, proposal.jurisdiction, *MODERATOR_ROLES, process=proposal.component.process)
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        Proposal.objects.filter(pk=proposal.pk).update(is_expert=is_expert)
+        proposal.is_expert = is_expert
+        record(
+            jurisdiction=proposal.jurisdiction,
+            actor=actor,
+            action="proposal.expert" if is_expert else "proposal.not_expert",
+            target=proposal,
+            public=True,
+        )
+    return proposal
+
+
+def _person_of(actor, proposal: Proposal):
+    verification = (
+        Verification.objects.with_scope(jurisdiction=proposal.jurisdiction)
+        .filter(user=actor)
+        .select_related("person")
+        .first()
+    )
+    if verification is None:
+        raise PermissionDenied(_("Verify your identity with the census to support proposals."))
+    return verification.person
+
+
+def support_proposal(*, actor, proposal: Proposal) -> Support:
+    """One support per person (whichever account casts it), counted once even under concurrency.
+
+    The database's unique constraint refuses a second support of the same person; the count and
+    the threshold move in conditional UPDATEs, so the threshold is marked, and notified, once.
+    """
+    takes = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        _allowed(actor, proposal.component, "support")
+        person = _person_of(actor, proposal)
+        try:
+            with transaction.atomic():
+                support = Support.objects.create(
+                    jurisdiction=proposal.jurisdiction,
+                    component=proposal.component,
+                    proposal=proposal,
+                    person=person,
+                    user=actor,
+                )
+        except IntegrityError as twice:
+            raise ValidationError(_("You have already supported this proposal.")) from twice
+        if not Proposal.objects.filter(pk=proposal.pk, status__in=takes).update(support_count=F("support_count") + 1):
+            raise ValidationError(_("This proposal does not take supports now."))
+        _after_support(actor, proposal)
+    return support
+
+
+def _after_support(actor, proposal: Proposal) -> None:
+    count, published_at = Proposal.objects.filter(pk=proposal.pk).values_list("support_count", "published_at").get()
+    proposal.support_count = count
+    Proposal.objects.filter(pk=proposal.pk).update(hot_score=hot_score(count, published_at))
+    threshold = support_threshold(proposal.component)
+    now = timezone.now()
+    reached = Proposal.objects.filter(
+        pk=proposal.pk, status=Proposal.Status.PUBLISHED, support_count__gte=threshold
+    ).update(status=Proposal.Status.THRESHOLD_REACHED, threshold_reached_at=now)
+    if not reached:
+        return
+    proposal.status, proposal.threshold_reached_at = Proposal.Status.THRESHOLD_REACHED, now
+    record(
+        jurisdiction=proposal.jurisdiction,
+        actor=None,
+        action="proposal.threshold_reached",
+        target=proposal,
+        data={"supports": count, "threshold": threshold},
+        public=True,
+    )
+    transaction.on_commit(
+        partial(
+            notify, jurisdiction=proposal.jurisdiction, event="proposal.threshold_reached", target=proposal, actor=None
+        )
+    )
+
+
+def start_debate(*, actor, component: ComponentInstance, title: str, body: str) -> Debate:
+    """An open question; its author follows it (and so hears of comments)."""
+    _allowed(actor, component, "debate")
+    errors: dict[str, str] = {}
+    title = _required(errors, "title", title, TITLE_MAX_LENGTH)
+    body = _required(errors, "body", body, BODY_MAX_LENGTH)
+    if errors:
+        raise ValidationError(errors)
+    jurisdiction = component.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        debate = Debate.objects.create(
+            jurisdiction=jurisdiction, component=component, author=actor, title=title, body=body
+        )
+        start_following(actor, debate)
+        record(jurisdiction=jurisdiction, actor=actor, action="debate.create", target=debate, public=True)
+        index_object(debate)
+    return debate
+
+
+def vote_on_debate(*, actor, debate: Debate, position: str) -> DebateVote:
+    """Agree or disagree, once per account; voting again changes it. Totals are recounted in the same transaction."""
+    _allowed(actor, debate.component, "opine")
+    if position not in DebateVote.Position.values:
+        raise ValidationError({"position": _("Choose agree or disagree.")})
+    with transaction.atomic(), jurisdiction_scope(debate.jurisdiction):
+        vote, _created = DebateVote.objects.update_or_create(
+            debate=debate, user=actor, defaults={"jurisdiction": debate.jurisdiction, "position": position}
+        )
+        votes = DebateVote.objects.filter(debate=debate)
+        debate.agree_count = votes.filter(position=DebateVote.Position.AGREE).count()
+        debate.disagree_count = votes.filter(position=DebateVote.Position.DISAGREE).count()
+        Debate.objects.filter(pk=debate.pk).update(agree_count=debate.agree_count, disagree_count=debate.disagree_count)
+    return vote

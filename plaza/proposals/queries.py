@@ -1,0 +1,332 @@
+"""Reads shared by the proposals pages, the API and the exports: the index with its filters and orders."""
+
+import math
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Mod
+
+from plaza.core.models import CensusRecord, Comment, ComponentInstance, Jurisdiction, SDGTag, Verification
+from plaza.core.queries.search import search_jurisdiction
+from plaza.core.search import fold
+from plaza.proposals.models import Debate, DebateVote, Proposal, ProposalTag, Support
+
+# What the public reads; the index lists the first two unless asked for another status.
+PUBLIC_STATUSES = (
+    Proposal.Status.PUBLISHED,
+    Proposal.Status.THRESHOLD_REACHED,
+    Proposal.Status.ARCHIVED,
+    Proposal.Status.WITHDRAWN,
+)
+ACTIVE_STATUSES = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
+ORDERS = ("hot", "most_supported", "newest", "most_commented", "random")
+# A multiplicative hash of the id, salted by the visitor's seed: a stable shuffle on any database.
+RANDOM_MULTIPLIER = 2_654_435_761
+RANDOM_MODULUS = 4_294_967_291
+# English, Spanish, French and Portuguese words too common to say two titles are alike.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "we",
+        "with",
+        "more",
+        "new",
+        "al",
+        "con",
+        "de",
+        "del",
+        "el",
+        "en",
+        "es",
+        "la",
+        "las",
+        "lo",
+        "los",
+        "mas",
+        "mi",
+        "mis",
+        "nuestro",
+        "nuestra",
+        "para",
+        "por",
+        "que",
+        "se",
+        "sin",
+        "su",
+        "sus",
+        "un",
+        "una",
+        "uno",
+        "y",
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "dans",
+        "des",
+        "du",
+        "et",
+        "le",
+        "les",
+        "leur",
+        "notre",
+        "nos",
+        "ou",
+        "par",
+        "plus",
+        "pour",
+        "sur",
+        "une",
+        "ao",
+        "aos",
+        "com",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "e",
+        "em",
+        "na",
+        "nas",
+        "no",
+        "o",
+        "os",
+        "um",
+        "uma",
+    ]
+)
+SIMILAR_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    category: str = ""
+    tag: str = ""
+    goal: int | None = None
+    status: str = ""
+    q: str = ""
+    order: str = "hot"
+    seed: int = 0
+
+
+def categories_of(component: ComponentInstance) -> list[str]:
+    return [str(c) for c in component.settings.get("categories", [])]
+
+
+def support_threshold(component: ComponentInstance) -> int:
+    """Supports a proposal needs: an absolute number, or a percentage of the active census."""
+    value = component.settings.get("threshold_value", 100)
+    if component.settings.get("threshold_mode") == "census_percent":
+        census = CensusRecord.objects.with_scope(jurisdiction=component.jurisdiction).filter(is_active=True).count()
+        return max(1, math.ceil(census * float(value) / 100))
+    return max(1, int(value))
+
+
+def _comment_count(jurisdiction: Jurisdiction, model) -> Coalesce:
+    comments = (
+        Comment.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk"), is_hidden=False)
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(comments, output_field=IntegerField()), Value(0))
+
+
+def _with_related(proposals: QuerySet, jurisdiction: Jurisdiction) -> QuerySet:
+    tags = ProposalTag.objects.with_scope(jurisdiction=jurisdiction).all()
+    return proposals.select_related("author", "component__process", "component__jurisdiction").prefetch_related(
+        Prefetch("tags", queryset=tags)
+    )
+
+
+def _filtered(proposals: QuerySet, jurisdiction: Jurisdiction, filters: ProposalFilters) -> QuerySet:
+    if filters.status in PUBLIC_STATUSES:
+        proposals = proposals.filter(status=filters.status)
+    else:
+        proposals = proposals.filter(status__in=ACTIVE_STATUSES)
+    if filters.category:
+        proposals = proposals.filter(category=filters.category)
+    if filters.tag:
+        proposals = proposals.filter(tags__name=filters.tag.strip().lower())
+    if filters.goal:
+        tagged = SDGTag.objects.with_scope(jurisdiction=jurisdiction).filter(
+            content_type=ContentType.objects.get_for_model(Proposal), goal__number=filters.goal
+        )
+        proposals = proposals.filter(pk__in=tagged.values("object_id"))
+    if filters.q.strip():
+        found = search_jurisdiction(jurisdiction, filters.q, content_type="proposals.proposal")
+        proposals = proposals.filter(pk__in=list(found.values_list("object_id", flat=True)[:1000]))
+    return proposals
+
+
+def _ordered(proposals: QuerySet, order: str, seed: int) -> QuerySet:
+    if order == "most_supported":
+        return proposals.order_by("-support_count", "-id")
+    if order == "newest":
+        return proposals.order_by("-published_at", "-id")
+    if order == "most_commented":
+        return proposals.order_by("-comments_count", "-id")
+    if order == "random":
+        shuffle = Mod(F("id") * Value(RANDOM_MULTIPLIER) + Value(seed), Value(RANDOM_MODULUS))
+        return proposals.annotate(shuffle=shuffle).order_by("shuffle", "id")
+    return proposals.order_by("-hot_score", "-id")
+
+
+def proposal_index(component: ComponentInstance, filters: ProposalFilters) -> QuerySet[Proposal]:
+    """The component's public proposals, filtered and ordered, with what a card shows (constant queries)."""
+    jurisdiction = component.jurisdiction
+    proposals = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component)
+    proposals = _filtered(proposals, jurisdiction, filters)
+    proposals = proposals.annotate(comments_count=_comment_count(jurisdiction, Proposal))
+    return _ordered(_with_related(proposals, jurisdiction), filters.order, filters.seed)
+
+
+def located(proposals: QuerySet[Proposal], limit: int = 500) -> list[Proposal]:
+    """The located ones among `proposals`, for the map (one query)."""
+    return list(proposals.exclude(latitude=None)[:limit])
+
+
+def proposal_for(component: ComponentInstance, pk: int) -> Proposal | None:
+    jurisdiction = component.jurisdiction
+    found = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component, pk=pk)
+    return _with_related(found, jurisdiction).first()
+
+
+def goals_of(proposal: Proposal) -> list:
+    return [
+        tag.goal
+        for tag in SDGTag.objects.with_scope(jurisdiction=proposal.jurisdiction_id)
+        .filter(content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal.pk)
+        .select_related("goal")
+        .order_by("goal__number")
+    ]
+
+
+def has_supported(user, proposal: Proposal) -> bool:
+    """Whether the person behind this account supported it (from any of their accounts)."""
+    if user is None or not user.is_authenticated:
+        return False
+
+    persons = Verification.objects.with_scope(jurisdiction=proposal.jurisdiction_id).filter(user=user)
+    return proposal.supports.filter(person__in=persons.values("person")).exists()
+
+
+def significant_words(title: str) -> list[str]:
+    """The words of a title that say what it is about: folded, stop words and short words out."""
+    return [w for w in dict.fromkeys(fold(title).split()) if len(w) > 2 and w not in STOP_WORDS]
+
+
+def similar_proposals(component: ComponentInstance, title: str) -> list[Proposal]:
+    """Public proposals whose titles share significant words with `title`, most words shared first."""
+    words = significant_words(title)[:12]
+    if not words:
+        return []
+
+    match = Q()
+    for word in words:
+        match |= Q(folded_title__contains=f" {word} ")
+    candidates = (
+        Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
+        .filter(match, component=component, status__in=PUBLIC_STATUSES)
+        .select_related("component__process", "component__jurisdiction")
+        .order_by("-support_count", "-id")[:100]
+    )
+    wanted = set(words)
+    ranked = sorted(candidates, key=lambda p: -len(wanted & set(p.folded_title.split())))
+    return ranked[:SIMILAR_LIMIT]
+
+
+def debates_of(component: ComponentInstance) -> QuerySet[Debate]:
+    jurisdiction = component.jurisdiction
+    return (
+        Debate.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(component=component)
+        .annotate(comments_count=_comment_count(jurisdiction, Debate))
+        .select_related("author", "component__process", "component__jurisdiction")
+        .order_by("-created_at", "-id")
+    )
+
+
+def debate_for(component: ComponentInstance, pk: int) -> Debate | None:
+    return debates_of(component).filter(pk=pk).first()
+
+
+def position_of(user, debate: Debate) -> str:
+    if user is None or not user.is_authenticated:
+        return ""
+    return DebateVote.objects.filter(debate=debate, user=user).values_list("position", flat=True).first() or ""
+
+
+def public_proposals(jurisdiction: Jurisdiction) -> QuerySet[Proposal]:
+    """Every public proposal of the jurisdiction's published processes (exports and the API)."""
+    proposals = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(
+        status__in=PUBLIC_STATUSES, component__is_published=True, component__process__is_published=True
+    )
+    proposals = proposals.annotate(comments_count=_comment_count(jurisdiction, Proposal))
+    return _with_related(proposals, jurisdiction).order_by("id")
+
+
+def public_debates(jurisdiction: Jurisdiction) -> QuerySet[Debate]:
+    return (
+        Debate.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(component__is_published=True, component__process__is_published=True)
+        .annotate(comments_count=_comment_count(jurisdiction, Debate))
+        .select_related("author", "component__process", "component__jurisdiction")
+        .order_by("id")
+    )
+
+
+def component_figures(component: ComponentInstance) -> list[tuple[str, int]]:
+    """The process page's figures: public proposals and the supports they gathered."""
+    from django.db.models import Sum
+    from django.utils.translation import gettext as _
+
+    proposals = Proposal.objects.with_scope(jurisdiction=component.jurisdiction).filter(
+        component=component, status__in=PUBLIC_STATUSES
+    )
+    totals = proposals.aggregate(count=Count("id"), supports=Sum("support_count"))
+    return [(_("proposals"), totals["count"]), (_("supports"), totals["supports"] or 0)]
+
+
+def account_participation(user) -> dict:
+    """An account's proposals, debates, supports and debate votes, for its data download (across jurisdictions)."""
+    return {
+        "proposals": [
+            {"id": p.pk, "jurisdiction": p.jurisdiction.slug, "title": p.title, "status": p.status}
+            for p in Proposal.objects.filter(author=user).select_related("jurisdiction").order_by("id")
+        ],
+        "debates": [
+            {"id": d.pk, "jurisdiction": d.jurisdiction.slug, "title": d.title}
+            for d in Debate.objects.filter(author=user).select_related("jurisdiction").order_by("id")
+        ],
+        "supports": [
+            {"proposal": s.proposal_id, "jurisdiction": s.jurisdiction.slug, "created_at": s.created_at.isoformat()}
+            for s in Support.objects.filter(user=user).select_related("jurisdiction").order_by("id")
+        ],
+        "debate_votes": [
+            {"debate": v.debate_id, "position": v.position} for v in DebateVote.objects.filter(user=user).order_by("id")
+        ],
+    }

@@ -1,0 +1,22 @@
+"""Addresses inside a proposals component (after /<j>/processes/<p>/<component>/)."""
+
+from django.urls import path
+
+from plaza.proposals import views
+
+urlpatterns = [
+    path("", views.proposal_index, name="proposal_index"),
+    path("new/", views.new_proposal, name="new_proposal"),
+    path("<int:pk>/", views.proposal_detail, name="proposal_detail"),
+    path("<int:pk>/edit/", views.edit_proposal, name="edit_proposal"),
+    path("<int:pk>/publish/", views.publish, name="publish_proposal"),
+    path("<int:pk>/support/", views.support, name="support_proposal"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw_proposal"),
+    path("<int:pk>/archive/", views.archive, name="archive_proposal"),
+    path("<int:pk>/expert/", views.expert, name="expert_proposal"),
+    path("<int:pk>/hide/", views.hide, name="hide_proposal"),
+    path("debates/", views.debate_index, name="debate_index"),
+    path("debates/new/", views.new_debate, name="new_debate"),
+    path("debates/<int:pk>/", views.debate_detail, name="debate_detail"),
+    path("debates/<int:pk>/vote/", views.debate_vote, name="debate_vote"),
+]

@@ -1,0 +1,321 @@
+"""The proposals component's pages: thin, each parses, calls one query or operation, and renders."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plaza.core.geo import map_context
+from plaza.core.markdown import render_markdown
+from plaza.core.models import Role
+from plaza.core.permissions import component_action_allowed, has_role
+from plaza.proposals import operations, queries
+from plaza.proposals.forms import (
+    DebateForm,
+    DebateVoteForm,
+    FilterForm,
+    HideForm,
+    ProposalForm,
+    SimilarCheckForm,
+)
+from plaza.proposals.models import Proposal
+
+PAGE_SIZE = 20
+SEED_KEY = "proposals_seed"
+# The operations name the location by its parts; the page has one field for both.
+FIELD_ALIASES = {"latitude": "location", "longitude": "location"}
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, found in error.error_dict.items():
+        name = FIELD_ALIASES.get(name, name)
+        form.add_error(name if name in form.fields else None, found)
+
+
+def _visitor_seed(request) -> int:
+    """A random order that stays the same for one visitor while they page through it."""
+    if SEED_KEY not in request.session:
+        request.session[SEED_KEY] = secrets.randbelow(2**31 - 1) + 1
+    return request.session[SEED_KEY]
+
+
+def _filters(request, form: FilterForm) -> queries.ProposalFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    order = data.get("order") or "hot"
+    return queries.ProposalFilters(
+        category=data.get("category", ""),
+        tag=data.get("tag", ""),
+        goal=data.get("goal"),
+        status=data.get("status", ""),
+        q=data.get("q", ""),
+        order=order,
+        seed=_visitor_seed(request) if order == "random" else 0,
+    )
+
+
+def proposal_index(request):
+    component = request.component
+    form = FilterForm(request.GET or None, categories=queries.categories_of(component))
+    filters = _filters(request, form)
+    proposals = queries.proposal_index(component, filters)
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    may_propose, why_not = component_action_allowed(request.user, component, "propose")
+    return render(
+        request,
+        "proposals/index.html",
+        {
+            "process": request.process,
+            "component": component,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "map": map_context(queries.located(proposals), map_id="proposals-map"),
+            "may_propose": may_propose,
+            "why_not": why_not,
+            "threshold": queries.support_threshold(component),
+        },
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+def _form_page(request, template: str, context: dict, refused: bool = False):
+    context = {"process": request.process, "component": request.component, **context}
+    return render(request, template, context, status=400 if refused else 200)
+
+
+def new_proposal(request):
+    component = request.component
+    allowed, why_not = component_action_allowed(request.user, component, "propose")
+    categories = queries.categories_of(component)
+    check = SimilarCheckForm(request.GET if "title" in request.GET else None)
+    similar = queries.similar_proposals(component, check.cleaned_data["title"]) if check.is_valid() else None
+    if request.method == "POST":
+        form = ProposalForm(request.POST, categories=categories)
+        if allowed and form.is_valid():
+            try:
+                proposal = operations.create_proposal(
+                    actor=request.user, component=component, text=form.proposal_text()
+                )
+            except ValidationError as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(request, _("Your draft is saved. Read it again, then publish it."))
+                return redirect(proposal.get_absolute_url())
+    else:
+        form = ProposalForm(initial={"title": request.GET.get("title", "")}, categories=categories)
+    context = {"form": form, "check": check, "similar": similar, "allowed": allowed, "why_not": why_not}
+    if request.htmx and request.method == "GET" and "title" in request.GET:
+        return _form_page(request, "proposals/includes/similar.html", context)
+    return _form_page(request, "proposals/new.html", context, refused=request.method == "POST")
+
+
+def _proposal(request, pk: int) -> Proposal:
+    proposal = queries.proposal_for(request.component, pk)
+    if proposal is None:
+        raise Http404(_("No such proposal."))
+    if proposal.status == Proposal.Status.DRAFT and proposal.author_id != request.user.pk:
+        raise Http404(_("No such proposal."))
+    return proposal
+
+
+def _is_moderator(request) -> bool:
+    return has_role(request.user, request.jurisdiction, Role.MODERATOR, Role.ADMIN, process=request.process)
+
+
+def _detail_context(request, proposal: Proposal, alert: str = "") -> dict:
+    may_support, why_not = component_action_allowed(request.user, proposal.component, "support")
+    threshold = queries.support_threshold(proposal.component)
+    return {
+        "process": request.process,
+        "component": request.component,
+        "proposal": proposal,
+        "body": render_markdown(proposal.body),
+        "goals": queries.goals_of(proposal),
+        "threshold": threshold,
+        "progress": min(100, proposal.support_count * 100 // threshold),
+        "supported": queries.has_supported(request.user, proposal),
+        "may_support": may_support,
+        "why_not": why_not,
+        "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
+        "is_moderator": _is_moderator(request),
+        "map": map_context([proposal], map_id="proposal-map"),
+        "alert": alert,
+    }
+
+
+def proposal_detail(request, pk: int):
+    proposal = _proposal(request, pk)
+    return render(request, "proposals/detail.html", _detail_context(request, proposal))
+
+
+def _act(request, pk: int, act, done: str):
+    """Run one button's operation; on refusal, show the proposal again with the reason (400 or 403)."""
+    proposal = _proposal(request, pk)
+    try:
+        act(proposal)
+    except PermissionDenied as refused:
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, str(refused)), status=403)
+    except ValidationError as refused:
+        alert = " ".join(refused.messages)
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, alert), status=400)
+    messages.success(request, done)
+    return redirect(proposal.get_absolute_url())
+
+
+@require_POST
+def publish(request, pk: int):
+    return _act(request, pk, lambda p: operations.publish_proposal(actor=request.user, proposal=p), _("Published."))
+
+
+@require_POST
+def support(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda p: operations.support_proposal(actor=request.user, proposal=p),
+        _("Thank you: your support is counted."),
+    )
+
+
+@require_POST
+def withdraw(request, pk: int):
+    return _act(
+        request, pk, lambda p: operations.withdraw_proposal(actor=request.user, proposal=p), _("Proposal withdrawn.")
+    )
+
+
+@require_POST
+def archive(request, pk: int):
+    return _act(
+        request, pk, lambda p: operations.archive_proposal(actor=request.user, proposal=p), _("Proposal archived.")
+    )
+
+
+@require_POST
+def expert(request, pk: int):
+    is_expert = request.POST.get("is_expert") == "1"
+    return _act(
+        request,
+        pk,
+        lambda p: operations.set_expert(actor=request.user, proposal=p, is_expert=is_expert),
+        _("Saved."),
+    )
+
+
+def edit_proposal(request, pk: int):
+    proposal = _proposal(request, pk)
+    categories = queries.categories_of(request.component)
+    if request.method == "POST":
+        form = ProposalForm(request.POST, categories=categories)
+        if form.is_valid():
+            try:
+                operations.update_proposal(actor=request.user, proposal=proposal, text=form.proposal_text())
+            except PermissionDenied as refused:
+                form.add_error(None, str(refused))
+            except ValidationError as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(proposal.get_absolute_url())
+    else:
+        if proposal.author_id != request.user.pk:
+            raise PermissionDenied(_("Only the proposal's author can do this."))
+        initial = ProposalForm.initial_for(proposal, queries.goals_of(proposal))
+        form = ProposalForm(initial=initial, categories=categories)
+    context = {"form": form, "proposal": proposal}
+    return _form_page(request, "proposals/edit.html", context, refused=request.method == "POST")
+
+
+def hide(request, pk: int):
+    proposal = _proposal(request, pk)
+    if not _is_moderator(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.hide_proposal(actor=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The proposal is hidden; the reason is public."))
+            return redirect(proposal.get_absolute_url())
+    return _form_page(
+        request, "proposals/hide.html", {"form": form, "proposal": proposal}, refused=request.method == "POST"
+    )
+
+
+def debate_index(request):
+    component = request.component
+    page = Paginator(queries.debates_of(component), PAGE_SIZE).get_page(request.GET.get("page"))
+    may_debate, why_not = component_action_allowed(request.user, component, "debate")
+    context = {"page": page, "may_debate": may_debate, "why_not": why_not}
+    return _form_page(request, "proposals/debate_index.html", context)
+
+
+def new_debate(request):
+    component = request.component
+    allowed, why_not = component_action_allowed(request.user, component, "debate")
+    form = DebateForm(request.POST or None)
+    if request.method == "POST" and allowed and form.is_valid():
+        try:
+            debate = operations.start_debate(actor=request.user, component=component, **form.cleaned_data)
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            return redirect(debate.get_absolute_url())
+    context = {"form": form, "allowed": allowed, "why_not": why_not}
+    return _form_page(request, "proposals/debate_new.html", context, refused=request.method == "POST")
+
+
+def _debate(request, pk: int):
+    debate = queries.debate_for(request.component, pk)
+    if debate is None:
+        raise Http404(_("No such debate."))
+    return debate
+
+
+def _debate_page(request, debate, alert: str = "", status: int = 200):
+    may_opine, why_not = component_action_allowed(request.user, debate.component, "opine")
+    context = {
+        "debate": debate,
+        "body": render_markdown(debate.body),
+        "position": queries.position_of(request.user, debate),
+        "may_opine": may_opine,
+        "why_not": why_not,
+        "alert": alert,
+    }
+    return render(
+        request,
+        "proposals/debate_detail.html",
+        {"process": request.process, "component": request.component, **context},
+        status=status,
+    )
+
+
+def debate_detail(request, pk: int):
+    return _debate_page(request, _debate(request, pk))
+
+
+@require_POST
+def debate_vote(request, pk: int):
+    debate = _debate(request, pk)
+    form = DebateVoteForm(request.POST)
+    position = form.cleaned_data["position"] if form.is_valid() else ""
+    try:
+        operations.vote_on_debate(actor=request.user, debate=debate, position=position)
+    except PermissionDenied as refused:
+        return _debate_page(request, debate, str(refused), status=403)
+    except ValidationError as refused:
+        return _debate_page(request, debate, " ".join(refused.messages), status=400)
+    messages.success(request, _("Your position is counted."))
+    return redirect(debate.get_absolute_url())
