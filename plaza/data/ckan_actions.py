@@ -170,7 +170,7 @@ def package_search(site: Site, params: dict) -> dict:
     elif not filters.q:
         datasets = datasets.order_by(*SORTS["metadata_modified desc"])
     facets, search_facets = _facets(datasets, _facet_fields(params), limit if limit > 0 else MAX_ROWS)
-    page = queries.with_details(datasets)[start : start + rows]
+    page = datasets[start : start + rows]
     return {
         "count": datasets.count(),
         "sort": sort,

@@ -1,11 +1,12 @@
 """The catalogue as DCAT-AP 3 with rdflib, each linked node typed as the DCAT-AP shapes expect."""
 
+from django.utils import translation
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from plaza.core.models import Jurisdiction
 from plaza.data.models import Dataset, Resource
-from plaza.data.vocabularies import frequency_uri, licences, theme_uri
+from plaza.data.vocabularies import Theme, frequency_uri, licences, theme_uri
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 MEDIA_TYPES = "http://publications.europa.eu/resource/authority/file-type/"
@@ -104,6 +105,8 @@ def _dataset(graph: Graph, absolute, dataset: Dataset) -> URIRef:
     for theme in dataset.themes.all():
         concept = URIRef(theme_uri(theme.code))
         graph.add((concept, RDF.type, SKOS.Concept))
+        with translation.override("en"):  # the vocabulary's own English label
+            graph.add((concept, SKOS.prefLabel, Literal(str(Theme(theme.code).label), lang="en")))
         graph.add((node, DCAT.theme, concept))
     for keyword in dataset.keywords.all():
         graph.add((node, DCAT.keyword, Literal(keyword.name)))
