@@ -11,6 +11,7 @@ from plaza.core.api.auth import PUBLIC_READ
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.models import Jurisdiction
+from plaza.core.tenancy import jurisdiction_scope
 from plaza.data.queries import public_datasets
 
 router = Router(tags=["data"])
@@ -76,29 +77,35 @@ def _jurisdiction(slug: str) -> Jurisdiction:
 @paginate(Pagination)
 def list_datasets(request, jurisdiction: Slug):
     """The jurisdiction's public datasets, by short name."""
-    return _Page(request, public_datasets([_jurisdiction(jurisdiction)]))
+    return _Page(request, _jurisdiction(jurisdiction))
 
 
 @router.get("/{jurisdiction}/datasets/{name}", response=DatasetOut, openapi_extra=PUBLIC_READ)
 def get_dataset(request, jurisdiction: Slug, name: Slug):
     """One public dataset with its resources."""
-    found = public_datasets([_jurisdiction(jurisdiction)]).filter(name=name).first()
-    if found is None:
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        found = public_datasets([j]).filter(name=name).first()
+        shaped = _out(request, found) if found else None
+    if shaped is None:
         raise Http404("No such dataset.")
-    return _out(request, found)
+    return shaped
 
 
 class _Page:
     """Lets the paginator count and slice the queryset, and shapes only the page it keeps."""
 
-    def __init__(self, request, datasets):
-        self.request, self.datasets = request, datasets
+    def __init__(self, request, jurisdiction: Jurisdiction):
+        self.request, self.jurisdiction = request, jurisdiction
 
     def count(self) -> int:
-        return self.datasets.count()
+        with jurisdiction_scope(self.jurisdiction):
+            return public_datasets([self.jurisdiction]).count()
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[dict]:
-        return [_out(self.request, d) for d in self.datasets[window]]
+        # The paginator slices after the endpoint returned: enter the scope for the read.
+        with jurisdiction_scope(self.jurisdiction):
+            return [_out(self.request, d) for d in public_datasets([self.jurisdiction])[window]]
