@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include(account.urlpatterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls()),
+    path("", include("plaza.data.standard_urls")),  # CKAN Action API and DCAT-AP, network and per jurisdiction
     *component_jurisdiction_urls(),
     path("", include("plaza.core.urls")),
 ]

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "plaza.pages",
     "plaza.proposals",
+    "plaza.data",
     # After Plaza's apps: its templates and static files serve the API docs without a CDN.
     "ninja",
 ]

@@ -1,0 +1,238 @@
+"""The CKAN actions Plaza answers: package_*, organization_*, group_list, tag_list, resource_show, status_show."""
+
+import json
+import re
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from plaza.data import queries
+from plaza.data.ckan import (
+    ACTIONS,
+    CKAN_VERSION,
+    MAX_ROWS,
+    CkanError,
+    Site,
+    action,
+    boolean,
+    by_id_or_name,
+    group_dict,
+    integer,
+    invalid,
+    not_found,
+    organization_dict,
+    package_dict,
+    required,
+    resource_dict,
+)
+from plaza.data.models import Dataset, DatasetKeyword, DatasetTheme
+
+FQ_TERM = re.compile(r'(?P<field>[\w.]+):(?:"(?P<quoted>[^"]*)"|(?P<bare>\S+))')
+FQ_FIELDS = {  # CKAN's filter field -> the catalogue facet it narrows
+    "organization": "organization",
+    "tags": "keyword",
+    "res_format": "format",
+    "license_id": "licence",
+    "groups": "theme",
+}
+SORTS = {
+    "metadata_modified desc": ("-modified_at", "pk"),
+    "metadata_modified asc": ("modified_at", "pk"),
+    "metadata_created desc": ("-created_at", "pk"),
+    "metadata_created asc": ("created_at", "pk"),
+    "title_string asc": ("title", "pk"),
+    "title_string desc": ("-title", "pk"),
+    "name asc": ("name", "pk"),
+    "name desc": ("-name", "pk"),
+}
+
+
+@action
+def status_show(site: Site, params: dict) -> dict:
+    """The portal's name and the CKAN API level it answers."""
+    name = site.jurisdiction.name if site.jurisdiction else "Plaza"
+    return {
+        "ckan_version": CKAN_VERSION,
+        "site_title": _("%(name)s open data") % {"name": name},
+        "site_url": site.url("/"),
+        "site_description": "",
+        "locale_default": site.jurisdiction.default_language if site.jurisdiction else "en",
+        "extensions": [],
+    }
+
+
+@action
+def help_show(site: Site, params: dict) -> str:
+    """What an action does."""
+    found = ACTIONS.get(required(params, "name"))
+    if found is None:
+        raise not_found()
+    return found.__doc__ or ""
+
+
+@action
+def package_list(site: Site, params: dict) -> list[str]:
+    """The short names of the public datasets (limit, offset)."""
+    limit = integer(params, "limit", MAX_ROWS, low=1, high=MAX_ROWS)
+    offset = integer(params, "offset", 0)
+    return list(site.datasets().order_by("name", "pk").values_list("name", flat=True)[offset : offset + limit])
+
+
+@action
+def package_show(site: Site, params: dict) -> dict:
+    """One public dataset, by id or short name."""
+    found = by_id_or_name(site.datasets(), required(params, "id"))
+    if found is None:
+        raise not_found()
+    return package_dict(site, found)
+
+
+@action
+def resource_show(site: Site, params: dict) -> dict:
+    """One resource of a public dataset, by id."""
+    key = required(params, "id")
+    for dataset in site.datasets().filter(resources__uuid=_uuid(key)):
+        resource = queries.resource_of(dataset, key)
+        if resource is not None:
+            return resource_dict(site, resource, dataset)
+    raise not_found()
+
+
+def _uuid(key: str):
+    import uuid
+
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        raise not_found() from None
+
+
+def _filters(params: dict) -> queries.Filters:
+    values = {}
+    for match in FQ_TERM.finditer(str(params.get("fq", "") or "")):
+        field = match["field"].lstrip("+")
+        if field not in FQ_FIELDS:
+            raise invalid(
+                "fq",
+                _("Cannot filter on %(field)s: use %(fields)s.") % {"field": field, "fields": ", ".join(FQ_FIELDS)},
+            )
+        value = match["quoted"] if match["quoted"] is not None else match["bare"]
+        values[FQ_FIELDS[field]] = value.upper() if field == "groups" else value
+    q = str(params.get("q", "") or "").strip()
+    return queries.Filters(q="" if q in {"*:*", "*"} else q[:200], **values)
+
+
+def _facet_fields(params: dict) -> list[str]:
+    raw = params.get("facet.field", [])
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else []
+        except ValueError:
+            raise invalid("facet.field", _("Give a JSON list of field names.")) from None
+    if not isinstance(raw, list) or any(f not in FQ_FIELDS for f in raw):
+        raise invalid("facet.field", _("Facet on: %(fields)s.") % {"fields": ", ".join(FQ_FIELDS)})
+    return raw
+
+
+def _facets(datasets, fields: list[str], limit: int) -> tuple[dict, dict]:
+    if not fields:
+        return {}, {}
+    counted = queries.facets(datasets, limit=limit)
+    facets, search_facets = {}, {}
+    for field in fields:
+        items = counted[FQ_FIELDS[field]]
+        name = (lambda v: v.lower()) if field == "groups" else (lambda v: v)
+        facets[field] = {name(i.value): i.count for i in items}
+        search_facets[field] = {
+            "title": field,
+            "items": [{"name": name(i.value), "display_name": i.label, "count": i.count} for i in items],
+        }
+    return facets, search_facets
+
+
+@action
+def package_search(site: Site, params: dict) -> dict:
+    """Public datasets matching q and fq (organization:, tags:, res_format:, license_id:, groups:), with facets."""
+    rows = integer(params, "rows", 10, high=MAX_ROWS)
+    start = integer(params, "start", 0)
+    limit = integer(params, "facet.limit", 50, low=-1, high=MAX_ROWS)
+    filters, sort = _filters(params), str(params.get("sort", "") or "score desc, metadata_modified desc")
+    datasets = site.datasets()
+    if filters.q:
+        ids = queries.matching_ids(site.jurisdiction, filters.q, include_private=False)
+        datasets = queries.in_order(datasets, ids)
+    datasets = queries.filtered(datasets, filters)
+    first_key = sort.split(",")[0].strip()
+    if first_key in SORTS:
+        datasets = datasets.order_by(*SORTS[first_key])
+    elif not first_key.startswith("score") and not first_key.startswith("relevance"):
+        raise invalid("sort", _("Sort by one of: score desc, %(sorts)s.") % {"sorts": ", ".join(SORTS)})
+    elif not filters.q:
+        datasets = datasets.order_by(*SORTS["metadata_modified desc"])
+    facets, search_facets = _facets(datasets, _facet_fields(params), limit if limit > 0 else MAX_ROWS)
+    page = datasets[start : start + rows]
+    return {
+        "count": datasets.count(),
+        "sort": sort,
+        "facets": facets,
+        "search_facets": search_facets,
+        "results": [package_dict(site, d) for d in page],
+    }
+
+
+def _organizations_counted(site: Site):
+    public = Q(datasets__state=Dataset.State.PUBLIC)
+    return site.organizations().annotate(package_count=Count("datasets", filter=public)).order_by("name", "pk")
+
+
+@action
+def organization_list(site: Site, params: dict) -> list:
+    """Every publishing organisation's short name, or its details with all_fields."""
+    limit = integer(params, "limit", MAX_ROWS, low=1, high=MAX_ROWS)
+    offset = integer(params, "offset", 0)
+    found = _organizations_counted(site)[offset : offset + limit]
+    if boolean(params, "all_fields"):
+        return [organization_dict(o, o.package_count) for o in found]
+    return [o.name for o in found]
+
+
+@action
+def organization_show(site: Site, params: dict) -> dict:
+    """One organisation, by id or short name (include_datasets adds its public datasets)."""
+    found = by_id_or_name(_organizations_counted(site), required(params, "id"))
+    if found is None:
+        raise not_found()
+    shaped = organization_dict(found, found.package_count)
+    shaped["users"] = []
+    if boolean(params, "include_datasets"):
+        datasets = site.datasets().filter(organization=found)[:MAX_ROWS]
+        shaped["packages"] = [package_dict(site, d) for d in datasets]
+    return shaped
+
+
+@action
+def group_list(site: Site, params: dict) -> list:
+    """The data themes (CKAN groups) used by public datasets."""
+    themes = DatasetTheme.objects.with_scopes_disabled().filter(dataset__in=site.datasets().order_by().values("pk"))
+    counted = themes.values("code").annotate(n=Count("dataset", distinct=True)).order_by("code")
+    if boolean(params, "all_fields"):
+        return [group_dict(row["code"], row["n"]) for row in counted]
+    return [row["code"].lower() for row in counted]
+
+
+@action
+def tag_list(site: Site, params: dict) -> list:
+    """The keywords (CKAN tags) of public datasets, optionally starting with `query`."""
+    keywords = DatasetKeyword.objects.with_scopes_disabled().filter(dataset__in=site.datasets().order_by().values("pk"))
+    query = str(params.get("query", "") or "").strip()
+    if query:
+        keywords = keywords.filter(name__istartswith=query)
+    names = keywords.order_by("name").values_list("name", flat=True).distinct()
+    if boolean(params, "all_fields"):
+        from plaza.data.ckan import tag_dict
+
+        return [tag_dict(n) for n in names]
+    return list(names)
+
+
+__all__ = ["ACTIONS", "CkanError"]

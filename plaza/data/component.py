@@ -1,0 +1,41 @@
+"""The open data portal's manifest: pages under /<j>/data/, search, exports, stats, API and seeds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.components import ComponentManifest, Export, registry
+from plaza.core.search import SearchFields
+from plaza.data.exports import DATASET_COLUMNS, dataset_rows
+
+
+def dataset_search_fields(dataset) -> SearchFields:
+    keywords = " ".join(k.name for k in dataset.keywords.all())
+    return SearchFields(
+        title=dataset.title,
+        body="\n".join((dataset.description, keywords, dataset.organization.title)),
+        url=dataset.get_absolute_url(),
+        is_public=dataset.is_public,
+    )
+
+
+def data_stats(component) -> list[tuple[str, int]]:
+    from plaza.data.queries import portal_counts
+
+    datasets, resources = portal_counts(component.jurisdiction)
+    return [(_("public datasets"), datasets), (_("resources"), resources)]
+
+
+manifest = registry.register(
+    ComponentManifest(
+        name="data",
+        label=_("Open data"),
+        description=_("The jurisdiction's open data portal: datasets, resources, CKAN API and DCAT-AP."),
+        demo_title=_("Open data"),
+        process_urls="plaza.data.process_urls",
+        jurisdiction_urls="plaza.data.urls",
+        api_router="plaza.data.api:router",
+        seeds="plaza.data.seeds:seed",
+        search={"data.dataset": dataset_search_fields},
+        exports=(Export("datasets", _("Datasets of the open data portal"), DATASET_COLUMNS, dataset_rows),),
+        stats=data_stats,
+    )
+)

@@ -1,0 +1,215 @@
+"""Every write of the open data portal: organisations, datasets (each save a version) and resources."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from plaza.core.audit import record
+from plaza.core.models import Jurisdiction, Role
+from plaza.core.operations.attachments import attach_file
+from plaza.core.operations.sdg import set_sdg_tags
+from plaza.core.permissions import require_role
+from plaza.core.queries.sdg import tags_of
+from plaza.core.search import index_object
+from plaza.core.tenancy import jurisdiction_scope
+from plaza.data.access import is_member
+from plaza.data.models import Dataset, DatasetKeyword, DatasetTheme, DatasetVersion, Organization, Resource
+from plaza.data.versions import snapshot
+from plaza.data.vocabularies import Frequency, Theme, licences
+
+# Dataset short names that would shadow the portal's own addresses under /<j>/data/.
+RESERVED_NAMES = frozenset({"new", "export", "organizations", "api", "catalog"})
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_KEYWORDS = 20
+
+
+@dataclass(frozen=True)
+class DatasetFields:
+    """A dataset's metadata as publishers give it (page form, API, seeds)."""
+
+    name: str
+    title: str
+    description: str
+    organization: Organization
+    licence_id: str
+    contact_name: str
+    contact_email: str
+    state: str = Dataset.State.DRAFT
+    themes: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    temporal_start: date | None = None
+    temporal_end: date | None = None
+    spatial: str = ""
+    frequency: str = Frequency.UNKNOWN
+    sdg_goals: list[int] = field(default_factory=list)
+
+
+def create_organization(
+    *, actor, jurisdiction: Jurisdiction, name: str, title: str, description: str = ""
+) -> Organization:
+    require_role(actor, jurisdiction, Role.ADMIN)
+    if not NAME.match(name or ""):
+        raise ValidationError({"name": _("Use lower-case letters, digits, hyphens and underscores.")})
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        if Organization.objects.filter(name=name).exists():
+            raise ValidationError({"name": _("Another organisation already has this short name.")})
+        organization = Organization.objects.create(
+            jurisdiction=jurisdiction, name=name, title=title.strip(), description=description.strip()
+        )
+        record(
+            jurisdiction=jurisdiction, actor=actor, action="data.organization.create", target=organization, public=True
+        )
+    return organization
+
+
+def _require_publisher(actor, organization: Organization) -> None:
+    if not is_member(actor, organization):
+        raise PermissionDenied(_("Only this organisation's officials and the jurisdiction's admins may do this."))
+
+
+def _clean_keywords(keywords: list[str]) -> list[str]:
+    cleaned = sorted({k.strip()[:100] for k in keywords if k and k.strip()})
+    if len(cleaned) > MAX_KEYWORDS:
+        raise ValidationError({"keywords": _("Use at most %(n)s keywords.") % {"n": MAX_KEYWORDS}})
+    return cleaned
+
+
+def _check_fields(fields: DatasetFields, jurisdiction: Jurisdiction, dataset: Dataset | None) -> None:
+    errors = {}
+    if not NAME.match(fields.name or "") or fields.name in RESERVED_NAMES:
+        errors["name"] = _("Use lower-case letters, digits, hyphens and underscores (not new, export, api…).")
+    elif Dataset.objects.filter(name=fields.name).exclude(pk=dataset.pk if dataset else None).exists():
+        errors["name"] = _("Another dataset already has this short name.")
+    if not fields.title.strip():
+        errors["title"] = _("Give the dataset a title.")
+    if not fields.description.strip():
+        errors["description"] = _("Describe the dataset.")
+    if fields.organization.jurisdiction_id != jurisdiction.pk:
+        errors["organization"] = _("Choose one of this jurisdiction's organisations.")
+    if fields.licence_id not in licences():
+        errors["licence_id"] = _("Choose a licence from the list.")
+    if fields.state not in Dataset.State.values:
+        errors["state"] = _("Choose draft, private or public.")
+    if fields.frequency not in Frequency.values:
+        errors["frequency"] = _("Choose an update frequency from the list.")
+    unknown = sorted(set(fields.themes) - set(Theme.values))
+    if unknown:
+        errors["themes"] = _("Unknown themes: %(codes)s.") % {"codes": ", ".join(unknown)}
+    if fields.temporal_start and fields.temporal_end and fields.temporal_end < fields.temporal_start:
+        errors["temporal_end"] = _("The end of the period covered comes before its start.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_dataset(dataset: Dataset, fields: DatasetFields, actor) -> None:
+    for attribute in (
+        "name", "title", "description", "organization", "licence_id", "contact_name",
+        "contact_email", "state", "temporal_start", "temporal_end", "spatial", "frequency",
+    ):  # fmt: skip
+        value = getattr(fields, attribute)
+        setattr(dataset, attribute, value.strip() if isinstance(value, str) else value)
+    dataset.save()
+    dataset.themes.all().delete()
+    DatasetTheme.objects.bulk_create(
+        [DatasetTheme(jurisdiction=dataset.jurisdiction, dataset=dataset, code=c) for c in sorted(set(fields.themes))]
+    )
+    dataset.keywords.all().delete()
+    DatasetKeyword.objects.bulk_create(
+        [DatasetKeyword(jurisdiction=dataset.jurisdiction, dataset=dataset, name=k) for k in fields.keywords]
+    )
+
+
+def record_version(dataset: Dataset, actor) -> DatasetVersion:
+    """Keep the dataset as it now stands as its next version (inside the writing transaction)."""
+    goals = sorted({tag.goal.number for tag in tags_of(dataset)})
+    last = dataset.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    authenticated = actor is not None and actor.is_authenticated
+    return DatasetVersion.objects.create(
+        jurisdiction=dataset.jurisdiction,
+        dataset=dataset,
+        number=last + 1,
+        snapshot=snapshot(dataset, sdg_goals=goals),
+        actor=actor if authenticated else None,
+        actor_label=actor.display_name if authenticated else "",
+    )
+
+
+def _save(*, actor, dataset: Dataset, fields: DatasetFields, action: str) -> Dataset:
+    jurisdiction = dataset.jurisdiction
+    _require_publisher(actor, fields.organization)
+    fields = DatasetFields(**{**fields.__dict__, "keywords": _clean_keywords(fields.keywords)})
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        _check_fields(fields, jurisdiction, dataset if dataset.pk else None)
+        _write_dataset(dataset, fields, actor)
+        if sorted({t.goal.number for t in tags_of(dataset)}) != sorted(set(fields.sdg_goals)):
+            set_sdg_tags(actor=actor, content=dataset, goals=fields.sdg_goals)
+        version = record_version(dataset, actor)
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action=action,
+            target=dataset,
+            data={"version": version.number, "state": dataset.state},
+            public=dataset.is_public,
+        )
+        index_object(dataset)
+    return dataset
+
+
+def create_dataset(*, actor, jurisdiction: Jurisdiction, fields: DatasetFields) -> Dataset:
+    """A new dataset of one of the actor's organisations; its first version."""
+    return _save(actor=actor, dataset=Dataset(jurisdiction=jurisdiction), fields=fields, action="data.dataset.create")
+
+
+def update_dataset(*, actor, dataset: Dataset, fields: DatasetFields) -> Dataset:
+    """Change a dataset's metadata (or move it between organisations the actor belongs to): a new version."""
+    _require_publisher(actor, dataset.organization)
+    return _save(actor=actor, dataset=dataset, fields=fields, action="data.dataset.update")
+
+
+def _check_link(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValidationError({"url": _("Enter a web address starting with http:// or https://.")})
+
+
+def add_resource(
+    *, actor, dataset: Dataset, name: str, format: str = "", description: str = "", url: str = "", upload=None
+) -> Resource:
+    """Add a file (checked like every attachment) or a link to a dataset: a new version of the dataset."""
+    _require_publisher(actor, dataset.organization)
+    name, url, format = (name or "").strip(), (url or "").strip(), (format or "").strip().upper()[:20]
+    if not name:
+        raise ValidationError({"name": _("Give the resource a name.")})
+    if bool(url) == bool(upload):
+        raise ValidationError({"upload": _("Upload a file or give a link, not both.")})
+    if url:
+        _check_link(url)
+    jurisdiction = dataset.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        attachment = attach_file(actor=actor, target=dataset, upload=upload, title=name) if upload else None
+        if attachment is not None and not format:
+            format = attachment.original_name.rsplit(".", 1)[-1].upper()
+        if not format:
+            raise ValidationError({"format": _("Say which format the resource is in (CSV, JSON, PDF…).")})
+        position = dataset.resources.count()
+        resource = Resource.objects.create(
+            jurisdiction=jurisdiction, dataset=dataset, name=name, description=description.strip(),
+            format=format, url=url, attachment=attachment, position=position,
+        )  # fmt: skip
+        Dataset.objects.filter(pk=dataset.pk).update(modified_at=resource.created_at)
+        version = record_version(dataset, actor)
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="data.resource.create",
+            target=dataset,
+            data={"resource": str(resource.uuid), "name": name, "version": version.number},
+            public=dataset.is_public,
+        )
+    return resource

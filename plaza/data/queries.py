@@ -1,0 +1,166 @@
+"""Reads of the portal shared by pages, the CKAN API, DCAT, exports and the JSON API."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
+
+from plaza.core.models import Jurisdiction
+from plaza.core.queries import search as core_search
+from plaza.core.tenancy import across_jurisdictions
+from plaza.data.access import visible_filter
+from plaza.data.models import Dataset, DatasetVersion, Organization, Resource
+from plaza.data.vocabularies import Theme, licences
+
+DATASET_TYPE = "data.dataset"
+MAX_SEARCH_HITS = 5000  # a search keeps at most this many datasets, in order of relevance
+FACET_FIELDS = ("organization", "theme", "format", "licence", "keyword")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a catalogue search asks for: words and one value per facet at most."""
+
+    q: str = ""
+    organization: str = ""
+    theme: str = ""
+    format: str = ""
+    licence: str = ""
+    keyword: str = ""
+
+    def active(self) -> dict[str, str]:
+        return {f: getattr(self, f) for f in FACET_FIELDS if getattr(self, f)}
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    value: str
+    label: str
+    count: int
+
+
+def with_details(datasets: QuerySet) -> QuerySet:
+    resources = Resource.objects.select_related("attachment", "jurisdiction").order_by("position", "id")
+    return datasets.select_related("organization", "jurisdiction").prefetch_related(
+        "themes", "keywords", Prefetch("resources", queryset=resources)
+    )
+
+
+def visible_datasets(jurisdiction: Jurisdiction, user) -> QuerySet[Dataset]:
+    """The datasets this user may see in the jurisdiction (public, plus their organisations' own)."""
+    return Dataset.objects.with_scope(jurisdiction=jurisdiction).filter(visible_filter(user, jurisdiction))
+
+
+def public_datasets(jurisdictions: list[Jurisdiction] | None = None) -> QuerySet[Dataset]:
+    """Public datasets of the given jurisdictions, or of every active one (read across, explicitly)."""
+    if jurisdictions is None:
+        with across_jurisdictions():
+            found = Dataset.objects.filter(state=Dataset.State.PUBLIC, jurisdiction__is_active=True)
+    else:
+        found = Dataset.objects.with_scope(jurisdiction=jurisdictions).filter(state=Dataset.State.PUBLIC)
+    return with_details(found).order_by("jurisdiction__slug", "name")
+
+
+def dataset_for(jurisdiction: Jurisdiction, user, name: str) -> Dataset | None:
+    return with_details(visible_datasets(jurisdiction, user)).filter(name=name).first()
+
+
+def matching_ids(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> list[int]:
+    """Dataset ids matching the words through core's search index, best first."""
+    if jurisdiction is None:
+        documents = core_search.search_network(text, content_type=DATASET_TYPE)
+    else:
+        documents = core_search.search_jurisdiction(
+            jurisdiction, text, content_type=DATASET_TYPE, include_private=include_private
+        )
+    return list(documents.values_list("object_id", flat=True)[:MAX_SEARCH_HITS])
+
+
+def in_order(datasets: QuerySet, ids: list[int]) -> QuerySet:
+    """Only these datasets, in the order given (relevance)."""
+    if not ids:
+        return datasets.none()
+    rank = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], output_field=IntegerField())
+    return datasets.filter(pk__in=ids).annotate(relevance=rank).order_by("relevance")
+
+
+def filtered(datasets: QuerySet, filters: Filters) -> QuerySet:
+    """The datasets matching every chosen facet value."""
+    if filters.organization:
+        datasets = datasets.filter(organization__name=filters.organization)
+    if filters.theme:
+        datasets = datasets.filter(themes__code=filters.theme)
+    if filters.format:
+        datasets = datasets.filter(resources__format__iexact=filters.format)
+    if filters.licence:
+        datasets = datasets.filter(licence_id=filters.licence)
+    if filters.keyword:
+        datasets = datasets.filter(keywords__name=filters.keyword)
+    return datasets.distinct() if filters.format or filters.keyword or filters.theme else datasets
+
+
+def _counts(datasets: QuerySet, path: str) -> list[tuple[str, int]]:
+    ids = datasets.order_by().values("pk")
+    rows = (
+        Dataset.objects.with_scopes_disabled()  # restricted to `datasets`, already scoped, by id
+        .filter(pk__in=ids)
+        .exclude(**{f"{path}__isnull": True})
+        .values(path)
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", path)
+    )
+    return [(row[path], row["n"]) for row in rows]
+
+
+def facets(datasets: QuerySet, limit: int = 20) -> dict[str, list[FacetItem]]:
+    """How many of `datasets` have each organisation, theme, format, licence and keyword (five queries)."""
+    organizations = dict(
+        Organization.objects.with_scopes_disabled()
+        .filter(pk__in=datasets.order_by().values("organization"))
+        .values_list("name", "title")
+    )
+    themes, known_licences = dict(Theme.choices), licences()
+    labels = {
+        "organization": ("organization__name", lambda v: organizations.get(v, v)),
+        "theme": ("themes__code", lambda v: str(themes.get(v, v))),
+        "format": ("resources__format", lambda v: v),
+        "licence": ("licence_id", lambda v: known_licences[v].title if v in known_licences else v),
+        "keyword": ("keywords__name", lambda v: v),
+    }
+    return {
+        name: [FacetItem(value, label(value), n) for value, n in _counts(datasets, path)[:limit]]
+        for name, (path, label) in labels.items()
+    }
+
+
+def catalogue(jurisdiction: Jurisdiction, user, filters: Filters, *, include_private: bool) -> QuerySet[Dataset]:
+    datasets = visible_datasets(jurisdiction, user)
+    if filters.q:
+        datasets = in_order(datasets, matching_ids(jurisdiction, filters.q, include_private=include_private))
+    else:
+        datasets = datasets.order_by("-modified_at", "pk")
+    return filtered(datasets, filters)
+
+
+def organizations_with_counts(jurisdiction: Jurisdiction) -> QuerySet[Organization]:
+    return (
+        Organization.objects.with_scope(jurisdiction=jurisdiction)
+        .annotate(public_count=Count("datasets", filter=Q(datasets__state=Dataset.State.PUBLIC)))
+        .order_by("title")
+    )
+
+
+def versions_of(dataset: Dataset) -> QuerySet[DatasetVersion]:
+    return DatasetVersion.objects.with_scope(jurisdiction=dataset.jurisdiction).filter(dataset=dataset)
+
+
+def resource_of(dataset: Dataset, resource_uuid) -> Resource | None:
+    return next((r for r in dataset.resources.all() if str(r.uuid) == str(resource_uuid)), None)
+
+
+def portal_counts(jurisdiction: Jurisdiction) -> tuple[int, int]:
+    """How many public datasets and resources of public datasets the jurisdiction has."""
+    datasets = Dataset.objects.with_scope(jurisdiction=jurisdiction).filter(state=Dataset.State.PUBLIC).count()
+    resources = (
+        Resource.objects.with_scope(jurisdiction=jurisdiction).filter(dataset__state=Dataset.State.PUBLIC).count()
+    )
+    return datasets, resources

@@ -1,0 +1,33 @@
+"""Demo content: Seoul's portal in several themes with CSV files, Buenos Aires's health centres, loaded once."""
+
+import pytest
+from django_scopes import scope
+
+from plaza.core.tests.factories import JurisdictionFactory
+from plaza.data.models import Dataset, DatasetTheme
+from plaza.data.seeds import seed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seoul_gets_ten_public_datasets_with_csv_files_and_seeding_twice_changes_nothing(client):
+    seoul = JurisdictionFactory(slug="seoul", name="Seoul")
+    with scope(jurisdiction=seoul):
+        seed(seoul, None, None)
+        seed(seoul, None, None)
+        assert Dataset.objects.filter(state="public").count() == 10
+        assert DatasetTheme.objects.values("code").distinct().count() >= 5
+        subway = Dataset.objects.get(name="subway-ridership")
+        assert subway.versions.count() == 1
+        resource = subway.resources.get()
+    download = client.get(resource.download_url())
+    assert b"station,hour,boardings,alightings" in b"".join(download.streaming_content)
+    found = client.get("/seoul/api/3/action/package_search", {"fq": "tags:subway"}).json()["result"]
+    assert [p["name"] for p in found["results"]] == ["subway-ridership"]
+
+
+def test_buenos_aires_gets_its_health_centres():
+    buenos_aires = JurisdictionFactory(slug="buenos-aires", name="Buenos Aires")
+    with scope(jurisdiction=buenos_aires):
+        seed(buenos_aires, None, None)
+        assert Dataset.objects.get().title.startswith("Centros de Salud")

@@ -1,0 +1,167 @@
+"""The portal's pages: catalogue with facets, dataset, resource, versions and diff, publisher forms."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.permissions import Role, has_role
+from plaza.core.queries.sdg import tags_of
+from plaza.core.views.backoffice.flow import render_form_page, submitted
+from plaza.data import queries
+from plaza.data.access import is_member, member_organizations
+from plaza.data.forms import DatasetForm, ResourceForm
+from plaza.data.operations import add_resource, create_dataset, update_dataset
+from plaza.data.versions import diff
+from plaza.data.vocabularies import licences
+
+PER_PAGE = 20
+FACET_TITLES = {
+    "organization": _("Organisation"),
+    "theme": _("Theme"),
+    "format": _("Format"),
+    "licence": _("Licence"),
+    "keyword": _("Keyword"),
+}
+
+
+def _filters(request) -> queries.Filters:
+    values = {f: request.GET.get(f, "").strip()[:200] for f in ("q", *queries.FACET_FIELDS)}
+    return queries.Filters(**values)
+
+
+def _query(request, **changes) -> str:
+    """The catalogue's current query string with some parameters changed (None removes one)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    return query.urlencode()
+
+
+def _facet_links(request, facets: dict) -> list[tuple[str, list[tuple]]]:
+    """Per facet: (item, link that chooses it or, when chosen, removes it, chosen?)."""
+    links = []
+    for name, items in facets.items():
+        chosen = request.GET.get(name, "")
+        rows = [
+            (i, "?" + _query(request, **{name: None if i.value == chosen else i.value}), i.value == chosen)
+            for i in items
+        ]
+        links.append((FACET_TITLES[name], rows))
+    return links
+
+
+def catalogue(request, jurisdiction):
+    j, filters = request.jurisdiction, _filters(request)
+    private = has_role(request.user, j, Role.ADMIN, Role.OFFICIAL)
+    datasets = queries.catalogue(j, request.user, filters, include_private=private)
+    page = Paginator(queries.with_details(datasets), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "may_publish": member_organizations(request.user, j).exists(),
+        "facet_links": _facet_links(request, queries.facets(datasets)),
+        "page_query": _query(request, page=None),
+    }
+    return render(request, "data/catalogue.html", context)
+
+
+def organizations(request, jurisdiction):
+    context = {"organizations": queries.organizations_with_counts(request.jurisdiction)}
+    return render(request, "data/organizations.html", context)
+
+
+def _dataset(request, name):
+    dataset = queries.dataset_for(request.jurisdiction, request.user, name)
+    if dataset is None:
+        raise Http404("No such dataset.")
+    return dataset
+
+
+def dataset_detail(request, jurisdiction, dataset):
+    found = _dataset(request, dataset)
+    context = {
+        "dataset": found,
+        "licence": licences().get(found.licence_id),
+        "sdg_tags": tags_of(found),
+        "may_edit": is_member(request.user, found.organization),
+    }
+    return render(request, "data/dataset.html", context)
+
+
+def resource_detail(request, jurisdiction, dataset, resource):
+    found = _dataset(request, dataset)
+    chosen = queries.resource_of(found, resource)
+    if chosen is None:
+        raise Http404("No such resource.")
+    return render(request, "data/resource.html", {"dataset": found, "resource": chosen})
+
+
+def versions(request, jurisdiction, dataset):
+    found = _dataset(request, dataset)
+    return render(request, "data/versions.html", {"dataset": found, "versions": queries.versions_of(found)})
+
+
+def version_diff(request, jurisdiction, dataset):
+    found = _dataset(request, dataset)
+    kept = {v.number: v for v in queries.versions_of(found)}
+    try:
+        older, newer = kept[int(request.GET.get("from", ""))], kept[int(request.GET.get("to", ""))]
+    except (KeyError, ValueError) as unknown:
+        raise Http404("No such versions.") from unknown
+    context = {"dataset": found, "older": older, "newer": newer, "changes": diff(older.snapshot, newer.snapshot)}
+    return render(request, "data/diff.html", context)
+
+
+@login_required
+def dataset_new(request, jurisdiction):
+    j = request.jurisdiction
+    mine = member_organizations(request.user, j)
+    if not mine.exists():
+        raise PermissionDenied
+    form = DatasetForm(request.POST or None, organizations=mine)
+    created = []
+    if submitted(
+        request,
+        form,
+        lambda _: created.append(create_dataset(actor=request.user, jurisdiction=j, fields=form.dataset_fields())),
+    ):
+        return redirect(created[0].get_absolute_url())
+    return render_form_page(request, "data/dataset_form.html", {"form": form, "dataset": None})
+
+
+@login_required
+def dataset_edit(request, jurisdiction, dataset):
+    found = _dataset(request, dataset)
+    if not is_member(request.user, found.organization):
+        raise PermissionDenied
+    goals = sorted({t.goal.number for t in tags_of(found)})
+    initial = DatasetForm.initial_from(found, goals)
+    form = DatasetForm(
+        request.POST or None, initial=initial, organizations=member_organizations(request.user, found.jurisdiction)
+    )
+    if submitted(
+        request, form, lambda _: update_dataset(actor=request.user, dataset=found, fields=form.dataset_fields())
+    ):
+        return redirect(found.get_absolute_url())
+    return render_form_page(request, "data/dataset_form.html", {"form": form, "dataset": found})
+
+
+@login_required
+def resource_new(request, jurisdiction, dataset):
+    found = _dataset(request, dataset)
+    if not is_member(request.user, found.organization):
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, request.FILES or None)
+
+    def add(data):
+        add_resource(actor=request.user, dataset=found, **data)
+
+    if submitted(request, form, add):
+        return redirect(found.get_absolute_url())
+    return render_form_page(request, "data/resource_form.html", {"form": form, "dataset": found})
