@@ -215,7 +215,10 @@ def _setup_forms(request, votation: Votation | None):
         initial |= {f: getattr(votation, f) for f in ("online", "booth", "is_secret", "district", "min_age")}
         initial["booths"] = "\n".join(b.name for b in queries.booths_of(votation))
     form = VotationForm(request.POST or None, initial=initial)
-    questions = QuestionFormSet(request.POST or None, prefix="questions", initial=question_initial(votation))
+    if request.method == "POST":  # no initial values: an unchanged extra form would read as empty
+        questions = QuestionFormSet(request.POST, prefix="questions")
+    else:
+        questions = QuestionFormSet(prefix="questions", initial=question_initial(votation))
     return form, questions
 
 
