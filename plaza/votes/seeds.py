@@ -72,7 +72,7 @@ def _open_votation(jurisdiction, admin, component, slug, title, question) -> Non
         closes_at=now + timedelta(days=30),
         online=True,
         booth=True,
-        booths=("Mairie",) if jurisdiction.slug != "paris" else ("Mairie du 11e arrondissement",),
+        booths=("Mairie du 11e arrondissement",) if jurisdiction.slug == "paris" else ("Town hall",),
         questions=[question],
     )
 
@@ -102,7 +102,14 @@ def _climate_plan(jurisdiction, admin, component) -> None:
     booth = Booth.objects.get(votation=votation, name=TOWN_HALL)
     records = CensusRecord.objects.filter(jurisdiction=jurisdiction, is_active=True).order_by("pk")
     for n, (record, (answer, channel)) in enumerate(zip(records[1:], CLIMATE_BALLOTS, strict=False)):
-        _demo_ballot(votation, record, answer, channel, booth, datetime(2018, 5, 23 + n % 10, 10 + n % 8, tzinfo=zone))
+        _demo_ballot(
+            votation,
+            record,
+            answer,
+            channel,
+            booth,
+            datetime(2018, 5, 23, 10, tzinfo=zone) + timedelta(days=n % 10, hours=n % 8),
+        )
     BoothTally.objects.get_or_create(
         jurisdiction=jurisdiction,
         booth=booth,
