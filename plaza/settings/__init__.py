@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "plaza.pages",
     "plaza.proposals",
     "plaza.data",
+    "plaza.votes",
     # After Plaza's apps: its templates and static files serve the API docs without a CDN.
     "ninja",
 ]

@@ -1,0 +1,165 @@
+"""The votes API (mounted at /api/v1/votes/): votations with their questions, and published results."""
+
+from datetime import datetime
+from typing import Annotated
+
+from django.http import Http404
+from ninja import Path, Router, Schema
+from ninja.pagination import paginate
+
+from plaza.core.api.auth import PUBLIC_READ
+from plaza.core.api.pagination import Pagination
+from plaza.core.api.schemas import SLUG_PATTERN
+from plaza.core.models import Jurisdiction
+from plaza.core.queries.processes import active_jurisdictions
+from plaza.core.tenancy import jurisdiction_scope
+from plaza.votes import exports, queries
+from plaza.votes.models import Votation
+
+router = Router(tags=["votes"])
+
+Slug = Annotated[str, Path(..., pattern=SLUG_PATTERN, max_length=80)]
+
+
+class OptionOut(Schema):
+    key: str
+    label: str
+
+
+class QuestionOut(Schema):
+    key: str
+    text: str
+    kind: str
+    min_choices: int
+    max_choices: int
+    options: list[OptionOut]
+
+    @staticmethod
+    def resolve_options(obj) -> list:
+        return list(obj.options.all())
+
+
+class VotationOut(Schema):
+    slug: str
+    title: str
+    description: str
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    channels: list[str]
+    secret: bool
+    district: str
+    min_age: int | None
+    url: str
+    ballots_csv: str | None
+    ballots_json: str | None
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_channels(obj: Votation) -> list[str]:
+        return obj.channels()
+
+    @staticmethod
+    def resolve_secret(obj: Votation) -> bool:
+        return obj.is_secret
+
+    @staticmethod
+    def resolve_url(obj: Votation) -> str:
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_ballots_csv(obj: Votation) -> str | None:
+        return exports.ballots_url(obj, "csv") if obj.is_closed else None
+
+    @staticmethod
+    def resolve_ballots_json(obj: Votation) -> str | None:
+        return exports.ballots_url(obj, "json") if obj.is_closed else None
+
+    @staticmethod
+    def resolve_questions(obj: Votation) -> list:
+        return list(obj.questions.all())
+
+
+class OptionResultOut(Schema):
+    key: str
+    label: str
+    count: int
+    percent: str
+
+
+class QuestionResultOut(Schema):
+    key: str
+    text: str
+    answered: int
+    invalid: int
+    options: list[OptionResultOut]
+
+
+class ChannelTurnoutOut(Schema):
+    channel: str
+    label: str
+    voters: int
+
+
+class DistrictTurnoutOut(Schema):
+    district: str
+    voters: int
+    electorate: int
+    percent: str
+
+
+class TurnoutOut(Schema):
+    electorate: int
+    voters: int
+    percent: str
+    by_channel: list[ChannelTurnoutOut]
+    by_district: list[DistrictTurnoutOut]
+
+
+class ResultsOut(Schema):
+    votation: str
+    ballots: int
+    questions: list[QuestionResultOut]
+    turnout: TurnoutOut
+
+
+def _jurisdiction(slug: str) -> Jurisdiction:
+    found = active_jurisdictions().filter(slug=slug).first()
+    if found is None:
+        raise Http404("No such jurisdiction.")
+    return found
+
+
+def _votation(jurisdiction: Jurisdiction, slug: str) -> Votation:
+    try:
+        return queries.votation_page(jurisdiction, slug)
+    except Votation.DoesNotExist as missing:
+        raise Http404("No such votation.") from missing
+
+
+@router.get("/{slug}/votations", response=list[VotationOut], openapi_extra=PUBLIC_READ)
+@paginate(Pagination)
+def list_votations(request, slug: Slug):
+    """The jurisdiction's published votations, the latest closing first, with their questions."""
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        return list(queries.votations_of(jurisdiction))
+
+
+@router.get("/{slug}/votations/{votation}", response=VotationOut, openapi_extra=PUBLIC_READ)
+def get_votation(request, slug: Slug, votation: Slug):
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        return _votation(jurisdiction, votation)
+
+
+@router.get("/{slug}/votations/{votation}/results", response=ResultsOut, openapi_extra=PUBLIC_READ)
+def get_results(request, slug: Slug, votation: Slug):
+    """Counts by question and option and turnout by channel and district; 404 until the votation closes."""
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        found = _votation(jurisdiction, votation)
+        if not found.is_closed:
+            raise Http404("Results are published when the votation closes.")
+        results = queries.results_of(found).as_dict()
+        return {"votation": found.slug, **results, "turnout": queries.turnout_of(found)}

@@ -1,0 +1,157 @@
+"""Page forms of the votes app: the ballot, the booth's census lookup, receipts, booth totals, set-up."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.forms import CensusMatchForm
+from plaza.votes.models import Booth, Question, Votation
+from plaza.votes.operations import QuestionSpec
+
+
+def add_ballot_fields(form: forms.Form, votation: Votation) -> None:
+    """One field per question, named by its key ("q1"…): radios for one choice, checkboxes for several."""
+    for question in votation.questions.all():
+        choices = [(o.key, o.label) for o in question.options.all()]
+        if question.kind == Question.Kind.MULTIPLE:
+            field = forms.MultipleChoiceField(
+                label=question.text,
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Choose from %(min)s to %(max)s options.")
+                % {"min": question.min_choices, "max": question.max_choices},
+            )
+        else:
+            field = forms.ChoiceField(label=question.text, choices=choices, widget=forms.RadioSelect)
+        field.error_messages["required"] = _("Answer this question.")
+        form.fields[question.key] = field
+
+
+def ballot_answers(form: forms.Form, votation: Votation) -> dict[str, list[str]]:
+    answers = {}
+    for question in votation.questions.all():
+        value = form.cleaned_data.get(question.key)
+        answers[question.key] = list(value) if isinstance(value, list) else [value]
+    return answers
+
+
+class BallotForm(forms.Form):
+    def __init__(self, *args, votation: Votation, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_ballot_fields(self, votation)
+
+
+class BoothBallotForm(CensusMatchForm):
+    """The officer checks the voter's document against the census, then records their ballot."""
+
+    booth = forms.ModelChoiceField(label=_("Booth"), queryset=Booth.objects.none(), empty_label=None)
+
+    def __init__(self, *args, votation: Votation, booths, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["booth"].queryset = booths
+        add_ballot_fields(self, votation)
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=40,
+        help_text=_("The code shown when you voted, such as ABCD-EFGH-IJKL-MNOP."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class BoothTallyForm(forms.Form):
+    booth = forms.ModelChoiceField(label=_("Booth"), queryset=Booth.objects.none(), empty_label=None)
+    day = forms.DateField(label=_("Day"), help_text=_("YYYY-MM-DD"), widget=forms.DateInput(attrs={"type": "date"}))
+    count = forms.IntegerField(label=_("Ballots counted at the booth that day"), min_value=0, max_value=1_000_000)
+
+    def __init__(self, *args, booths, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["booth"].queryset = booths
+
+
+DATETIME_INPUT = {"type": "datetime-local"}
+
+
+class VotationForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        required=False,
+        help_text=_("Letters, digits and dashes; from the title if empty."),
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, required=False, help_text=_("Markdown")
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Opens at"),
+        help_text=_("In the jurisdiction's time zone."),
+        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes at"),
+        help_text=_("In the jurisdiction's time zone."),
+        widget=forms.DateTimeInput(attrs=DATETIME_INPUT, format="%Y-%m-%dT%H:%M"),
+    )
+    online = forms.BooleanField(label=_("Residents can vote online"), required=False, initial=True)
+    booth = forms.BooleanField(label=_("Residents can vote at polling booths"), required=False)
+    booths = forms.CharField(
+        label=_("Polling booths"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One name a line."),
+    )
+    is_secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
+    district = forms.CharField(
+        label=_("Only this district"), max_length=100, required=False, help_text=_("Empty: the whole census.")
+    )
+    min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=130, required=False)
+
+    def booth_names(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.cleaned_data.get("booths", "").splitlines() if line.strip())
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Kind of answer"), choices=Question.Kind.choices, initial=Question.Kind.YES_NO)
+    options = forms.CharField(
+        label=_("Options"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One option a line (not needed for yes, no or abstain)."),
+    )
+    min_choices = forms.IntegerField(label=_("Fewest choices"), min_value=1, max_value=100, initial=1)
+    max_choices = forms.IntegerField(label=_("Most choices"), min_value=1, max_value=100, initial=1)
+
+    def spec(self) -> QuestionSpec | None:
+        data = self.cleaned_data
+        if not data.get("text", "").strip():
+            return None
+        return QuestionSpec(
+            text=data["text"],
+            kind=data["kind"],
+            options=tuple(line.strip() for line in data.get("options", "").splitlines() if line.strip()),
+            min_choices=data.get("min_choices") or 1,
+            max_choices=data.get("max_choices") or 1,
+        )
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=0, max_num=20)
+
+
+def question_initial(votation: Votation | None, blanks: int = 2) -> list[dict]:
+    rows = []
+    if votation is not None:
+        for q in votation.questions.all():
+            options = "\n".join(o.label for o in q.options.all()) if q.kind != Question.Kind.YES_NO else ""
+            rows.append(
+                {
+                    "text": q.text,
+                    "kind": q.kind,
+                    "options": options,
+                    "min_choices": q.min_choices,
+                    "max_choices": q.max_choices,
+                }
+            )
+    return rows + [{"kind": Question.Kind.YES_NO, "min_choices": 1, "max_choices": 1}] * blanks

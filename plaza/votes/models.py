@@ -1,0 +1,206 @@
+"""Votations, their questions and options, booths, and the anonymous ballots (the roll is in roll.py)."""
+
+import uuid
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.tenancy import TenantManager, TenantModel
+from plaza.votes.roll import Channel, VoterRollEntry
+
+__all__ = ["Ballot", "Booth", "BoothTally", "Option", "Question", "Votation", "VoterRollEntry"]
+
+
+class Votation(TenantModel):
+    """A binding vote: questions, a window, an electorate (part of the census) and channels."""
+
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", _("Upcoming")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    component = models.ForeignKey(
+        "core.ComponentInstance", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    slug = models.SlugField(_("address"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    online = models.BooleanField(_("online voting"), default=True)
+    booth = models.BooleanField(_("voting at polling booths"), default=False)
+    is_secret = models.BooleanField(_("secret ballot"), default=True)
+    # The electorate: the jurisdiction's active census, optionally one district and a minimum age.
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-closes_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "slug"], name="votation_slug_once"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="votation_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(online=True) | models.Q(booth=True), name="votation_has_a_channel"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def election_key(self) -> str:
+        return f"votes.votation:{self.pk}"
+
+    def status_at(self, now=None) -> str:
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return self.Status.UPCOMING
+        return self.Status.OPEN if now < self.closes_at else self.Status.CLOSED
+
+    @property
+    def status(self) -> str:
+        return self.status_at()
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def channels(self) -> list[str]:
+        return [c for c, on in ((Channel.ONLINE, self.online), (Channel.BOOTH, self.booth)) if on]
+
+    def get_absolute_url(self) -> str:
+        return reverse("votes:votation", kwargs={"jurisdiction": self.jurisdiction.slug, "votation": self.slug})
+
+    def is_public_content(self) -> bool:
+        return self.is_published
+
+
+class Question(TenantModel):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("One choice")
+        MULTIPLE = "multiple", _("Several choices")
+        YES_NO = "yes_no", _("Yes, no or abstain")
+
+    votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    min_choices = models.PositiveSmallIntegerField(default=1)
+    max_choices = models.PositiveSmallIntegerField(default=1)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["votation", "position"], name="question_position_once"),
+            models.CheckConstraint(
+                condition=models.Q(min_choices__gte=1, max_choices__gte=models.F("min_choices")),
+                name="question_choices_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def key(self) -> str:
+        return f"q{self.position}"
+
+
+class Option(TenantModel):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=20)  # stable in ballots files: "yes", "no", "abstain", or "o1", "o2"…
+    label = models.CharField(_("option"), max_length=200)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="option_position_once"),
+            models.UniqueConstraint(fields=["question", "key"], name="option_key_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Booth(TenantModel):
+    """A named polling station where poll officers record ballots."""
+
+    votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="booths")
+    name = models.CharField(_("booth name"), max_length=120)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["votation", "name"], name="booth_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ballot(TenantModel):
+    """One anonymous ballot. For a secret votation nothing here points at a person or an account.
+
+    The key is random (not a sequence, whose order would follow the roll's) and the time is
+    rounded down to the hour; see docs/secret-ballot.md.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    votation = models.ForeignKey(Votation, on_delete=models.PROTECT, related_name="ballots")
+    answers = models.JSONField()  # {"q1": ["yes"], "q2": ["o1", "o3"]}
+    receipt_hash = models.CharField(max_length=64)
+    cast_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    booth = models.ForeignKey(Booth, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
+    # Only for a votation that is NOT secret: whose ballot this is.
+    voter = models.ForeignKey("core.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["receipt_hash"]
+        constraints = [
+            models.UniqueConstraint(fields=["votation", "receipt_hash"], name="ballot_receipt_once"),
+            models.CheckConstraint(
+                condition=models.Q(channel="online", booth__isnull=True)
+                | models.Q(channel="booth", booth__isnull=False),
+                name="ballot_booth_matches_channel",
+            ),
+        ]
+
+
+class BoothTally(TenantModel):
+    """A poll officer's end-of-day count of the ballots taken at a booth, to reconcile with the recorded ones."""
+
+    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="tallies")
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("ballots counted"))
+    reported_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    reported_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["day", "booth__name"]
+        constraints = [models.UniqueConstraint(fields=["booth", "day"], name="booth_tally_once_a_day")]

@@ -1,0 +1,383 @@
+"""Every write of the votes app: setting up votations and booths, casting ballots, booth totals.
+
+Casting goes through `plaza.votes.roll.cast_once`: the person goes on the roll and the anonymous
+ballot is written in one transaction, exactly once (its docstring gives the argument).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from plaza.core.audit import record
+from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role
+from plaza.core.operations.identity import verify_in_person
+from plaza.core.permissions import component_action_allowed, has_role, require_role
+from plaza.core.search import index_object
+from plaza.core.tenancy import jurisdiction_scope
+from plaza.votes.electorate import ineligibility, person_of
+from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
+from plaza.votes.receipts import new_receipt_code, receipt_hash
+from plaza.votes.roll import Channel, cast_once
+
+
+def yes_no_options() -> list[tuple[str, str]]:
+    return [("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))]
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    text: str
+    kind: str = Question.Kind.SINGLE
+    options: tuple[str, ...] = ()
+    min_choices: int = 1
+    max_choices: int = 1
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    """What the voter takes home: the code (shown once, never stored) and the votation."""
+
+    votation: Votation
+    code: str
+
+
+def _in_scope(jurisdiction_of: Callable[[dict], Jurisdiction]):
+    """Run the operation inside the jurisdiction's scope (it is called from views, the API, seeds and tests)."""
+
+    def decorate(operation):
+        @wraps(operation)
+        def scoped(**kwargs):
+            with jurisdiction_scope(jurisdiction_of(kwargs)):
+                return operation(**kwargs)
+
+        return scoped
+
+    return decorate
+
+
+# --- Setting up -------------------------------------------------------------------------------
+
+
+def _check_setup(*, opens_at: datetime, closes_at: datetime, online: bool, booth: bool, questions) -> None:
+    errors = {}
+    if closes_at <= opens_at:
+        errors["closes_at"] = _("The votation must close after it opens.")
+    if not (online or booth):
+        errors["online"] = _("Choose at least one way to vote: online or at polling booths.")
+    if questions is not None:
+        problem = _question_problem(questions)
+        if problem:
+            errors["questions"] = problem
+    if errors:
+        raise ValidationError(errors)
+
+
+def _question_problem(questions: list[QuestionSpec]) -> str:
+    if not questions:
+        return _("Ask at least one question.")
+    for number, spec in enumerate(questions, start=1):
+        if spec.kind == Question.Kind.YES_NO:
+            continue
+        options = [o for o in spec.options if o.strip()]
+        if len(options) < 2:
+            return _("Question %(n)s needs at least two options.") % {"n": number}
+        if len(set(options)) != len(options):
+            return _("Question %(n)s lists the same option twice.") % {"n": number}
+        if spec.kind == Question.Kind.MULTIPLE and not 1 <= spec.min_choices <= spec.max_choices <= len(options):
+            return _("Question %(n)s: choose between 1 and %(count)s options, the minimum not above the maximum.") % {
+                "n": number,
+                "count": len(options),
+            }
+    return ""
+
+
+def _write_questions(votation: Votation, questions: list[QuestionSpec]) -> None:
+    Question.objects.with_scope(jurisdiction=votation.jurisdiction).filter(votation=votation).delete()
+    for position, spec in enumerate(questions, start=1):
+        single = spec.kind != Question.Kind.MULTIPLE
+        question = Question.objects.create(
+            jurisdiction=votation.jurisdiction,
+            votation=votation,
+            position=position,
+            text=spec.text.strip(),
+            kind=spec.kind,
+            min_choices=1 if single else spec.min_choices,
+            max_choices=1 if single else spec.max_choices,
+        )
+        if spec.kind == Question.Kind.YES_NO:
+            labels = yes_no_options()
+        else:
+            labels = [(f"o{n}", text.strip()) for n, text in enumerate([o for o in spec.options if o.strip()], 1)]
+        Option.objects.bulk_create(
+            Option(jurisdiction=votation.jurisdiction, question=question, position=n, key=key, label=label)
+            for n, (key, label) in enumerate(labels, start=1)
+        )
+
+
+def _write_booths(votation: Votation, names) -> None:
+    for name in {n.strip() for n in names if n.strip()}:
+        Booth.objects.with_scope(jurisdiction=votation.jurisdiction).get_or_create(
+            jurisdiction=votation.jurisdiction, votation=votation, name=name
+        )
+
+
+@_in_scope(lambda kw: kw["jurisdiction"])
+def create_votation(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    title: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    questions: list[QuestionSpec],
+    slug: str = "",
+    description: str = "",
+    online: bool = True,
+    booth: bool = False,
+    is_secret: bool = True,
+    district: str = "",
+    min_age: int | None = None,
+    booths: tuple[str, ...] = (),
+    component: ComponentInstance | None = None,
+) -> Votation:
+    """A jurisdiction admin sets up a votation (published at once; it opens at `opens_at`)."""
+    require_role(actor, jurisdiction, Role.ADMIN)
+    _check_setup(opens_at=opens_at, closes_at=closes_at, online=online, booth=booth, questions=questions)
+    slug = slug or slugify(title)[:80]
+    votations = Votation.objects.with_scope(jurisdiction=jurisdiction)
+    if not slug or slug in RESERVED_SLUGS or votations.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Another votation already uses this address.")})
+    with transaction.atomic():
+        votation = votations.create(
+            jurisdiction=jurisdiction,
+            component=component,
+            slug=slug,
+            title=title,
+            description=description,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            online=online,
+            booth=booth,
+            is_secret=is_secret,
+            district=district,
+            min_age=min_age,
+        )
+        _write_questions(votation, questions)
+        _write_booths(votation, booths)
+        record(jurisdiction=jurisdiction, actor=actor, action="votes.create", target=votation, public=True)
+        index_object(votation)
+    return votation
+
+
+# Addresses under /<j>/votes/ that are not votations.
+RESERVED_SLUGS = frozenset({"new", "export"})
+
+# Fields an admin may still change once the votation has opened: words, never rules.
+WORDING_FIELDS = ("title", "description")
+RULE_FIELDS = ("opens_at", "closes_at", "online", "booth", "is_secret", "district", "min_age")
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def update_votation(
+    *, actor, votation: Votation, questions: list[QuestionSpec] | None = None, booths=(), **changes
+) -> Votation:
+    """Change a votation; its rules and questions only before it opens."""
+    require_role(actor, votation.jurisdiction, Role.ADMIN)
+    unknown = set(changes) - set(WORDING_FIELDS) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_votation does not change {sorted(unknown)}")
+    changed_rules = {f for f in RULE_FIELDS if f in changes and changes[f] != getattr(votation, f)}
+    if votation.status != Votation.Status.UPCOMING and (changed_rules or questions is not None):
+        raise ValidationError(_("This votation has opened: only its title and description can still change."))
+    after = {f: changes.get(f, getattr(votation, f)) for f in RULE_FIELDS}
+    _check_setup(
+        opens_at=after["opens_at"], closes_at=after["closes_at"], online=after["online"], booth=after["booth"],
+        questions=questions,
+    )  # fmt: skip
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(votation, name, value)
+        votation.save()
+        if questions is not None:
+            _write_questions(votation, questions)
+        _write_booths(votation, booths)
+        record(
+            jurisdiction=votation.jurisdiction,
+            actor=actor,
+            action="votes.update",
+            target=votation,
+            data={"changed": sorted(set(changes) & (set(WORDING_FIELDS) | changed_rules))},
+            public=True,
+        )
+        index_object(votation)
+    return votation
+
+
+# --- Casting ----------------------------------------------------------------------------------
+
+
+def check_answers(votation: Votation, answers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The answers as they will be stored, or a ValidationError naming each question's problem."""
+    errors, clean = {}, {}
+    for question in votation.questions.all():
+        chosen = [str(c) for c in answers.get(question.key, [])]
+        keys = {o.key for o in question.options.all()}
+        if any(c not in keys for c in chosen):
+            errors[question.key] = _("Choose among this question's options.")
+        elif len(set(chosen)) != len(chosen):
+            errors[question.key] = _("Choose each option at most once.")
+        elif not chosen:
+            errors[question.key] = _("Answer this question.")
+        elif len(chosen) < question.min_choices:
+            errors[question.key] = _("Choose at least %(n)s options.") % {"n": question.min_choices}
+        elif len(chosen) > question.max_choices:
+            errors[question.key] = _("Choose at most %(n)s options.") % {"n": question.max_choices}
+        else:
+            clean[question.key] = sorted(chosen, key=[o.key for o in question.options.all()].index)
+    if set(answers) - {q.key for q in votation.questions.all()}:
+        errors["__all__"] = _("This ballot answers a question the votation does not ask.")
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_open(votation: Votation, channel: str) -> None:
+    if not votation.is_published or votation.status == Votation.Status.UPCOMING:
+        raise ValidationError(_("This votation is not open yet."))
+    if votation.status == Votation.Status.CLOSED:
+        raise ValidationError(_("This votation has closed: no more ballots are accepted."))
+    if channel not in votation.channels():
+        raise ValidationError(
+            _("This votation does not take votes online.")
+            if channel == Channel.ONLINE
+            else _("This votation does not take votes at polling booths.")
+        )
+
+
+def _cast(*, votation: Votation, person: Person, channel: str, answers: dict, booth: Booth | None = None) -> str:
+    code = new_receipt_code()
+    # Rounded down to the hour of the jurisdiction's clock (so that a day's ballots stay on that day).
+    cast_at = timezone.localtime(timezone.now(), votation.jurisdiction.zone).replace(minute=0, second=0, microsecond=0)
+
+    def write_ballot() -> Ballot:
+        return Ballot.objects.create(
+            jurisdiction=votation.jurisdiction,
+            votation=votation,
+            answers=answers,
+            receipt_hash=receipt_hash(code),
+            cast_at=cast_at,
+            channel=channel,
+            booth=booth,
+            voter=None if votation.is_secret else person,
+        )
+
+    cast_once(
+        jurisdiction=votation.jurisdiction,
+        election_key=votation.election_key,
+        person=person,
+        channel=channel,
+        booth=booth.name if booth else "",
+        write_ballot=write_ballot,
+    )
+    return code
+
+
+def may_vote_online(user, votation: Votation) -> tuple[bool, str]:
+    """Whether the account may cast an online ballot now, and if not, why (translated)."""
+    if votation.component is not None:
+        allowed, reason = component_action_allowed(user, votation.component, "vote")
+        if not allowed:
+            return False, reason
+    if user is None or not user.is_authenticated:
+        return False, _("Sign in to vote.")
+    person = person_of(user, votation.jurisdiction)
+    if person is None:
+        return False, _("Verify your identity with the census to vote.")
+    reason = ineligibility(votation, person)
+    return (False, reason) if reason else (True, "")
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def cast_online(*, actor, votation: Votation, answers: dict[str, list[str]]) -> CastReceipt:
+    """A verified person votes online, once; the receipt code is returned, never stored."""
+    _check_open(votation, Channel.ONLINE)
+    allowed, reason = may_vote_online(actor, votation)
+    if not allowed:
+        raise PermissionDenied(reason)
+    clean = check_answers(votation, answers)
+    code = _cast(
+        votation=votation, person=person_of(actor, votation.jurisdiction), channel=Channel.ONLINE, answers=clean
+    )
+    return CastReceipt(votation=votation, code=code)
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def cast_at_booth(
+    *,
+    officer,
+    votation: Votation,
+    booth: Booth,
+    document_id: str,
+    birth_date: date,
+    postal_code: str,
+    answers: dict[str, list[str]],
+) -> CastReceipt:
+    """A poll officer finds the person on the census (as for in-person verification) and records their ballot."""
+    require_role(officer, votation.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+    _check_open(votation, Channel.BOOTH)
+    if booth.votation_id != votation.pk:
+        raise ValidationError({"booth": _("This booth belongs to another votation.")})
+    clean = check_answers(votation, answers)
+    with transaction.atomic():
+        person = verify_in_person(
+            officer=officer,
+            jurisdiction=votation.jurisdiction,
+            document_id=document_id,
+            birth_date=birth_date,
+            postal_code=postal_code,
+        )
+        reason = ineligibility(votation, person)
+        if reason:
+            raise ValidationError(reason)
+        code = _cast(votation=votation, person=person, channel=Channel.BOOTH, answers=clean, booth=booth)
+        # Who recorded a ballot where is public; whose ballot it was is not (the roll, not the log).
+        record(
+            jurisdiction=votation.jurisdiction,
+            actor=officer,
+            action="votes.booth_cast",
+            target=votation,
+            data={"booth": booth.name},
+        )
+    return CastReceipt(votation=votation, code=code)
+
+
+@_in_scope(lambda kw: kw["booth"].jurisdiction)
+def report_booth_tally(*, officer, booth: Booth, day: date, count: int) -> BoothTally:
+    """A poll officer reports how many ballots the booth took that day (a second report replaces the first)."""
+    require_role(officer, booth.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+    if count < 0:
+        raise ValidationError({"count": _("Enter a number of ballots of zero or more.")})
+    with transaction.atomic():
+        tally, _created = BoothTally.objects.with_scope(jurisdiction=booth.jurisdiction).update_or_create(
+            booth=booth, day=day, defaults={"jurisdiction": booth.jurisdiction, "count": count, "reported_by": officer}
+        )
+        record(
+            jurisdiction=booth.jurisdiction,
+            actor=officer,
+            action="votes.booth_tally",
+            target=booth.votation,
+            data={"booth": booth.name, "day": day.isoformat(), "count": count},
+            public=True,
+        )
+    return tally
+
+
+def is_poll_officer(user, jurisdiction: Jurisdiction) -> bool:
+    return has_role(user, jurisdiction, Role.POLL_OFFICER, Role.ADMIN)

@@ -1,0 +1,182 @@
+"""Reads shared by the votes pages, API and downloads: votations, results, turnout, ballots, booths."""
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from plaza.core.models import Jurisdiction
+from plaza.votes import tally
+from plaza.votes.electorate import electorate
+from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
+from plaza.votes.receipts import receipt_hash
+from plaza.votes.roll import Channel, VoterRollEntry
+
+
+def _with_questions(votations: QuerySet, jurisdiction: Jurisdiction) -> QuerySet:
+    options = Option.objects.with_scope(jurisdiction=jurisdiction).all()
+    questions = (
+        Question.objects.with_scope(jurisdiction=jurisdiction)
+        .all()
+        .prefetch_related(Prefetch("options", queryset=options))
+    )
+    return votations.select_related("jurisdiction", "component__process").prefetch_related(
+        Prefetch("questions", queryset=questions)
+    )
+
+
+def votations_of(jurisdiction: Jurisdiction, *, include_unpublished: bool = False, component=None) -> QuerySet:
+    votations = Votation.objects.with_scope(jurisdiction=jurisdiction)
+    if not include_unpublished:
+        votations = votations.filter(is_published=True)
+    if component is not None:
+        votations = votations.filter(component=component)
+    return _with_questions(votations, jurisdiction)
+
+
+def votation_page(jurisdiction: Jurisdiction, slug: str, *, include_unpublished: bool = False) -> Votation:
+    """One votation with its questions and options; raises Votation.DoesNotExist."""
+    return votations_of(jurisdiction, include_unpublished=include_unpublished).get(slug=slug)
+
+
+def votation_header(votation: Votation) -> dict:
+    """The votation as described at the top of its ballots file (and read by `plaza-tally`)."""
+    return {
+        "slug": votation.slug,
+        "title": votation.title,
+        "opens_at": votation.opens_at.isoformat(),
+        "closes_at": votation.closes_at.isoformat(),
+        "secret": votation.is_secret,
+        "questions": [
+            {
+                "key": q.key,
+                "text": q.text,
+                "kind": q.kind,
+                "min_choices": q.min_choices,
+                "max_choices": q.max_choices,
+                "options": [{"key": o.key, "label": o.label} for o in q.options.all()],
+            }
+            for q in votation.questions.all()
+        ],
+    }
+
+
+def _ballots(votation: Votation) -> QuerySet:
+    return Ballot.objects.with_scope(jurisdiction=votation.jurisdiction).filter(votation=votation)
+
+
+def results_of(votation: Votation) -> tally.Results:
+    """The count of every ballot, by the very function `plaza-tally` runs on the published file."""
+    answers = _ballots(votation).values_list("answers", flat=True).iterator(chunk_size=5000)
+    return tally.count(votation_header(votation), answers)
+
+
+def turnout_of(votation: Votation) -> dict:
+    """Voters by channel and by district, against the electorate (from the roll, never the ballots)."""
+    roll = VoterRollEntry.objects.with_scope(jurisdiction=votation.jurisdiction).filter(
+        election_key=votation.election_key
+    )
+    by_channel = dict(roll.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
+    voters_by_district = dict(
+        roll.values_list("person__census_record__district")
+        .annotate(n=Count("id"))
+        .values_list("person__census_record__district", "n")
+    )
+    eligible_by_district = dict(
+        electorate(votation).values_list("district").annotate(n=Count("id")).values_list("district", "n")
+    )
+    voters = sum(by_channel.values())
+    eligible = sum(eligible_by_district.values())
+    return {
+        "electorate": eligible,
+        "voters": voters,
+        "percent": _percent(voters, eligible),
+        "by_channel": [
+            {"channel": c, "label": str(Channel(c).label), "voters": by_channel.get(c, 0)} for c in votation.channels()
+        ],
+        "by_district": [
+            {
+                "district": d,
+                "voters": voters_by_district.get(d, 0),
+                "electorate": n,
+                "percent": _percent(voters_by_district.get(d, 0), n),
+            }
+            for d, n in sorted(eligible_by_district.items())
+        ],
+    }
+
+
+def _percent(part: int, whole: int) -> str:
+    return tally.QuestionResult("", "", "", 0, 0, answered=whole).share(tally.OptionCount("", "", part))
+
+
+def ballot_rows(votation: Votation):
+    """Every ballot as published: no person, no account, the day only (docs/ballots-format.md)."""
+    zone = votation.jurisdiction.zone
+    ballots = _ballots(votation).select_related("booth").order_by("receipt_hash")
+    for ballot in ballots.iterator(chunk_size=5000):
+        yield {
+            "receipt": ballot.receipt_hash,
+            "cast_on": timezone.localtime(ballot.cast_at, zone).date().isoformat(),
+            "channel": ballot.channel,
+            "booth": ballot.booth.name if ballot.booth else "",
+            "answers": ballot.answers,
+        }
+
+
+def find_ballot(votation: Votation, code: str) -> Ballot | None:
+    return _ballots(votation).filter(receipt_hash=receipt_hash(code)).select_related("booth").first()
+
+
+def booths_of(votation: Votation) -> QuerySet:
+    return Booth.objects.with_scope(jurisdiction=votation.jurisdiction).filter(votation=votation)
+
+
+def reconciliation(votation: Votation) -> list[dict]:
+    """Each booth's reported day totals next to the ballots recorded there that day; discrepancies flagged."""
+    zone = votation.jurisdiction.zone
+    recorded: dict[tuple[int, str], int] = {}
+    for booth_id, cast_at in _ballots(votation).filter(booth__isnull=False).values_list("booth_id", "cast_at"):
+        day = timezone.localtime(cast_at, zone).date().isoformat()
+        recorded[(booth_id, day)] = recorded.get((booth_id, day), 0) + 1
+    reported = {
+        (t.booth_id, t.day.isoformat()): t
+        for t in BoothTally.objects.with_scope(jurisdiction=votation.jurisdiction)
+        .filter(booth__votation=votation)
+        .select_related("reported_by")
+    }
+    names = dict(booths_of(votation).values_list("id", "name"))
+    rows = []
+    for booth_id, day in sorted(set(recorded) | set(reported), key=lambda k: (k[1], names.get(k[0], ""))):
+        report = reported.get((booth_id, day))
+        count = recorded.get((booth_id, day), 0)
+        rows.append(
+            {
+                "booth": names.get(booth_id, ""),
+                "day": day,
+                "reported": report.count if report else None,
+                "recorded": count,
+                "difference": (report.count - count) if report else None,
+                "reported_by": report.reported_by.display_name if report and report.reported_by else "",
+            }
+        )
+    return rows
+
+
+def votations_voted_by(user) -> list[dict]:
+    """For "download my data": where the account's persons are on a roll (read across jurisdictions)."""
+    from plaza.core.models import Verification
+    from plaza.core.tenancy import across_jurisdictions
+
+    with across_jurisdictions():
+        persons = Verification.objects.filter(user=user).values_list("person_id", flat=True)
+        entries = VoterRollEntry.objects.filter(person_id__in=list(persons), election_key__startswith="votes.votation:")
+        found = {e.election_key.split(":")[1]: e for e in entries}
+        votations = Votation.objects.filter(pk__in=list(found)).select_related("jurisdiction")
+        return [
+            {
+                "jurisdiction": v.jurisdiction.slug,
+                "votation": v.slug,
+                "channel": found[str(v.pk)].channel,
+                "voted_at": found[str(v.pk)].voted_at.isoformat(),
+            }
+            for v in votations
+        ]

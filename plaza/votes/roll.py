@@ -1,0 +1,117 @@
+"""The voter roll and the exactly-once write: one person, one vote per election, whatever the channel.
+
+This module is the machinery any kind of binding ballot builds on (votations here; participatory
+budgeting ballots can use it as is). An election is named by a string key (`"votes.votation:12"`,
+`"budgets.ballot:3"`); the roll holds one row per (jurisdiction, election key, person), guarded by a
+database unique constraint, so that neither a second account of the same person, nor the same person
+at a booth, nor two requests racing each other can vote twice.
+
+`cast_once(...)` records the person on the roll and writes the ballot (whatever `write_ballot`
+writes) in ONE database transaction:
+
+- Exactly once under concurrency. The roll row is inserted first. On PostgreSQL a second insert of
+  the same (key, person) waits on the unique index until the first transaction ends, then fails
+  with an IntegrityError if the first committed (or succeeds if it rolled back); SQLite serialises
+  writers. Either way one transaction wins and every other one raises `AlreadyVoted` and writes
+  nothing, because its ballot is written in the same transaction as its (refused) roll row.
+- Exactly once across restarts. Nothing is counted outside that transaction: there is no counter
+  to increment, no queue, no cache. Results are computed from the ballot rows. If the process dies
+  before COMMIT, the database rolls both rows back (the voter saw no receipt: the receipt is shown
+  only after the commit returned); if it dies after COMMIT, both rows are durable and the receipt
+  the voter may not have seen still finds the ballot. Retrying after a crash is safe: the retry
+  either casts (nothing was committed) or meets `AlreadyVoted` (it was).
+- Secrecy. The roll row says only that the person voted, how (channel) and when; the ballot
+  written by `write_ballot` must not point at the person for a secret vote (see
+  docs/secret-ballot.md for what a database administrator can and cannot link).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from plaza.core.tenancy import TenantManager, TenantModel
+
+T = TypeVar("T")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", gettext_lazy("Online")
+    BOOTH = "booth", gettext_lazy("At a polling booth")
+
+
+class VoterRollEntry(TenantModel):
+    """A person has voted in an election (and nothing about how they voted)."""
+
+    election_key = models.CharField(max_length=100)
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    booth = models.CharField(max_length=120, blank=True)
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "election_key", "person"], name="one_vote_per_person"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "election_key", "channel"], name="roll_by_channel")]
+
+
+class AlreadyVoted(ValidationError):
+    """The person is already on this election's roll: nothing was written."""
+
+    def __init__(self, channel: str | None = None):
+        if channel == Channel.BOOTH:
+            message = _("This person has already voted in this votation, at a polling booth.")
+        elif channel == Channel.ONLINE:
+            message = _("This person has already voted in this votation, online.")
+        else:
+            message = _("This person has already voted in this votation.")
+        super().__init__(message, code="already_voted")
+
+
+def has_voted(*, jurisdiction, election_key: str, person) -> bool:
+    return (
+        VoterRollEntry.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(election_key=election_key, person=person)
+        .exists()
+    )
+
+
+def cast_once(
+    *,
+    jurisdiction,
+    election_key: str,
+    person,
+    channel: str,
+    write_ballot: Callable[[], T],
+    booth: str = "",
+    voted_at: datetime | None = None,
+) -> T:
+    """Put `person` on the roll of `election_key` and run `write_ballot()`, in one transaction, once."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a caller's own transaction stays usable
+                VoterRollEntry.objects.with_scope(jurisdiction=jurisdiction).create(
+                    jurisdiction=jurisdiction,
+                    election_key=election_key,
+                    person=person,
+                    channel=channel,
+                    booth=booth,
+                    voted_at=voted_at or timezone.now(),
+                )
+        except IntegrityError as duplicate:
+            earlier = (
+                VoterRollEntry.objects.with_scope(jurisdiction=jurisdiction)
+                .filter(election_key=election_key, person=person)
+                .values_list("channel", flat=True)
+                .first()
+            )
+            raise AlreadyVoted(earlier) from duplicate
+        return write_ballot()

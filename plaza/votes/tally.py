@@ -1,0 +1,170 @@
+"""Counting ballots: the one tally the app publishes and `plaza-tally` recomputes from a ballots file.
+
+Pure Python on purpose (no Django, no database): anyone can read it, run it on the published
+ballots (`plaza-tally paris-climate-action-plan-2018-ballots.json`) and get the very text the
+results page and the API are built from. The file format is in docs/ballots-format.md.
+"""
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+FORMAT = "plaza-ballots/1"
+
+
+@dataclass
+class OptionCount:
+    key: str
+    label: str
+    count: int = 0
+
+
+@dataclass
+class QuestionResult:
+    key: str
+    text: str
+    kind: str
+    min_choices: int
+    max_choices: int
+    options: list[OptionCount] = field(default_factory=list)
+    answered: int = 0  # ballots with a valid answer to this question
+    invalid: int = 0  # ballots whose answer breaks the question's rules (never from the app itself)
+
+    def share(self, option: OptionCount) -> str:
+        """The option's share of the valid answers, as a percentage with two decimals (exact rounding)."""
+        if not self.answered:
+            return "0.00"
+        hundredths = (option.count * 10000 * 2 + self.answered) // (self.answered * 2)  # half up
+        return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+@dataclass
+class Results:
+    title: str
+    slug: str
+    ballots: int
+    questions: list[QuestionResult]
+
+    def as_dict(self) -> dict:
+        return {
+            "ballots": self.ballots,
+            "questions": [
+                {
+                    "key": q.key,
+                    "text": q.text,
+                    "answered": q.answered,
+                    "invalid": q.invalid,
+                    "options": [
+                        {"key": o.key, "label": o.label, "count": o.count, "percent": q.share(o)} for o in q.options
+                    ],
+                }
+                for q in self.questions
+            ],
+        }
+
+
+def valid_choices(question: Mapping, chosen: Sequence[str]) -> bool:
+    keys = {o["key"] for o in question["options"]}
+    return (
+        len(set(chosen)) == len(chosen)
+        and all(c in keys for c in chosen)
+        and question["min_choices"] <= len(chosen) <= question["max_choices"]
+    )
+
+
+def count(votation: Mapping, answers: Iterable[Mapping[str, Sequence[str]]]) -> Results:
+    """Count every ballot's answers against the votation's questions (as in a ballots file's header)."""
+    questions = votation["questions"]
+    results = [
+        QuestionResult(
+            key=q["key"],
+            text=q["text"],
+            kind=q["kind"],
+            min_choices=q["min_choices"],
+            max_choices=q["max_choices"],
+            options=[OptionCount(o["key"], o["label"]) for o in q["options"]],
+        )
+        for q in questions
+    ]
+    ballots = 0
+    for ballot in answers:
+        ballots += 1
+        for question, result in zip(questions, results, strict=True):
+            chosen = list(ballot.get(question["key"], []))
+            if not valid_choices(question, chosen):
+                result.invalid += 1
+                continue
+            result.answered += 1
+            for option in result.options:
+                option.count += option.key in chosen
+    return Results(title=votation.get("title", ""), slug=votation.get("slug", ""), ballots=ballots, questions=results)
+
+
+def format_results(results: Results) -> str:
+    """The results as plain text: the same lines whether printed by the app or by `plaza-tally`."""
+    lines = [f"{results.title} ({results.slug})", f"Ballots: {results.ballots}"]
+    for question in results.questions:
+        lines += ["", f"{question.key}. {question.text}"]
+        width = max((len(o.label) for o in question.options), default=0)
+        for option in question.options:
+            lines.append(f"  {option.label:<{width}}  {option.count:>9}  {question.share(option):>6} %")
+        if question.invalid:
+            lines.append(f"  (invalid answers: {question.invalid})")
+    return "\n".join(lines) + "\n"
+
+
+def read_ballots_file(text: str) -> tuple[dict, list[dict]]:
+    """A ballots file (JSON with its header, or CSV whose option labels are then their keys)."""
+    if text.lstrip().startswith("{"):
+        document = json.loads(text)
+        if document.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} file")
+        return document["votation"], [b["answers"] for b in document["ballots"]]
+    rows = list(csv.DictReader(io.StringIO(text)))
+    keys = [c for c in (rows[0].keys() if rows else []) if c.startswith("q") and c[1:].isdigit()]
+    seen = {k: sorted({c for row in rows for c in row[k].split(";") if c}) for k in keys}
+    votation = {
+        "title": "",
+        "slug": "",
+        "questions": [
+            {
+                "key": k,
+                "text": k,
+                "kind": "",
+                "min_choices": 0,
+                "max_choices": len(seen[k]),
+                "options": [{"key": o, "label": o} for o in seen[k]],
+            }
+            for k in keys
+        ],
+    }
+    return votation, [{k: [c for c in row[k].split(";") if c] for k in keys} for row in rows]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="plaza-tally", description="Recompute a votation's results from its published ballots file."
+    )
+    parser.add_argument("file", help="the ballots file (.json or .csv), or - for standard input")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    try:
+        text = sys.stdin.read() if args.file == "-" else open(args.file, encoding="utf-8").read()  # noqa: SIM115
+        votation, answers = read_ballots_file(text)
+    except (OSError, ValueError, KeyError) as error:
+        print(f"plaza-tally: cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    results = count(votation, answers)
+    print(
+        json.dumps(results.as_dict(), indent=1, ensure_ascii=False) if args.json else format_results(results),
+        end="" if not args.json else "\n",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The votes pages in a real browser: each flow without JavaScript, and axe-core on each page type (with it)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from plaza.votes.operations import cast_online
+from plaza.votes.tests.conftest import DOCUMENT
+from plaza.votes.tests.test_pages import close
+
+pytestmark = pytest.mark.browser
+
+
+def _vote_and_check_receipt(page, axe=None):
+    check = axe or (lambda page: None)  # axe-core needs JavaScript
+    page.goto("/paris/votes/climate/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Climate plan")
+    check(page)
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your vote is recorded")
+    check(page)
+    code = page.locator(".receipt-code code").inner_text()
+    page.goto("/paris/votes/climate/receipt/")
+    page.get_by_label("Receipt code").fill(code)
+    page.get_by_role("button", name="Find my ballot").click()
+    expect(page.get_by_role("heading", name="Your ballot is in the count")).to_be_visible()
+    check(page)
+
+
+def test_voting_without_javascript_shows_the_receipt(page_without_js, sign_in, votation, voter):
+    sign_in(page_without_js, voter)
+    page_without_js.goto("/paris/votes/climate/")
+    _vote_and_check_receipt(page_without_js)
+
+
+def test_ballot_and_receipt_pages_are_accessible(page, axe, sign_in, votation, voter):
+    sign_in(page, voter)
+    page.goto("/paris/votes/climate/")
+    _vote_and_check_receipt(page, axe)
+
+
+def test_a_refused_ballot_shows_the_error_summary(page, axe, sign_in, votation, voter):
+    sign_in(page, voter)
+    page.goto("/paris/votes/climate/")
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("alert")).to_contain_text("Answer this question")
+    axe(page)
+
+
+def test_results_page(page, axe, votation, voter):
+    cast_online(actor=voter, votation=votation, answers={"q1": ["yes"]})
+    close(votation)
+    page.goto("/paris/votes/climate/results/")
+    expect(page.get_by_role("table").first).to_contain_text("100.00 %")
+    axe(page)
+    page.goto("/paris/votes/")
+    axe(page)
+
+
+def _record_at_booth(page, check):
+    page.goto("/paris/votes/climate/booth/")
+    check(page)
+    page.get_by_label("Identity document number").fill(DOCUMENT["document_id"])
+    page.get_by_label("Date of birth").fill("1980-05-17")
+    page.get_by_label("Postal code").fill(DOCUMENT["postal_code"])
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Record the ballot").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ballot recorded")
+    check(page)
+
+
+def test_booth_without_javascript(page_without_js, sign_in, votation, booth, officer, voter_person):
+    sign_in(page_without_js, officer)
+    _record_at_booth(page_without_js, lambda page: None)
+
+
+def test_booth_pages_are_accessible(page, axe, sign_in, votation, booth, officer, voter_person):
+    sign_in(page, officer)
+    _record_at_booth(page, axe)
+    page.goto("/paris/votes/climate/booth/totals/")
+    axe(page)
+
+
+def test_admin_set_up_page(page, axe, sign_in, paris_admin, votation):
+    sign_in(page, paris_admin)
+    page.goto("/paris/votes/new/")
+    axe(page)
+    page.goto("/paris/votes/climate/booth/totals/")
+    expect(page.get_by_role("heading", name="Reconciliation")).to_be_visible()
+    axe(page)

@@ -1,0 +1,278 @@
+"""The votes pages: votations, the ballot, the receipt, results, ballots files, booths and set-up."""
+
+import json
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plaza.core.forms.backoffice import add_operation_errors
+from plaza.core.markdown import render_markdown
+from plaza.core.models import Role
+from plaza.core.permissions import has_role
+from plaza.votes import exports, operations, queries
+from plaza.votes.electorate import person_of
+from plaza.votes.forms import (
+    BallotForm,
+    BoothBallotForm,
+    BoothTallyForm,
+    QuestionFormSet,
+    ReceiptForm,
+    VotationForm,
+    ballot_answers,
+    question_initial,
+)
+from plaza.votes.models import Votation
+from plaza.votes.roll import has_voted
+
+
+def _is_admin(request) -> bool:
+    return has_role(request.user, request.jurisdiction, Role.ADMIN)
+
+
+def with_votation(view):
+    """Load the votation named in the address (drafts for admins only), in the jurisdiction's time zone."""
+
+    @wraps(view)
+    def wrapper(request, jurisdiction, votation, *args, **kwargs):
+        try:
+            found = queries.votation_page(request.jurisdiction, votation, include_unpublished=_is_admin(request))
+        except Votation.DoesNotExist as missing:
+            raise Http404("No such votation.") from missing
+        with timezone.override(request.jurisdiction.zone):
+            return view(request, found, *args, **kwargs)
+
+    return wrapper
+
+
+def officer_only(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, votation, *args, **kwargs):
+        if not operations.is_poll_officer(request.user, request.jurisdiction):
+            raise PermissionDenied(_("Only poll officers can record ballots at a booth."))
+        return view(request, votation, *args, **kwargs)
+
+    return wrapper
+
+
+def votation_list(request, jurisdiction):
+    votations = queries.votations_of(request.jurisdiction, include_unpublished=_is_admin(request))
+    return render(request, "votes/votation_list.html", {"votations": votations, "is_admin": _is_admin(request)})
+
+
+def _ballot_context(request, votation: Votation) -> dict:
+    allowed, reason = operations.may_vote_online(request.user, votation)
+    person = person_of(request.user, request.jurisdiction)
+    voted = person is not None and has_voted(
+        jurisdiction=request.jurisdiction, election_key=votation.election_key, person=person
+    )
+    return {
+        "votation": votation,
+        "description": render_markdown(votation.description),
+        "may_vote": allowed and votation.is_open and votation.online and not voted,
+        "reason": reason,
+        "voted": voted,
+        "is_admin": _is_admin(request),
+        "is_officer": operations.is_poll_officer(request.user, request.jurisdiction),
+    }
+
+
+@with_votation
+def votation_detail(request, votation):
+    context = _ballot_context(request, votation)
+    context["form"] = BallotForm(votation=votation)
+    return render(request, "votes/votation.html", context)
+
+
+@require_POST
+@with_votation
+def cast(request, votation):
+    """Cast an online ballot; the receipt is the answer to this POST, shown once and never stored."""
+    form = BallotForm(request.POST, votation=votation)
+    if form.is_valid():
+        try:
+            receipt = operations.cast_online(
+                actor=request.user, votation=votation, answers=ballot_answers(form, votation)
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            response = render(request, "votes/receipt.html", {"votation": votation, "code": receipt.code})
+            response["Cache-Control"] = "no-store"
+            return response
+    context = _ballot_context(request, votation) | {"form": form}
+    return render(request, "votes/votation.html", context, status=400)
+
+
+@with_votation
+def receipt_check(request, votation):
+    form = ReceiptForm(request.GET or None)
+    ballot = None
+    if form.is_bound and form.is_valid():
+        ballot = queries.find_ballot(votation, form.cleaned_data["code"])
+        if ballot is None:
+            form.add_error("code", _("No ballot of this votation has this receipt code."))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request, "votes/receipt_check.html", {"votation": votation, "form": form, "ballot": ballot}, status=status
+    )
+
+
+@with_votation
+def results(request, votation):
+    context = {"votation": votation, "published": votation.is_closed}
+    if votation.is_closed:
+        context |= {"results": queries.results_of(votation).as_dict(), "turnout": queries.turnout_of(votation)}
+    return render(request, "votes/results.html", context)
+
+
+@with_votation
+def ballots_file(request, votation, fmt):
+    if fmt not in ("csv", "json") or not votation.is_closed:
+        raise Http404("The ballots are published when the votation closes.")
+    return exports.ballots_response(votation, fmt)
+
+
+def votations_export(request, jurisdiction):
+    document = exports.votations_document(request.jurisdiction, request.build_absolute_uri("/")[:-1])
+    response = HttpResponse(
+        json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1), content_type="application/json"
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@with_votation
+@officer_only
+def booth(request, votation):
+    booths = queries.booths_of(votation)
+    form = BoothBallotForm(request.POST or None, votation=votation, booths=booths)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            operations.cast_at_booth(
+                officer=request.user,
+                votation=votation,
+                booth=data["booth"],
+                document_id=data["document_id"],
+                birth_date=data["date_of_birth"],
+                postal_code=data["postal_code"],
+                answers=ballot_answers(form, votation),
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return render(request, "votes/booth_done.html", {"votation": votation, "booth": data["booth"]})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/booth.html", {"votation": votation, "form": form, "booths": booths}, status=status)
+
+
+@with_votation
+@officer_only
+def booth_totals(request, votation):
+    form = BoothTallyForm(request.POST or None, booths=queries.booths_of(votation))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            operations.report_booth_tally(
+                officer=request.user, booth=data["booth"], day=data["day"], count=data["count"]
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return redirect("votes:booth_totals", jurisdiction=request.jurisdiction.slug, votation=votation.slug)
+    rows = queries.reconciliation(votation) if _is_admin(request) else None
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/booth_totals.html", {"votation": votation, "form": form, "rows": rows}, status=status)
+
+
+# --- Set-up (jurisdiction admins) -------------------------------------------------------------
+
+
+def admin_only(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _is_admin(request):
+            raise PermissionDenied(_("Only the jurisdiction's admins can set up votations."))
+        with timezone.override(request.jurisdiction.zone):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _setup_forms(request, votation: Votation | None):
+    initial = None
+    if votation is not None:
+        initial = {f: getattr(votation, f) for f in ("title", "slug", "description", "opens_at", "closes_at")}
+        initial |= {f: getattr(votation, f) for f in ("online", "booth", "is_secret", "district", "min_age")}
+        initial["booths"] = "\n".join(b.name for b in queries.booths_of(votation))
+    form = VotationForm(request.POST or None, initial=initial)
+    if request.method == "POST":  # no initial values: an unchanged extra form would read as empty
+        questions = QuestionFormSet(request.POST, prefix="questions")
+    else:
+        questions = QuestionFormSet(prefix="questions", initial=question_initial(votation))
+    return form, questions
+
+
+def _setup_values(form, questions) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("booths")
+    data["questions"] = [spec for spec in (q.spec() for q in questions) if spec is not None]
+    data["booths"] = form.booth_names()
+    return data
+
+
+def _setup_page(request, template_context: dict, status: int | None = None):
+    status = status or (400 if request.method == "POST" else 200)
+    return render(request, "votes/votation_form.html", template_context, status=status)
+
+
+@admin_only
+def votation_create(request, jurisdiction):
+    form, questions = _setup_forms(request, None)
+    if request.method == "POST" and form.is_valid() and questions.is_valid():
+        try:
+            votation = operations.create_votation(
+                actor=request.user, jurisdiction=request.jurisdiction, **_setup_values(form, questions)
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return redirect(votation.get_absolute_url())
+    return _setup_page(request, {"form": form, "questions": questions, "votation": None})
+
+
+@admin_only
+@with_votation
+def votation_edit(request, votation):
+    form, questions = _setup_forms(request, votation)
+    if request.method == "POST" and form.is_valid() and questions.is_valid():
+        values = _setup_values(form, questions)
+        values.pop("slug")  # the address never changes: people bookmark it
+        if votation.status != Votation.Status.UPCOMING:
+            values = {k: values[k] for k in operations.WORDING_FIELDS}
+        try:
+            operations.update_votation(actor=request.user, votation=votation, **values)
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return redirect(votation.get_absolute_url())
+    return _setup_page(request, {"form": form, "questions": questions, "votation": votation})
+
+
+def component_votations(request):
+    """A process's votes component: its votations (the votations' own pages are under /<j>/votes/)."""
+    votations = queries.votations_of(request.jurisdiction, component=request.component)
+    return render(
+        request,
+        "votes/component.html",
+        {"process": request.process, "component": request.component, "votations": votations},
+    )
