@@ -21,6 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls()),
     *component_jurisdiction_urls(),
+    # Open311 GeoReport v2 keeps the specification's own address, outside /<j>/reports/.
+    path("<slug:jurisdiction>/open311/", include("plaza.reports.open311.urls")),
     path("", include("plaza.core.urls")),
 ]
 if settings.DEBUG:
