@@ -77,7 +77,8 @@ def new_report(request, jurisdiction):
             else:
                 return redirect(report.get_absolute_url())
         return _new_page(request, component, categories, None, form, status=400)
-    check = forms.CheckNearbyForm(request.GET if request.GET else None, categories=categories)
+    asked = "category" in request.GET or "location" in request.GET  # ?lang= alone is not a check
+    check = forms.CheckNearbyForm(request.GET if asked else None, categories=categories)
     report_form = forms.ReportForm(initial=request.GET.dict(), categories=categories)
     return _new_page(request, component, categories, check, report_form)
 

@@ -46,6 +46,11 @@ def test_checking_nearby_lists_open_reports_of_the_category_within_200_metres(cl
     assert "m away" in page
 
 
+def test_the_reporting_page_starts_without_errors(client, component, pothole):
+    response = client.get("/seoul/reports/new/", {"lang": "en"})
+    assert response.status_code == 200 and "There is a problem" not in response.content.decode()
+
+
 def test_a_bad_location_in_the_check_is_shown_next_to_the_field(client, component, pothole):
     response = client.get("/seoul/reports/new/", {"category": "pothole", "location": "95, 200"})
     assert response.status_code == 400
