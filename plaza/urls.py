@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/v1/", api.urls()),
     path("", include("plaza.data.standard_urls")),  # CKAN Action API and DCAT-AP, network and per jurisdiction
     *component_jurisdiction_urls(),
+    # Open311 GeoReport v2 keeps the specification's own address, outside /<j>/reports/.
+    path("<slug:jurisdiction>/open311/", include("plaza.reports.open311.urls")),
     path("", include("plaza.core.urls")),
 ]
 if settings.DEBUG:

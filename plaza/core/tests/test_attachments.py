@@ -133,12 +133,12 @@ def test_a_component_action_can_let_residents_attach(process, unscoped):
 
     registry.register(
         ComponentManifest(
-            name="reports", label="Reports", actions=(PermissionAction("photo", "Add a photo", "comment"),)
+            name="photo-test", label="Reports", actions=(PermissionAction("photo", "Add a photo", "comment"),)
         )
     )
     try:
         step = ComponentStepFactory(
-            phase=PhaseFactory(process=process), component__manifest_name="reports", actions=["comment"]
+            phase=PhaseFactory(process=process), component__manifest_name="photo-test", actions=["comment"]
         )
         resident = UserFactory()
         photo = upload("street.png", _png())
@@ -153,7 +153,7 @@ def test_a_component_action_can_let_residents_attach(process, unscoped):
                 actor=resident, target=process, upload=photo, title="Again", component=step.component, action="photo"
             )
     finally:
-        registry.unregister("reports")
+        registry.unregister("photo-test")
 
 
 def _png() -> bytes:

@@ -1,0 +1,9 @@
+"""The reports app's configuration."""
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "plaza.reports"
+    label = "reports"
+    verbose_name = "Civic reports"

@@ -1,0 +1,211 @@
+"""Civic reports and what routes them: categories (to departments), areas (polygons), the timeline."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.tenancy import TenantManager, TenantModel
+
+
+class Category(TenantModel):
+    """What kind of problem, which department answers it, and how fast it promises to."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    department = models.CharField(_("department"), max_length=120)
+    acknowledge_hours = models.PositiveIntegerField(_("hours to acknowledge"), default=48)
+    fix_hours = models.PositiveIntegerField(_("hours to fix"), default=720)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "code"], name="report_category_code_once"),
+            models.CheckConstraint(condition=Q(acknowledge_hours__gt=0), name="report_category_ack_positive"),
+            models.CheckConstraint(
+                condition=Q(fix_hours__gte=models.F("acknowledge_hours")), name="report_category_fix_after_ack"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnswerTemplate(TenantModel):
+    """A ready answer staff start a note from."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="templates")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "title"], name="report_template_title_once")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Area(TenantModel):
+    """A district or ward: a GeoJSON Polygon or MultiPolygon ([lon, lat] positions)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=60, blank=True)
+    geometry = models.JSONField(_("geometry"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "name"], name="report_area_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    FIXED = "fixed", _("Fixed")
+    CLOSED = "closed", _("Closed")
+
+
+class CloseReason(models.TextChoices):
+    NOT_RESPONSIBLE = "not_responsible", _("Not our responsibility")
+    DUPLICATE = "duplicate", _("Duplicate")
+    REFERRED = "referred", _("Referred to another body")
+
+
+OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Report(TenantModel):
+    """A problem a resident reported, routed to a department (and an area when it has coordinates)."""
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reports")
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    department = models.CharField(_("department"), max_length=120)
+    description = models.TextField(_("description"))
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_anonymous = models.BooleanField(_("anonymous to the public"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    supporters_count = models.PositiveIntegerField(default=0)
+    # Open311's tokens/{token}: we create requests at once, so the token always names one.
+    token = models.CharField(max_length=40, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    fixed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status", "created_at"], name="report_status_created"),
+            models.Index(fields=["jurisdiction", "department", "status"], name="report_department_status"),
+            models.Index(fields=["jurisdiction", "category", "latitude"], name="report_category_latitude"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_known"),
+            models.CheckConstraint(
+                condition=(Q(status="closed") & ~Q(close_reason="")) | (~Q(status="closed") & Q(close_reason="")),
+                name="report_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="report_point_in_range",
+            ),
+            models.CheckConstraint(condition=Q(latitude__isnull=False) | ~Q(address=""), name="report_has_location"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.category.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report_detail", kwargs={"jurisdiction": self.jurisdiction.slug, "report": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def public_reporter(self) -> str:
+        if self.is_anonymous or self.reporter is None:
+            return str(_("Anonymous resident"))
+        return str(self.reporter.display_name)
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class Support(TenantModel):
+    """A resident's "me too": one per account and report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="report_support_once")]
+
+
+class Update(TenantModel):
+    """One line of a report's timeline: its creation, a status change, an assignment, a note, a reopening."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Reported")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        NOTE = "note", _("Note")
+        REOPENED = "reopened", _("Reopened")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    body = models.TextField(blank=True)
+    is_public = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["created", "status", "assigned", "note", "reopened"]),
+                name="report_update_kind_known",
+            )
+        ]

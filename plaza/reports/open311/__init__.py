@@ -1,0 +1,1 @@
+"""Open311 GeoReport v2: the format (parse and serialize) and the server endpoints."""

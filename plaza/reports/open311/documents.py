@@ -1,0 +1,95 @@
+"""Our reports and categories as Open311 documents (services, service definitions, requests)."""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+
+from plaza.core.models import Attachment, Jurisdiction
+from plaza.reports.models import OPEN_STATUSES, Category, Report, Update
+from plaza.reports.open311.format import ServiceRequest
+from plaza.reports.queries import expected_at
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+
+
+def service(category: Category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description,
+        "metadata": False,  # no extra attributes: the service definition's list is empty
+        "type": "realtime",
+        "keywords": "",
+        "group": category.department,
+    }
+
+
+def service_definition(category: Category) -> dict:
+    return {"service_code": category.code, "attributes": []}
+
+
+def open311_status(report: Report) -> str:
+    return "open" if report.status in OPEN_STATUSES else "closed"
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.PLAZA_SITE_URL}{path}"
+
+
+def service_request(report: Report, *, notes: str | None, photo: Attachment | None) -> ServiceRequest:
+    zone = ZoneInfo(report.jurisdiction.time_zone)
+    media = (
+        reverse("core:attachment_download", kwargs={"jurisdiction": report.jurisdiction.slug, "attachment": photo.pk})
+        if photo
+        else None
+    )
+    return ServiceRequest(
+        service_request_id=str(report.pk),
+        status=open311_status(report),
+        status_notes=notes,
+        service_name=report.category.name,
+        service_code=report.category.code,
+        description=report.description,
+        agency_responsible=report.department,
+        service_notice=None,
+        requested_datetime=report.created_at.astimezone(zone),
+        updated_datetime=report.updated_at.astimezone(zone),
+        expected_datetime=expected_at(report).astimezone(zone),
+        address=report.address or None,
+        address_id=None,
+        zipcode=None,
+        lat=report.latitude,
+        long=report.longitude,
+        media_url=_absolute(media) if media else None,
+    )
+
+
+def latest_public_notes(jurisdiction: Jurisdiction, report_ids: list[int]) -> dict[int, str]:
+    """Each report's latest public words from staff (a note or a status change's note): its status_notes."""
+    found = (
+        Update.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(report_id__in=report_ids, is_public=True, kind__in=[Update.Kind.NOTE, Update.Kind.STATUS])
+        .exclude(body="")
+        .order_by("report_id", "created_at", "id")
+        .values_list("report_id", "body")
+    )
+    return dict(found)
+
+
+def discovery(jurisdiction: Jurisdiction, changeset) -> dict:
+    endpoint = _absolute(reverse("open311:root", kwargs={"jurisdiction": jurisdiction.slug}))
+    return {
+        "changeset": changeset.isoformat(timespec="seconds"),
+        "contact": _absolute(jurisdiction.get_absolute_url()),
+        "key_service": _absolute("/account/api-tokens/"),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": endpoint,
+                "changeset": changeset.isoformat(timespec="seconds"),
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }

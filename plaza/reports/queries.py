@@ -1,0 +1,168 @@
+"""Reads shared by pages, the API, Open311 and exports: every one scoped to a jurisdiction."""
+
+import statistics
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from plaza.core.geo import Point, bounding_box, haversine_km
+from plaza.core.models import Attachment, ComponentInstance, Jurisdiction, Role, RoleGrant, User
+from plaza.reports.models import OPEN_STATUSES, AnswerTemplate, Area, Category, Report, Status, Update
+
+NEARBY_KM = 0.2
+
+
+def reports_component(jurisdiction: Jurisdiction) -> ComponentInstance | None:
+    """Where residents report here: the first published reports component of a published process."""
+    return (
+        ComponentInstance.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(manifest_name="reports", is_published=True, process__is_published=True)
+        .select_related("jurisdiction", "process")
+        .order_by("process__start_date", "position", "id")
+        .first()
+    )
+
+
+def categories(jurisdiction: Jurisdiction, *, active_only: bool = True) -> QuerySet[Category]:
+    found = Category.objects.with_scope(jurisdiction=jurisdiction).all()
+    return found.filter(is_active=True) if active_only else found
+
+
+def category_by_code(jurisdiction: Jurisdiction, code: str) -> Category | None:
+    return categories(jurisdiction).filter(code=code).first()
+
+
+def areas(jurisdiction: Jurisdiction) -> QuerySet[Area]:
+    return Area.objects.with_scope(jurisdiction=jurisdiction).all()
+
+
+def _listed(found: QuerySet[Report]) -> QuerySet[Report]:
+    return found.select_related("category", "area", "jurisdiction", "reporter")
+
+
+def public_reports(
+    jurisdiction: Jurisdiction, *, status: str = "", category: str = "", area: str = ""
+) -> QuerySet[Report]:
+    """Every report (they are all public; anonymity hides only the reporter), newest first."""
+    found = Report.objects.with_scope(jurisdiction=jurisdiction)
+    if status == "open":
+        found = found.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        found = found.filter(status=status)
+    if category:
+        found = found.filter(category__code=category)
+    if area:
+        found = found.filter(area__name=area)
+    return _listed(found).order_by("-created_at", "-id")
+
+
+def report_by_id(jurisdiction: Jurisdiction, report_id: int) -> Report | None:
+    return (
+        _listed(Report.objects.with_scope(jurisdiction=jurisdiction))
+        .select_related("component", "assignee")
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def timeline(report: Report, *, include_internal: bool) -> list[Update]:
+    updates = Update.objects.with_scope(jurisdiction=report.jurisdiction_id).filter(report=report)
+    if not include_internal:
+        updates = updates.filter(is_public=True)
+    return list(updates.select_related("author").order_by("created_at", "id"))
+
+
+def photos(report: Report) -> list[Attachment]:
+    return list(
+        Attachment.objects.with_scope(jurisdiction=report.jurisdiction_id)
+        .filter(content_type=ContentType.objects.get_for_model(Report), object_id=report.pk)
+        .order_by("id")
+    )
+
+
+def first_photos(jurisdiction: Jurisdiction, report_ids: list[int]) -> dict[int, Attachment]:
+    """Each report's first photo, for Open311's media_url (one query for a whole list)."""
+    found = Attachment.objects.with_scope(jurisdiction=jurisdiction).filter(
+        content_type=ContentType.objects.get_for_model(Report), object_id__in=report_ids
+    )
+    first: dict[int, Attachment] = {}
+    for attachment in found.order_by("id"):
+        first.setdefault(int(attachment.object_id), attachment)
+    return first
+
+
+def nearby_open(jurisdiction: Jurisdiction, category: Category, point: Point, radius_km: float = NEARBY_KM):
+    """Open reports of the same category within `radius_km`, nearest first, as (report, metres)."""
+    box = bounding_box(point, radius_km)
+    found = Report.objects.with_scope(jurisdiction=jurisdiction).filter(
+        category=category,
+        status__in=OPEN_STATUSES,
+        latitude__gte=box.min_latitude,
+        latitude__lte=box.max_latitude,
+    )
+    if box.min_longitude <= box.max_longitude:
+        found = found.filter(longitude__gte=box.min_longitude, longitude__lte=box.max_longitude)
+    else:
+        found = found.filter(Q(longitude__gte=box.min_longitude) | Q(longitude__lte=box.max_longitude))
+    near = []
+    for report in _listed(found)[:200]:
+        km = haversine_km(point, Point(report.latitude, report.longitude))
+        if km <= radius_km:
+            near.append((report, round(km * 1000)))
+    return sorted(near, key=lambda pair: pair[1])
+
+
+def inbox(jurisdiction: Jurisdiction, departments: list[str] | None, *, status: str = "open") -> QuerySet[Report]:
+    """The reports of some departments (None: all of them, for admins), oldest waiting first."""
+    found = public_reports(jurisdiction, status=status).select_related("assignee")
+    if departments is not None:
+        found = found.filter(department__in=departments)
+    return found.order_by("created_at", "id")
+
+
+def templates_for(report: Report) -> list[AnswerTemplate]:
+    return list(
+        AnswerTemplate.objects.with_scope(jurisdiction=report.jurisdiction_id).filter(category=report.category_id)
+    )
+
+
+def department_staff(report: Report) -> list[User]:
+    """Who a report may be assigned to: officials of its department."""
+    grants = RoleGrant.objects.with_scope(jurisdiction=report.jurisdiction_id).filter(
+        role=Role.OFFICIAL, department=report.department, process__isnull=True
+    )
+    return list(User.objects.filter(pk__in=grants.values("user_id"), is_active=True).order_by("public_name", "id"))
+
+
+def has_supported(report: Report, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return report.supports.filter(user=user).exists()
+
+
+def report_stats(jurisdiction: Jurisdiction) -> dict:
+    """Open and fixed counts, and the median hours to acknowledge (over the last year's acknowledged reports)."""
+    found = Report.objects.with_scope(jurisdiction=jurisdiction)
+    counts = found.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        fixed=Count("pk", filter=Q(status=Status.FIXED)),
+        total=Count("pk"),
+    )
+    waits = [
+        (acknowledged - created).total_seconds() / 3600
+        for created, acknowledged in found.filter(acknowledged_at__isnull=False)
+        .order_by("-created_at")
+        .values_list("created_at", "acknowledged_at")[:5000]
+    ]
+    counts["median_hours_to_acknowledge"] = round(statistics.median(waits), 1) if waits else None
+    return counts
+
+
+def with_categories(jurisdiction: Jurisdiction) -> QuerySet[Category]:
+    templates = AnswerTemplate.objects.with_scope(jurisdiction=jurisdiction).all()
+    return categories(jurisdiction, active_only=False).prefetch_related(Prefetch("templates", queryset=templates))
+
+
+def expected_at(report: Report):
+    return report.created_at + timedelta(hours=report.category.fix_hours)

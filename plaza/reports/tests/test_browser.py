@@ -1,0 +1,85 @@
+"""Civic report pages in a real browser: axe-core finds nothing, and reporting works without JavaScript."""
+
+import re
+
+import pytest
+from django_scopes import scopes_disabled
+from playwright.sync_api import expect
+
+from plaza.reports.models import Report
+from plaza.reports.tests.factories import AnswerTemplateFactory, ReportFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def some_reports(component, pothole, resident):
+    with scopes_disabled():
+        AnswerTemplateFactory(category=pothole, title="Scheduled")
+        return [
+            ReportFactory(category=pothole, component=component, reporter=resident, description="Hole near City Hall"),
+            ReportFactory(category=pothole, component=component, description="Fixed hole", status="fixed"),
+        ]
+
+
+def test_the_list_and_a_report(page, axe, some_reports):
+    page.goto("/seoul/reports/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Civic reports")
+    axe(page)
+    page.get_by_role("link", name=f"#{some_reports[0].pk} Pothole").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pothole")
+    axe(page)
+
+
+def test_reporting_without_javascript(page_without_js, sign_in, some_reports, neighbour):
+    page = page_without_js
+    sign_in(page, neighbour)
+    page.goto("/seoul/reports/new/")
+    page.get_by_label("Category").first.select_option("pothole")
+    page.locator("#id_location").fill("37.5665, 126.9780")
+    page.get_by_role("button", name="Check nearby").click()
+    expect(page.get_by_role("heading", name="Open reports of this kind nearby")).to_be_visible()
+    expect(page.get_by_text("Hole near City Hall")).to_be_visible()
+    page.locator("#report_category").select_option("pothole")
+    page.locator("#report_location").fill("37.5700, 126.9800")
+    page.locator("#report_description").fill("Another hole further up the road")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pothole")
+    expect(page.get_by_text("Another hole further up the road")).to_be_visible()
+    with scopes_disabled():
+        assert Report.objects.filter(reporter=neighbour).count() == 1
+
+
+def test_a_refused_report_shows_the_error_summary(page, axe, sign_in, some_reports, neighbour):
+    sign_in(page, neighbour)
+    page.goto("/seoul/reports/new/")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    axe(page)
+    page.goto("/seoul/reports/new/?category=pothole&location=37.5665%2C+126.9780")
+    expect(page.get_by_text("Hole near City Hall")).to_be_visible()
+    axe(page)  # axe-core runs in the page: this is the nearby step, checked with JavaScript on
+
+
+def test_picking_the_location_on_the_map_fills_the_field(page, some_reports):
+    page.goto("/seoul/reports/new/")
+    picker = page.locator(".pick-map")
+    expect(picker).to_be_visible()
+    picker.click()
+    expect(page.locator("#id_location")).to_have_value(re.compile(r"^3\d\.\d{5}, 12\d\.\d{5}$"))
+    expect(page.locator("#report_location")).to_have_value(re.compile(r"^3\d\.\d{5}, 12\d\.\d{5}$"))
+
+
+def test_staff_pages(page, axe, sign_in, some_reports, roads_official, seoul_admin):
+    sign_in(page, roads_official)
+    page.goto(some_reports[0].get_absolute_url())
+    expect(page.get_by_role("heading", name="Handle this report")).to_be_visible()
+    axe(page)
+    page.goto("/seoul/reports/manage/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Staff inbox")
+    axe(page)
+    sign_in(page, seoul_admin)
+    page.goto("/seoul/reports/manage/categories/")
+    axe(page)
+    page.goto("/seoul/reports/manage/areas/")
+    axe(page)

@@ -1,0 +1,302 @@
+"""Civic report pages: the list and map, reporting (with the nearby check), a report, the staff inbox and set-up."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plaza.core.geo import map_context
+from plaza.core.models import Role
+from plaza.core.permissions import has_role
+from plaza.reports import forms, operations, queries
+from plaza.reports.models import Status
+from plaza.reports.permissions import departments_of, is_report_staff, may_handle
+from plaza.reports.workflow import REOPENABLE, next_statuses
+
+PAGE_SIZE = 50
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """An operation's refusal, shown next to its field (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def report_list(request, jurisdiction):
+    j = request.jurisdiction
+    status, category, area = (request.GET.get(k, "") for k in ("status", "category", "area"))
+    page = Paginator(queries.public_reports(j, status=status, category=category, area=area), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "page": page,
+            "map": map_context(page.object_list, name=lambda r: f"#{r.pk} {r.category.name}", map_id="reports-map"),
+            "categories": queries.categories(j),
+            "areas": queries.areas(j),
+            "statuses": Status.choices,
+            "filters": {"status": status, "category": category, "area": area},
+            "stats": queries.report_stats(j),
+            "is_staff": is_report_staff(request.user, j),
+            "component": queries.reports_component(j),
+        },
+    )
+
+
+def new_report(request, jurisdiction):
+    j = request.jurisdiction
+    component = queries.reports_component(j)
+    categories = list(queries.categories(j))
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, request.FILES, categories=categories)
+        if form.is_valid() and component is not None:
+            data = form.cleaned_data
+            point, address = data["location"]
+            try:
+                report = operations.submit_report(
+                    actor=request.user,
+                    component=component,
+                    category=data["category"],
+                    description=data["description"],
+                    point=point,
+                    address=address,
+                    is_anonymous=data["is_anonymous"],
+                    photos=data["photos"],
+                )
+            except ValidationError as refused:
+                _add_errors(form, refused)
+            else:
+                return redirect(report.get_absolute_url())
+        return _new_page(request, component, categories, None, form, status=400)
+    asked = "category" in request.GET or "location" in request.GET  # ?lang= alone is not a check
+    check = forms.CheckNearbyForm(request.GET if asked else None, categories=categories)
+    report_form = forms.ReportForm(initial=request.GET.dict(), categories=categories)
+    return _new_page(request, component, categories, check, report_form)
+
+
+def _new_page(request, component, categories, check, report_form, status=200):
+    nearby = None
+    if check is not None and check.is_bound and not check.is_valid():
+        status = 400
+    elif check is not None and check.is_bound:
+        point, _address = check.cleaned_data["location"]
+        nearby = queries.nearby_open(request.jurisdiction, check.cleaned_data["category"], point) if point else []
+    context = {
+        "component": component,
+        "check": check or forms.CheckNearbyForm(categories=categories, initial=request.POST.dict()),
+        "form": report_form,
+        "nearby": nearby,
+        "nearby_map": map_context(
+            [r for r, _m in nearby or []], name=lambda r: f"#{r.pk} {r.category.name}", map_id="nearby-map"
+        ),
+        "has_categories": bool(categories),
+    }
+    return render(request, "reports/new.html", context, status=status)
+
+
+def _report_or_404(request, report_id):
+    report = queries.report_by_id(request.jurisdiction, report_id)
+    if report is None:
+        raise Http404(_("No such report."))
+    return report
+
+
+def _detail(request, report, status=200, **bound):
+    staff = may_handle(request.user, report)
+    context = {
+        "report": report,
+        "photos": queries.photos(report),
+        "timeline": queries.timeline(report, include_internal=staff),
+        "may_handle": staff,
+        "supported": queries.has_supported(report, request.user),
+        "may_reopen": request.user.is_authenticated
+        and report.reporter_id == request.user.pk
+        and report.status in REOPENABLE,
+        "map": map_context([report], name=lambda r: f"#{r.pk} {r.category.name}", map_id="report-map"),
+        "reopen_form": bound.get("reopen_form") or forms.ReopenForm(),
+    }
+    if staff:
+        context["status_form"] = bound.get("status_form") or forms.StatusForm(statuses=next_statuses(report.status))
+        context["assign_form"] = bound.get("assign_form") or forms.AssignForm(
+            staff=queries.department_staff(report), initial={"assignee": report.assignee_id or ""}
+        )
+        context["note_form"] = bound.get("note_form") or forms.NoteForm(templates=queries.templates_for(report))
+    return render(request, "reports/detail.html", context, status=status)
+
+
+def report_detail(request, jurisdiction, report):
+    return _detail(request, _report_or_404(request, report))
+
+
+@require_POST
+def support(request, jurisdiction, report):
+    found = _report_or_404(request, report)
+    try:
+        operations.support_report(actor=request.user, report=found)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    return redirect(found.get_absolute_url())
+
+
+def _staff_post(request, report_id, form_class, key, run, form_options):
+    report = _report_or_404(request, report_id)
+    if not may_handle(request.user, report):
+        raise PermissionDenied(
+            _("Only the %(department)s department handles this report.") % {"department": report.department}
+        )
+    form = form_class(request.POST, **form_options(report))
+    if form.is_valid():
+        try:
+            run(report, form.cleaned_data)
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            return redirect(report.get_absolute_url())
+    return _detail(request, report, status=400, **{key: form})
+
+
+@require_POST
+def change_status(request, jurisdiction, report):
+    return _staff_post(
+        request,
+        report,
+        forms.StatusForm,
+        "status_form",
+        lambda r, d: operations.change_status(
+            actor=request.user, report=r, status=d["status"], close_reason=d["close_reason"], note=d["note"]
+        ),
+        lambda r: {"statuses": next_statuses(r.status)},
+    )
+
+
+@require_POST
+def assign(request, jurisdiction, report):
+    return _staff_post(
+        request,
+        report,
+        forms.AssignForm,
+        "assign_form",
+        lambda r, d: operations.assign_report(actor=request.user, report=r, assignee=d["assignee"]),
+        lambda r: {"staff": queries.department_staff(r)},
+    )
+
+
+@require_POST
+def add_note(request, jurisdiction, report):
+    return _staff_post(
+        request,
+        report,
+        forms.NoteForm,
+        "note_form",
+        lambda r, d: operations.add_note(
+            actor=request.user, report=r, body=d["body"], is_public=d["is_public"], template=d["template"]
+        ),
+        lambda r: {"templates": queries.templates_for(r)},
+    )
+
+
+@require_POST
+def reopen(request, jurisdiction, report):
+    found = _report_or_404(request, report)
+    form = forms.ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            operations.reopen_report(actor=request.user, report=found, reason=form.cleaned_data["reason"])
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            return redirect(found.get_absolute_url())
+    return _detail(request, found, status=400, reopen_form=form)
+
+
+@login_required
+def inbox(request, jurisdiction):
+    j = request.jurisdiction
+    admin = has_role(request.user, j, Role.ADMIN)
+    departments = None if admin else departments_of(request.user, j)
+    if not admin and not departments:
+        raise PermissionDenied(_("The inbox is for officials of a department."))
+    status = request.GET.get("status", "open")
+    page = Paginator(queries.inbox(j, departments, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/inbox.html",
+        {
+            "page": page,
+            "departments": departments,
+            "status": status,
+            "statuses": Status.choices,
+            "is_admin": admin,
+        },
+    )
+
+
+def _admin_only(request):
+    if not has_role(request.user, request.jurisdiction, Role.ADMIN):
+        raise PermissionDenied(_("Only the jurisdiction's admins set up civic reports."))
+
+
+def manage_categories(request, jurisdiction):
+    _admin_only(request)
+    j = request.jurisdiction
+    all_categories = list(queries.with_categories(j))
+    category_form = forms.CategoryForm(request.POST if request.POST.get("form") == "category" else None)
+    template_form = forms.TemplateForm(
+        request.POST if request.POST.get("form") == "template" else None, categories=all_categories
+    )
+    if request.method == "POST":
+        bound = category_form if category_form.is_bound else template_form
+        if bound.is_bound and bound.is_valid():
+            try:
+                if bound is category_form:
+                    operations.save_category(actor=request.user, jurisdiction=j, **bound.cleaned_data)
+                else:
+                    operations.add_answer_template(actor=request.user, **bound.cleaned_data)
+            except ValidationError as refused:
+                _add_errors(bound, refused)
+            else:
+                return redirect("reports:manage_categories", jurisdiction=j.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reports/manage_categories.html",
+        {
+            "categories": all_categories,
+            "category_form": category_form,
+            "template_form": template_form,
+        },
+        status=status,
+    )
+
+
+def manage_areas(request, jurisdiction):
+    _admin_only(request)
+    j = request.jurisdiction
+    form = forms.AreasForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.upload_areas(actor=request.user, jurisdiction=j, geojson=form.cleaned_data["geojson"])
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            return redirect("reports:manage_areas", jurisdiction=j.slug)
+    return render(
+        request,
+        "reports/manage_areas.html",
+        {"areas": queries.areas(j), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def process_entry(request):
+    """The component inside a process leads to the jurisdiction's reports."""
+    return redirect("reports:report_list", jurisdiction=request.component.jurisdiction.slug)
