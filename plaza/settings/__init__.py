@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "plaza.pages",
+    "plaza.accountability",
     # After Plaza's apps: its templates and static files serve the API docs without a CDN.
     "ninja",
 ]
