@@ -33,8 +33,8 @@ class PlanOut(Schema):
     url: str
 
     @staticmethod
-    def resolve_url(obj: ActionPlan) -> str:
-        return obj.get_absolute_url()
+    def resolve_url(obj: ActionPlan | dict) -> str:
+        return obj["url"] if isinstance(obj, dict) else obj.get_absolute_url()
 
 
 class CommitmentSummaryOut(Schema):
@@ -156,7 +156,12 @@ def get_plan(request, jurisdiction: Slug, plan: Slug):
     j = _jurisdiction(jurisdiction)
     with jurisdiction_scope(j):
         found = _plan(j, plan)
-        return {**PlanOut.from_orm(found).dict(), "commitments": [_summary(i) for i in queries.plan_progress(found)]}
+        fields = ("slug", "title", "description", "period_start", "period_end", "status")
+        return {
+            **{name: getattr(found, name) for name in fields},
+            "url": found.get_absolute_url(),
+            "commitments": [_summary(i) for i in queries.plan_progress(found)],
+        }
 
 
 @router.get("/{jurisdiction}/plans/{plan}/commitments/{number}", response=CommitmentOut, openapi_extra=PUBLIC_READ)

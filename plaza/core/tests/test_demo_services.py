@@ -18,10 +18,12 @@ def test_demo_cities_have_coordinates_tags_and_search(client):
     paris = Jurisdiction.objects.get(slug="paris")
     assert (paris.latitude, paris.longitude) == (48.8566, 2.3522)
     with across_jurisdictions():
-        tags = sorted((t.jurisdiction.slug, t.goal.number) for t in SDGTag.objects.select_related("jurisdiction"))
-    assert tags == [("paris", 13), ("seoul", 11)]
+        process_tags = SDGTag.objects.filter(content_type__model="process").select_related("jurisdiction")
+        tags = sorted((t.jurisdiction.slug, t.goal.number) for t in process_tags)
+    assert tags == [("paris", 13), ("seoul", 11)]  # components' seeds tag their own content too
     assert "Paris Climate Action Plan" in client.get("/paris/sdg/13/").content.decode()
     assert "Choose the next open datasets" in client.get("/seoul/sdg/11/").content.decode()
-    assert [d.title for d in search_network("climate plan")] == ["Paris Climate Action Plan", "About this process"]
+    found = [d.title for d in search_network("climate plan")]
+    assert found[:1] == ["Paris Climate Action Plan"] and "About this process" in found
     assert "Paris Climate Action Plan" in client.get("/paris/search/?q=votation").content.decode()
     assert "Johannesburg" in client.get("/gauteng/").content.decode()
