@@ -172,3 +172,11 @@ def test_milestones_show_in_process_component_stats(paris, milestone, official):
         component = ComponentFactory(process__jurisdiction=paris, manifest_name="accountability")
     figures = dict((str(label), number) for label, number in accountability_stats(component))
     assert figures == {"commitments": 1, "milestones complete": 1}
+
+
+def test_inside_a_process_the_component_lists_the_plans(client, plan, unscoped):
+    from plaza.core.tests.factories import ComponentFactory
+
+    component = ComponentFactory(process__jurisdiction=plan.jurisdiction, manifest_name="accountability")
+    response = client.get(f"/paris/processes/{component.process.slug}/{component.slug}/")
+    assert response.status_code == 200 and "Paris climate plan" in response.content.decode()
