@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "plaza.data",
     "plaza.votes",
     "plaza.reports",
+    "plaza.accountability",
     # After Plaza's apps: its templates and static files serve the API docs without a CDN.
     "ninja",
 ]

@@ -1,0 +1,9 @@
+"""Accountability: OGP action plans, their co-creation, commitments, milestones and progress."""
+
+from django.apps import AppConfig
+
+
+class AccountabilityConfig(AppConfig):
+    name = "plaza.accountability"
+    label = "accountability"
+    verbose_name = "Accountability"

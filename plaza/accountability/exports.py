@@ -1,0 +1,99 @@
+"""Accountability's open data: commitments with OGP's fields and completion, and every progress update."""
+
+from plaza.accountability import queries
+from plaza.core.models import Jurisdiction
+
+COMMITMENT_COLUMNS = (
+    "plan",
+    "plan_title",
+    "plan_status",
+    "number",
+    "title",
+    "problem",
+    "description",
+    "contribution",
+    "ogp_values",
+    "policy_areas",
+    "sdg_goals",
+    "sdg_targets",
+    "lead_institution",
+    "supporting_government",
+    "supporting_civil_society",
+    "start_date",
+    "end_date",
+    "milestones",
+    "completion",
+    "civil_society_completion",
+    "url",
+)
+UPDATE_COLUMNS = (
+    "id",
+    "plan",
+    "commitment",
+    "milestone",
+    "deliverable",
+    "side",
+    "status",
+    "percentage",
+    "narrative",
+    "links",
+    "posted_by",
+    "organisation",
+    "posted_at",
+    "supersedes",
+    "is_current",
+)
+SEPARATOR = "; "  # lists are one cell in CSV, and the same string in JSON, so both formats agree
+
+
+def commitments_rows(jurisdiction: Jurisdiction):
+    tags = queries.sdg_tags_by_commitment(jurisdiction)
+    for item in queries.jurisdiction_progress(jurisdiction):
+        commitment, plan = item.commitment, item.commitment.plan
+        own_tags = tags.get(commitment.pk, [])
+        yield {
+            "plan": plan.slug,
+            "plan_title": plan.title,
+            "plan_status": plan.status,
+            "number": commitment.number,
+            "title": commitment.title,
+            "problem": commitment.problem,
+            "description": commitment.description,
+            "contribution": commitment.contribution,
+            "ogp_values": SEPARATOR.join(commitment.ogp_values),
+            "policy_areas": SEPARATOR.join(commitment.policy_areas),
+            "sdg_goals": SEPARATOR.join(sorted({str(t.goal.number) for t in own_tags}, key=int)),
+            "sdg_targets": SEPARATOR.join(sorted(t.target.code for t in own_tags if t.target)),
+            "lead_institution": commitment.lead_institution,
+            "supporting_government": SEPARATOR.join(commitment.supporting_government),
+            "supporting_civil_society": SEPARATOR.join(commitment.supporting_civil_society),
+            "start_date": commitment.start_date,
+            "end_date": commitment.end_date,
+            "milestones": len(item.milestones),
+            "completion": item.completion,
+            "civil_society_completion": item.civil_society_completion,
+            "url": commitment.get_absolute_url(),
+        }
+
+
+def progress_updates_rows(jurisdiction: Jurisdiction):
+    updates = queries.progress_updates_of(jurisdiction).order_by("created_at", "id")
+    for update in updates.iterator(chunk_size=500):
+        milestone = update.milestone
+        yield {
+            "id": update.pk,
+            "plan": milestone.commitment.plan.slug,
+            "commitment": milestone.commitment.number,
+            "milestone": milestone.position,
+            "deliverable": milestone.deliverable,
+            "side": update.side,
+            "status": update.status,
+            "percentage": update.percentage,
+            "narrative": update.narrative,
+            "links": SEPARATOR.join(update.links),
+            "posted_by": update.author_label,
+            "organisation": update.organisation,
+            "posted_at": update.created_at,
+            "supersedes": update.supersedes_id,
+            "is_current": not hasattr(update, "superseded_by"),
+        }

@@ -1,0 +1,51 @@
+"""Page input for accountability: the progress update form of officials and civil society partners."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from plaza.accountability.models import ProgressStatus, Side
+
+
+class ProgressUpdateForm(forms.Form):
+    side = forms.ChoiceField(label=_("Whose assessment is this?"), choices=Side.choices, widget=forms.RadioSelect)
+    status = forms.ChoiceField(label=_("Status"), choices=ProgressStatus.choices, widget=forms.RadioSelect)
+    percentage = forms.IntegerField(
+        label=_("Percentage complete"),
+        min_value=0,
+        max_value=100,
+        help_text=_("0 when not started, 100 when complete."),
+    )
+    narrative = forms.CharField(
+        label=_("What has been done"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        help_text=_("Say what was delivered, what is late and why."),
+    )
+    links = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("One web address per line (published documents, datasets, news)."),
+    )
+    evidence = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF, image, office document, CSV or text."),
+    )
+    evidence_title = forms.CharField(label=_("Title of the evidence file"), required=False, max_length=200)
+
+    def __init__(self, *args, sides: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Side.choices)
+        self.fields["side"].choices = [(s, labels[s]) for s in sides]
+        if len(sides) == 1:
+            self.fields["side"].initial = sides[0]
+            self.fields["side"].widget = forms.HiddenInput()
+        if Side.GOVERNMENT not in sides:
+            # Core lets officials attach files; partners give their evidence as links.
+            del self.fields["evidence"]
+            del self.fields["evidence_title"]
+
+    def clean_links(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]

@@ -1,0 +1,259 @@
+"""Action plans, their co-creation record (forum, meetings), commitments, milestones and progress."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.tenancy import TenantManager, TenantModel
+
+
+class PlanStatus(models.TextChoices):
+    CO_CREATION = "co_creation", _("Co-creation")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    CLOSED = "closed", _("Closed")
+
+
+class Sector(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    OTHER = "other", _("Other")
+
+
+class OGPValue(models.TextChoices):
+    ACCESS_TO_INFORMATION = "access_to_information", _("Access to information")
+    CIVIC_PARTICIPATION = "civic_participation", _("Civic participation")
+    PUBLIC_ACCOUNTABILITY = "public_accountability", _("Public accountability")
+    TECHNOLOGY_AND_INNOVATION = "technology_and_innovation", _("Technology and innovation")
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+
+
+class Side(models.TextChoices):
+    """Whose assessment an update is: the government's own, or civil society's counter-assessment."""
+
+    GOVERNMENT = "government", _("Government")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+
+
+def _in_choices(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": [value for value, _label in choices.choices]})
+
+
+class ActionPlan(TenantModel):
+    slug = models.SlugField(_("address"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.CO_CREATION)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "slug"], name="action_plan_slug_once"),
+            models.CheckConstraint(condition=Q(period_end__gt=models.F("period_start")), name="action_plan_period"),
+            models.CheckConstraint(condition=_in_choices("status", PlanStatus), name="action_plan_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True  # OGP: co-creation and implementation happen in the open
+
+    def get_absolute_url(self) -> str:
+        return reverse("accountability:plan", kwargs={"jurisdiction": self.jurisdiction.slug, "plan": self.slug})
+
+
+class ForumMember(TenantModel):
+    """A member of the plan's multi-stakeholder forum."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="forum_members")
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation or government area"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    role = models.CharField(_("role in the forum"), max_length=120, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["sector", "organisation", "name", "id"]
+        constraints = [models.CheckConstraint(condition=_in_choices("sector", Sector), name="forum_member_sector")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class ForumMeeting(TenantModel):
+    """A meeting (roundtable) of the forum; its documents are core attachments."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    attendees = models.PositiveIntegerField(_("number of attendees"))
+    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["held_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(attendees__gte=0), name="forum_meeting_attendees")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class PlanPartner(TenantModel):
+    """A civil society account that may post counter-assessments on one plan (granted by an admin, audited)."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="partners")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.CharField(_("organisation"), max_length=200)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "user"], name="plan_partner_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.user}"
+
+
+class Commitment(TenantModel):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="commitments")
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    problem = models.TextField(_("problem addressed"))
+    description = models.TextField(_("description of the commitment"))
+    contribution = models.TextField(_("how it contributes to solving the problem"))
+    ogp_values = models.JSONField(_("OGP values"), default=list)
+    policy_areas = models.JSONField(_("policy areas"), default=list)
+    lead_institution = models.CharField(_("lead institution"), max_length=200)
+    supporting_government = models.JSONField(_("supporting government institutions"), default=list)
+    supporting_civil_society = models.JSONField(_("supporting civil society organisations"), default=list)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="commitment_number_once"),
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="commitment_dates"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "accountability:commitment",
+            kwargs={"jurisdiction": self.jurisdiction.slug, "plan": self.plan.slug, "number": self.number},
+        )
+
+    def get_ogp_values_display(self) -> list[str]:
+        labels = dict(OGPValue.choices)
+        return [str(labels.get(value, value)) for value in self.ogp_values]
+
+
+class Milestone(TenantModel):
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(_("position"))
+    deliverable = models.CharField(_("deliverable"), max_length=300)
+    due_date = models.DateField(_("due date"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["commitment", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "position"], name="milestone_position_once"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="milestone_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.deliverable
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class ProgressUpdate(TenantModel):
+    """One assessment of a milestone's progress, by one side; append-only, a later one supersedes it.
+
+    The history of a (milestone, side) is a chain: each update names the one it supersedes (unique),
+    so the current assessment is the one nothing supersedes.
+    """
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="updates")
+    side = models.CharField(_("assessment by"), max_length=20, choices=Side.choices)
+    status = models.CharField(_("status"), max_length=20, choices=ProgressStatus.choices)
+    percentage = models.PositiveSmallIntegerField(_("percentage complete"))
+    narrative = models.TextField(_("narrative"))
+    links = models.JSONField(_("evidence links"), default=list, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.CharField(_("posted by"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("posted at"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["milestone", "side", "created_at"], name="progress_update_history")]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("side", Side), name="progress_update_side"),
+            models.CheckConstraint(condition=_in_choices("status", ProgressStatus), name="progress_update_status"),
+            models.CheckConstraint(condition=Q(percentage__lte=100), name="progress_update_percentage"),
+            models.CheckConstraint(
+                condition=~Q(status=ProgressStatus.COMPLETE) | Q(percentage=100), name="progress_update_complete_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProgressStatus.NOT_STARTED) | Q(percentage=0), name="progress_update_not_started_0"
+            ),
+            models.UniqueConstraint(
+                fields=["milestone", "side"], condition=Q(supersedes=None), name="progress_update_one_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone}: {self.get_status_display()} ({self.percentage}%)"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A progress update is never edited: post a new one that supersedes it.")
+        super().save(*args, **kwargs)
+
+    def is_public_content(self) -> bool:
+        return True

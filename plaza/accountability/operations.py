@@ -1,0 +1,403 @@
+"""Every write of accountability: plans, co-creation record, partners, commitments, milestones, progress.
+
+Each operation checks permission first, validates, writes in one transaction inside the plan's
+jurisdiction scope, records the audit entry and keeps the search index current.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.accountability.models import (
+    ActionPlan,
+    Commitment,
+    ForumMeeting,
+    ForumMember,
+    Milestone,
+    OGPValue,
+    PlanPartner,
+    PlanStatus,
+    ProgressStatus,
+    ProgressUpdate,
+    Sector,
+    Side,
+)
+from plaza.accountability.queries import sides_for
+from plaza.core.audit import record
+from plaza.core.models import Jurisdiction, Role
+from plaza.core.operations.attachments import attach_file
+from plaza.core.operations.sdg import set_sdg_tags
+from plaza.core.permissions import require_role
+from plaza.core.search import index_object
+from plaza.core.tenancy import jurisdiction_scope
+
+OFFICIALS = (Role.ADMIN, Role.OFFICIAL)
+STATUS_ORDER = [PlanStatus.CO_CREATION, PlanStatus.IMPLEMENTATION, PlanStatus.CLOSED]
+MAX_LINKS = 10
+
+
+def _required(**values: str) -> None:
+    missing = {name: _("This field is required.") for name, value in values.items() if not (value or "").strip()}
+    if missing:
+        raise ValidationError(missing)
+
+
+def create_plan(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    slug: str,
+    title: str,
+    period_start: date,
+    period_end: date,
+    description: str = "",
+) -> ActionPlan:
+    require_role(actor, jurisdiction, Role.ADMIN)
+    _required(slug=slug, title=title)
+    if period_end <= period_start:
+        raise ValidationError({"period_end": _("The period must end after it starts.")})
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        if ActionPlan.objects.filter(slug=slug).exists():
+            raise ValidationError({"slug": _("Another action plan already has this address.")})
+        plan = ActionPlan.objects.create(
+            jurisdiction=jurisdiction,
+            slug=slug,
+            title=title.strip(),
+            description=description,
+            period_start=period_start,
+            period_end=period_end,
+        )
+        record(jurisdiction=jurisdiction, actor=actor, action="action_plan.create", target=plan, public=True)
+        index_object(plan)
+    return plan
+
+
+def set_plan_status(*, actor, plan: ActionPlan, status: str) -> ActionPlan:
+    """Move a plan forward: co-creation → implementation → closed (never back)."""
+    require_role(actor, plan.jurisdiction, Role.ADMIN)
+    if status not in STATUS_ORDER or STATUS_ORDER.index(status) <= STATUS_ORDER.index(plan.status):
+        raise ValidationError({"status": _("A plan only moves forward: co-creation, implementation, closed.")})
+    before = plan.status
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        plan.status = status
+        plan.save(update_fields=["status"])
+        record(
+            jurisdiction=plan.jurisdiction,
+            actor=actor,
+            action="action_plan.status",
+            target=plan,
+            data={"before": before, "after": status},
+            public=True,
+        )
+    return plan
+
+
+def add_forum_member(
+    *, actor, plan: ActionPlan, name: str, organisation: str, sector: str, role: str = ""
+) -> ForumMember:
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _required(name=name, organisation=organisation)
+    if sector not in Sector.values:
+        raise ValidationError({"sector": _("Choose government, civil society or other.")})
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        member = ForumMember.objects.create(
+            jurisdiction=plan.jurisdiction,
+            plan=plan,
+            name=name.strip(),
+            organisation=organisation.strip(),
+            sector=sector,
+            role=role.strip(),
+        )
+        record(
+            jurisdiction=plan.jurisdiction,
+            actor=actor,
+            action="forum.member.add",
+            target=plan,
+            data={"member": str(member)},
+            public=True,
+        )
+    return member
+
+
+def record_meeting(
+    *,
+    actor,
+    plan: ActionPlan,
+    title: str,
+    held_on: date,
+    place: str,
+    attendees: int,
+    minutes: str = "",
+    documents: Sequence[tuple[str, object]] = (),
+) -> ForumMeeting:
+    """Record a forum meeting with its minutes; `documents` are (title, uploaded file) pairs."""
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _required(title=title, place=place)
+    if attendees < 0:
+        raise ValidationError({"attendees": _("Enter a number of at least 0.")})
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        meeting = ForumMeeting.objects.create(
+            jurisdiction=plan.jurisdiction,
+            plan=plan,
+            title=title.strip(),
+            held_on=held_on,
+            place=place.strip(),
+            attendees=attendees,
+            minutes=minutes,
+        )
+        record(jurisdiction=plan.jurisdiction, actor=actor, action="forum.meeting.record", target=meeting, public=True)
+        for document_title, upload in documents:
+            attach_file(actor=actor, target=meeting, upload=upload, title=document_title)
+    return meeting
+
+
+def grant_partner(*, actor, plan: ActionPlan, user, organisation: str, reason: str = "") -> PlanPartner:
+    """Let a civil society account post counter-assessments on this plan."""
+    require_role(actor, plan.jurisdiction, Role.ADMIN)
+    _required(organisation=organisation)
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        partner, created = PlanPartner.objects.get_or_create(
+            plan=plan,
+            user=user,
+            defaults={"jurisdiction": plan.jurisdiction, "organisation": organisation.strip(), "granted_by": actor},
+        )
+        if created:
+            record(
+                jurisdiction=plan.jurisdiction,
+                actor=actor,
+                action="action_plan.partner.grant",
+                target=plan,
+                reason=reason,
+                data={"user": user.pk, "organisation": partner.organisation},
+                public=True,
+            )
+    return partner
+
+
+def revoke_partner(*, actor, plan: ActionPlan, user, reason: str = "") -> None:
+    require_role(actor, plan.jurisdiction, Role.ADMIN)
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        deleted, _rows = PlanPartner.objects.filter(plan=plan, user=user).delete()
+        if deleted:
+            record(
+                jurisdiction=plan.jurisdiction,
+                actor=actor,
+                action="action_plan.partner.revoke",
+                target=plan,
+                reason=reason,
+                data={"user": user.pk},
+                public=True,
+            )
+
+
+def _check_commitment(values: dict, plan: ActionPlan) -> None:
+    _required(
+        title=values["title"],
+        problem=values["problem"],
+        description=values["description"],
+        contribution=values["contribution"],
+        lead_institution=values["lead_institution"],
+    )
+    errors = {}
+    unknown = [v for v in values["ogp_values"] if v not in OGPValue.values]
+    if unknown or not values["ogp_values"]:
+        errors["ogp_values"] = _("Choose at least one of the four OGP values.")
+    if values["end_date"] < values["start_date"]:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    for name in ("start_date", "end_date"):
+        if not plan.period_start <= values[name] <= plan.period_end:
+            errors.setdefault(
+                name,
+                _("The date must fall within the plan's period (%(start)s to %(end)s).")
+                % {"start": plan.period_start, "end": plan.period_end},
+            )
+    if plan.status == PlanStatus.CLOSED:
+        errors["title"] = _("This plan is closed: no commitment can be added.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_list(items: Sequence[str]) -> list[str]:
+    return [item.strip() for item in items if item and item.strip()]
+
+
+def create_commitment(
+    *,
+    actor,
+    plan: ActionPlan,
+    title: str,
+    problem: str,
+    description: str,
+    contribution: str,
+    ogp_values: Sequence[str],
+    lead_institution: str,
+    start_date: date,
+    end_date: date,
+    policy_areas: Sequence[str] = (),
+    supporting_government: Sequence[str] = (),
+    supporting_civil_society: Sequence[str] = (),
+    sdg_goals: Sequence[int] = (),
+    sdg_targets: Sequence[str] = (),
+) -> Commitment:
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    values = {
+        "title": title,
+        "problem": problem,
+        "description": description,
+        "contribution": contribution,
+        "ogp_values": list(dict.fromkeys(ogp_values)),
+        "lead_institution": lead_institution,
+        "start_date": start_date,
+        "end_date": end_date,
+    }
+    _check_commitment(values, plan)
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # numbers are given one at a time
+        number = (Commitment.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
+        commitment = Commitment.objects.create(
+            jurisdiction=plan.jurisdiction,
+            plan=plan,
+            number=number,
+            policy_areas=_clean_list(policy_areas),
+            supporting_government=_clean_list(supporting_government),
+            supporting_civil_society=_clean_list(supporting_civil_society),
+            **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()},
+        )
+        record(jurisdiction=plan.jurisdiction, actor=actor, action="commitment.create", target=commitment, public=True)
+        if sdg_goals or sdg_targets:
+            set_sdg_tags(actor=actor, content=commitment, goals=list(sdg_goals), targets=list(sdg_targets))
+        index_object(commitment)
+    return commitment
+
+
+def add_milestone(*, actor, commitment: Commitment, deliverable: str, due_date: date) -> Milestone:
+    require_role(actor, commitment.jurisdiction, *OFFICIALS)
+    _required(deliverable=deliverable)
+    plan = commitment.plan
+    if not plan.period_start <= due_date <= plan.period_end:
+        raise ValidationError(
+            {
+                "due_date": _("The date must fall within the plan's period (%(start)s to %(end)s).")
+                % {"start": plan.period_start, "end": plan.period_end}
+            }
+        )
+    with transaction.atomic(), jurisdiction_scope(commitment.jurisdiction):
+        Commitment.objects.select_for_update().filter(pk=commitment.pk).first()
+        position = (Milestone.objects.filter(commitment=commitment).aggregate(n=Max("position"))["n"] or 0) + 1
+        milestone = Milestone.objects.create(
+            jurisdiction=commitment.jurisdiction,
+            commitment=commitment,
+            position=position,
+            deliverable=deliverable.strip(),
+            due_date=due_date,
+        )
+        record(
+            jurisdiction=commitment.jurisdiction,
+            actor=actor,
+            action="milestone.add",
+            target=commitment,
+            data={"milestone": position, "deliverable": milestone.deliverable, "due_date": due_date.isoformat()},
+            public=True,
+        )
+    return milestone
+
+
+def _check_links(links: Sequence[str]) -> list[str]:
+    cleaned = _clean_list(links)
+    if len(cleaned) > MAX_LINKS:
+        raise ValidationError({"links": _("Give at most %(n)s links.") % {"n": MAX_LINKS}})
+    validate = URLValidator(schemes=["http", "https"])
+    for link in cleaned:
+        try:
+            validate(link)
+        except ValidationError as bad:
+            raise ValidationError(
+                {"links": _("“%(link)s” is not a web address (http or https).") % {"link": link[:80]}}
+            ) from bad
+    return cleaned
+
+
+def _check_progress(*, status: str, percentage: int, narrative: str) -> None:
+    _required(narrative=narrative)
+    if status not in ProgressStatus.values:
+        raise ValidationError({"status": _("Choose not started, limited, substantial or complete.")})
+    if not 0 <= percentage <= 100:
+        raise ValidationError({"percentage": _("Enter a percentage between 0 and 100.")})
+    if status == ProgressStatus.COMPLETE and percentage != 100:
+        raise ValidationError({"percentage": _("A complete milestone is 100% done.")})
+    if status == ProgressStatus.NOT_STARTED and percentage != 0:
+        raise ValidationError({"percentage": _("A milestone not started is 0% done.")})
+    if status in (ProgressStatus.LIMITED, ProgressStatus.SUBSTANTIAL) and percentage in (0, 100):
+        raise ValidationError({"percentage": _("Limited or substantial progress is between 1% and 99%.")})
+
+
+def post_progress_update(
+    *,
+    actor,
+    milestone: Milestone,
+    side: str,
+    status: str,
+    percentage: int,
+    narrative: str,
+    links: Sequence[str] = (),
+    evidence=None,
+    evidence_title: str = "",
+    now: datetime | None = None,
+) -> ProgressUpdate:
+    """Post a new assessment of a milestone; it supersedes the side's current one (never edits it).
+
+    Officials and admins post the government's; the plan's civil society partners post
+    counter-assessments. Evidence files go through core attachments (officials only: core's
+    attachment rule); links are for everyone.
+    """
+    plan = milestone.commitment.plan
+    if side not in sides_for(actor, plan):
+        raise PermissionDenied(_("You may not post this assessment on this plan."))
+    if plan.status != PlanStatus.IMPLEMENTATION:
+        raise ValidationError({"status": _("Progress is reported while the plan is being implemented.")})
+    _check_progress(status=status, percentage=percentage, narrative=narrative)
+    cleaned_links = _check_links(links)
+    if evidence is not None and side != Side.GOVERNMENT:
+        raise ValidationError({"evidence": _("Civil society partners give their evidence as links.")})
+    jurisdiction = milestone.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        Milestone.objects.select_for_update().filter(pk=milestone.pk).first()  # one chain per side, no fork
+        current = ProgressUpdate.objects.filter(milestone=milestone, side=side, superseded_by__isnull=True).first()
+        update = ProgressUpdate.objects.create(
+            jurisdiction=jurisdiction,
+            milestone=milestone,
+            side=side,
+            status=status,
+            percentage=percentage,
+            narrative=narrative.strip(),
+            links=cleaned_links,
+            supersedes=current,
+            author=actor,
+            author_label=str(actor.display_name),
+            organisation=_organisation_of(actor, plan, side),
+            created_at=now or timezone.now(),
+        )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="progress_update.post",
+            target=milestone.commitment,
+            data={"milestone": milestone.position, "side": side, "status": status, "percentage": percentage},
+            public=True,
+        )
+        if evidence is not None:
+            attach_file(actor=actor, target=update, upload=evidence, title=evidence_title or _("Evidence"))
+    return update
+
+
+def _organisation_of(actor, plan: ActionPlan, side: str) -> str:
+    if side == Side.GOVERNMENT:
+        return str(plan.jurisdiction.name)
+    partner = PlanPartner.objects.filter(plan=plan, user=actor).first()
+    return partner.organisation if partner else ""

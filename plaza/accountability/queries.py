@@ -1,0 +1,209 @@
+"""Reads shared by accountability's pages, API, exports and seeds: plans, commitments, completion, history."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+
+from plaza.accountability.models import (
+    ActionPlan,
+    Commitment,
+    ForumMeeting,
+    ForumMember,
+    Milestone,
+    PlanPartner,
+    ProgressUpdate,
+    Side,
+)
+from plaza.core.models import Attachment, Jurisdiction, Role, SDGTag
+from plaza.core.permissions import has_role
+from plaza.core.queries.sdg import tags_of
+
+# Numbers and positions are small integers: a larger one in an address is simply not there.
+LARGEST_NUMBER = 32767
+
+
+def sides_for(user, plan: ActionPlan) -> list[str]:
+    """The assessments `user` may post on `plan`: the government's, civil society's, both or none."""
+    if user is None or not user.is_authenticated:
+        return []
+    sides = []
+    if has_role(user, plan.jurisdiction, Role.ADMIN, Role.OFFICIAL):
+        sides.append(Side.GOVERNMENT)
+    if PlanPartner.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan, user=user).exists():
+        sides.append(Side.CIVIL_SOCIETY)
+    return sides
+
+
+def plans_of(jurisdiction: Jurisdiction) -> list[ActionPlan]:
+    return list(ActionPlan.objects.with_scope(jurisdiction=jurisdiction).select_related("jurisdiction"))
+
+
+def plan(jurisdiction: Jurisdiction, slug: str) -> ActionPlan:
+    """One plan, or ActionPlan.DoesNotExist."""
+    return ActionPlan.objects.with_scope(jurisdiction=jurisdiction).select_related("jurisdiction").get(slug=slug)
+
+
+@dataclass
+class MilestoneProgress:
+    milestone: Milestone
+    government: ProgressUpdate | None = None
+    civil_society: ProgressUpdate | None = None
+    history: list[ProgressUpdate] = field(default_factory=list)
+
+
+@dataclass
+class CommitmentProgress:
+    commitment: Commitment
+    milestones: list[MilestoneProgress]
+
+    @property
+    def completion(self) -> int:
+        """The government's completion: the mean of its milestones' current percentages (none yet = 0)."""
+        return _mean([m.government.percentage if m.government else 0 for m in self.milestones])
+
+    @property
+    def civil_society_completion(self) -> int | None:
+        """Civil society's view of the same, or None when no partner has assessed any milestone."""
+        if not any(m.civil_society for m in self.milestones):
+            return None
+        return _mean([m.civil_society.percentage if m.civil_society else 0 for m in self.milestones])
+
+
+def _mean(values: list[int]) -> int:
+    return round(sum(values) / len(values)) if values else 0
+
+
+def _current_updates(jurisdiction: Jurisdiction, **filters) -> dict[tuple[int, str], ProgressUpdate]:
+    updates = ProgressUpdate.objects.with_scope(jurisdiction=jurisdiction).filter(superseded_by__isnull=True, **filters)
+    return {(u.milestone_id, u.side): u for u in updates}
+
+
+def _progress(commitments, current, history=None) -> list[CommitmentProgress]:
+    history = history or {}
+    return [
+        CommitmentProgress(
+            commitment=c,
+            milestones=[
+                MilestoneProgress(
+                    milestone=m,
+                    government=current.get((m.pk, Side.GOVERNMENT)),
+                    civil_society=current.get((m.pk, Side.CIVIL_SOCIETY)),
+                    history=history.get(m.pk, []),
+                )
+                for m in c.milestones.all()
+            ],
+        )
+        for c in commitments
+    ]
+
+
+def plan_progress(plan: ActionPlan) -> list[CommitmentProgress]:
+    """Every commitment of the plan with its milestones and their current assessments (3 queries)."""
+    j = plan.jurisdiction
+    commitments = (
+        Commitment.objects.with_scope(jurisdiction=j)
+        .filter(plan=plan)
+        .select_related("jurisdiction", "plan")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.with_scope(jurisdiction=j).all()))
+    )
+    return _progress(commitments, _current_updates(j, milestone__commitment__plan=plan))
+
+
+def jurisdiction_progress(jurisdiction: Jurisdiction) -> list[CommitmentProgress]:
+    """Every commitment of every plan of the jurisdiction, for exports and figures."""
+    commitments = (
+        Commitment.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("jurisdiction", "plan")
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.with_scope(jurisdiction=jurisdiction).all())
+        )
+        .order_by("plan__period_start", "plan_id", "number")
+    )
+    return _progress(commitments, _current_updates(jurisdiction))
+
+
+def commitment_progress(plan: ActionPlan, number: int) -> CommitmentProgress:
+    """One commitment with each milestone's current assessments and full history, or Commitment.DoesNotExist."""
+    if not 1 <= number <= LARGEST_NUMBER:
+        raise Commitment.DoesNotExist
+    j = plan.jurisdiction
+    commitment = (
+        Commitment.objects.with_scope(jurisdiction=j)
+        .select_related("jurisdiction", "plan")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.with_scope(jurisdiction=j).all()))
+        .get(plan=plan, number=number)
+    )
+    updates = list(
+        ProgressUpdate.objects.with_scope(jurisdiction=j)
+        .filter(milestone__commitment=commitment)
+        .select_related("superseded_by")
+    )
+    attach_files(updates)
+    history: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    current = {}
+    for update in updates:
+        history[update.milestone_id].append(update)
+        if not hasattr(update, "superseded_by"):
+            current[(update.milestone_id, update.side)] = update
+    return _progress([commitment], current, history)[0]
+
+
+def milestone(plan: ActionPlan, number: int, position: int) -> Milestone:
+    """A milestone of a commitment of this plan, or Milestone.DoesNotExist (never another jurisdiction's)."""
+    if not (1 <= number <= LARGEST_NUMBER and 1 <= position <= LARGEST_NUMBER):
+        raise Milestone.DoesNotExist
+    return (
+        Milestone.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .select_related("jurisdiction", "commitment__plan__jurisdiction")
+        .get(commitment__plan=plan, commitment__number=number, position=position)
+    )
+
+
+def attach_files(objects: list) -> None:
+    """Set `.documents` on each object to its core attachments, in one query for the lot."""
+    if not objects:
+        return
+    content_type = ContentType.objects.get_for_model(objects[0])
+    found = defaultdict(list)
+    attachments = Attachment.objects.with_scope(jurisdiction=objects[0].jurisdiction).filter(
+        content_type=content_type, object_id__in=[o.pk for o in objects]
+    )
+    for attachment in attachments.select_related("jurisdiction"):
+        found[attachment.object_id].append(attachment)
+    for obj in objects:
+        obj.documents = found.get(obj.pk, [])
+
+
+def meetings_of(plan: ActionPlan) -> list[ForumMeeting]:
+    meetings = list(ForumMeeting.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan))
+    attach_files(meetings)
+    return meetings
+
+
+def forum_of(plan: ActionPlan) -> list[ForumMember]:
+    return list(ForumMember.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan))
+
+
+def sdg_tags_of(commitment: Commitment) -> list[SDGTag]:
+    return tags_of(commitment)
+
+
+def sdg_tags_by_commitment(jurisdiction: Jurisdiction) -> dict[int, list[SDGTag]]:
+    content_type = ContentType.objects.get_for_model(Commitment)
+    tags = SDGTag.objects.with_scope(jurisdiction=jurisdiction).filter(content_type=content_type)
+    found = defaultdict(list)
+    for tag in tags.select_related("goal", "target"):
+        found[tag.object_id].append(tag)
+    return found
+
+
+def progress_updates_of(jurisdiction: Jurisdiction, plan: ActionPlan | None = None):
+    """Every update, newest first, with what it is about (a timeline and an export)."""
+    updates = ProgressUpdate.objects.with_scope(jurisdiction=jurisdiction).select_related(
+        "jurisdiction", "milestone__commitment__plan__jurisdiction", "superseded_by"
+    )
+    if plan is not None:
+        updates = updates.filter(milestone__commitment__plan=plan)
+    return updates

@@ -1,0 +1,55 @@
+"""Browser: the plan, commitment, timeline and progress pages are accessible and work without JavaScript."""
+
+import pytest
+from django_scopes import scopes_disabled
+from playwright.sync_api import expect
+
+from plaza.accountability.tests.factories import ForumMeetingFactory, ForumMemberFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_pages_are_accessible(page, axe, milestone):
+    with scopes_disabled():
+        ForumMemberFactory(plan=milestone.commitment.plan, name="Ana Ruiz")
+        ForumMeetingFactory(plan=milestone.commitment.plan, minutes="## Decisions\n\nAgreed.")
+    for address, heading in [
+        ("/paris/accountability/", "Open government action plans"),
+        ("/paris/accountability/plans/climate/", "Paris climate plan"),
+        ("/paris/accountability/plans/climate/commitments/1/", "Commitment 1: Open data on building renovation"),
+        ("/paris/accountability/plans/climate/timeline/", "Timeline of Paris climate plan"),
+    ]:
+        page.goto(address)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_form_and_its_errors_are_accessible(page, axe, sign_in, milestone, official):
+    sign_in(page, official)
+    page.goto("/paris/accountability/plans/climate/commitments/1/milestones/1/progress/")
+    axe(page)
+    page.get_by_label("Complete", exact=True).check()
+    page.get_by_role("spinbutton", name="Percentage complete").fill("80")
+    page.get_by_role("textbox", name="What has been done").fill("Nearly.")
+    page.get_by_role("button", name="Publish this update").click()
+    expect(page.get_by_role("alert")).to_contain_text("A complete milestone is 100% done")
+    axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_official_reports_progress_without_javascript(page_without_js, sign_in, milestone, official):
+    """axe-core needs JavaScript: this test checks the flow, the one above checks accessibility."""
+    page = page_without_js
+    sign_in(page, official)
+    page.goto("/paris/accountability/plans/climate/commitments/1/")
+    page.get_by_role("link", name="Report progress on milestone 1").click()
+    page.get_by_label("Substantial").check()
+    page.get_by_role("spinbutton", name="Percentage complete").fill("100")
+    page.get_by_role("textbox", name="What has been done").fill("Most of the data is out.")
+    page.get_by_role("button", name="Publish this update").click()
+    expect(page.get_by_role("alert")).to_contain_text("Limited or substantial progress is between 1% and 99%")
+    page.get_by_role("spinbutton", name="Percentage complete").fill("70")
+    page.get_by_role("button", name="Publish this update").click()
+    expect(page.get_by_text("Government's assessment: 70% complete")).to_be_visible()

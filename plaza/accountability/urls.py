@@ -1,0 +1,17 @@
+"""Accountability's addresses under /<jurisdiction>/accountability/ (bookmarked: keep them stable)."""
+
+from django.urls import path
+
+from plaza.accountability import views
+
+urlpatterns = [
+    path("", views.plan_list, name="plans"),
+    path("plans/<slug:plan>/", views.plan_detail, name="plan"),
+    path("plans/<slug:plan>/timeline/", views.timeline, name="timeline"),
+    path("plans/<slug:plan>/commitments/<int:number>/", views.commitment_detail, name="commitment"),
+    path(
+        "plans/<slug:plan>/commitments/<int:number>/milestones/<int:position>/progress/",
+        views.post_progress,
+        name="post_progress",
+    ),
+]

@@ -1,0 +1,116 @@
+"""Accountability's pages: plans, a plan, a commitment, the timeline, and the progress form."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from plaza.accountability import queries
+from plaza.accountability.forms import ProgressUpdateForm
+from plaza.accountability.models import ActionPlan, Commitment, Milestone, Sector
+from plaza.accountability.operations import post_progress_update
+from plaza.core.forms.backoffice import add_operation_errors
+from plaza.core.markdown import render_markdown
+
+TIMELINE_LIMIT = 300
+
+
+def _plan(request, slug: str) -> ActionPlan:
+    try:
+        return queries.plan(request.jurisdiction, slug)
+    except ActionPlan.DoesNotExist as missing:
+        raise Http404("No such action plan.") from missing
+
+
+def plan_list(request, jurisdiction=None):
+    return render(request, "accountability/plans.html", {"plans": queries.plans_of(request.jurisdiction)})
+
+
+def plan_detail(request, jurisdiction, plan):
+    found = _plan(request, plan)
+    members = list(queries.forum_of(found))
+    meetings = queries.meetings_of(found)
+    for meeting in meetings:
+        meeting.minutes_html = render_markdown(meeting.minutes)
+    return render(
+        request,
+        "accountability/plan.html",
+        {
+            "plan": found,
+            "description": render_markdown(found.description),
+            "members": members,
+            "organisations": len({m.organisation for m in members if m.sector == Sector.CIVIL_SOCIETY}),
+            "government_areas": len({m.organisation for m in members if m.sector == Sector.GOVERNMENT}),
+            "meetings": meetings,
+            "commitments": queries.plan_progress(found),
+        },
+    )
+
+
+def commitment_detail(request, jurisdiction, plan, number):
+    found = _plan(request, plan)
+    try:
+        progress = queries.commitment_progress(found, number)
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+    return render(
+        request,
+        "accountability/commitment.html",
+        {
+            "plan": found,
+            "commitment": progress.commitment,
+            "progress": progress,
+            "sdg_tags": queries.sdg_tags_of(progress.commitment),
+            "may_post": bool(queries.sides_for(request.user, found)),
+        },
+    )
+
+
+def timeline(request, jurisdiction, plan):
+    found = _plan(request, plan)
+    updates = list(queries.progress_updates_of(request.jurisdiction, found)[:TIMELINE_LIMIT])
+    events = [(u.created_at.date(), "update", u) for u in updates]
+    events += [(m.held_on, "meeting", m) for m in queries.meetings_of(found)]
+    events.sort(key=lambda event: event[0], reverse=True)
+    return render(request, "accountability/timeline.html", {"plan": found, "events": events})
+
+
+def post_progress(request, jurisdiction, plan, number, position):
+    found = _plan(request, plan)
+    try:
+        milestone = queries.milestone(found, number, position)
+    except Milestone.DoesNotExist as missing:
+        raise Http404("No such milestone.") from missing
+    sides = queries.sides_for(request.user, found)
+    if not sides:
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(
+            _("Only the jurisdiction's officials and the plan's civil society partners report progress.")
+        )
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None, sides=sides)
+    if request.method == "POST" and form.is_valid() and _posted(request, form, milestone):
+        return redirect(milestone.commitment.get_absolute_url() + f"#milestone-{milestone.position}")
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "milestone": milestone, "commitment": milestone.commitment, "form": form}
+    return render(request, "accountability/progress_form.html", context, status=status)
+
+
+def _posted(request, form: ProgressUpdateForm, milestone: Milestone) -> bool:
+    data = form.cleaned_data
+    try:
+        post_progress_update(
+            actor=request.user,
+            milestone=milestone,
+            side=data["side"],
+            status=data["status"],
+            percentage=data["percentage"],
+            narrative=data["narrative"],
+            links=data["links"],
+            evidence=data.get("evidence"),
+            evidence_title=data.get("evidence_title", ""),
+        )
+    except ValidationError as refused:
+        add_operation_errors(form, refused)
+        return False
+    return True
