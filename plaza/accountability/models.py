@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plaza.core.tenancy import TenantManager, TenantModel
 
@@ -12,7 +13,7 @@ from plaza.core.tenancy import TenantManager, TenantModel
 class PlanStatus(models.TextChoices):
     CO_CREATION = "co_creation", _("Co-creation")
     IMPLEMENTATION = "implementation", _("Implementation")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("action plan status", "Closed")
 
 
 class Sector(models.TextChoices):

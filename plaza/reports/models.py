@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plaza.core.tenancy import TenantManager, TenantModel
 
@@ -73,11 +74,11 @@ class Area(TenantModel):
 
 
 class Status(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("civic report status", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     IN_PROGRESS = "in_progress", _("In progress")
     FIXED = "fixed", _("Fixed")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("civic report status", "Closed")
 
 
 class CloseReason(models.TextChoices):
@@ -182,7 +183,7 @@ class Update(TenantModel):
     """One line of a report's timeline: its creation, a status change, an assignment, a note, a reopening."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Reported")
+        CREATED = "created", pgettext_lazy("civic report timeline", "Reported")
         STATUS = "status", _("Status changed")
         ASSIGNED = "assigned", _("Assigned")
         NOTE = "note", _("Note")

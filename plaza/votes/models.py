@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from plaza.core.tenancy import TenantManager, TenantModel
 from plaza.votes.roll import Channel, VoterRollEntry
@@ -18,8 +19,8 @@ class Votation(TenantModel):
 
     class Status(models.TextChoices):
         UPCOMING = "upcoming", _("Upcoming")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("votation status", "Open")
+        CLOSED = "closed", pgettext_lazy("votation status", "Closed")
 
     component = models.ForeignKey(
         "core.ComponentInstance", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
