@@ -35,7 +35,10 @@ def test_catalogue_is_complete_and_valid(language):
 def test_translations_are_not_copies_of_english(language):
     po = polib.pofile(str(catalogue(language)))
     copies = [e.msgid for e in po.translated_entries() if e.msgstr == e.msgid and e.msgid not in SAME_EVERYWHERE]
-    assert len(copies) <= 0.03 * len(po), copies
+    # A word may be the same in both languages ("Description", "Date", "Position" in French); a phrase of
+    # three words or more left as it was is English nobody translated.
+    assert [msgid for msgid in copies if len(msgid.split()) >= 3] == []
+    assert len(copies) <= 0.05 * len(po), copies
 
 
 @pytest.mark.parametrize("language, expected", [("es", "es"), ("fr", "fr"), ("pt", "pt")])
