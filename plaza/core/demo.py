@@ -260,7 +260,7 @@ def _process(jurisdiction: Jurisdiction, slug: str, title: str, description: str
         for i, (name, start, end, _actions) in enumerate(PHASES, start=1)
     ]
     for manifest in registry:
-        if not manifest.seeds or not manifest.process_urls:
+        if not manifest.seeds:
             continue
         component = ComponentInstance.objects.create(
             jurisdiction=jurisdiction,

@@ -30,7 +30,6 @@ manifest = registry.register(
         label=_("Open data"),
         description=_("The jurisdiction's open data portal: datasets, resources, CKAN API and DCAT-AP."),
         demo_title=_("Open data"),
-        process_urls="plaza.data.process_urls",
         jurisdiction_urls="plaza.data.urls",
         api_router="plaza.data.api:router",
         seeds="plaza.data.seeds:seed",

@@ -68,7 +68,6 @@ manifest = registry.register(
         label=_("Civic reports"),
         description=_("Residents report problems in public space; departments answer them in the open."),
         demo_title=_("Report a problem"),
-        process_urls="plaza.reports.process_urls",
         jurisdiction_urls="plaza.reports.urls",
         api_router="plaza.reports.api:router",
         actions=(

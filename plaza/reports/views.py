@@ -295,8 +295,3 @@ def manage_areas(request, jurisdiction):
         {"areas": queries.areas(j), "form": form},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def process_entry(request):
-    """The component inside a process leads to the jurisdiction's reports."""
-    return redirect("reports:report_list", jurisdiction=request.component.jurisdiction.slug)

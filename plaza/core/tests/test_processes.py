@@ -138,3 +138,16 @@ def test_a_component_cannot_take_an_address_core_serves(name):
     with pytest.raises(ValueError, match="cannot name a component"):
         registry.register(ComponentManifest(name=name, label="Sneaky"))
     assert name not in registry
+
+
+def test_a_component_without_process_pages_leads_to_its_jurisdiction_pages(client, climate, paris_admin):
+    manifest = registry.register(
+        ComponentManifest(name="portal", label="Portal", jurisdiction_urls="plaza.pages.urls", seeds="x:y")
+    )
+    try:
+        add_component(actor=paris_admin, process=climate, manifest_name="portal", slug="portal", title="Portal")
+        response = client.get("/paris/processes/climate/portal/")
+        assert (response.status_code, response["Location"]) == (302, "/paris/portal/")
+        assert client.get("/paris/processes/climate/portal/anything").status_code == 404
+    finally:
+        registry.unregister(manifest.name)

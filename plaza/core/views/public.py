@@ -1,7 +1,7 @@
 """Public pages: the network home, a jurisdiction's home, processes and their components."""
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 
 from plaza.core import geo
@@ -69,10 +69,16 @@ def component(request, jurisdiction, process, component, rest=""):
     except Process.DoesNotExist as missing:
         raise Http404("No such process.") from missing
     instance = next((c for c in found.components.all() if c.slug == component), None)
-    if instance is None or instance.manifest is None or not instance.manifest.process_urls:
+    if instance is None or instance.manifest is None:
         raise Http404("No such component.")
+    manifest = instance.manifest
+    if not manifest.process_urls:
+        # A component whose pages live outside processes (a portal, an inbox) is reached from here too.
+        if manifest.jurisdiction_urls and not rest:
+            return redirect(f"/{j.slug}/{manifest.name}/")
+        raise Http404("No such page.")
     try:
-        match = resolve("/" + rest, urlconf=instance.manifest.process_urls)
+        match = resolve("/" + rest, urlconf=manifest.process_urls)
     except Resolver404 as missing:
         raise Http404("No such page.") from missing
     request.process, request.component = found, instance
