@@ -4,6 +4,7 @@ import csv
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import chain
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, StreamingHttpResponse
@@ -59,15 +60,10 @@ def export_response(export: Export, jurisdiction: Jurisdiction, fmt: str, filena
         writer = csv.writer(_Echo())
         lines = (writer.writerow(csv_row(export, row)) for row in rows)
         header = writer.writerow(export.columns)
-        response = StreamingHttpResponse(_chain(header, lines), content_type=FORMATS["csv"])
+        response = StreamingHttpResponse(chain([header], lines), content_type=FORMATS["csv"])
     response["Content-Disposition"] = f'attachment; filename="{jurisdiction.slug}-{filename}.{fmt}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def _chain(first: str, rest: Iterable[str]):
-    yield first
-    yield from rest
 
 
 def _processes(jurisdiction: Jurisdiction):

@@ -91,7 +91,11 @@ class JurisdictionMiddleware:
         slug = match.kwargs.get(TENANT_URL_KWARG)
         if slug is None:
             return self.get_response(request)
-        jurisdiction = Jurisdiction.objects.filter(slug=slug, is_active=True).select_related("parent").first()
+        jurisdiction = (
+            Jurisdiction.objects.filter(slug=slug, is_active=True)
+            .select_related("parent__parent__parent__parent")  # the breadcrumb's ancestors, in this one query
+            .first()
+        )
         if jurisdiction is None:
             raise Http404("No such jurisdiction.")
         request.jurisdiction = jurisdiction

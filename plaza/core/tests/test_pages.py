@@ -75,3 +75,13 @@ def test_back_office_link_only_for_those_with_a_role_here(client, paris, paris_a
     assert "/paris/manage/" not in client.get("/paris/").content.decode()
     client.force_login(paris_admin)
     assert 'href="/paris/manage/"' in client.get("/paris/").content.decode()
+
+
+def test_jurisdiction_home_reads_its_ancestors_without_a_query_each(client, django_assert_max_num_queries, unscoped):
+    network = JurisdictionFactory(slug="net", name="Network", kind="network")
+    country = JurisdictionFactory(slug="za", name="South Africa", parent=network, kind="country")
+    province = JurisdictionFactory(slug="gp", name="Gauteng", parent=country, kind="province")
+    JurisdictionFactory(slug="tshwane", name="Tshwane", parent=province)
+    with django_assert_max_num_queries(4):  # jurisdiction with its parents, processes, phases, children
+        page = client.get("/tshwane/").content.decode()
+    assert page.index("Network") < page.index("South Africa") < page.index("Gauteng")

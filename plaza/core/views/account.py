@@ -5,7 +5,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -17,6 +16,7 @@ from plaza.core.operations.accounts import delete_account, export_account_data, 
 from plaza.core.operations.identity import verify_by_census
 from plaza.core.queries.processes import active_jurisdictions
 from plaza.core.tenancy import across_jurisdictions
+from plaza.core.views.backoffice.flow import render_form_page, submitted
 
 
 @login_required
@@ -44,22 +44,20 @@ def profile(request):
 @login_required
 def verify(request, jurisdiction):
     form = CensusMatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            verify_by_census(
-                actor=request.user,
-                jurisdiction=request.jurisdiction,
-                document_id=data["document_id"],
-                birth_date=data["date_of_birth"],
-                postal_code=data["postal_code"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("You are verified in %(name)s.") % {"name": request.jurisdiction.name})
-            return redirect("account_profile")
-    return render(request, "core/account/verify.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+    def verify_me(data):
+        verify_by_census(
+            actor=request.user,
+            jurisdiction=request.jurisdiction,
+            document_id=data["document_id"],
+            birth_date=data["date_of_birth"],
+            postal_code=data["postal_code"],
+        )
+
+    if submitted(request, form, verify_me):
+        messages.success(request, _("You are verified in %(name)s.") % {"name": request.jurisdiction.name})
+        return redirect("account_profile")
+    return render_form_page(request, "core/account/verify.html", {"form": form})
 
 
 @login_required

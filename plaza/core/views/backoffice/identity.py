@@ -1,7 +1,6 @@
 """Back office: the census, in-person verification and the full audit log."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,6 +8,7 @@ from plaza.core.forms import CensusUploadForm, InPersonVerificationForm
 from plaza.core.operations.identity import CensusFileInvalid, import_census, verify_in_person
 from plaza.core.queries import audit as audit_queries
 from plaza.core.views.backoffice.access import backoffice_view
+from plaza.core.views.backoffice.flow import render_form_page, submitted
 
 
 @backoffice_view("census")
@@ -49,24 +49,21 @@ def census_upload(request, jurisdiction):
 @backoffice_view("verify")
 def verify_person(request, jurisdiction):
     form = InPersonVerificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            verify_in_person(
-                officer=request.user,
-                jurisdiction=request.jurisdiction,
-                document_id=data["document_id"],
-                birth_date=data["date_of_birth"],
-                postal_code=data["postal_code"],
-                user=data["email"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Identity checked: this person is on the census."))
-            return redirect("core:verify_person", jurisdiction=jurisdiction)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "core/backoffice/verify_person.html", {"form": form}, status=status)
+
+    def check_identity(data):
+        verify_in_person(
+            officer=request.user,
+            jurisdiction=request.jurisdiction,
+            document_id=data["document_id"],
+            birth_date=data["date_of_birth"],
+            postal_code=data["postal_code"],
+            user=data["email"],
+        )
+
+    if submitted(request, form, check_identity):
+        messages.success(request, _("Identity checked: this person is on the census."))
+        return redirect("core:verify_person", jurisdiction=jurisdiction)
+    return render_form_page(request, "core/backoffice/verify_person.html", {"form": form})
 
 
 @backoffice_view("audit")
