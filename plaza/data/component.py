@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plaza.core.components import ComponentManifest, Export, registry
 from plaza.core.search import SearchFields
+from plaza.data import jobs  # noqa: F401 - registers the portal's background jobs
 from plaza.data.exports import DATASET_COLUMNS, dataset_rows
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plaza.core.audit import record
+from plaza.core.jobs import enqueue
 from plaza.core.models import Jurisdiction, Role
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.sdg import set_sdg_tags
@@ -17,8 +18,19 @@ from plaza.core.permissions import require_role
 from plaza.core.queries.sdg import tags_of
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
+from plaza.data import datastore
 from plaza.data.access import is_member
-from plaza.data.models import Dataset, DatasetKeyword, DatasetTheme, DatasetVersion, Organization, Resource
+from plaza.data.fetching import check_public_url
+from plaza.data.jobs import LOAD_JOB
+from plaza.data.models import (
+    Dataset,
+    DatasetKeyword,
+    DatasetTheme,
+    DatasetVersion,
+    DatastoreTable,
+    Organization,
+    Resource,
+)
 from plaza.data.versions import snapshot
 from plaza.data.vocabularies import Frequency, Theme, licences
 
@@ -172,29 +184,43 @@ def update_dataset(*, actor, dataset: Dataset, fields: DatasetFields) -> Dataset
     return _save(actor=actor, dataset=dataset, fields=fields, action="data.dataset.update")
 
 
-def _check_link(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValidationError({"url": _("Enter a web address starting with http:// or https://.")})
+def _upload_format(upload, format: str) -> str:
+    if format or upload is None:
+        return format
+    name = getattr(upload, "name", "") or ""
+    return name.rsplit(".", 1)[-1].upper()[:20] if "." in name else ""
+
+
+def _check_tabular_upload(upload, format: str) -> None:
+    """A CSV or XLSX meant for the datastore is refused here if it could never load (encoding, zip bomb)."""
+    if upload is None or not datastore.is_tabular(format):
+        return
+    upload.seek(0)
+    head = b"".join(upload.chunks())
+    upload.seek(0)
+    datastore.check_tabular(head, format, "upload")
 
 
 def add_resource(
     *, actor, dataset: Dataset, name: str, format: str = "", description: str = "", url: str = "", upload=None
 ) -> Resource:
-    """Add a file (checked like every attachment) or a link to a dataset: a new version of the dataset."""
+    """Add a file (checked like every attachment) or a link to a dataset: a new version of the dataset.
+
+    A CSV or XLSX is queued for loading into the datastore (validated there, row by row).
+    """
     _require_publisher(actor, dataset.organization)
     name, url, format = (name or "").strip(), (url or "").strip(), (format or "").strip().upper()[:20]
     if not name:
         raise ValidationError({"name": _("Give the resource a name.")})
     if bool(url) == bool(upload):
         raise ValidationError({"upload": _("Upload a file or give a link, not both.")})
+    format = _upload_format(upload, format)
     if url:
-        _check_link(url)
+        check_public_url(url) if datastore.is_tabular(format) else _check_link(url)
+    _check_tabular_upload(upload, format)
     jurisdiction = dataset.jurisdiction
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         attachment = attach_file(actor=actor, target=dataset, upload=upload, title=name) if upload else None
-        if attachment is not None and not format:
-            format = attachment.original_name.rsplit(".", 1)[-1].upper()
         if not format:
             raise ValidationError({"format": _("Say which format the resource is in (CSV, JSON, PDF…).")})
         position = dataset.resources.count()
@@ -212,4 +238,34 @@ def add_resource(
             data={"resource": str(resource.uuid), "name": name, "version": version.number},
             public=dataset.is_public,
         )
+        if datastore.is_tabular(format):
+            queue_datastore_load(actor=actor, resource=resource)
     return resource
+
+
+def _check_link(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValidationError({"url": _("Enter a web address starting with http:// or https://.")})
+
+
+def queue_datastore_load(*, actor, resource: Resource) -> DatastoreTable:
+    """(Re)load a tabular resource into the datastore as a background job; its table is inactive until loaded."""
+    _require_publisher(actor, resource.dataset.organization)
+    jurisdiction = resource.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        table, _created = DatastoreTable.objects.get_or_create(jurisdiction=jurisdiction, resource=resource)
+        if table.status in (DatastoreTable.Status.QUEUED, DatastoreTable.Status.LOADING) and table.job_id:
+            return table
+        job = enqueue(jurisdiction=jurisdiction, kind=LOAD_JOB, params={"table": table.pk}, actor=actor)
+        DatastoreTable.objects.filter(pk=table.pk).update(status=DatastoreTable.Status.QUEUED, job=job)
+        table.status, table.job = DatastoreTable.Status.QUEUED, job
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="data.datastore.load",
+            target=resource.dataset,
+            data={"resource": str(resource.uuid), "job": job.pk},
+            public=resource.dataset.is_public,
+        )
+    return table

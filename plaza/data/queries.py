@@ -8,7 +8,7 @@ from plaza.core.models import Jurisdiction
 from plaza.core.queries import search as core_search
 from plaza.core.tenancy import across_jurisdictions
 from plaza.data.access import visible_filter
-from plaza.data.models import Dataset, DatasetVersion, Organization, Resource
+from plaza.data.models import Dataset, DatasetVersion, DatastoreTable, Organization, Resource
 from plaza.data.vocabularies import Theme, licences
 
 DATASET_TYPE = "data.dataset"
@@ -39,7 +39,7 @@ class FacetItem:
 
 
 def with_details(datasets: QuerySet) -> QuerySet:
-    resources = Resource.objects.select_related("attachment", "jurisdiction").order_by("position", "id")
+    resources = Resource.objects.select_related("attachment", "jurisdiction", "datastore").order_by("position", "id")
     return datasets.select_related("organization", "jurisdiction").prefetch_related(
         "themes", "keywords", Prefetch("resources", queryset=resources)
     )
@@ -164,3 +164,29 @@ def portal_counts(jurisdiction: Jurisdiction) -> tuple[int, int]:
         Resource.objects.with_scope(jurisdiction=jurisdiction).filter(dataset__state=Dataset.State.PUBLIC).count()
     )
     return datasets, resources
+
+
+def public_datastore(jurisdictions: list[Jurisdiction] | None, resource_uuid) -> DatastoreTable | None:
+    """The loaded table of a public dataset's resource, in these jurisdictions or any active one."""
+    if jurisdictions is None:
+        tables = DatastoreTable.objects.with_scopes_disabled()  # the network API reads every jurisdiction
+    else:
+        tables = DatastoreTable.objects.with_scope(jurisdiction=jurisdictions)
+    return (
+        tables.select_related("resource__dataset")
+        .filter(
+            resource__uuid=resource_uuid,
+            status=DatastoreTable.Status.ACTIVE,
+            resource__dataset__state=Dataset.State.PUBLIC,
+            resource__dataset__jurisdiction__is_active=True,
+        )
+        .first()
+    )
+
+
+def datastore_of(resource: Resource) -> DatastoreTable | None:
+    """The resource's datastore table, whatever its state (the resource was already found visible)."""
+    try:
+        return resource.datastore
+    except DatastoreTable.DoesNotExist:
+        return None
