@@ -1,6 +1,7 @@
 """The datastore: tabular files checked, validated with frictionless, loaded as rows, and searched like CKAN's."""
 
 import io
+import json
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from plaza.data.models import DatastoreRow, DatastoreTable
 
-TABULAR_FORMATS = {"CSV": ".csv", "XLSX": ".xlsx"}
+TABULAR_FORMATS = {"CSV": ".csv", "XLSX": ".xlsx", "GEOJSON": ".geojson"}  # loadable into the datastore
 CHUNK_ROWS = 5000
 KEPT_ERRORS = 100
 CKAN_TYPES = {  # frictionless type -> the type name CKAN's datastore gives
@@ -147,6 +148,9 @@ def load_rows(table: DatastoreTable, content: bytes, format: str, progress: Call
 
     outcome = LoadOutcome()
     extension = TABULAR_FORMATS[format.upper()]
+    if extension == ".geojson":
+        _load_geojson(table, content, outcome)
+        return outcome
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"table{extension}"
         path.write_bytes(content)
@@ -190,6 +194,55 @@ def _read(table: DatastoreTable, resource, outcome: LoadOutcome, progress: Calla
         DatastoreRow.objects.bulk_create(batch)
     if outcome.rows == 0 and not outcome.error_count:
         outcome.add_error(2, "", _("The file has a header but no rows."))
+
+
+def _scalar(value):
+    return value if value is None or isinstance(value, bool | int | float | str) else json.dumps(value)[:1000]
+
+
+def _inferred_type(values: list) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "int"
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "numeric"
+    if present and all(isinstance(v, bool) for v in present):
+        return "bool"
+    return "text"
+
+
+def _load_geojson(table: DatastoreTable, content: bytes, outcome: LoadOutcome) -> None:
+    """A GeoJSON FeatureCollection's point features as rows: their properties, then latitude and longitude."""
+    try:
+        collection = json.loads(content.decode("utf-8-sig"))
+        features = collection["features"] if collection.get("type") == "FeatureCollection" else None
+    except (ValueError, AttributeError, KeyError, TypeError):
+        features = None
+    if not isinstance(features, list):
+        outcome.add_error(None, "", _("The file is not a GeoJSON FeatureCollection."))
+        return
+    records = []
+    for feature in features:
+        if not isinstance(feature, dict):
+            continue
+        geometry = feature.get("geometry") or {}
+        coordinates = geometry.get("coordinates")
+        if geometry.get("type") != "Point" or not isinstance(coordinates, list) or len(coordinates) < 2:
+            continue  # lines and areas are kept in the file, not in the table
+        properties = {k: _scalar(v) for k, v in ((feature.get("properties") or {}).items())}
+        records.append({**properties, "latitude": coordinates[1], "longitude": coordinates[0]})
+    if not records:
+        outcome.add_error(None, "", _("The GeoJSON file has no point features to load."))
+        return
+    names = list(dict.fromkeys(name for record in records for name in record))
+    outcome.fields = [{"id": n, "type": _inferred_type([r.get(n) for r in records])} for n in names]
+    batch = []
+    for number, record in enumerate(records, 1):
+        values = {name: record.get(name) for name in names}
+        text = " ".join(str(v) for v in values.values() if v is not None).lower()
+        batch.append(DatastoreRow(table=table, number=number, data=values, text=text))
+    DatastoreRow.objects.bulk_create(batch, batch_size=CHUNK_ROWS)
+    outcome.rows = len(records)
 
 
 def finish_load(table: DatastoreTable, outcome: LoadOutcome) -> None:

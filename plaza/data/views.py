@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries.sdg import tags_of
 from plaza.core.views.backoffice.flow import render_form_page, submitted
-from plaza.data import queries
+from plaza.data import previews, queries
 from plaza.data.access import is_member, member_organizations
 from plaza.data.forms import DatasetForm, ResourceForm
 from plaza.data.operations import add_resource, create_dataset, update_dataset
@@ -99,7 +99,26 @@ def resource_detail(request, jurisdiction, dataset, resource):
     chosen = queries.resource_of(found, resource)
     if chosen is None:
         raise Http404("No such resource.")
-    return render(request, "data/resource.html", {"dataset": found, "resource": chosen})
+    table = queries.datastore_of(chosen)
+    context = {
+        "dataset": found,
+        "resource": chosen,
+        "table": table,
+        "may_edit": is_member(request.user, found.organization),
+    }
+    if table is not None and table.is_active:
+        columns, numeric = previews.chart_columns(table)
+        kind, x, y = (request.GET.get(k, "")[:200] for k in ("chart", "x", "y"))
+        context.update(
+            rows=previews.preview_page(table, request.GET.get("page")),
+            columns=columns,
+            numeric_columns=numeric,
+            chart=previews.build_chart(table, kind, x, y) if kind else None,
+            chart_choice={"chart": kind or "bar", "x": x, "y": y},
+            map=previews.table_map(table),
+            page_query=_query(request, page=None),
+        )
+    return render(request, "data/resource.html", context)
 
 
 def versions(request, jurisdiction, dataset):
