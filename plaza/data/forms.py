@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plaza.core.models import SDGGoal
-from plaza.data.models import Dataset
+from plaza.data.models import Dataset, DatasetRequest
 from plaza.data.operations import DatasetFields
 from plaza.data.vocabularies import Frequency, Theme, licence_choices
 
@@ -80,3 +80,39 @@ class ResourceForm(forms.Form):
     format = forms.CharField(
         label=_("Format"), max_length=20, required=False, help_text=_("Found from the file's extension if left empty.")
     )
+
+
+class DatasetRequestForm(forms.Form):
+    title = forms.CharField(label=_("What data would you like?"), max_length=200)
+    description = forms.CharField(
+        label=_("Why does it matter?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What would you or others do with it?"),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Department that may hold it"), queryset=None, required=False, empty_label=_("I don't know")
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class RequestAnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[(s.value, s.label) for s in DatasetRequest.Status if s != DatasetRequest.Status.OPEN],
+    )
+    answer = forms.CharField(
+        label=_("Message to the residents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when declining: say why."),
+    )
+    dataset = forms.ModelChoiceField(
+        label=_("Dataset that answers it"), queryset=None, required=False, help_text=_("Required when published.")
+    )
+
+    def __init__(self, *args, datasets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].queryset = datasets

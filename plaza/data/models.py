@@ -146,6 +146,13 @@ class Resource(TenantModel):
             kwargs={"jurisdiction": self.jurisdiction.slug, "dataset": self.dataset.name, "resource": self.uuid},
         )
 
+    def counted_download_url(self) -> str:
+        """The portal's own download address: counts the download for the day, then redirects to the file."""
+        return reverse(
+            "data:resource_download",
+            kwargs={"jurisdiction": self.jurisdiction.slug, "dataset": self.dataset.name, "resource": self.uuid},
+        )
+
     def download_url(self) -> str:
         if self.attachment_id:
             return reverse(

@@ -3,39 +3,48 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from plaza.core.audit import record
 from plaza.core.jobs import enqueue
-from plaza.core.models import Jurisdiction, Role
+from plaza.core.models import Jurisdiction, Role, Verification
 from plaza.core.operations.attachments import attach_file
+from plaza.core.operations.comments import follow
+from plaza.core.operations.notifications import notify, register_event
 from plaza.core.operations.sdg import set_sdg_tags
 from plaza.core.permissions import require_role
 from plaza.core.queries.sdg import tags_of
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.data import datastore
-from plaza.data.access import is_member
+from plaza.data.access import is_member, member_organizations
 from plaza.data.fetching import check_public_url
 from plaza.data.jobs import LOAD_JOB
 from plaza.data.models import (
     Dataset,
     DatasetKeyword,
+    DatasetRequest,
+    DatasetRequestSupport,
     DatasetTheme,
     DatasetVersion,
     DatastoreTable,
     Organization,
     Resource,
+    UsageCount,
 )
 from plaza.data.versions import snapshot
 from plaza.data.vocabularies import Frequency, Theme, licences
 
 # Dataset short names that would shadow the portal's own addresses under /<j>/data/.
-RESERVED_NAMES = frozenset({"new", "export", "organizations", "api", "catalog"})
+RESERVED_NAMES = frozenset({"new", "export", "organizations", "api", "catalog", "requests", "usage", "harvest"})
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_KEYWORDS = 20
 
@@ -269,3 +278,129 @@ def queue_datastore_load(*, actor, resource: Resource) -> DatastoreTable:
             public=resource.dataset.is_public,
         )
     return table
+
+
+# --- dataset requests -----------------------------------------------------------------------------
+
+REQUEST_TITLE_MAX = 200
+register_event("data.request.answered", gettext_lazy("%(actor)s answered your data request “%(target)s”."))
+REQUEST_TEXT_MAX = 5000
+
+
+def submit_request(
+    *, actor, jurisdiction: Jurisdiction, title: str, description: str, organization: Organization | None = None
+) -> DatasetRequest:
+    """A signed-in resident asks for a dataset to be released; they follow it to hear the answer."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to request a dataset."))
+    title, description = (title or "").strip(), (description or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Say which data you would like the city to publish.")
+    elif len(title) > REQUEST_TITLE_MAX:
+        errors["title"] = _("Keep the title under %(n)s characters.") % {"n": REQUEST_TITLE_MAX}
+    if not description:
+        errors["description"] = _("Say why it matters, or what you would do with it.")
+    elif len(description) > REQUEST_TEXT_MAX:
+        errors["description"] = _("Keep the description under %(n)s characters.") % {"n": REQUEST_TEXT_MAX}
+    if organization is not None and organization.jurisdiction_id != jurisdiction.pk:
+        errors["organization"] = _("Choose one of this jurisdiction's organisations.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        request = DatasetRequest.objects.create(
+            jurisdiction=jurisdiction, title=title, description=description, organization=organization, author=actor
+        )
+        follow(actor=actor, target=request)
+        record(jurisdiction=jurisdiction, actor=actor, action="data.request.submit", target=request, public=True)
+    return request
+
+
+def _person_of(actor, jurisdiction: Jurisdiction):
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to support a request."))
+    verification = (
+        Verification.objects.with_scope(jurisdiction=jurisdiction).filter(user=actor).select_related("person").first()
+    )
+    if verification is None:
+        raise PermissionDenied(_("Verify your identity with the census to support requests."))
+    return verification.person
+
+
+def support_request(*, actor, request: DatasetRequest) -> DatasetRequestSupport:
+    """One support per person, whichever of their accounts gives it (the database refuses a second)."""
+    jurisdiction = request.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        person = _person_of(actor, jurisdiction)
+        takes = (DatasetRequest.Status.OPEN, DatasetRequest.Status.PLANNED)
+        if not DatasetRequest.objects.filter(pk=request.pk, status__in=takes).exists():
+            raise ValidationError(_("This request has been answered and takes no more supports."))
+        try:
+            with transaction.atomic():
+                support = DatasetRequestSupport.objects.create(
+                    jurisdiction=jurisdiction, request=request, person=person
+                )
+        except IntegrityError as twice:
+            raise ValidationError(_("You have already supported this request.")) from twice
+        DatasetRequest.objects.filter(pk=request.pk).update(support_count=F("support_count") + 1)
+        request.refresh_from_db(fields=["support_count"])
+        record(jurisdiction=jurisdiction, actor=actor, action="data.request.support", target=request, public=False)
+    return support
+
+
+def answer_request(
+    *, actor, request: DatasetRequest, status: str, answer: str = "", dataset: Dataset | None = None
+) -> DatasetRequest:
+    """A publisher says the data is planned, published (linking the dataset) or declined (with the reason)."""
+    jurisdiction = request.jurisdiction
+    if not member_organizations(actor, jurisdiction).exists() or (
+        request.organization and not is_member(actor, request.organization)
+    ):
+        raise PermissionDenied(_("Only the department's officials and the jurisdiction's admins answer requests."))
+    answer = (answer or "").strip()[:REQUEST_TEXT_MAX]
+    errors = {}
+    answers = (DatasetRequest.Status.PLANNED, DatasetRequest.Status.PUBLISHED, DatasetRequest.Status.DECLINED)
+    if status not in answers:
+        errors["status"] = _("Choose planned, published or declined.")
+    if status == DatasetRequest.Status.DECLINED and not answer:
+        errors["answer"] = _("Say why the data will not be published.")
+    if status == DatasetRequest.Status.PUBLISHED:
+        if dataset is None:
+            errors["dataset"] = _("Choose the dataset that answers the request.")
+        elif dataset.jurisdiction_id != jurisdiction.pk or not dataset.is_public:
+            errors["dataset"] = _("Choose one of this jurisdiction's public datasets.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        request.status, request.answer, request.answered_at = status, answer, timezone.now()
+        request.dataset = dataset if status == DatasetRequest.Status.PUBLISHED else None
+        request.save(update_fields=["status", "answer", "answered_at", "dataset"])
+        record(
+            jurisdiction=jurisdiction, actor=actor, action="data.request.answer", target=request,
+            data={"status": status, "dataset": request.dataset.name if request.dataset else None}, public=True,
+        )  # fmt: skip
+        transaction.on_commit(
+            partial(notify, jurisdiction=jurisdiction, event="data.request.answered", target=request, actor=actor)
+        )
+    return request
+
+
+# --- usage counts ---------------------------------------------------------------------------------
+
+
+def count_use(*, dataset: Dataset, kind: str, resource: Resource | None = None) -> None:
+    """One more view or download today: an atomic upsert on the day's counter row, no trace of who."""
+    today = timezone.localdate()
+    rows = UsageCount.objects.with_scope(jurisdiction=dataset.jurisdiction).filter(
+        dataset=dataset, resource=resource, day=today, kind=kind
+    )
+    with transaction.atomic():
+        if rows.update(count=F("count") + 1):
+            return
+        try:
+            with transaction.atomic():
+                UsageCount.objects.create(
+                    jurisdiction=dataset.jurisdiction, dataset=dataset, resource=resource, day=today, kind=kind, count=1
+                )
+        except IntegrityError:  # another request created today's row first
+            rows.update(count=F("count") + 1)

@@ -1,14 +1,24 @@
 """Reads of the portal shared by pages, the CKAN API, DCAT, exports and the JSON API."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, When
+from django.utils import timezone
 
-from plaza.core.models import Jurisdiction
+from plaza.core.models import Jurisdiction, Verification
 from plaza.core.queries import search as core_search
 from plaza.core.tenancy import across_jurisdictions
 from plaza.data.access import visible_filter
-from plaza.data.models import Dataset, DatasetVersion, DatastoreTable, Organization, Resource
+from plaza.data.models import (
+    Dataset,
+    DatasetRequest,
+    DatasetVersion,
+    DatastoreTable,
+    Organization,
+    Resource,
+    UsageCount,
+)
 from plaza.data.vocabularies import Theme, licences
 
 DATASET_TYPE = "data.dataset"
@@ -190,3 +200,80 @@ def datastore_of(resource: Resource) -> DatastoreTable | None:
         return resource.datastore
     except DatastoreTable.DoesNotExist:
         return None
+
+
+def dataset_requests(jurisdiction: Jurisdiction, status: str = "") -> QuerySet[DatasetRequest]:
+    """The jurisdiction's requests, most supported first."""
+    found = DatasetRequest.objects.with_scope(jurisdiction=jurisdiction).select_related(
+        "organization", "dataset", "jurisdiction"
+    )
+    return found.filter(status=status) if status else found
+
+
+def dataset_request(jurisdiction: Jurisdiction, request_id: int) -> DatasetRequest | None:
+    return dataset_requests(jurisdiction).filter(pk=request_id).first()
+
+
+def supported_by(request: DatasetRequest, user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    people = Verification.objects.with_scope(jurisdiction=request.jurisdiction).filter(user=user).values("person")
+    return request.supports.filter(person__in=people).exists()
+
+
+@dataclass(frozen=True)
+class UsageDay:
+    day: object
+    views: int
+    downloads: int
+
+
+def _by_day(counts: QuerySet, since) -> list[UsageDay]:
+    rows = counts.filter(day__gte=since).values("day", "kind").annotate(n=Sum("count")).order_by("day")
+    days: dict = {}
+    for row in rows:
+        days.setdefault(row["day"], {"view": 0, "download": 0})[row["kind"]] = row["n"]
+    return [UsageDay(day, kinds["view"], kinds["download"]) for day, kinds in days.items()]
+
+
+def dataset_usage(dataset: Dataset, days: int = 30) -> dict:
+    """A dataset's views and downloads per day over the last `days`, totals, and downloads per resource."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    counts = UsageCount.objects.with_scope(jurisdiction=dataset.jurisdiction).filter(dataset=dataset)
+    per_day = _by_day(counts, since)
+    per_resource = dict(
+        counts.filter(kind=UsageCount.Kind.DOWNLOAD, resource__isnull=False)
+        .values_list("resource")
+        .annotate(n=Sum("count"))
+    )
+    return {
+        "days": per_day,
+        "views": sum(d.views for d in per_day),
+        "downloads": sum(d.downloads for d in per_day),
+        "per_resource": [(r, per_resource.get(r.pk, 0)) for r in dataset.resources.all()],
+        "since": since,
+    }
+
+
+def portal_usage(jurisdiction: Jurisdiction, days: int = 30, top: int = 10) -> dict:
+    """The portal's uses per day over the last `days` and its most used public datasets."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    counts = UsageCount.objects.with_scope(jurisdiction=jurisdiction).filter(dataset__state=Dataset.State.PUBLIC)
+    per_day = _by_day(counts, since)
+    ranked = (
+        counts.filter(day__gte=since)
+        .values("dataset__name", "dataset__title")
+        .annotate(
+            views=Sum("count", filter=Q(kind=UsageCount.Kind.VIEW)),
+            downloads=Sum("count", filter=Q(kind=UsageCount.Kind.DOWNLOAD)),
+            total=Sum("count"),
+        )
+        .order_by("-total", "dataset__title")[:top]
+    )
+    return {
+        "days": per_day,
+        "views": sum(d.views for d in per_day),
+        "downloads": sum(d.downloads for d in per_day),
+        "top": list(ranked),
+        "since": since,
+    }

@@ -1,19 +1,30 @@
 """The portal's pages: catalogue with facets, dataset, resource, versions and diff, publisher forms."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries.sdg import tags_of
 from plaza.core.views.backoffice.flow import render_form_page, submitted
 from plaza.data import previews, queries
 from plaza.data.access import is_member, member_organizations
-from plaza.data.forms import DatasetForm, ResourceForm
-from plaza.data.operations import add_resource, create_dataset, update_dataset
+from plaza.data.forms import DatasetForm, DatasetRequestForm, RequestAnswerForm, ResourceForm
+from plaza.data.models import DatasetRequest, UsageCount
+from plaza.data.operations import (
+    add_resource,
+    answer_request,
+    count_use,
+    create_dataset,
+    submit_request,
+    support_request,
+    update_dataset,
+)
 from plaza.data.versions import diff
 from plaza.data.vocabularies import licences
 
@@ -85,8 +96,11 @@ def _dataset(request, name):
 
 def dataset_detail(request, jurisdiction, dataset):
     found = _dataset(request, dataset)
+    count_use(dataset=found, kind=UsageCount.Kind.VIEW)
     context = {
         "dataset": found,
+        "usage": queries.dataset_usage(found),
+        "answered_requests": found.requests.all(),
         "licence": licences().get(found.licence_id),
         "sdg_tags": tags_of(found),
         "may_edit": is_member(request.user, found.organization),
@@ -184,3 +198,83 @@ def resource_new(request, jurisdiction, dataset):
     if submitted(request, form, add):
         return redirect(found.get_absolute_url())
     return render_form_page(request, "data/resource_form.html", {"form": form, "dataset": found})
+
+
+def resource_download(request, jurisdiction, dataset, resource):
+    """Counts one download for the day (nobody's identity kept), then sends the browser to the file or link."""
+    found = _dataset(request, dataset)
+    chosen = queries.resource_of(found, resource)
+    if chosen is None:
+        raise Http404("No such resource.")
+    count_use(dataset=found, resource=chosen, kind=UsageCount.Kind.DOWNLOAD)
+    return redirect(chosen.download_url())
+
+
+def usage_dashboard(request, jurisdiction):
+    usage = queries.portal_usage(request.jurisdiction)
+    return render(request, "data/usage.html", {"usage": usage})
+
+
+# --- dataset requests -----------------------------------------------------------------------------
+
+
+def requests_list(request, jurisdiction):
+    status = request.GET.get("status", "")
+    if status not in DatasetRequest.Status.values:
+        status = ""
+    page = Paginator(queries.dataset_requests(request.jurisdiction, status), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": DatasetRequest.Status.choices}
+    return render(request, "data/requests.html", context)
+
+
+@login_required
+def request_new(request, jurisdiction):
+    j = request.jurisdiction
+    form = DatasetRequestForm(request.POST or None, organizations=queries.organizations_with_counts(j))
+    created = []
+
+    def submit(data):
+        created.append(submit_request(actor=request.user, jurisdiction=j, **data))
+
+    if submitted(request, form, submit):
+        messages.success(request, _("Thank you: your request is published and others can support it."))
+        return redirect(created[0].get_absolute_url())
+    return render_form_page(request, "data/request_form.html", {"form": form})
+
+
+def _answer_form(request, found):
+    if not member_organizations(request.user, request.jurisdiction).exists():
+        return None
+    datasets = queries.public_datasets([request.jurisdiction]).order_by("title")
+    initial = {"status": found.status if found.status != DatasetRequest.Status.OPEN else "planned"}
+    initial.update(answer=found.answer, dataset=found.dataset_id)
+    return RequestAnswerForm(request.POST or None, initial=initial, datasets=datasets)
+
+
+def request_detail(request, jurisdiction, request_id):
+    found = queries.dataset_request(request.jurisdiction, request_id)
+    if found is None:
+        raise Http404("No such request.")
+    form = _answer_form(request, found)
+    if form is not None and submitted(
+        request, form, lambda data: answer_request(actor=request.user, request=found, **data)
+    ):
+        messages.success(request, _("Your answer is published."))
+        return redirect(found.get_absolute_url())
+    context = {"data_request": found, "form": form, "supported": queries.supported_by(found, request.user)}
+    return render_form_page(request, "data/request.html", context)
+
+
+@require_POST
+@login_required
+def request_support(request, jurisdiction, request_id):
+    found = queries.dataset_request(request.jurisdiction, request_id)
+    if found is None:
+        raise Http404("No such request.")
+    try:
+        support_request(actor=request.user, request=found)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(request, _("Thank you for your support."))
+    return redirect(found.get_absolute_url())
