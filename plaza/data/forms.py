@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plaza.core.models import SDGGoal
-from plaza.data.models import Dataset, DatasetRequest
+from plaza.data.models import Dataset, DatasetRequest, HarvestSource
 from plaza.data.operations import DatasetFields
 from plaza.data.vocabularies import Frequency, Theme, licence_choices
 
@@ -116,3 +116,28 @@ class RequestAnswerForm(forms.Form):
     def __init__(self, *args, datasets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dataset"].queryset = datasets
+
+
+class HarvestSourceForm(forms.Form):
+    title = forms.CharField(label=_("Name of the catalogue"), max_length=200)
+    url = forms.URLField(
+        label=_("Address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("A CKAN site's address (without /api/3), or a DCAT catalogue file (Turtle, RDF/XML, JSON-LD)."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=HarvestSource.Kind.choices)
+    organization = forms.ModelChoiceField(label=_("Into organisation"), queryset=None, empty_label=None)
+    frequency_hours = forms.IntegerField(label=_("Every how many hours"), min_value=1, max_value=24 * 365, initial=24)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class OrganizationForm(forms.Form):
+    title = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.SlugField(
+        label=_("Short name"), max_length=100, help_text=_("Lower-case letters, digits and hyphens.")
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

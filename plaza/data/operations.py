@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -23,11 +23,11 @@ from plaza.core.operations.sdg import set_sdg_tags
 from plaza.core.permissions import require_role
 from plaza.core.queries.sdg import tags_of
 from plaza.core.search import index_object
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import across_jurisdictions, jurisdiction_scope
 from plaza.data import datastore
 from plaza.data.access import is_member, member_organizations
 from plaza.data.fetching import check_public_url
-from plaza.data.jobs import LOAD_JOB
+from plaza.data.jobs import HARVEST_JOB, LOAD_JOB
 from plaza.data.models import (
     Dataset,
     DatasetKeyword,
@@ -36,6 +36,8 @@ from plaza.data.models import (
     DatasetTheme,
     DatasetVersion,
     DatastoreTable,
+    HarvestRun,
+    HarvestSource,
     Organization,
     Resource,
     UsageCount,
@@ -404,3 +406,72 @@ def count_use(*, dataset: Dataset, kind: str, resource: Resource | None = None) 
                 )
         except IntegrityError:  # another request created today's row first
             rows.update(count=F("count") + 1)
+
+
+# --- harvesting -----------------------------------------------------------------------------------
+
+
+def create_harvest_source(
+    *, actor, jurisdiction: Jurisdiction, title: str, url: str, kind: str, organization: Organization,
+    frequency_hours: int = 24,
+) -> HarvestSource:  # fmt: skip
+    """An admin names another catalogue to copy public datasets from, into one of the portal's organisations."""
+    require_role(actor, jurisdiction, Role.ADMIN)
+    title, url = (title or "").strip(), (url or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Name the catalogue.")
+    if kind not in HarvestSource.Kind.values:
+        errors["kind"] = _("Choose CKAN or DCAT.")
+    if organization.jurisdiction_id != jurisdiction.pk:
+        errors["organization"] = _("Choose one of this jurisdiction's organisations.")
+    if not 1 <= int(frequency_hours or 0) <= 24 * 365:
+        errors["frequency_hours"] = _("Harvest between every hour and once a year.")
+    try:
+        check_public_url(url)
+    except ValidationError as refused:
+        errors.update(refused.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        if HarvestSource.objects.filter(url=url).exists():
+            raise ValidationError({"url": _("This catalogue is already harvested.")})
+        source = HarvestSource.objects.create(
+            jurisdiction=jurisdiction, title=title, url=url, kind=kind, organization=organization,
+            frequency_hours=frequency_hours,
+        )  # fmt: skip
+        record(jurisdiction=jurisdiction, actor=actor, action="data.harvest.source", target=source, public=True)
+    return source
+
+
+def start_harvest(*, actor, source: HarvestSource) -> HarvestRun:
+    """Run a harvest now, as a background job (actor None: the schedule started it)."""
+    jurisdiction = source.jurisdiction
+    if actor is not None:
+        require_role(actor, jurisdiction, Role.ADMIN)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        run = HarvestRun.objects.create(jurisdiction=jurisdiction, source=source)
+        HarvestSource.objects.filter(pk=source.pk).update(last_run_at=timezone.now())  # the schedule counts from here
+        job = enqueue(jurisdiction=jurisdiction, kind=HARVEST_JOB, params={"run": run.pk}, actor=actor)
+        HarvestRun.objects.filter(pk=run.pk).update(job=job)
+        run.job = job
+        record(
+            jurisdiction=jurisdiction, actor=actor, action="data.harvest.start", target=source,
+            data={"run": run.pk, "job": job.pk}, public=True,
+        )  # fmt: skip
+    return run
+
+
+def harvest_due_sources(now=None) -> list[HarvestRun]:
+    """Start a harvest of every source whose last run is older than its frequency (cron or Celery beat)."""
+    now = now or timezone.now()
+    started = []
+    with across_jurisdictions():  # the schedule serves every jurisdiction
+        sources = list(HarvestSource.objects.select_related("jurisdiction").filter(jurisdiction__is_active=True))
+    for source in sources:
+        due = source.last_run_at is None or source.last_run_at + timedelta(hours=source.frequency_hours) <= now
+        with jurisdiction_scope(source.jurisdiction):
+            running = source.runs.filter(finished_at__isnull=True, job__status__in=["queued", "running"]).exists()
+        if due and not running:
+            started.append(start_harvest(actor=None, source=source))
+    return started

@@ -15,6 +15,8 @@ from plaza.data.models import (
     DatasetRequest,
     DatasetVersion,
     DatastoreTable,
+    HarvestRun,
+    HarvestSource,
     Organization,
     Resource,
     UsageCount,
@@ -277,3 +279,11 @@ def portal_usage(jurisdiction: Jurisdiction, days: int = 30, top: int = 10) -> d
         "top": list(ranked),
         "since": since,
     }
+
+
+def harvest_sources(jurisdiction: Jurisdiction) -> QuerySet:
+    return HarvestSource.objects.with_scope(jurisdiction=jurisdiction).select_related("organization", "jurisdiction")
+
+
+def recent_harvest_runs(jurisdiction: Jurisdiction, limit: int = 20) -> QuerySet:
+    return HarvestRun.objects.with_scope(jurisdiction=jurisdiction).select_related("source", "job")[:limit]

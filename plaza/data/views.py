@@ -14,13 +14,23 @@ from plaza.core.queries.sdg import tags_of
 from plaza.core.views.backoffice.flow import render_form_page, submitted
 from plaza.data import previews, queries
 from plaza.data.access import is_member, member_organizations
-from plaza.data.forms import DatasetForm, DatasetRequestForm, RequestAnswerForm, ResourceForm
+from plaza.data.forms import (
+    DatasetForm,
+    DatasetRequestForm,
+    HarvestSourceForm,
+    OrganizationForm,
+    RequestAnswerForm,
+    ResourceForm,
+)
 from plaza.data.models import DatasetRequest, UsageCount
 from plaza.data.operations import (
     add_resource,
     answer_request,
     count_use,
     create_dataset,
+    create_harvest_source,
+    create_organization,
+    start_harvest,
     submit_request,
     support_request,
     update_dataset,
@@ -83,7 +93,10 @@ def catalogue(request, jurisdiction):
 
 
 def organizations(request, jurisdiction):
-    context = {"organizations": queries.organizations_with_counts(request.jurisdiction)}
+    context = {
+        "organizations": queries.organizations_with_counts(request.jurisdiction),
+        "is_admin": has_role(request.user, request.jurisdiction, Role.ADMIN),
+    }
     return render(request, "data/organizations.html", context)
 
 
@@ -278,3 +291,52 @@ def request_support(request, jurisdiction, request_id):
     else:
         messages.success(request, _("Thank you for your support."))
     return redirect(found.get_absolute_url())
+
+
+# --- publisher back office: organisations and harvesting (admins) --------------------------------
+
+
+def _require_admin(request) -> None:
+    if not has_role(request.user, request.jurisdiction, Role.ADMIN):
+        raise PermissionDenied
+
+
+@login_required
+def organization_new(request, jurisdiction):
+    _require_admin(request)
+    form = OrganizationForm(request.POST or None)
+
+    def create(data):
+        create_organization(actor=request.user, jurisdiction=request.jurisdiction, **data)
+
+    if submitted(request, form, create):
+        messages.success(request, _("The organisation is created; its officials can now publish for it."))
+        return redirect("data:organizations", jurisdiction=request.jurisdiction.slug)
+    return render_form_page(request, "data/organization_form.html", {"form": form})
+
+
+@login_required
+def harvesting(request, jurisdiction):
+    _require_admin(request)
+    j = request.jurisdiction
+    form = HarvestSourceForm(request.POST or None, organizations=queries.organizations_with_counts(j))
+
+    def create(data):
+        create_harvest_source(actor=request.user, jurisdiction=j, **data)
+
+    if submitted(request, form, create):
+        messages.success(request, _("The catalogue is added. Harvest it now, or wait for the schedule."))
+        return redirect("data:harvesting", jurisdiction=j.slug)
+    context = {"form": form, "sources": queries.harvest_sources(j), "runs": queries.recent_harvest_runs(j)}
+    return render_form_page(request, "data/harvesting.html", context)
+
+
+@require_POST
+@login_required
+def harvest_now(request, jurisdiction, source_id):
+    _require_admin(request)
+    source = queries.harvest_sources(request.jurisdiction).filter(pk=source_id).first()
+    if source is None:
+        raise Http404("No such source.")
+    run = start_harvest(actor=request.user, source=source)
+    return redirect("core:job_detail", jurisdiction=request.jurisdiction.slug, job_id=run.job_id)
