@@ -32,7 +32,7 @@ class Organization(TenantModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("data:catalogue", kwargs={"jurisdiction": self.jurisdiction.slug}) + f"?organization={self.name}"
+        return reverse("data:organization", kwargs={"jurisdiction": self.jurisdiction.slug, "organization": self.name})
 
 
 class Dataset(TenantModel):

@@ -287,3 +287,12 @@ def harvest_sources(jurisdiction: Jurisdiction) -> QuerySet:
 
 def recent_harvest_runs(jurisdiction: Jurisdiction, limit: int = 20) -> QuerySet:
     return HarvestRun.objects.with_scope(jurisdiction=jurisdiction).select_related("source", "job")[:limit]
+
+
+def organization_for(jurisdiction: Jurisdiction, name: str) -> Organization | None:
+    return (
+        Organization.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("jurisdiction")
+        .filter(name=name)
+        .first()
+    )

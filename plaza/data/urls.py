@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.dataset_new, name="dataset_new"),
     path("usage/", views.usage_dashboard, name="usage"),
     path("organizations/new/", views.organization_new, name="organization_new"),
+    path("organizations/<slug:organization>/", views.organization_detail, name="organization"),
     path("harvest/", views.harvesting, name="harvesting"),
     path("harvest/<int:source_id>/run/", views.harvest_now, name="harvest_now"),
     path("requests/", views.requests_list, name="requests"),

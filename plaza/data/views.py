@@ -82,11 +82,13 @@ def catalogue(request, jurisdiction):
     private = has_role(request.user, j, Role.ADMIN, Role.OFFICIAL)
     datasets = queries.catalogue(j, request.user, filters, include_private=private)
     page = Paginator(queries.with_details(datasets), PER_PAGE).get_page(request.GET.get("page"))
+    facets = queries.facets(datasets)
     context = {
+        "themes": facets["theme"] if not (filters.q or filters.active()) else [],
         "page": page,
         "filters": filters,
         "may_publish": member_organizations(request.user, j).exists(),
-        "facet_links": _facet_links(request, queries.facets(datasets)),
+        "facet_links": _facet_links(request, facets),
         "page_query": _query(request, page=None),
     }
     return render(request, "data/catalogue.html", context)
@@ -98,6 +100,23 @@ def organizations(request, jurisdiction):
         "is_admin": has_role(request.user, request.jurisdiction, Role.ADMIN),
     }
     return render(request, "data/organizations.html", context)
+
+
+def organization_detail(request, jurisdiction, organization):
+    found = queries.organization_for(request.jurisdiction, organization)
+    if found is None:
+        raise Http404("No such organisation.")
+    datasets = queries.with_details(
+        queries.visible_datasets(request.jurisdiction, request.user).filter(organization=found)
+    ).order_by("title")
+    page = Paginator(datasets, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "organization": found,
+        "page": page,
+        "requests": queries.dataset_requests(request.jurisdiction).filter(organization=found)[:10],
+        "may_publish": is_member(request.user, found),
+    }
+    return render(request, "data/organization.html", context)
 
 
 def _dataset(request, name):
