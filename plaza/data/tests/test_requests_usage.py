@@ -130,3 +130,13 @@ def test_the_api_lists_requests_by_support(client, paris, trees_request, residen
     one = client.get(f"/api/v1/data/paris/requests/{trees_request.pk}").json()
     assert one["organization"] == "environment"
     assert client.get("/api/v1/data/paris/requests/999999").status_code == 404
+
+
+def test_a_residents_requests_are_in_their_data_and_lose_their_author_when_they_leave(paris, resident, trees_request):
+    from plaza.data.component import erase_personal_data, personal_data
+
+    assert [r["title"] for r in personal_data(resident)["dataset_requests"]] == ["Street trees"]
+    erase_personal_data(resident)
+    with scope(jurisdiction=paris):
+        assert DatasetRequest.objects.get().author is None
+    assert personal_data(resident) == {"dataset_requests": []}
