@@ -10,13 +10,13 @@ from plaza.data.seeds import seed
 pytestmark = pytest.mark.django_db
 
 
-def test_seoul_gets_ten_public_datasets_with_csv_files_and_seeding_twice_changes_nothing(client):
+def test_seoul_gets_datasets_in_ten_themes_with_csv_files_and_seeding_twice_changes_nothing(client):
     seoul = JurisdictionFactory(slug="seoul", name="Seoul")
     with scope(jurisdiction=seoul):
         seed(seoul, None, None)
         seed(seoul, None, None)
-        assert Dataset.objects.filter(state="public").count() == 10
-        assert DatasetTheme.objects.values("code").distinct().count() >= 5
+        assert Dataset.objects.filter(state="public").count() == 15
+        assert DatasetTheme.objects.values("code").distinct().count() >= 10
         subway = Dataset.objects.get(name="subway-ridership")
         assert subway.versions.count() == 1
         resource = subway.resources.get()
