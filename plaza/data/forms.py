@@ -48,7 +48,7 @@ class DatasetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.fields["licence_id"].choices = licence_choices()
-        self.fields["sdg_goals"].choices = [(g.number, f"{g.number}. {g.title}") for g in SDGGoal.objects.all()]
+        self.fields["sdg_goals"].choices = [(g.number, f"{g.number}. {g.title()}") for g in SDGGoal.objects.all()]
 
     def dataset_fields(self) -> DatasetFields:
         data = dict(self.cleaned_data)
@@ -74,7 +74,12 @@ class ResourceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     upload = forms.FileField(
-        label=_("File"), required=False, help_text=_("CSV, XLSX, ODS, PDF, TXT… Or give a link below instead.")
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "CSV, XLSX, ODS, PDF, TXT… Or give a link below instead. A CSV or XLSX (UTF-8 for CSV) is checked row "
+            "by row and loaded as a table for previews, charts and the API."
+        ),
     )
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=500)
     format = forms.CharField(

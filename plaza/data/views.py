@@ -223,12 +223,14 @@ def resource_new(request, jurisdiction, dataset):
     if not is_member(request.user, found.organization):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, request.FILES or None)
+    added = []
 
     def add(data):
-        add_resource(actor=request.user, dataset=found, **data)
+        added.append(add_resource(actor=request.user, dataset=found, **data))
 
     if submitted(request, form, add):
-        return redirect(found.get_absolute_url())
+        # The resource page shows a table's loading state, its errors by row and column, or its preview.
+        return redirect(added[0].get_absolute_url())
     return render_form_page(request, "data/resource_form.html", {"form": form, "dataset": found})
 
 

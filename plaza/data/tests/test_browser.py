@@ -70,6 +70,16 @@ def test_an_official_publishes_and_compares_without_javascript(
     page.get_by_role("button", name="Show the differences").click()
     expect(page.locator("pre.diff").first).to_contain_text("+ Street trees of Paris")
     page.goto("/paris/data/trees/resources/new/")
+    page.get_by_label("Name").fill("Trees by district")
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "trees.csv", "mimeType": "text/csv", "buffer": b"district,trees\n1er,1200\n2e,800\n"}]
+    )
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_text("Rows 1 to 2 of 2")).to_be_visible()
+    page.get_by_label("Over the column").select_option("district")
+    page.get_by_label("Showing").select_option("trees")
+    page.get_by_role("button", name="Draw").click()
+    expect(page.locator("figure.chart table")).to_contain_text("1200")
 
 
 CENTRES = "name,district,beds,latitude,longitude\n" + "".join(

@@ -96,3 +96,9 @@ def test_the_portal_home_lists_themes_and_the_organisation_page_its_datasets(cli
     page = client.get("/paris/data/organizations/environment/").content.decode()
     assert "Air quality stations" in page and "Noise survey draft" not in page
     assert client.get("/paris/data/organizations/nobody/").status_code == 404
+
+
+def test_the_dataset_form_names_the_sustainable_development_goals(client, paris, environment, env_official):
+    client.force_login(env_official)
+    body = client.get("/paris/data/new/").content.decode()
+    assert "1. End poverty in all its forms everywhere" in body and "bound method" not in body
