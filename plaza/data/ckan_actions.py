@@ -157,22 +157,23 @@ def package_search(site: Site, params: dict) -> dict:
     start = integer(params, "start", 0)
     limit = integer(params, "facet.limit", 50, low=-1, high=MAX_ROWS)
     filters, sort = _filters(params), str(params.get("sort", "") or "score desc, metadata_modified desc")
-    datasets = site.datasets()
+    datasets, ranked = site.datasets(), None
     if filters.q:
-        ids = queries.matching_ids(site.jurisdiction, filters.q, include_private=False)
-        datasets = queries.in_order(datasets, ids)
+        ranked = queries.matching_ids(site.jurisdiction, filters.q, include_private=False)
+        datasets = datasets.filter(pk__in=ranked)
     datasets = queries.filtered(datasets, filters)
     first_key = sort.split(",")[0].strip()
     if first_key in SORTS:
-        datasets = datasets.order_by(*SORTS[first_key])
+        datasets, ranked = datasets.order_by(*SORTS[first_key]), None
     elif not first_key.startswith("score") and not first_key.startswith("relevance"):
         raise invalid("sort", _("Sort by one of: score desc, %(sorts)s.") % {"sorts": ", ".join(SORTS)})
     elif not filters.q:
         datasets = datasets.order_by(*SORTS["metadata_modified desc"])
     facets, search_facets = _facets(datasets, _facet_fields(params), limit if limit > 0 else MAX_ROWS)
-    page = datasets[start : start + rows]
+    listing = queries.RankedDatasets(datasets, ranked) if ranked is not None else datasets
+    page = listing[start : start + rows]
     return {
-        "count": datasets.count(),
+        "count": listing.count(),
         "sort": sort,
         "facets": facets,
         "search_facets": search_facets,

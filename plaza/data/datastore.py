@@ -167,6 +167,17 @@ def load_rows(table: DatastoreTable, content: bytes, format: str, progress: Call
     return outcome
 
 
+def insert_rows(batch: list[DatastoreRow]) -> None:
+    """Write a chunk of rows: PostgreSQL's COPY (several times faster than INSERT), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        DatastoreRow.objects.bulk_create(batch)
+        return
+    sql = f"COPY {DatastoreRow._meta.db_table} (table_id, number, data, text) FROM STDIN"
+    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in batch:
+            copy.write_row((row.table_id, row.number, json.dumps(row.data, ensure_ascii=False), row.text))
+
+
 def _read(table: DatastoreTable, resource, outcome: LoadOutcome, progress: Callable[[int], None]) -> None:
     names = [f.name for f in resource.schema.fields]
     types = {f.name: f.type for f in resource.schema.fields}
@@ -187,11 +198,11 @@ def _read(table: DatastoreTable, resource, outcome: LoadOutcome, progress: Calla
         outcome.rows += 1
         batch.append(DatastoreRow(table=table, number=outcome.rows, data=values, text=text))
         if len(batch) >= CHUNK_ROWS:
-            DatastoreRow.objects.bulk_create(batch)
+            insert_rows(batch)
             batch = []
             progress(outcome.rows)
     if batch and not outcome.error_count:
-        DatastoreRow.objects.bulk_create(batch)
+        insert_rows(batch)
     if outcome.rows == 0 and not outcome.error_count:
         outcome.add_error(2, "", _("The file has a header but no rows."))
 
@@ -241,7 +252,8 @@ def _load_geojson(table: DatastoreTable, content: bytes, outcome: LoadOutcome) -
         values = {name: record.get(name) for name in names}
         text = " ".join(str(v) for v in values.values() if v is not None).lower()
         batch.append(DatastoreRow(table=table, number=number, data=values, text=text))
-    DatastoreRow.objects.bulk_create(batch, batch_size=CHUNK_ROWS)
+    for start in range(0, len(batch), CHUNK_ROWS):
+        insert_rows(batch[start : start + CHUNK_ROWS])
     outcome.rows = len(records)
 
 

@@ -80,8 +80,8 @@ def _facet_links(request, facets: dict) -> list[tuple[str, list[tuple]]]:
 def catalogue(request, jurisdiction):
     j, filters = request.jurisdiction, _filters(request)
     private = has_role(request.user, j, Role.ADMIN, Role.OFFICIAL)
-    datasets = queries.catalogue(j, request.user, filters, include_private=private)
-    page = Paginator(queries.with_details(datasets), PER_PAGE).get_page(request.GET.get("page"))
+    datasets, listing = queries.catalogue(j, request.user, filters, include_private=private)
+    page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
     facets = queries.facets(datasets)
     context = {
         "themes": facets["theme"] if not (filters.q or filters.active()) else [],
