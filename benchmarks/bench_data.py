@@ -174,6 +174,25 @@ def targets(resource_id: str) -> list[tuple[str, str, bool]]:
     ]
 
 
+def service_times(paths: list[str], repeats: int = 20) -> dict[str, float]:
+    """p95 ms of one client asking in turn, in-process (no queueing behind other clients: the service time)."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    found = {}
+    for path in paths:
+        client.get(path)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - started)
+        found[path] = pages.percentile(sorted(times), 0.95) * 1000
+    connection.close()
+    return found
+
+
 def run(config: pages.Config) -> dict:
     size = sizes(config.database_url)
     with tempfile.TemporaryDirectory(prefix="plaza-bench-data-") as tmp:
@@ -191,6 +210,7 @@ def run(config: pages.Config) -> dict:
             chosen = targets(resource_id)
             pages.TARGETS = tuple(chosen)
             queries = pages.count_queries([path for path, _label, _ref in chosen])
+            alone = service_times([path for path, _label, _ref in chosen])
             with pages.gunicorn(config, env) as (server, base):
                 rows = pages.measure(server, base, config, queries)
                 rss_total = sum(pages.worker_rss(server))
@@ -212,6 +232,8 @@ def run(config: pages.Config) -> dict:
         "rows": rows,
         "ratio_of": ["rps", "p50_ms", "p95_ms"],
         "notes": [
+            "one client alone, in-process, p95 of 20 requests: "
+            + "; ".join(f"{label} {alone[path]:.1f} ms" for path, label, _ref in chosen),
             "package_search facets: organization, groups (themes), res_format, license_id, tags, counted in SQL.",
             "datastore_search filters use JSON containment (data @> {...}) served by the GIN index; total is counted.",
             "With more clients than workers the server is saturated: latency is mostly queueing.",
