@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -131,6 +131,7 @@ class Report(TenantModel):
             models.Index(fields=["jurisdiction", "status", "created_at"], name="report_status_created"),
             models.Index(fields=["jurisdiction", "department", "status"], name="report_department_status"),
             models.Index(fields=["jurisdiction", "category", "latitude"], name="report_category_latitude"),
+            models.Index(fields=["jurisdiction", "category", "status", "created_at"], name="report_category_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_known"),
@@ -209,4 +210,70 @@ class Update(TenantModel):
                 condition=Q(kind__in=["created", "status", "assigned", "note", "reopened"]),
                 name="report_update_kind_known",
             )
+        ]
+
+
+class DailyStat(TenantModel):
+    """One day's responsiveness figures for one category, department and area, updated with each change.
+
+    The dashboard sums these rows (a few per day) instead of scanning reports; `rebuild_daily_stats`
+    recomputes them from the timelines.
+    """
+
+    day = models.DateField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    department = models.CharField(max_length=120)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reported = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    acknowledge_seconds = models.PositiveBigIntegerField(default=0)
+    acknowledged_late = models.PositiveIntegerField(default=0)
+    fixed = models.PositiveIntegerField(default=0)
+    fix_seconds = models.PositiveBigIntegerField(default=0)
+    fixed_late = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "day", "category", "department", "area"],
+                condition=Q(area__isnull=False),
+                name="report_daily_stat_once",
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "day", "category", "department"],
+                condition=Q(area__isnull=True),
+                name="report_daily_stat_once_no_area",
+            ),
+            models.CheckConstraint(condition=Q(acknowledged_late__lte=F("acknowledged")), name="report_stat_ack_late"),
+            models.CheckConstraint(condition=Q(fixed_late__lte=F("fixed")), name="report_stat_fix_late"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "day"], name="report_daily_stat_day")]
+
+
+class OpenCount(TenantModel):
+    """How many reports wait now, per category, department and area (moved with every open or close)."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    department = models.CharField(max_length=120)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    open = models.IntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "category", "department", "area"],
+                condition=Q(area__isnull=False),
+                name="report_open_count_once",
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "category", "department"],
+                condition=Q(area__isnull=True),
+                name="report_open_count_once_no_area",
+            ),
         ]

@@ -19,6 +19,7 @@ from plaza.core.tenancy import jurisdiction_scope
 from plaza.reports.models import AnswerTemplate, Area, Category, CloseReason, Report, Status, Support, Update
 from plaza.reports.permissions import may_handle
 from plaza.reports.routing import area_for, check_geometry
+from plaza.reports.stats import count_change
 from plaza.reports.workflow import REOPENABLE, staff_may_move
 
 DESCRIPTION_MAX = 5000
@@ -102,6 +103,7 @@ def submit_report(
             is_anonymous=is_anonymous,
         )
         Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
+        count_change(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
         for number, photo in enumerate(photos, start=1):
             title = _("Photo %(number)s of report %(id)s") % {"number": number, "id": report.pk}
             attach_file(actor=actor, target=report, upload=photo, title=title, component=component, action="report")
@@ -168,6 +170,7 @@ def change_status(*, actor, report: Report, status: str, close_reason: str = "",
     note = (note or "").strip()[:NOTE_MAX]
     previous, now = report.status, timezone.now()
     with transaction.atomic(), jurisdiction_scope(report.jurisdiction):
+        count_change(report, previous=previous, new=status, at=now, acknowledged_now=report.acknowledged_at is None)
         report.status = status
         report.close_reason = close_reason if status == Status.CLOSED else ""
         report.acknowledged_at = report.acknowledged_at or now
@@ -241,6 +244,7 @@ def reopen_report(*, actor, report: Report, reason: str) -> Report:
     reason = _check_text("reason", reason, NOTE_MAX, _("Say why the problem is not solved."))
     previous = report.status
     with transaction.atomic(), jurisdiction_scope(report.jurisdiction):
+        count_change(report, previous=previous, new=Status.OPEN, at=timezone.now(), acknowledged_now=False)
         report.status, report.close_reason = Status.OPEN, ""
         report.fixed_at = report.closed_at = None
         report.save()

@@ -7,6 +7,7 @@ from plaza.reports import views
 urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("new/", views.new_report, name="new_report"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("<int:report>/", views.report_detail, name="report_detail"),
     path("<int:report>/support/", views.support, name="support"),
     path("<int:report>/status/", views.change_status, name="change_status"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<int:report>/note/", views.add_note, name="add_note"),
     path("<int:report>/reopen/", views.reopen, name="reopen"),
     path("manage/", views.inbox, name="inbox"),
+    path("manage/dashboard/", views.mayor_dashboard, name="mayor_dashboard"),
     path("manage/categories/", views.manage_categories, name="manage_categories"),
     path("manage/areas/", views.manage_areas, name="manage_areas"),
 ]

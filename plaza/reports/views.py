@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plaza.core.geo import map_context
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
-from plaza.reports import forms, operations, queries
+from plaza.reports import charts, forms, operations, queries, stats
 from plaza.reports.models import Status
 from plaza.reports.permissions import departments_of, is_report_staff, may_handle
 from plaza.reports.workflow import REOPENABLE, next_statuses
@@ -295,3 +296,36 @@ def manage_areas(request, jurisdiction):
         {"areas": queries.areas(j), "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _dashboard_context(request, *, mayor: bool) -> dict:
+    j = request.jurisdiction
+    figures = stats.dashboard(j, period=request.GET.get("period", "month"), with_departments=mayor)
+    fmt = "Y-m-d" if figures["period"] == "week" else "Y-m"
+    for row in figures["over_time"]:
+        row["label"] = date_format(row["period"], fmt)
+        row["resolved"] = row["fixed"] + row["closed"]
+    return {
+        "figures": figures,
+        "mayor": mayor,
+        "time_chart": charts.columns(figures["over_time"], label="label", series=("reported", "resolved")),
+        "fix_chart": charts.horizontal(figures["by_category"], label="name", value="hours_to_fix", target="fix_target"),
+        "ack_chart": charts.horizontal(
+            figures["by_category"], label="name", value="hours_to_acknowledge", target="acknowledge_target"
+        ),
+        "overdue": stats.overdue(j) if mayor else [],
+        "periods": [("month", _("per month")), ("week", _("per week"))],
+    }
+
+
+def dashboard(request, jurisdiction):
+    """The residents' view: how fast the city answers, by category and area, over time."""
+    return render(request, "reports/dashboard.html", _dashboard_context(request, mayor=False))
+
+
+@login_required
+def mayor_dashboard(request, jurisdiction):
+    """The Mayor's view: the public figures, by department too, and the reports overdue now."""
+    if not is_report_staff(request.user, request.jurisdiction):
+        raise PermissionDenied(_("The responsiveness dashboard for staff is for officials and admins."))
+    return render(request, "reports/dashboard.html", _dashboard_context(request, mayor=True))

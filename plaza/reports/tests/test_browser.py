@@ -83,3 +83,17 @@ def test_staff_pages(page, axe, sign_in, some_reports, roads_official, seoul_adm
     axe(page)
     page.goto("/seoul/reports/manage/areas/")
     axe(page)
+
+
+def test_the_dashboards(page, axe, sign_in, some_reports, seoul_admin, roads_official):
+    from plaza.reports import operations
+
+    operations.change_status(actor=roads_official, report=some_reports[0], status="acknowledged")
+    page.goto("/seoul/reports/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("How fast the city answers")
+    expect(page.get_by_role("img", name="Average hours to fix, per category")).to_be_visible()
+    axe(page)
+    sign_in(page, seoul_admin)
+    page.goto("/seoul/reports/manage/dashboard/?period=week")
+    expect(page.get_by_role("heading", name="By department")).to_be_visible()
+    axe(page)
