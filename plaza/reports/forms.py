@@ -66,9 +66,18 @@ class PhotosField(forms.FileField):
 
 
 class ReportForm(CheckNearbyForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_email: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "report_%s")  # the nearby check above has the same fields
         super().__init__(*args, **kwargs)
+        if with_email:  # someone without an account: the report waits for the link mailed to this address
+            self.fields["email"] = forms.EmailField(
+                label=_("Your e-mail address"),
+                max_length=254,
+                help_text=_(
+                    "We send you a link: your report is published when you follow it. No account is created; "
+                    "the address is shown only to the staff handling the report."
+                ),
+            )
 
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=DESCRIPTION_MAX

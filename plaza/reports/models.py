@@ -109,6 +109,8 @@ class Report(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_anonymous = models.BooleanField(_("anonymous to the public"), default=False)
+    # Someone who reported with only a confirmed e-mail address: staff may read it, nobody else.
+    reporter_email = models.EmailField(_("reporter's e-mail address"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
     assignee = models.ForeignKey(
@@ -277,3 +279,35 @@ class OpenCount(TenantModel):
                 name="report_open_count_once_no_area",
             ),
         ]
+
+
+class PendingReport(TenantModel):
+    """A report sent with only an e-mail address, held unpublished until the link mailed to it is followed.
+
+    No account is created; the link is a signed, expiring token naming this row, so nothing secret is stored.
+    """
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    description = models.TextField(_("description"))
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous to the public"), default=False)
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    report = models.OneToOneField(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["jurisdiction", "email", "created_at"], name="pending_report_email")]
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__isnull=False) | ~Q(address=""), name="pending_has_location"),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="pending_expires_later"),
+        ]
+
+    def is_public_content(self) -> bool:
+        return False  # its photos stay private until the report is confirmed

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("new/", views.new_report, name="new_report"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("confirm/<str:token>/", views.confirm_report, name="confirm_report"),
     path("<int:report>/", views.report_detail, name="report_detail"),
     path("<int:report>/support/", views.support, name="support"),
     path("<int:report>/status/", views.change_status, name="change_status"),

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -53,35 +54,60 @@ def report_list(request, jurisdiction):
     )
 
 
+def _send_report(request, component, data):
+    """Signed in: the report is published now. Otherwise it waits for the link mailed to the address given."""
+    point, address = data["location"]
+    common = {
+        "component": component,
+        "category": data["category"],
+        "description": data["description"],
+        "point": point,
+        "address": address,
+        "is_anonymous": data["is_anonymous"],
+        "photos": data["photos"],
+    }
+    if request.user.is_authenticated:
+        report = operations.submit_report(actor=request.user, **common)
+        return redirect(report.get_absolute_url())
+    pending = operations.request_report_by_email(
+        email=data["email"], language=translation.get_language() or "", **common
+    )
+    return render(request, "reports/check_email.html", {"pending": pending, "hours": operations.confirm_hours()})
+
+
 def new_report(request, jurisdiction):
     j = request.jurisdiction
     component = queries.reports_component(j)
     categories = list(queries.categories(j))
+    with_email = not request.user.is_authenticated and component is not None
+    with_email = with_email and operations.email_reporting_allowed(component)
     if request.method == "POST":
-        form = forms.ReportForm(request.POST, request.FILES, categories=categories)
+        form = forms.ReportForm(request.POST, request.FILES, categories=categories, with_email=with_email)
         if form.is_valid() and component is not None:
-            data = form.cleaned_data
-            point, address = data["location"]
             try:
-                report = operations.submit_report(
-                    actor=request.user,
-                    component=component,
-                    category=data["category"],
-                    description=data["description"],
-                    point=point,
-                    address=address,
-                    is_anonymous=data["is_anonymous"],
-                    photos=data["photos"],
-                )
+                return _send_report(request, component, form.cleaned_data)
             except ValidationError as refused:
                 _add_errors(form, refused)
-            else:
-                return redirect(report.get_absolute_url())
+            except PermissionDenied as refused:
+                form.add_error(None, str(refused))
         return _new_page(request, component, categories, None, form, status=400)
     asked = "category" in request.GET or "location" in request.GET  # ?lang= alone is not a check
     check = forms.CheckNearbyForm(request.GET if asked else None, categories=categories)
-    report_form = forms.ReportForm(initial=request.GET.dict(), categories=categories)
+    report_form = forms.ReportForm(initial=request.GET.dict(), categories=categories, with_email=with_email)
     return _new_page(request, component, categories, check, report_form)
+
+
+def confirm_report(request, jurisdiction, token):
+    """The link mailed to someone without an account: a button publishes the report (a GET changes nothing,
+    so mail scanners that open links publish nothing)."""
+    if request.method == "POST":
+        try:
+            report = operations.confirm_report_by_email(jurisdiction=request.jurisdiction, token=token)
+        except ValidationError as refused:
+            return render(request, "reports/confirm.html", {"error": " ".join(refused.messages)}, status=400)
+        messages.success(request, _("Thank you: your report is published."))
+        return redirect(report.get_absolute_url())
+    return render(request, "reports/confirm.html", {"token": token})
 
 
 def _new_page(request, component, categories, check, report_form, status=200):

@@ -102,11 +102,13 @@ def test_a_refused_report_answers_400_with_messages_and_writes_nothing(client, c
         assert not Report.objects.exists()
 
 
-def test_anonymous_visitors_cannot_send_a_report(client, component, pothole):
+def test_visitors_without_an_account_must_give_an_e_mail_address(client, component, pothole):
     response = client.post(
         "/seoul/reports/new/", {"category": "pothole", "location": "37.5, 126.9", "description": "x"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 400 and "Your e-mail address" in response.content.decode()
+    with scopes_disabled():
+        assert not Report.objects.exists()
 
 
 def test_me_too_from_the_report_page(client, component, pothole, neighbour):
