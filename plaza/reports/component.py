@@ -59,6 +59,7 @@ for name, text in {
     "report.assigned": _("%(actor)s assigned “%(target)s”."),
     "report.note": _("%(actor)s answered on “%(target)s”."),
     "report.reopened": _("%(actor)s reopened “%(target)s”."),
+    "report.merged": _("%(actor)s merged a duplicate into “%(target)s”."),
 }.items():
     register_event(name, text)
 

@@ -136,6 +136,18 @@ class NoteForm(forms.Form):
         return self.templates.get(self.cleaned_data["template"])
 
 
+class MergeForm(forms.Form):
+    prefix = "merge"
+    original = forms.IntegerField(
+        label=_("Number of the report this one duplicates"),
+        min_value=1,
+        help_text=_("This report is closed as a duplicate; its followers and supporters move to that report."),
+    )
+    note = forms.CharField(
+        label=_("Public note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX
+    )
+
+
 class ReopenForm(forms.Form):
     prefix = "reopen"
     reason = forms.CharField(

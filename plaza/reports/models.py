@@ -117,6 +117,14 @@ class Report(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     supporters_count = models.PositiveIntegerField(default=0)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
     # Open311's tokens/{token}: we create requests at once, so the token always names one.
     token = models.CharField(max_length=40, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -147,6 +155,11 @@ class Report(TenantModel):
                 name="report_point_in_range",
             ),
             models.CheckConstraint(condition=Q(latitude__isnull=False) | ~Q(address=""), name="report_has_location"),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | Q(status="closed", close_reason="duplicate"),
+                name="report_duplicate_is_closed",
+            ),
+            models.CheckConstraint(condition=~Q(duplicate_of=F("pk")), name="report_not_its_own_duplicate"),
         ]
 
     def __str__(self) -> str:
@@ -191,12 +204,15 @@ class Update(TenantModel):
         ASSIGNED = "assigned", _("Assigned")
         NOTE = "note", _("Note")
         REOPENED = "reopened", _("Reopened")
+        MERGED = "merged", _("Merged")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     body = models.TextField(blank=True)
+    # A merge: on the duplicate, the report it was merged into; on the original, the duplicate merged in.
+    other_report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_public = models.BooleanField(default=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -209,7 +225,7 @@ class Update(TenantModel):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["created", "status", "assigned", "note", "reopened"]),
+                condition=Q(kind__in=["created", "status", "assigned", "note", "reopened", "merged"]),
                 name="report_update_kind_known",
             )
         ]

@@ -285,6 +285,82 @@ def add_note(
     return update
 
 
+def _check_merge(actor, duplicate: Report, original: Report) -> None:
+    _require_handler(actor, duplicate)
+    if original.jurisdiction_id != duplicate.jurisdiction_id:
+        raise ValidationError({"original": _("Choose a report of this jurisdiction.")})
+    if original.pk == duplicate.pk:
+        raise ValidationError({"original": _("A report cannot duplicate itself.")})
+    if original.duplicate_of_id is not None:
+        raise ValidationError(
+            {
+                "original": _("Report #%(id)s is itself a duplicate: merge into #%(original)s instead.")
+                % {"id": original.pk, "original": original.duplicate_of_id}
+            }
+        )
+    if not staff_may_move(duplicate.status, Status.CLOSED):
+        raise ValidationError({"original": _("Only a report that is not yet fixed or closed can be merged.")})
+
+
+def _move_people(duplicate: Report, original: Report) -> int:
+    """The duplicate's followers follow the original; its reporter and supporters add their voice to it."""
+    for person in followers(duplicate):
+        start_following(person, original)
+    voices = {s.user_id for s in Support.objects.filter(report=duplicate)}
+    if duplicate.reporter_id:
+        voices.add(duplicate.reporter_id)
+    voices -= {original.reporter_id} | set(Support.objects.filter(report=original).values_list("user_id", flat=True))
+    Support.objects.bulk_create(
+        [Support(jurisdiction=original.jurisdiction, report=original, user_id=pk) for pk in voices],
+        ignore_conflicts=True,
+    )
+    original.supporters_count = Support.objects.filter(report=original).count()
+    Report.objects.filter(pk=original.pk).update(supporters_count=original.supporters_count)
+    return len(voices)
+
+
+def merge_duplicate(*, actor, duplicate: Report, original: Report, note: str = "") -> Report:
+    """Close `duplicate` as a duplicate of `original`: its people move over, both timelines say so."""
+    _check_merge(actor, duplicate, original)
+    note = (note or "").strip()[:NOTE_MAX]
+    previous, now = duplicate.status, timezone.now()
+    with transaction.atomic(), jurisdiction_scope(duplicate.jurisdiction):
+        count_change(
+            duplicate, previous=previous, new=Status.CLOSED, at=now, acknowledged_now=not duplicate.acknowledged_at
+        )
+        moved = _move_people(duplicate, original)
+        duplicate.status, duplicate.close_reason, duplicate.duplicate_of = (
+            Status.CLOSED,
+            CloseReason.DUPLICATE,
+            original,
+        )
+        duplicate.acknowledged_at = duplicate.acknowledged_at or now
+        duplicate.closed_at, duplicate.fixed_at = now, None
+        update = Update(
+            jurisdiction=duplicate.jurisdiction,
+            report=duplicate,
+            kind=Update.Kind.STATUS,
+            from_status=previous,
+            to_status=Status.CLOSED,
+            other_report=original,
+            body=note,
+            author=actor,
+        )
+        data = {"from": previous, "to": Status.CLOSED, "close_reason": CloseReason.DUPLICATE, "original": original.pk}
+        _staff_change(duplicate, actor, "report.merge", update, data, "report.status")
+        merged = Update(
+            jurisdiction=original.jurisdiction,
+            report=original,
+            kind=Update.Kind.MERGED,
+            other_report=duplicate,
+            author=actor,
+        )
+        _staff_change(
+            original, actor, "report.merged_into", merged, {"duplicate": duplicate.pk, "voices": moved}, "report.merged"
+        )
+    return duplicate
+
+
 def reopen_report(*, actor, report: Report, reason: str) -> Report:
     """The reporter says the problem is still there: the report is open again and its department is told."""
     if actor is None or not actor.is_authenticated or report.reporter_id != actor.pk:
@@ -295,7 +371,7 @@ def reopen_report(*, actor, report: Report, reason: str) -> Report:
     previous = report.status
     with transaction.atomic(), jurisdiction_scope(report.jurisdiction):
         count_change(report, previous=previous, new=Status.OPEN, at=timezone.now(), acknowledged_now=False)
-        report.status, report.close_reason = Status.OPEN, ""
+        report.status, report.close_reason, report.duplicate_of = Status.OPEN, "", None
         report.fixed_at = report.closed_at = None
         report.save()
         Update.objects.create(

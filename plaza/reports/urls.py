@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:report>/assign/", views.assign, name="assign"),
     path("<int:report>/note/", views.add_note, name="add_note"),
     path("<int:report>/reopen/", views.reopen, name="reopen"),
+    path("<int:report>/merge/", views.merge, name="merge"),
     path("manage/", views.inbox, name="inbox"),
     path("manage/dashboard/", views.mayor_dashboard, name="mayor_dashboard"),
     path("manage/categories/", views.manage_categories, name="manage_categories"),

@@ -157,6 +157,8 @@ def _detail(request, report, status=200, **bound):
             staff=queries.department_staff(report), initial={"assignee": report.assignee_id or ""}
         )
         context["note_form"] = bound.get("note_form") or forms.NoteForm(templates=queries.templates_for(report))
+        if report.is_open:
+            context["merge_form"] = bound.get("merge_form") or forms.MergeForm()
     return render(request, "reports/detail.html", context, status=status)
 
 
@@ -229,6 +231,18 @@ def add_note(request, jurisdiction, report):
         ),
         lambda r: {"templates": queries.templates_for(r)},
     )
+
+
+def _merge(request, report, data):
+    original = queries.report_by_id(request.jurisdiction, data["original"])
+    if original is None:
+        raise ValidationError({"original": _("There is no report #%(id)s here.") % {"id": data["original"]}})
+    operations.merge_duplicate(actor=request.user, duplicate=report, original=original, note=data["note"])
+
+
+@require_POST
+def merge(request, jurisdiction, report):
+    return _staff_post(request, report, forms.MergeForm, "merge_form", lambda r, d: _merge(request, r, d), lambda r: {})
 
 
 @require_POST
