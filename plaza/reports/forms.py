@@ -180,6 +180,36 @@ class TemplateForm(forms.Form):
         return self.categories[self.cleaned_data["category"]]
 
 
+class DestinationForm(forms.Form):
+    """Forward a category's reports to another authority's Open311 endpoint."""
+
+    prefix = "open311"
+    category = forms.ChoiceField(label=_("Category"))
+    endpoint = forms.URLField(
+        label=_("Their Open311 endpoint"),
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("The GeoReport v2 base address, e.g. https://authority.example/open311/v2/"),
+    )
+    service_code = forms.CharField(label=_("Their service code"), max_length=120)
+    remote_jurisdiction_id = forms.CharField(label=_("Their jurisdiction_id (if they ask one)"), required=False)
+    api_key = forms.CharField(
+        label=_("Their api_key"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted and never shown again; leave empty to keep the stored one."),
+    )
+    is_active = forms.BooleanField(label=_("Forward new reports"), required=False, initial=True)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {c.code: c for c in categories}
+        self.fields["category"].choices = [(c.code, c.name) for c in categories]
+
+    def clean_category(self):
+        return self.categories[self.cleaned_data["category"]]
+
+
 class AreasForm(forms.Form):
     geojson = forms.FileField(
         label=_("GeoJSON file"),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from plaza.core.jobs import job
+from plaza.core.jobs import JobError, job
 from plaza.core.operations.notifications import absolute_url
 from plaza.reports.stats import rebuild_daily_stats
 
@@ -68,3 +68,55 @@ def purge_unconfirmed(job, context):
     from plaza.reports.operations import purge_unconfirmed_reports
 
     return {"purged": purge_unconfirmed_reports(job.jurisdiction)}
+
+
+@job("reports.forward", max_attempts=6, retry_backoff=60)
+def forward(job, context):
+    """Send one report to the authority of its category; retried with backoff (1, 2, 4, 8, 16 min) while unreachable."""
+    from plaza.reports.forwarding import announce_sent, client_for, keep_remote_ids, record_failure, scrub
+    from plaza.reports.models import Forwarding
+    from plaza.reports.open311.client import Open311Error
+    from plaza.reports.queries import first_photos
+
+    forwarding = Forwarding.objects.select_related("report__jurisdiction", "report__category", "destination").get(
+        pk=job.parameters["forwarding"]
+    )
+    if forwarding.state == Forwarding.State.SENT and forwarding.sent_at is None:
+        announce_sent(forwarding)  # posted on an earlier attempt that stopped before saying so
+    if forwarding.state != Forwarding.State.PENDING:
+        return {"state": forwarding.state}
+    report, destination = forwarding.report, forwarding.destination
+    photo = first_photos(report.jurisdiction, [report.pk]).get(report.pk)
+    try:
+        with client_for(destination) as client:
+            remote = client.post_request(
+                service_code=destination.service_code,
+                description=report.description,
+                lat=report.latitude,
+                long=report.longitude,
+                address_string=report.address,
+                media_url=absolute_url(photo.get_absolute_url()) if photo else "",
+            )
+    except Open311Error as failed:
+        final = not failed.retryable or job.attempts >= job.max_attempts
+        record_failure(forwarding, str(failed), final=final)
+        if failed.retryable:
+            raise Open311Error(scrub(str(failed), destination)) from None  # retried with backoff
+        raise JobError(scrub(str(failed), destination)) from None
+    keep_remote_ids(forwarding, remote)
+    announce_sent(forwarding)
+    return {"service_request_id": remote.service_request_id, "token": remote.token}
+
+
+@job("reports.pull_open311", max_attempts=4, retry_backoff=120)
+def pull_open311(job, context):
+    """Ask the authorities for the state of the reports forwarded to them, and move ours along."""
+    from plaza.reports.forwarding import pull_updates
+    from plaza.reports.open311.client import Open311Error
+
+    try:
+        return pull_updates(job.jurisdiction)
+    except Open311Error as failed:
+        if failed.retryable:
+            raise
+        raise JobError(str(failed)) from None

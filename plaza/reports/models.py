@@ -327,3 +327,69 @@ class PendingReport(TenantModel):
 
     def is_public_content(self) -> bool:
         return False  # its photos stay private until the report is confirmed
+
+
+class Open311Destination(TenantModel):
+    """Where a category's reports are forwarded: another authority's Open311 GeoReport v2 endpoint.
+
+    The api_key is kept encrypted (`plaza.reports.secrets`); it is read only to post, and never shown or logged.
+    """
+
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, related_name="open311_destination")
+    endpoint = models.URLField(_("Open311 endpoint"), max_length=300)
+    service_code = models.CharField(_("their service code"), max_length=120)
+    remote_jurisdiction_id = models.CharField(_("their jurisdiction_id"), max_length=120, blank=True)
+    api_key_encrypted = models.TextField(blank=True)
+    is_active = models.BooleanField(_("forwarding on"), default=True)
+
+    objects = TenantManager()
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.endpoint}"
+
+    @property
+    def api_key(self) -> str:
+        from plaza.reports.secrets import decrypt
+
+        return decrypt(self.api_key_encrypted) if self.api_key_encrypted else ""
+
+    @api_key.setter
+    def api_key(self, value: str) -> None:
+        from plaza.reports.secrets import encrypt
+
+        self.api_key_encrypted = encrypt(value) if value else ""
+
+
+class Forwarding(TenantModel):
+    """A report forwarded to another authority: their request id (or token) and what they last said."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="forwarding")
+    destination = models.ForeignKey(Open311Destination, on_delete=models.PROTECT, related_name="forwardings")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    service_request_id = models.CharField(max_length=120, blank=True)
+    token = models.CharField(max_length=120, blank=True)
+    remote_status = models.CharField(max_length=10, blank=True)
+    remote_notes = models.TextField(blank=True)
+    remote_updated_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    pulled_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["destination", "service_request_id"],
+                condition=~Q(service_request_id=""),
+                name="forwarding_remote_id_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | ~Q(service_request_id="") | ~Q(token=""), name="forwarding_sent_has_id"
+            ),
+        ]

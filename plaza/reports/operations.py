@@ -23,6 +23,7 @@ from plaza.core.operations.notifications import followers, notify
 from plaza.core.permissions import component_action_allowed, require_role
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
+from plaza.reports.forwarding import forward_if_configured
 from plaza.reports.models import (
     AnswerTemplate,
     Area,
@@ -114,6 +115,7 @@ def _create_report(*, component, category, description, point, address, is_anony
     )
     Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
     count_change(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
+    forward_if_configured(report)
     return report
 
 

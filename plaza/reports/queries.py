@@ -8,7 +8,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from plaza.core.geo import Point, bounding_box, haversine_km
 from plaza.core.models import Attachment, ComponentInstance, Jurisdiction, Role, RoleGrant, User
-from plaza.reports.models import OPEN_STATUSES, AnswerTemplate, Area, Category, Report, Status, Update
+from plaza.reports.models import (
+    OPEN_STATUSES,
+    AnswerTemplate,
+    Area,
+    Category,
+    Forwarding,
+    Open311Destination,
+    Report,
+    Status,
+    Update,
+)
 
 NEARBY_KM = 0.2
 
@@ -166,3 +176,16 @@ def with_categories(jurisdiction: Jurisdiction) -> QuerySet[Category]:
 
 def expected_at(report: Report):
     return report.created_at + timedelta(hours=report.category.fix_hours)
+
+
+def destinations(jurisdiction: Jurisdiction) -> list[Open311Destination]:
+    """Where categories are forwarded, with how many reports were sent or failed (for the admins' page)."""
+    return list(
+        Open311Destination.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("category")
+        .annotate(
+            sent=Count("forwardings", filter=Q(forwardings__state=Forwarding.State.SENT)),
+            failed=Count("forwardings", filter=Q(forwardings__state=Forwarding.State.FAILED)),
+        )
+        .order_by("category__name")
+    )

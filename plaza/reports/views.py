@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from plaza.core.geo import map_context
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
-from plaza.reports import charts, forms, operations, queries, stats
+from plaza.reports import charts, forms, forwarding, operations, queries, stats
 from plaza.reports.models import Status
 from plaza.reports.permissions import departments_of, is_report_staff, may_handle
 from plaza.reports.workflow import REOPENABLE, next_statuses
@@ -286,36 +286,51 @@ def _admin_only(request):
         raise PermissionDenied(_("Only the jurisdiction's admins set up civic reports."))
 
 
+def _category_forms(request, all_categories) -> dict:
+    posted = request.POST.get("form")
+    return {
+        "category": forms.CategoryForm(request.POST if posted == "category" else None),
+        "template": forms.TemplateForm(request.POST if posted == "template" else None, categories=all_categories),
+        "destination": forms.DestinationForm(
+            request.POST if posted == "destination" else None, categories=all_categories
+        ),
+    }
+
+
+def _save_category_form(request, name: str, form) -> None:
+    if name == "category":
+        operations.save_category(actor=request.user, jurisdiction=request.jurisdiction, **form.cleaned_data)
+    elif name == "template":
+        operations.add_answer_template(actor=request.user, **form.cleaned_data)
+    else:
+        forwarding.set_open311_destination(actor=request.user, **form.cleaned_data)
+
+
 def manage_categories(request, jurisdiction):
     _admin_only(request)
     j = request.jurisdiction
     all_categories = list(queries.with_categories(j))
-    category_form = forms.CategoryForm(request.POST if request.POST.get("form") == "category" else None)
-    template_form = forms.TemplateForm(
-        request.POST if request.POST.get("form") == "template" else None, categories=all_categories
-    )
+    bound = _category_forms(request, all_categories)
     if request.method == "POST":
-        bound = category_form if category_form.is_bound else template_form
-        if bound.is_bound and bound.is_valid():
+        name, form = next(((n, f) for n, f in bound.items() if f.is_bound), (None, None))
+        if form is not None and form.is_valid():
             try:
-                if bound is category_form:
-                    operations.save_category(actor=request.user, jurisdiction=j, **bound.cleaned_data)
-                else:
-                    operations.add_answer_template(actor=request.user, **bound.cleaned_data)
+                _save_category_form(request, name, form)
             except ValidationError as refused:
-                _add_errors(bound, refused)
+                _add_errors(form, refused)
             else:
                 return redirect("reports:manage_categories", jurisdiction=j.slug)
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "reports/manage_categories.html",
         {
             "categories": all_categories,
-            "category_form": category_form,
-            "template_form": template_form,
+            "category_form": bound["category"],
+            "template_form": bound["template"],
+            "destination_form": bound["destination"],
+            "destinations": queries.destinations(j),
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
