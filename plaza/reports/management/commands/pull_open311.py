@@ -1,4 +1,4 @@
-"""Queue the job that pulls Open311 status updates, for every jurisdiction that forwards a category (run it from cron)."""
+"""Queue the job that pulls Open311 status updates for each jurisdiction forwarding a category (run from cron)."""
 
 from django.core.management.base import BaseCommand
 
