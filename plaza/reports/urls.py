@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from plaza.reports import views
+from plaza.reports import feeds, views
 
 urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("new/", views.new_report, name="new_report"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("feed.rss", feeds.ReportsFeed(), name="feed_rss"),
+    path("feed.atom", feeds.ReportsAtomFeed(), name="feed_atom"),
+    path("areas/<int:area>/feed.rss", feeds.ReportsFeed(), name="area_feed_rss"),
+    path("areas/<int:area>/feed.atom", feeds.ReportsAtomFeed(), name="area_feed_atom"),
     path("confirm/<str:token>/", views.confirm_report, name="confirm_report"),
     path("<int:report>/", views.report_detail, name="report_detail"),
     path("<int:report>/support/", views.support, name="support"),
