@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
@@ -30,6 +31,20 @@ COUNTERS = (
     "reopened",
 )
 PERIODS = {"week": 26, "month": 12}
+CACHE_SECONDS = 120  # a safety net: every change forgets the cached figures at once and again on commit
+
+
+def _cache_keys(jurisdiction_id: int) -> list[str]:
+    variants = [f"{period}:{int(departments)}" for period in PERIODS for departments in (True, False)]
+    return [f"reports:figures:{jurisdiction_id}:{v}" for v in [*variants, "summary"]]
+
+
+def forget_figures(jurisdiction_id: int) -> None:
+    """Drop the cached dashboard figures now, and once more when the change commits (a read in between
+    could have cached the figures from before it)."""
+    keys = _cache_keys(jurisdiction_id)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 @dataclass
@@ -96,6 +111,7 @@ def _add(model, key: dict, values: dict) -> None:
 def count_change(report: Report, *, previous: str | None, new: str, at: datetime, acknowledged_now: bool) -> None:
     """Move the figures for one change; call inside the transaction that makes the change."""
     change = change_of(report, previous=previous, new=new, at=at, acknowledged_now=acknowledged_now)
+    forget_figures(report.jurisdiction_id)
     _add(DailyStat, {**_key(report), "day": change.day}, {k: v for k, v in change.counters.items() if v})
     if change.open:
         _add(OpenCount, _key(report), {"open": change.open})
@@ -158,6 +174,7 @@ def _store(jurisdiction: Jurisdiction, days: dict, opens: dict) -> None:
             batch_size=1000,
         )
         OpenCount.objects.bulk_create([OpenCount(open=n, **where(*key)) for key, n in opens.items() if n])
+        forget_figures(jurisdiction.pk)
 
 
 # Reading: the dashboard
@@ -205,9 +222,35 @@ def _open_counts(jurisdiction: Jurisdiction, by: str) -> dict:
     return {row[by]: max(0, row["n"] or 0) for row in rows}
 
 
+def summary(jurisdiction: Jurisdiction) -> dict:
+    """Three figures for the list page and the process page: open now; fixed and hours to acknowledge in 12 months."""
+    key = _cache_keys(jurisdiction.pk)[-1]
+    found = cache.get(key)
+    if found is None:
+        found = _summary(jurisdiction)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _summary(jurisdiction: Jurisdiction) -> dict:
+    since = window_start(jurisdiction, "month")
+    totals = _figures(DailyStat.objects.with_scope(jurisdiction=jurisdiction).filter(day__gte=since).aggregate(**SUMS))
+    open_now = OpenCount.objects.with_scope(jurisdiction=jurisdiction).aggregate(n=Sum("open"))["n"] or 0
+    return {"open": max(0, open_now), "fixed": totals["fixed"], "hours_to_acknowledge": totals["hours_to_acknowledge"]}
+
+
 def dashboard(jurisdiction: Jurisdiction, *, period: str = "month", with_departments: bool = True) -> dict:
     """The figures of the responsiveness dashboard over the last 12 months (or 26 weeks), from the aggregates."""
     period = period if period in PERIODS else "month"
+    key = f"reports:figures:{jurisdiction.pk}:{period}:{int(with_departments)}"
+    found = cache.get(key)
+    if found is None:
+        found = _dashboard(jurisdiction, period, with_departments)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _dashboard(jurisdiction: Jurisdiction, period: str, with_departments: bool) -> dict:
     since = window_start(jurisdiction, period)
     stats = DailyStat.objects.with_scope(jurisdiction=jurisdiction).filter(day__gte=since)
     all_categories = {c.pk: c for c in Category.objects.with_scope(jurisdiction=jurisdiction).all()}

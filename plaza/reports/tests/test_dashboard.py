@@ -151,3 +151,12 @@ def test_the_rebuild_job_repairs_drifted_figures(seoul, history):
         done = run_job(job.pk)
     assert done.status == "succeeded" and done.result == {"reports": 3}
     assert _table(seoul) == counted
+
+
+def test_the_figures_are_cached_until_the_next_change(client, seoul, history, resident, django_assert_max_num_queries):
+    client.get("/seoul/reports/dashboard/")
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/seoul/reports/dashboard/")
+    assert not [q for q in cached.captured_queries if "reports_dailystat" in q["sql"]]
+    operations.reopen_report(actor=resident, report=history[0], reason="The hole is back.")
+    assert _figures(seoul)["totals"]["reopened"] == 1  # the change forgot the cached figures
