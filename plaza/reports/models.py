@@ -273,12 +273,13 @@ class DailyStat(TenantModel):
 
 
 class OpenCount(TenantModel):
-    """How many reports wait now, per category, department and area (moved with every open or close)."""
+    """How many reports wait now, and how many were ever made, per category, department and area."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
     department = models.CharField(max_length=120)
     area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     open = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)  # every report ever made here, whatever its status
 
     objects = TenantManager()
 

@@ -113,8 +113,9 @@ def count_change(report: Report, *, previous: str | None, new: str, at: datetime
     change = change_of(report, previous=previous, new=new, at=at, acknowledged_now=acknowledged_now)
     forget_figures(report.jurisdiction_id)
     _add(DailyStat, {**_key(report), "day": change.day}, {k: v for k, v in change.counters.items() if v})
-    if change.open:
-        _add(OpenCount, _key(report), {"open": change.open})
+    moves = {"open": change.open, "total": change.counters.get("reported", 0)}
+    if any(moves.values()):
+        _add(OpenCount, _key(report), {k: v for k, v in moves.items() if v})
 
 
 def _replay(report: Report, updates: list[Update]):
@@ -137,6 +138,7 @@ def rebuild_daily_stats(jurisdiction: Jurisdiction, *, chunk: int = 2000) -> int
     """Recompute every figure from the reports' timelines (after an import, or to repair); returns reports read."""
     days: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     opens: dict[tuple, int] = defaultdict(int)
+    totals: dict[tuple, int] = defaultdict(int)
     reports = Report.objects.with_scope(jurisdiction=jurisdiction).select_related("category", "jurisdiction")
     updates = Update.objects.with_scope(jurisdiction=jurisdiction).order_by("report_id", "created_at", "id")
     count, last_id = 0, 0
@@ -157,12 +159,13 @@ def rebuild_daily_stats(jurisdiction: Jurisdiction, *, chunk: int = 2000) -> int
                 for name, value in change.counters.items():
                     row[name] += value
                 opens[key] += change.open
+                totals[key] += change.counters.get("reported", 0)
         count += len(batch)
-    _store(jurisdiction, days, opens)
+    _store(jurisdiction, days, opens, totals)
     return count
 
 
-def _store(jurisdiction: Jurisdiction, days: dict, opens: dict) -> None:
+def _store(jurisdiction: Jurisdiction, days: dict, opens: dict, totals: dict) -> None:
     def where(category, department, area) -> dict:
         return {"jurisdiction": jurisdiction, "category_id": category, "department": department, "area_id": area}
 
@@ -173,7 +176,9 @@ def _store(jurisdiction: Jurisdiction, days: dict, opens: dict) -> None:
             [DailyStat(day=day, **where(*key), **counters) for (day, *key), counters in days.items()],
             batch_size=1000,
         )
-        OpenCount.objects.bulk_create([OpenCount(open=n, **where(*key)) for key, n in opens.items() if n])
+        OpenCount.objects.bulk_create(
+            [OpenCount(open=opens[key], total=n, **where(*key)) for key, n in totals.items() if n or opens[key]]
+        )
         forget_figures(jurisdiction.pk)
 
 
@@ -305,3 +310,16 @@ def overdue(jurisdiction: Jurisdiction, *, limit: int = 20) -> list[tuple[Report
             found.append((report, "fix" if report.created_at < late_fix else "acknowledge"))
     found.sort(key=lambda pair: pair[0].created_at)
     return found[:limit]
+
+
+def counted_reports(jurisdiction: Jurisdiction, *, status: str, category: str, area: str) -> int | None:
+    """How many reports a list shows, from the open counts, when they can tell (any status, or open); else None."""
+    if status not in ("", "open"):
+        return None
+    rows = OpenCount.objects.with_scope(jurisdiction=jurisdiction)
+    if category:
+        rows = rows.filter(category__code=category)
+    if area:
+        rows = rows.filter(area__name=area)
+    found = rows.aggregate(n=Sum("open" if status == "open" else "total"))["n"]
+    return max(0, found or 0)

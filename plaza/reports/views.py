@@ -22,6 +22,18 @@ from plaza.reports.workflow import REOPENABLE, next_statuses
 PAGE_SIZE = 50
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the aggregates) instead of running COUNT(*) over a million reports."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
 def _add_errors(form, error: ValidationError) -> None:
     """An operation's refusal, shown next to its field (or above the form)."""
     if hasattr(error, "error_dict"):
@@ -34,9 +46,10 @@ def _add_errors(form, error: ValidationError) -> None:
 def report_list(request, jurisdiction):
     j = request.jurisdiction
     status, category, area = (request.GET.get(k, "") for k in ("status", "category", "area"))
-    page = Paginator(queries.public_reports(j, status=status, category=category, area=area), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = queries.public_reports(j, status=status, category=category, area=area)
+    known = stats.counted_reports(j, status=status, category=category, area=area)
+    paginator = Paginator(found, PAGE_SIZE) if known is None else CountedPaginator(found, PAGE_SIZE, count=known)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "reports/list.html",
