@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
@@ -305,8 +305,9 @@ class _EqualShares:
         cols = np.array([j for j, _ in self.paid])
         history = np.column_stack([self.columns[voters][:, cols], self.exhausted[voters]])
         rows, inverse = np.unique(history, axis=0, return_inverse=True)
+        payments, start = [p for _, p in self.paid], Fraction(0)
         values = [
-            Fraction(0) if row[-1] else self.share - sum((p for (_, p), x in zip(self.paid, row[:-1]) if x), Fraction(0))
+            Fraction(0) if row[-1] else self.share - sum((p for p, x in zip(payments, row, strict=False) if x), start)
             for row in rows.tolist()
         ]
         return [values[i] for i in inverse.ravel().tolist()]
