@@ -142,8 +142,12 @@ def parse(text: str) -> PbFile:
 def _check_header(section: str, header: list[str], line: int, errors: list[PbError]) -> None:
     first = {"meta": "key", "projects": "project_id", "votes": "voter_id"}[section]
     if not header or header[0] != first:
-        errors.append(PbError(line, _("the %(section)s header must start with %(first)s") % {
-            "section": section.upper(), "first": first}))
+        errors.append(
+            PbError(
+                line,
+                _("the %(section)s header must start with %(first)s") % {"section": section.upper(), "first": first},
+            )
+        )
     if section == "projects" and "cost" not in header:
         errors.append(PbError(line, _("the PROJECTS header has no cost column")))
     if section == "votes" and "vote" not in header:
@@ -155,20 +159,32 @@ def _check_project(record: dict[str, str], line: int, lines: dict[str, int], err
     if not pid:
         errors.append(PbError(line, _("a project without an id")))
     elif f"project:{pid}" in lines:
-        errors.append(PbError(line, _("project %(id)s is listed twice (first at line %(first)s)") % {
-            "id": pid, "first": lines[f"project:{pid}"]}))
+        errors.append(
+            PbError(
+                line,
+                _("project %(id)s is listed twice (first at line %(first)s)")
+                % {"id": pid, "first": lines[f"project:{pid}"]},
+            )
+        )
     lines.setdefault(f"project:{pid}", line)
     cost = record.get("cost")
     if not _is_number(cost) or _number(cost) < 0:
-        errors.append(PbError(line, _("project %(id)s: the cost %(cost)s is not a number of at least 0") % {
-            "id": pid, "cost": cost}))
+        errors.append(
+            PbError(
+                line, _("project %(id)s: the cost %(cost)s is not a number of at least 0") % {"id": pid, "cost": cost}
+            )
+        )
 
 
 def _check_vote_id(record, line, lines, errors, index) -> None:
     vid = record.get("voter_id", "")
     if f"voter:{vid}" in lines:
-        errors.append(PbError(line, _("voter %(id)s voted twice (first at line %(first)s)") % {
-            "id": vid, "first": lines[f"voter:{vid}"]}))
+        errors.append(
+            PbError(
+                line,
+                _("voter %(id)s voted twice (first at line %(first)s)") % {"id": vid, "first": lines[f"voter:{vid}"]},
+            )
+        )
     lines.setdefault(f"voter:{vid}", line)
     lines[f"vote:{index}"] = line
 
@@ -185,23 +201,45 @@ def _check_meta(pb: PbFile, lines: dict[str, int], errors: list[PbError]) -> Non
     if not _is_number(meta.get("budget")) and "budget" in meta:
         errors.append(PbError(at("budget"), _("META budget %(value)s is not a number") % {"value": meta["budget"]}))
     if meta.get("vote_type") not in VOTE_TYPES and "vote_type" in meta:
-        errors.append(PbError(at("vote_type"), _("META vote_type %(value)s is not one of %(types)s") % {
-            "value": meta["vote_type"], "types": ", ".join(VOTE_TYPES)}))
+        errors.append(
+            PbError(
+                at("vote_type"),
+                _("META vote_type %(value)s is not one of %(types)s")
+                % {"value": meta["vote_type"], "types": ", ".join(VOTE_TYPES)},
+            )
+        )
     for key, actual in (("num_projects", len(pb.projects)), ("num_votes", len(pb.votes))):
         declared = meta.get(key)
         if declared is not None and (not declared.isdigit() or int(declared) != actual):
-            errors.append(PbError(at(key), _("META %(key)s says %(declared)s but the file has %(actual)s") % {
-                "key": key, "declared": declared, "actual": actual}))
-    for key in ("min_length", "max_length", "min_sum_points", "max_sum_points", "max_points", "min_points",
-                "max_sum_cost"):
+            errors.append(
+                PbError(
+                    at(key),
+                    _("META %(key)s says %(declared)s but the file has %(actual)s")
+                    % {"key": key, "declared": declared, "actual": actual},
+                )
+            )
+    for key in (
+        "min_length",
+        "max_length",
+        "min_sum_points",
+        "max_sum_points",
+        "max_points",
+        "min_points",
+        "max_sum_cost",
+    ):
         if key in meta and not _is_number(meta[key]):
-            errors.append(PbError(at(key), _("META %(key)s %(value)s is not a number") % {"key": key, "value": meta[key]}))
+            message = _("META %(key)s %(value)s is not a number") % {"key": key, "value": meta[key]}
+            errors.append(PbError(at(key), message))
 
 
 def _check_votes(pb: PbFile, lines: dict[str, int], errors: list[PbError]) -> None:
     costs = {p["project_id"]: _number(p["cost"]) for p in pb.projects}
-    meta = {k: _number(v) for k, v in pb.meta.items() if k in (
-        "min_length", "max_length", "min_sum_points", "max_sum_points", "max_points", "min_points", "max_sum_cost")}
+    meta = {
+        k: _number(v)
+        for k, v in pb.meta.items()
+        if k
+        in ("min_length", "max_length", "min_sum_points", "max_sum_points", "max_points", "min_points", "max_sum_cost")
+    }
     scored = pb.vote_type in ("cumulative", "scoring")
     for index, vote in enumerate(pb.votes):
         line = lines[f"vote:{index}"]
@@ -235,7 +273,10 @@ def _points_problems(vote, ballot, meta, vid) -> Iterable[str]:
     raw = _split(vote.get("points", ""))
     if len(raw) != len(ballot):
         yield _("voter %(id)s has %(points)s points for %(projects)s projects") % {
-            "id": vid, "points": len(raw), "projects": len(ballot)}
+            "id": vid,
+            "points": len(raw),
+            "projects": len(ballot),
+        }
         return
     if not all(_is_number(x) for x in raw):
         yield _("voter %(id)s has points that are not numbers") % {"id": vid}

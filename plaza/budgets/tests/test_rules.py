@@ -49,18 +49,14 @@ def test_mes_with_fractional_costs_equals_pabutools(election, scale):
 
 def test_exact_tie_is_broken_by_project_id_as_a_string():
     # Three voters each approve "10" and "9" equally: same cost, same votes, same payment; "10" < "9" as text.
-    election = rules.Election.from_ballots(
-        project_ids=["9", "10"], costs=[3, 3], budget=3, ballots=[["9", "10"]] * 3
-    )
+    election = rules.Election.from_ballots(project_ids=["9", "10"], costs=[3, 3], budget=3, ballots=[["9", "10"]] * 3)
     assert rules.mes(election).selected == ["10"]
     assert rules.greedy(election).selected == ["10"]
 
 
 def test_mes_payment_equal_to_a_voter_budget_counts_exactly():
     # One third is not a float: 1/3 + 1/3 + 1/3 must pay exactly 1, leaving the second project unaffordable.
-    election = rules.Election.from_ballots(
-        project_ids=["a", "b"], costs=[1, 1], budget=1, ballots=[["a", "b"]] * 3
-    )
+    election = rules.Election.from_ballots(project_ids=["a", "b"], costs=[1, 1], budget=1, ballots=[["a", "b"]] * 3)
     outcome = rules.mes(election)
     assert outcome.selected == ["a"]
     assert outcome.reasons["b"] == rules.SHARE_EXHAUSTED
