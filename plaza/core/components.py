@@ -32,6 +32,20 @@ class Export:
 
 
 @dataclass(frozen=True)
+class LinkTarget:
+    """Content of this component that other content can be sent to (a votation deciding a proposal).
+
+    `create` is "module:function"; `create(*, actor, source, component, note)` makes the target in
+    `component` from `source` (any model instance of the same jurisdiction) and returns it. Core calls
+    it inside the transaction that records the `ContentLink`, so a failure leaves nothing behind.
+    """
+
+    kind: str  # a ContentLink.Kind value: "decision", "result" or "candidate"
+    label: str | Promise  # what the target is, for the "send to" form: "a binding votation"
+    create: str
+
+
+@dataclass(frozen=True)
 class ComponentManifest:
     name: str
     label: str | Promise
@@ -58,9 +72,14 @@ class ComponentManifest:
     # personal_data(user) -> dict for "download my data"; erase_personal_data(user) for "delete me"
     personal_data: Callable | None = None
     erase_personal_data: Callable | None = None
+    # What other content can be sent to in this component (see LinkTarget and plaza/core/operations/links.py)
+    link_targets: tuple["LinkTarget", ...] = ()
 
     def export(self, name: str) -> Export | None:
         return next((e for e in self.exports if e.name == name), None)
+
+    def link_target(self, kind: str) -> LinkTarget | None:
+        return next((t for t in self.link_targets if t.kind == kind), None)
 
     def action(self, name: str) -> PermissionAction:
         for action in self.actions:

@@ -1,4 +1,4 @@
-"""Votations, their questions and options, booths, and the anonymous ballots (the roll is in roll.py)."""
+"""Votations, their questions and options, booths, and the anonymous ballots (the voter roll is core's roll.py)."""
 
 import uuid
 
@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from plaza.core.models.roll import Channel
 from plaza.core.tenancy import TenantManager, TenantModel
-from plaza.votes.roll import Channel, VoterRollEntry
 
-__all__ = ["Ballot", "Booth", "BoothTally", "Option", "Question", "Votation", "VoterRollEntry"]
+__all__ = ["Ballot", "Booth", "BoothTally", "Option", "Question", "Votation"]
 
 
 class Votation(TenantModel):

@@ -1,6 +1,6 @@
 """Every write of the votes app: setting up votations and booths, casting ballots, booth totals.
 
-Casting goes through `plaza.votes.roll.cast_once`: the person goes on the roll and the anonymous
+Casting goes through `plaza.core.roll.cast_once`: the person goes on the roll and the anonymous
 ballot is written in one transaction, exactly once (its docstring gives the argument).
 """
 
@@ -19,12 +19,12 @@ from plaza.core.audit import record
 from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role
 from plaza.core.operations.identity import verify_in_person
 from plaza.core.permissions import component_action_allowed, has_role, require_role
+from plaza.core.roll import Channel, cast_once
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.votes.electorate import ineligibility, person_of
 from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
 from plaza.votes.receipts import new_receipt_code, receipt_hash
-from plaza.votes.roll import Channel, cast_once
 
 
 def yes_no_options() -> list[tuple[str, str]]:

@@ -4,11 +4,11 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from plaza.core.models import Jurisdiction
+from plaza.core.roll import Channel, VoterRollEntry
 from plaza.votes import tally
 from plaza.votes.electorate import electorate
 from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
 from plaza.votes.receipts import receipt_hash
-from plaza.votes.roll import Channel, VoterRollEntry
 
 
 def _with_questions(votations: QuerySet, jurisdiction: Jurisdiction) -> QuerySet:

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from plaza.core.models import CensusRecord, Person, Role, RoleGrant
+from plaza.core.roll import Channel, cast_once
 from plaza.votes.models import Ballot, Booth, BoothTally, Votation
 from plaza.votes.operations import QuestionSpec, create_votation
 from plaza.votes.receipts import receipt_hash
-from plaza.votes.roll import Channel, cast_once
 
 CLIMATE_SLUG = "climate-action-plan-2018"
 # (answer, channel) of the demo ballots: 24 yes, 1 no; 20 online, 5 at the Hôtel de Ville.

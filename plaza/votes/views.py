@@ -16,6 +16,7 @@ from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
+from plaza.core.roll import has_voted
 from plaza.votes import exports, operations, queries
 from plaza.votes.electorate import person_of
 from plaza.votes.forms import (
@@ -29,7 +30,6 @@ from plaza.votes.forms import (
     question_initial,
 )
 from plaza.votes.models import Votation
-from plaza.votes.roll import has_voted
 
 
 def _is_admin(request) -> bool:

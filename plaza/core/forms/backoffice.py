@@ -364,3 +364,23 @@ class NewJurisdictionForm(JurisdictionFieldsMixin):
         if Jurisdiction.objects.filter(slug=slug).exists():
             raise ValidationError(_("Another jurisdiction already uses this address."))
         return slug
+
+
+class SendContentForm(forms.Form):
+    """Send a piece of content to a component that decides on it or tracks it (see operations/links.py)."""
+
+    component = forms.TypedChoiceField(label=_("Send to"), coerce=int, choices=())
+    note = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the link on both pages."),
+    )
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = [
+            (instance.pk, f"{instance.process.title} — {instance.title} ({target.label})")
+            for instance, target in targets
+        ]

@@ -8,9 +8,11 @@ from plaza.core.models.comments import Comment, CommentFlag, CommentVote, Follow
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
 from plaza.core.models.jobs import Job
 from plaza.core.models.jurisdictions import Jurisdiction
+from plaza.core.models.links import ContentLink
 from plaza.core.models.notifications import Notification
 from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase, PhaseAction, Process
 from plaza.core.models.roles import Role, RoleGrant
+from plaza.core.models.roll import VoterRollEntry
 from plaza.core.models.sdg import SDGGoal, SDGTag, SDGTarget
 from plaza.core.models.search import SearchDocument
 
@@ -25,6 +27,7 @@ __all__ = [
     "CensusImport",
     "CensusRecord",
     "ComponentInstance",
+    "ContentLink",
     "ComponentStep",
     "Job",
     "Jurisdiction",
@@ -36,6 +39,7 @@ __all__ = [
     "RoleGrant",
     "User",
     "Verification",
+    "VoterRollEntry",
     "Comment",
     "CommentFlag",
     "CommentVote",

@@ -1,4 +1,5 @@
-"""Template pieces any component uses: `{% comments_for object %}`, `{% follow_button object %}`, unread count."""
+"""Template pieces any component uses: `{% comments_for object %}`, `{% follow_button object %}`,
+`{% content_links object %}`, unread count."""
 
 from urllib.parse import urlsplit
 
@@ -6,12 +7,15 @@ from django import template
 from django.http import QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from plaza.core.forms.participation import COMMENT_FORM_IDS, CommentForm
 from plaza.core.markdown import render_comment_markdown
-from plaza.core.models import CommentFlag
+from plaza.core.models import CommentFlag, ContentLink, Role
 from plaza.core.operations.comments import comment_allowed
+from plaza.core.permissions import has_role
 from plaza.core.queries import comments as queries
+from plaza.core.queries import links as link_queries
 from plaza.core.queries.notifications import unread_count
 
 register = template.Library()
@@ -100,3 +104,32 @@ def comment_markdown(text: str) -> SafeString:
 def unread_notifications(context) -> int:
     request = context.get("request")
     return unread_count(getattr(request, "user", None))
+
+
+SEND_LABELS = {
+    ContentLink.Kind.DECISION: _("Send to a decision (a votation, a budget)…"),
+    ContentLink.Kind.RESULT: _("Track as a result…"),
+    ContentLink.Kind.CANDIDATE: _("Take up in an action plan…"),
+}
+
+
+@register.inclusion_tag("core/includes/content_links.html", takes_context=True)
+def content_links(context, target, heading_level: int = 2):
+    """What became of `target` and where it came from; for officials, where it can be sent on."""
+    user = context["request"].user
+    sends = []
+    if has_role(user, target.jurisdiction, Role.ADMIN, Role.OFFICIAL):
+        sends = [
+            (kind, SEND_LABELS[kind])
+            for kind in ContentLink.Kind
+            if link_queries.send_targets(target.jurisdiction, kind)
+        ]
+    return {
+        "target": target,
+        "target_type": queries.target_key(target),
+        "jurisdiction": target.jurisdiction,
+        "became": link_queries.links_of(target, user=user, direction="from"),
+        "came_from": link_queries.links_of(target, user=user, direction="to"),
+        "sends": sends,
+        "heading_level": min(max(int(heading_level), 2), 6),
+    }

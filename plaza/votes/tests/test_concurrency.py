@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
+from plaza.core.roll import VoterRollEntry
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.votes.models import Ballot, VoterRollEntry
+from plaza.votes.models import Ballot
 from plaza.votes.operations import cast_at_booth, cast_online
 from plaza.votes.tests.conftest import DOCUMENT
 

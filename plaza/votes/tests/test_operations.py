@@ -8,10 +8,11 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from plaza.core.models import AuditEntry
+from plaza.core.roll import VoterRollEntry
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.core.tests.factories import CensusRecordFactory, PersonFactory, UserFactory, VerificationFactory
 from plaza.votes import queries
-from plaza.votes.models import Ballot, Votation, VoterRollEntry
+from plaza.votes.models import Ballot, Votation
 from plaza.votes.operations import (
     QuestionSpec,
     cast_at_booth,
@@ -46,7 +47,7 @@ def test_a_verified_person_votes_once_and_gets_a_receipt(paris, votation, voter)
 
 def test_a_second_account_of_the_same_person_is_refused(paris, votation, voter, second_account):
     cast_online(actor=voter, votation=votation, answers={"q1": ["yes"]})
-    with pytest.raises(ValidationError, match="already voted in this votation, online"):
+    with pytest.raises(ValidationError, match="already voted in this election, online"):
         cast_online(actor=second_account, votation=votation, answers={"q1": ["no"]})
     assert counts(paris) == (1, 1)
 

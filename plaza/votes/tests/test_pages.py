@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from plaza.core.roll import VoterRollEntry
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.votes.models import Ballot, Votation, VoterRollEntry
+from plaza.votes.models import Ballot, Votation
 from plaza.votes.operations import cast_online
 from plaza.votes.tests.conftest import DOCUMENT
 from plaza.votes.tests.factories import VotationFactory
@@ -43,7 +44,7 @@ def test_a_second_account_is_told_the_person_already_voted(client, votation, vot
     client.force_login(second_account)
     answer = client.post("/paris/votes/climate/vote/", {"q1": "yes"})
     assert answer.status_code == 400
-    assert "already voted in this votation, online" in answer.content.decode()
+    assert "already voted in this election, online" in answer.content.decode()
 
 
 def test_an_empty_ballot_is_refused_next_to_the_question(client, votation, voter):
@@ -137,7 +138,7 @@ def test_an_officer_records_a_booth_ballot(client, votation, booth, officer, vot
     assert done.status_code == 200 and "Ballot recorded" in done.content.decode()
     twice = client.post("/paris/votes/climate/booth/", data)
     assert twice.status_code == 400
-    assert "already voted in this votation, at a polling booth" in twice.content.decode()
+    assert "already voted in this election, at a polling booth" in twice.content.decode()
     with jurisdiction_scope(votation.jurisdiction):
         assert VoterRollEntry.objects.count() == 1
 

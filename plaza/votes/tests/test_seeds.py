@@ -5,8 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from plaza.core.roll import VoterRollEntry
 from plaza.core.tenancy import across_jurisdictions
-from plaza.votes.models import Ballot, BoothTally, Votation, VoterRollEntry
+from plaza.votes.models import Ballot, BoothTally, Votation
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plaza.core.views.backoffice import dashboard, identity, processes, roles, settings
+from plaza.core.views.backoffice import dashboard, identity, links, processes, roles, settings
 
 urlpatterns = [
     path("", dashboard.dashboard, name="backoffice"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("processes/<slug:process>/components/new/", processes.component_create, name="manage_component_create"),
     path("processes/<slug:process>/components/<int:component>/", processes.component_edit, name="manage_component"),
     path("processes/<slug:process>/steps/", processes.steps, name="manage_steps"),
+    path("links/send/", links.send_content, name="send_content"),
     path("roles/", roles.role_list, name="manage_roles"),
     path("roles/<int:grant>/revoke/", roles.role_revoke, name="manage_role_revoke"),
     path("settings/", settings.jurisdiction_settings, name="manage_settings"),

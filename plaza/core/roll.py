@@ -1,10 +1,11 @@
 """The voter roll and the exactly-once write: one person, one vote per election, whatever the channel.
 
-This module is the machinery any kind of binding ballot builds on (votations here; participatory
-budgeting ballots can use it as is). An election is named by a string key (`"votes.votation:12"`,
-`"budgets.ballot:3"`); the roll holds one row per (jurisdiction, election key, person), guarded by a
-database unique constraint, so that neither a second account of the same person, nor the same person
-at a booth, nor two requests racing each other can vote twice.
+This module is the machinery every kind of binding ballot builds on (votations, participatory
+budgeting ballots): domain apps use it from core, never from each other. An election is named by
+a string key (`"votes.votation:12"`, `"budgets.ballot:3"`); the roll holds one row per
+(jurisdiction, election key, person), guarded by a database unique constraint, so that neither a
+second account of the same person, nor the same person at a booth, nor two requests racing each
+other can vote twice.
 
 `cast_once(...)` records the person on the roll and writes the ballot (whatever `write_ballot`
 writes) in ONE database transaction:
@@ -30,37 +31,15 @@ from datetime import datetime
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from plaza.core.tenancy import TenantManager, TenantModel
+from plaza.core.models.roll import Channel, VoterRollEntry
 
 T = TypeVar("T")
 
-
-class Channel(models.TextChoices):
-    ONLINE = "online", gettext_lazy("Online")
-    BOOTH = "booth", gettext_lazy("At a polling booth")
-
-
-class VoterRollEntry(TenantModel):
-    """A person has voted in an election (and nothing about how they voted)."""
-
-    election_key = models.CharField(max_length=100)
-    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    booth = models.CharField(max_length=120, blank=True)
-    voted_at = models.DateTimeField(default=timezone.now)
-
-    objects = TenantManager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "election_key", "person"], name="one_vote_per_person"),
-        ]
-        indexes = [models.Index(fields=["jurisdiction", "election_key", "channel"], name="roll_by_channel")]
+__all__ = ["AlreadyVoted", "Channel", "VoterRollEntry", "cast_once", "has_voted"]
 
 
 class AlreadyVoted(ValidationError):
@@ -68,11 +47,11 @@ class AlreadyVoted(ValidationError):
 
     def __init__(self, channel: str | None = None):
         if channel == Channel.BOOTH:
-            message = _("This person has already voted in this votation, at a polling booth.")
+            message = _("This person has already voted in this election, at a polling booth.")
         elif channel == Channel.ONLINE:
-            message = _("This person has already voted in this votation, online.")
+            message = _("This person has already voted in this election, online.")
         else:
-            message = _("This person has already voted in this votation.")
+            message = _("This person has already voted in this election.")
         super().__init__(message, code="already_voted")
 
 

@@ -1,0 +1,32 @@
+"""The voter roll: that a person voted in an election, how and when, and nothing about how they voted."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plaza.core.tenancy import TenantManager, TenantModel
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    BOOTH = "booth", _("At a polling booth")
+
+
+class VoterRollEntry(TenantModel):
+    """A person has voted in an election (a votation, a budget's ballot), named by a string key."""
+
+    election_key = models.CharField(max_length=100)
+    person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    booth = models.CharField(max_length=120, blank=True)
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("voter roll entry")
+        verbose_name_plural = _("voter roll")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "election_key", "person"], name="roll_one_vote_per_person"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "election_key", "channel"], name="voter_roll_by_channel")]
