@@ -16,6 +16,7 @@ manifest = registry.register(
     ComponentManifest(
         name="budgets",
         label=_("Participatory budgets"),
+        jurisdiction_urls="plaza.budgets.urls",
         description=_("Residents propose projects, support them, and ballot within each heading's money."),
         demo_title=_("Participatory budget"),
         # The budget's own phases say when; the census says who.
