@@ -28,5 +28,6 @@ manifest = registry.register(
             Export("projects", _("Budget projects, their costs, votes and results"), PROJECT_COLUMNS, project_rows),
         ),
         stats=budgets_stats,
+        seeds="plaza.budgets.seeds:seed",
     )
 )
