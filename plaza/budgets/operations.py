@@ -495,7 +495,7 @@ def export_pb(heading: Heading) -> str:
     pb = pabulib.PbFile(
         meta={
             "description": f"{budget.title}: {heading.name}",
-            "country": getattr(budget.jurisdiction, "country_name", "") or "",
+            "country": _country(budget.jurisdiction),
             "unit": budget.jurisdiction.name,
             "instance": str(budget.created_at.year),
             "num_projects": str(len(projects)),
@@ -523,9 +523,17 @@ def export_pb(heading: Heading) -> str:
             for n, lines in enumerate(ballots.values(), start=1)
         ],
     )
-    if not pb.meta["country"]:
-        del pb.meta["country"]
     return pabulib.write(pb)
+
+
+def _country(jurisdiction: Jurisdiction) -> str:
+    """The name of the country the jurisdiction sits in (Pabulib requires one; "Worldwide" when none)."""
+    node, hops = jurisdiction, 0
+    while node is not None and hops < 20:
+        if node.kind == Jurisdiction.Kind.COUNTRY:
+            return node.name
+        node, hops = node.parent, hops + 1
+    return "Worldwide"
 
 
 def _plain(amount: Decimal) -> str:
