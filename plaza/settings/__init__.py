@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "plaza.proposals",
     "plaza.data",
     "plaza.votes",
+    "plaza.budgets",
     "plaza.reports",
     "plaza.accountability",
     # After Plaza's apps: its templates and static files serve the API docs without a CDN.

@@ -1,0 +1,34 @@
+"""The budgets component's manifest: participatory budgets from project ideas to funded, tracked winners."""
+
+from django.utils.translation import gettext_lazy as _
+
+from plaza.budgets.exports import PROJECT_COLUMNS, project_rows
+from plaza.core.components import ComponentManifest, Export, PermissionAction, registry
+
+
+def budgets_stats(component) -> list[tuple[str, int]]:
+    from plaza.budgets.models import Budget
+
+    return [(_("budgets"), Budget.objects.with_scope(jurisdiction=component.jurisdiction).count())]
+
+
+manifest = registry.register(
+    ComponentManifest(
+        name="budgets",
+        label=_("Participatory budgets"),
+        jurisdiction_urls="plaza.budgets.urls",
+        api_router="plaza.budgets.api:router",
+        description=_("Residents propose projects, support them, and ballot within each heading's money."),
+        demo_title=_("Participatory budget"),
+        # The budget's own phases say when; the census says who.
+        actions=(
+            PermissionAction("support", _("Support a budget project"), phase_action=None, verification_level=1),
+            PermissionAction("vote", _("Ballot in a participatory budget"), phase_action=None, verification_level=1),
+        ),
+        exports=(
+            Export("projects", _("Budget projects, their costs, votes and results"), PROJECT_COLUMNS, project_rows),
+        ),
+        stats=budgets_stats,
+        seeds="plaza.budgets.seeds:seed",
+    )
+)

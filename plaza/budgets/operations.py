@@ -1,0 +1,596 @@
+"""Every write of the budgets app: budgets and headings, projects and their review, supports, ballots, results.
+
+Ballots go through `plaza.core.roll.cast_once`: the person goes on the budget's roll and the ballot
+is written in one transaction, once, whatever the channel. A person's later submissions edit that
+same ballot: the row is locked, the submission must carry the revision it was made from (so a
+form sent twice, or from two windows, changes the ballot once and the stale copy is refused), the
+heading's lines are replaced and the revision goes up by one, in one transaction.
+"""
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from plaza.budgets import pabulib, rules
+from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow, Support
+from plaza.core.audit import record
+from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Verification
+from plaza.core.permissions import component_action_allowed, has_role, require_role
+from plaza.core.roll import AlreadyVoted, Channel, cast_once
+from plaza.core.tenancy import jurisdiction_scope
+
+
+def _in_scope(jurisdiction_of: Callable[[dict], Jurisdiction]):
+    """Run the operation inside the jurisdiction's scope (called from views, the API, seeds and tests)."""
+
+    def decorate(operation):
+        @wraps(operation)
+        def scoped(**kwargs):
+            with jurisdiction_scope(jurisdiction_of(kwargs)):
+                return operation(**kwargs)
+
+        return scoped
+
+    return decorate
+
+
+def person_of(user, jurisdiction: Jurisdiction) -> Person | None:
+    """The verified person behind a signed-in account in this jurisdiction, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    verification = (
+        Verification.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(user=user, level__gte=Verification.Level.VERIFIED)
+        .select_related("person")
+        .first()
+    )
+    return verification.person if verification else None
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError({field: _("Enter an amount of money.")}) from error
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: _("The amount must be more than zero.")})
+    return amount.quantize(Decimal("0.01"))
+
+
+def _require_phase(budget: Budget, *phases: str) -> None:
+    if budget.phase not in phases:
+        names = ", ".join(str(Budget.Phase(p).label) for p in phases)
+        raise ValidationError(
+            _("This budget is in the phase “%(now)s”; this can only be done in: %(phases)s.")
+            % {"now": budget.get_phase_display(), "phases": names},
+            code="phase",
+        )
+
+
+# --- Setting up -------------------------------------------------------------------------------
+
+
+@_in_scope(lambda kw: kw["jurisdiction"])
+def create_budget(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    title: str,
+    headings: list[tuple[str, Decimal | int | str]],
+    slug: str = "",
+    description: str = "",
+    currency: str = "EUR",
+    ballot_kind: str = Budget.BallotKind.KNAPSACK,
+    rule: str = Budget.Rule.GREEDY,
+    component: ComponentInstance | None = None,
+    supports_per_heading: int = 10,
+    max_choices: int = 3,
+    max_points: int = 10,
+) -> Budget:
+    require_role(actor, jurisdiction, Role.ADMIN)
+    if not headings:
+        raise ValidationError({"headings": _("Give the budget at least one heading with its amount.")})
+    amounts = [(name.strip(), _money(amount, "headings")) for name, amount in headings]
+    if any(not name for name, _amount in amounts) or len({n for n, _a in amounts}) != len(amounts):
+        raise ValidationError({"headings": _("Each heading needs a name of its own.")})
+    with transaction.atomic():
+        budget = Budget.objects.create(
+            jurisdiction=jurisdiction,
+            component=component,
+            slug=slug or slugify(title)[:80] or "budget",
+            title=title.strip(),
+            description=description,
+            currency=currency.upper()[:3],
+            ballot_kind=ballot_kind,
+            rule=rule,
+            supports_per_heading=supports_per_heading,
+            max_choices=max_choices,
+            max_points=max_points,
+        )
+        Heading.objects.bulk_create(
+            Heading(
+                jurisdiction=jurisdiction,
+                budget=budget,
+                slug=slugify(name)[:80] or f"heading-{n}",
+                name=name,
+                amount=amount,
+                position=n,
+            )
+            for n, (name, amount) in enumerate(amounts, start=1)
+        )
+        record(jurisdiction=jurisdiction, actor=actor, action="budgets.create", target=budget, public=True)
+    return budget
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def set_phase(*, actor, budget: Budget, phase: str) -> Budget:
+    """Move the budget to a phase; finishing it computes the results by every rule."""
+    require_role(actor, budget.jurisdiction, Role.ADMIN)
+    if phase not in Budget.Phase.values:
+        raise ValidationError({"phase": _("Unknown phase.")})
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=budget.pk)
+        budget.phase = phase
+        budget.save(update_fields=["phase"])
+        if phase == Budget.Phase.FINISHED:
+            _compute_results(budget)
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.phase",
+            target=budget,
+            data={"phase": phase},
+            public=True,
+        )
+    return budget
+
+
+# --- Projects ---------------------------------------------------------------------------------
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def submit_project(
+    *,
+    actor,
+    budget: Budget,
+    heading: Heading,
+    title: str,
+    description: str,
+    estimated_cost,
+    organisation: str = "",
+    location: str = "",
+    sdgs: list[int] | tuple[int, ...] = (),
+) -> Project:
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to submit a project."))
+    _require_phase(budget, Budget.Phase.ACCEPTING)
+    errors = {}
+    if heading.budget_id != budget.pk:
+        errors["heading"] = _("Choose one of this budget's headings.")
+    if not title.strip():
+        errors["title"] = _("Give the project a title.")
+    if not description.strip():
+        errors["description"] = _("Describe the project.")
+    if any(not (1 <= int(g) <= 17) for g in sdgs):
+        errors["sdgs"] = _("Sustainable Development Goals are numbered 1 to 17.")
+    try:
+        cost = _money(estimated_cost, "estimated_cost")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = Project.objects.create(
+            jurisdiction=budget.jurisdiction,
+            budget=budget,
+            heading=heading,
+            title=title.strip(),
+            description=description.strip(),
+            author=actor,
+            organisation=organisation.strip(),
+            estimated_cost=cost,
+            location=location.strip(),
+            sdgs=sorted({int(g) for g in sdgs}),
+        )
+        record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.project", target=project, public=True)
+    return project
+
+
+@_in_scope(lambda kw: kw["project"].jurisdiction)
+def review_project(
+    *,
+    actor,
+    project: Project,
+    feasible: bool,
+    reason: str = "",
+    official_cost=None,
+    duration_months: int | None = None,
+) -> Project:
+    """A valuator's feasibility review: unfeasible needs a public reason; feasible may give an official cost."""
+    require_role(actor, project.jurisdiction, Role.VALUATOR, Role.ADMIN)
+    _require_phase(project.budget, Budget.Phase.ACCEPTING, Budget.Phase.REVIEWING)
+    if not feasible and not reason.strip():
+        raise ValidationError({"reason": _("Say publicly why the project is unfeasible.")})
+    cost = _money(official_cost, "official_cost") if official_cost not in (None, "") else None
+    with transaction.atomic():
+        project.feasibility = Project.Feasibility.FEASIBLE if feasible else Project.Feasibility.UNFEASIBLE
+        project.unfeasible_reason = "" if feasible else reason.strip()
+        project.official_cost = cost
+        project.duration_months = duration_months
+        project.valued_by = actor
+        project.save()
+        record(
+            jurisdiction=project.jurisdiction,
+            actor=actor,
+            action="budgets.review",
+            target=project,
+            data={"feasibility": project.feasibility},
+            public=True,
+        )
+    return project
+
+
+# --- Supports ---------------------------------------------------------------------------------
+
+
+def _participant(actor, budget: Budget, action: str) -> Person:
+    if budget.component is not None:
+        allowed, reason = component_action_allowed(actor, budget.component, action)
+        if not allowed:
+            raise PermissionDenied(reason)
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to take part."))
+    person = person_of(actor, budget.jurisdiction)
+    if person is None:
+        raise PermissionDenied(_("Verify your identity with the census to take part."))
+    return person
+
+
+@_in_scope(lambda kw: kw["project"].jurisdiction)
+def support_project(*, actor, project: Project) -> Support:
+    """Once per person and project, and no more than the budget's limit per heading."""
+    budget = project.budget
+    _require_phase(budget, Budget.Phase.SELECTING)
+    person = _participant(actor, budget, "support")
+    if project.feasibility == Project.Feasibility.UNFEASIBLE:
+        raise ValidationError(_("This project was found unfeasible and cannot be supported."))
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one person's supports, one at a time
+        supports = Support.objects.filter(person=person, heading=project.heading)
+        if supports.filter(project=project).exists():
+            raise ValidationError(_("You already support this project."), code="duplicate")
+        if supports.count() >= budget.supports_per_heading:
+            raise ValidationError(
+                _("You can support up to %(n)s projects in this heading.") % {"n": budget.supports_per_heading}
+            )
+        try:
+            with transaction.atomic():
+                support = Support.objects.create(
+                    jurisdiction=project.jurisdiction, project=project, heading=project.heading, person=person
+                )
+        except IntegrityError as duplicate:
+            raise ValidationError(_("You already support this project."), code="duplicate") from duplicate
+        record(jurisdiction=project.jurisdiction, actor=actor, action="budgets.support", target=project)
+    return support
+
+
+# --- Ballots ----------------------------------------------------------------------------------
+
+
+def check_choices(budget: Budget, heading: Heading, choices: Mapping[int, int]) -> list[tuple[Project, int]]:
+    """Validate one heading's choices ({project id: points or rank; 1 for a basket or approval})."""
+    if heading.budget_id != budget.pk:
+        raise ValidationError(_("This heading belongs to another budget."))
+    projects = {p.pk: p for p in ballot_projects(heading)}
+    foreign = [pk for pk in choices if pk not in projects]
+    if foreign:
+        raise ValidationError(_("Some chosen projects are not on this heading's ballot."), code="other_heading")
+    chosen = [(projects[pk], int(value)) for pk, value in choices.items()]
+    kind = budget.ballot_kind
+    if kind == Budget.BallotKind.KNAPSACK:
+        spent = sum((p.cost for p, _v in chosen), Decimal(0))
+        if spent > heading.amount:
+            raise ValidationError(
+                _("Your choices cost %(spent)s but the heading has %(amount)s %(currency)s: remove some.")
+                % {"spent": spent, "amount": heading.amount, "currency": budget.currency},
+                code="over_amount",
+            )
+    elif kind == Budget.BallotKind.APPROVAL and len(chosen) > budget.max_choices:
+        raise ValidationError(_("Choose up to %(n)s projects.") % {"n": budget.max_choices}, code="too_many")
+    elif kind == Budget.BallotKind.CUMULATIVE:
+        if any(v < 1 for _p, v in chosen) or sum(v for _p, v in chosen) > budget.max_points:
+            raise ValidationError(
+                _("Share up to %(n)s points, at least 1 for each project you choose.") % {"n": budget.max_points},
+                code="points",
+            )
+    elif kind == Budget.BallotKind.RANKED:
+        ranks = sorted(v for _p, v in chosen)
+        if len(chosen) > budget.max_choices or ranks != list(range(1, len(chosen) + 1)):
+            raise ValidationError(
+                _("Rank up to %(n)s projects 1, 2, 3… each rank once.") % {"n": budget.max_choices}, code="ranks"
+            )
+    return chosen
+
+
+def ballot_projects(heading: Heading):
+    """The projects a heading's ballot offers: every project not found unfeasible."""
+    return (
+        Project.objects.with_scope(jurisdiction=heading.jurisdiction)
+        .filter(heading=heading)
+        .exclude(feasibility=Project.Feasibility.UNFEASIBLE)
+        .order_by("pk")
+    )
+
+
+def _write_lines(ballot: Ballot, heading: Heading, chosen, kind: str) -> None:
+    BallotLine.objects.filter(ballot=ballot, heading=heading).delete()
+    BallotLine.objects.bulk_create(
+        BallotLine(
+            jurisdiction=ballot.jurisdiction,
+            ballot=ballot,
+            heading=heading,
+            project=project,
+            points=value if kind == Budget.BallotKind.CUMULATIVE else 1,
+            rank=value if kind == Budget.BallotKind.RANKED else None,
+        )
+        for project, value in chosen
+    )
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def cast_ballot(
+    *,
+    actor,
+    budget: Budget,
+    heading: Heading,
+    choices: Mapping[int, int],
+    revision: int | None = None,
+    channel: str = Channel.ONLINE,
+) -> Ballot:
+    """A verified person fills a heading of their ballot: cast once, then edited until balloting closes.
+
+    `revision` is the ballot revision the form was made from (None for a first ballot).
+    """
+    _require_phase(budget, Budget.Phase.BALLOTING)
+    person = _participant(actor, budget, "vote")
+    chosen = check_choices(budget, heading, choices)
+    with transaction.atomic():
+        existing = Ballot.objects.select_for_update().filter(budget=budget, person=person).first()
+        if existing is None:
+            if revision is not None:
+                raise ValidationError(_("Your ballot was not found: start again from the ballot page."))
+
+            def write_ballot() -> Ballot:
+                ballot = Ballot.objects.create(
+                    jurisdiction=budget.jurisdiction, budget=budget, person=person, channel=channel
+                )
+                _write_lines(ballot, heading, chosen, budget.ballot_kind)
+                return ballot
+
+            ballot = cast_once(
+                jurisdiction=budget.jurisdiction,
+                election_key=budget.election_key,
+                person=person,
+                channel=channel,
+                write_ballot=write_ballot,
+            )
+            record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot", target=budget)
+            return ballot
+        if revision != existing.revision:
+            raise (
+                AlreadyVoted()
+                if revision is None
+                else ValidationError(
+                    _("Your ballot changed since this page was loaded (in another window?): check it and try again."),
+                    code="stale",
+                )
+            )
+        _write_lines(existing, heading, chosen, budget.ballot_kind)
+        existing.revision += 1
+        existing.save(update_fields=["revision", "updated_at"])
+        record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot_edit", target=budget)
+        return existing
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+def heading_election(heading: Heading) -> tuple[rules.Election, list[Project]]:
+    """The heading's election: its ballot projects, money, and one ballot per person (lines in this heading)."""
+    projects = list(ballot_projects(heading))
+    lines = (
+        BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction)
+        .filter(heading=heading)
+        .values_list("ballot_id", "project_id")
+    )
+    ids = {p.pk: p.pb_id for p in projects}
+    ballots: dict[int, list[str]] = {}
+    for ballot_id, project_id in lines:
+        if project_id in ids:
+            ballots.setdefault(ballot_id, []).append(ids[project_id])
+    election = rules.Election.from_ballots(
+        project_ids=[p.pb_id for p in projects],
+        costs=[p.cost for p in projects],
+        budget=heading.amount,
+        ballots=list(ballots.values()),
+    )
+    return election, projects
+
+
+def _compute_results(budget: Budget) -> None:
+    ResultRow.objects.filter(budget=budget).delete()
+    rows = []
+    for heading in budget.headings.all():
+        election, projects = heading_election(heading)
+        votes = dict(zip(election.project_ids, election.votes().tolist(), strict=True))
+        for rule in rules.RULES:
+            outcome = rules.outcome(election, rule)
+            order = {pid: n for n, pid in enumerate(outcome.selected, start=1)}
+            rows.extend(
+                ResultRow(
+                    jurisdiction=budget.jurisdiction,
+                    budget=budget,
+                    heading=heading,
+                    project=project,
+                    rule=rule,
+                    votes=int(votes[project.pb_id]),
+                    selected=project.pb_id in order,
+                    position=order.get(project.pb_id),
+                    reason=outcome.reasons.get(project.pb_id, rules.NO_SUPPORT),
+                )
+                for project in projects
+            )
+    ResultRow.objects.bulk_create(rows)
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def track_winners(*, actor, budget: Budget, component: ComponentInstance) -> int:
+    """Send each winner (by the budget's rule) to a component that tracks results (core's generic link)."""
+    from plaza.core.models import ContentLink
+    from plaza.core.operations.links import send_to
+
+    require_role(actor, budget.jurisdiction, Role.ADMIN, Role.OFFICIAL)
+    _require_phase(budget, Budget.Phase.FINISHED)
+    winners = Project.objects.filter(result_rows__rule=budget.rule, result_rows__selected=True, budget=budget)
+    sent = 0
+    with transaction.atomic():
+        for project in winners:
+            send_to(actor=actor, source=project, component=component, kind=ContentLink.Kind.RESULT)
+            sent += 1
+    return sent
+
+
+# --- Pabulib ----------------------------------------------------------------------------------
+
+
+def export_pb(heading: Heading) -> str:
+    """A finished heading as a Pabulib file: projects with votes and selection by the budget's rule, ballots."""
+    budget = heading.budget
+    election, projects = heading_election(heading)
+    votes = dict(zip(election.project_ids, election.votes().tolist(), strict=True))
+    selected = set(rules.outcome(election, budget.rule).selected)
+    pb_rule = {"greedy": "greedy", "mes": "equalshares", "mes-complete": "equalshares/add1"}[budget.rule]
+    vote_type = {
+        Budget.BallotKind.KNAPSACK: "approval",
+        Budget.BallotKind.APPROVAL: "approval",
+        Budget.BallotKind.CUMULATIVE: "cumulative",
+        Budget.BallotKind.RANKED: "ordinal",
+    }[budget.ballot_kind]
+    lines = (
+        BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction)
+        .filter(heading=heading)
+        .order_by("ballot_id", "rank", "pk")
+        .values_list("ballot_id", "project_id", "points")
+    )
+    ids = {p.pk: p.pb_id for p in projects}
+    ballots: dict[int, list[tuple[str, int]]] = {}
+    for ballot_id, project_id, points in lines:
+        if project_id in ids:
+            ballots.setdefault(ballot_id, []).append((ids[project_id], points))
+    pb = pabulib.PbFile(
+        meta={
+            "description": f"{budget.title}: {heading.name}",
+            "country": _country(budget.jurisdiction),
+            "unit": budget.jurisdiction.name,
+            "instance": str(budget.created_at.year),
+            "num_projects": str(len(projects)),
+            "num_votes": str(len(ballots)),
+            "budget": _plain(heading.amount),
+            "vote_type": vote_type,
+            "rule": pb_rule,
+            "date_begin": budget.created_at.strftime("%d.%m.%Y"),
+            "date_end": budget.created_at.strftime("%d.%m.%Y"),
+            "currency": budget.currency,
+        },
+        projects=[
+            {
+                "project_id": p.pb_id,
+                "cost": _plain(p.cost),
+                "votes": str(votes[p.pb_id]),
+                "name": p.title,
+                "selected": "1" if p.pb_id in selected else "0",
+            }
+            for p in projects
+        ],
+        votes=[
+            {"voter_id": str(n), "vote": ",".join(pid for pid, _pts in lines)}
+            | ({"points": ",".join(str(pts) for _pid, pts in lines)} if vote_type == "cumulative" else {})
+            for n, lines in enumerate(ballots.values(), start=1)
+        ],
+    )
+    return pabulib.write(pb)
+
+
+def _country(jurisdiction: Jurisdiction) -> str:
+    """The name of the country the jurisdiction sits in (Pabulib requires one; "Worldwide" when none)."""
+    node, hops = jurisdiction, 0
+    while node is not None and hops < 20:
+        if node.kind == Jurisdiction.Kind.COUNTRY:
+            return node.name
+        node, hops = node.parent, hops + 1
+    return "Worldwide"
+
+
+def _plain(amount: Decimal) -> str:
+    return str(int(amount)) if amount == amount.to_integral_value() else str(amount)
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def import_pb(*, actor, budget: Budget, text: str, heading_name: str = "") -> Heading:
+    """Replay a Pabulib election into a new heading of `budget`: its projects (file ids kept) and ballots."""
+    require_role(actor, budget.jurisdiction, Role.ADMIN)
+    pb = pabulib.parse(text)  # PabulibError (a ValidationError-like ValueError) with line numbers
+    name = heading_name.strip() or pb.meta.get("description", "") or _("Imported heading")
+    with transaction.atomic():
+        heading = Heading.objects.create(
+            jurisdiction=budget.jurisdiction,
+            budget=budget,
+            slug=(slugify(name)[:70] or "heading") + f"-{budget.headings.count() + 1}",
+            name=name[:200],
+            amount=Decimal(str(pb.budget.numerator)) / Decimal(pb.budget.denominator),
+            position=budget.headings.count() + 1,
+        )
+        projects = {}
+        for row in pb.projects:
+            projects[row["project_id"]] = Project.objects.create(
+                jurisdiction=budget.jurisdiction,
+                budget=budget,
+                heading=heading,
+                title=(row.get("name") or row["project_id"])[:200],
+                description=row.get("description", "") or row.get("name", "") or row["project_id"],
+                estimated_cost=Decimal(row["cost"].replace(",", ".")),
+                feasibility=Project.Feasibility.FEASIBLE,
+                external_id=row["project_id"],
+            )
+        for vote in pb.votes:
+            ballot = Ballot.objects.create(jurisdiction=budget.jurisdiction, budget=budget, imported=True)
+            ids, points = pb.ballot(vote), pb.points(vote) if "points" in vote else []
+            BallotLine.objects.bulk_create(
+                BallotLine(
+                    jurisdiction=budget.jurisdiction,
+                    ballot=ballot,
+                    heading=heading,
+                    project=projects[pid],
+                    points=max(1, int(points[n])) if points else 1,
+                    rank=n + 1 if pb.vote_type == "ordinal" else None,
+                )
+                for n, pid in enumerate(ids)
+            )
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.import",
+            target=budget,
+            data={"projects": len(projects), "ballots": len(pb.votes)},
+            public=True,
+        )
+    return heading
+
+
+def is_valuator(user, jurisdiction: Jurisdiction) -> bool:
+    return has_role(user, jurisdiction, Role.VALUATOR, Role.ADMIN)

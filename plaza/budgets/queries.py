@@ -1,0 +1,65 @@
+"""Reads shared by the budgets pages, API and exports (tenancy applied, related rows loaded up front)."""
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow
+
+
+def budgets_of(jurisdiction, *, include_unpublished: bool = False) -> QuerySet:
+    budgets = Budget.objects.with_scope(jurisdiction=jurisdiction)
+    return budgets if include_unpublished else budgets.filter(is_published=True)
+
+
+def budget_page(jurisdiction, slug: str, *, include_unpublished: bool = False) -> Budget:
+    try:
+        return budgets_of(jurisdiction, include_unpublished=include_unpublished).get(slug=slug)
+    except Budget.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def headings_of(budget: Budget) -> list[Heading]:
+    return list(Heading.objects.with_scope(jurisdiction=budget.jurisdiction).filter(budget=budget))
+
+
+def projects_of(budget: Budget, *, heading: Heading | None = None, feasibility: str = "") -> QuerySet:
+    projects = (
+        Project.objects.with_scope(jurisdiction=budget.jurisdiction)
+        .filter(budget=budget)
+        .select_related("heading", "budget", "jurisdiction")
+        .annotate(support_count=Count("supports"))
+    )
+    if heading is not None:
+        projects = projects.filter(heading=heading)
+    if feasibility:
+        projects = projects.filter(feasibility=feasibility)
+    return projects
+
+
+def project_page(budget: Budget, pk: int) -> Project:
+    try:
+        return projects_of(budget).get(pk=pk)
+    except Project.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def ballot_of(budget: Budget, person) -> Ballot | None:
+    if person is None:
+        return None
+    return Ballot.objects.with_scope(jurisdiction=budget.jurisdiction).filter(budget=budget, person=person).first()
+
+
+def ballot_choices(ballot: Ballot | None, heading: Heading) -> dict[int, int]:
+    if ballot is None:
+        return {}
+    lines = BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction).filter(ballot=ballot, heading=heading)
+    return {line.project_id: (line.rank or line.points) for line in lines}
+
+
+def results_of(budget: Budget, heading: Heading, rule: str) -> list[ResultRow]:
+    return list(
+        ResultRow.objects.with_scope(jurisdiction=budget.jurisdiction)
+        .filter(budget=budget, heading=heading, rule=rule)
+        .select_related("project")
+        .order_by("-selected", "position", "-votes", "project_id")
+    )

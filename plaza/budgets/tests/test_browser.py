@@ -1,0 +1,62 @@
+"""The budgets pages in a real browser: the ballot flow without JavaScript, and axe-core on each page type."""
+
+import pytest
+from playwright.sync_api import expect
+
+from plaza.budgets import operations
+from plaza.budgets.models import Budget
+from plaza.budgets.tests.conftest import make_resident
+
+pytestmark = pytest.mark.browser
+
+BALLOT = "/paris/budgets/paris-2026/ballot/11e/"
+
+
+def test_knapsack_ballot_without_javascript(page_without_js, sign_in, budget, heading, projects, resident):
+    sign_in(page_without_js, resident)
+    page_without_js.goto(BALLOT)
+    page_without_js.get_by_label("Garden — 60000.00 EUR").check()
+    page_without_js.get_by_role("button", name="Update money left").click()
+    expect(page_without_js.locator("#money")).to_contain_text("Money left: 40000.00 EUR")
+    page_without_js.get_by_label("Bike lanes — 40000.00 EUR").check()
+    page_without_js.get_by_role("button", name="Save my ballot").click()
+    expect(page_without_js.get_by_role("status")).to_contain_text("Your ballot is saved")
+    expect(page_without_js.get_by_label("Garden — 60000.00 EUR")).to_be_checked()
+
+
+def test_ballot_pages_are_accessible(page, axe, sign_in, budget, heading, projects, resident):
+    sign_in(page, resident)
+    page.goto(BALLOT)
+    axe(page)
+    for project in projects:
+        page.get_by_label(f"{project.title} — {project.estimated_cost:.2f} EUR").check()
+    page.get_by_role("button", name="Save my ballot").click()
+    expect(page.get_by_role("alert")).to_contain_text("remove some")
+    axe(page)
+
+
+def test_index_project_and_results_pages_are_accessible(page, axe, paris, paris_admin, budget, heading, projects):
+    page.goto("/paris/budgets/")
+    axe(page)
+    page.goto("/paris/budgets/paris-2026/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(budget.title)
+    axe(page)
+    page.goto(projects[0].get_absolute_url())
+    axe(page)
+    operations.cast_ballot(actor=make_resident(paris), budget=budget, heading=heading, choices={projects[0].pk: 1})
+    operations.set_phase(actor=paris_admin, budget=budget, phase=Budget.Phase.FINISHED)
+    page.goto("/paris/budgets/paris-2026/results/11e/")
+    expect(page.get_by_role("table")).to_contain_text("Funded")
+    axe(page)
+
+
+def test_valuator_page_is_accessible(page, axe, sign_in, budget, projects, valuator):
+    budget.phase = Budget.Phase.REVIEWING
+    budget.save()
+    sign_in(page, valuator)
+    page.goto(projects[0].get_absolute_url() + "review/")
+    axe(page)
+    page.get_by_role("radio", name="Unfeasible").check()
+    page.get_by_role("button", name="Save the review").click()
+    expect(page.get_by_role("alert")).to_contain_text("unfeasible")
+    axe(page)

@@ -1,0 +1,108 @@
+"""Plaza's winner rules equal pabutools' (Cost_Sat, lexicographic ties) on generated instances."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from plaza.budgets import rules
+from plaza.budgets.tests.pabutools_reference import pabutools_instance, pabutools_outcome
+
+
+@st.composite
+def elections(draw, max_projects=8, max_voters=30):
+    ids = draw(st.lists(st.integers(1, 40).map(str), min_size=1, max_size=max_projects, unique=True))
+    # Few distinct costs and small budgets make ties (between projects and between voters' budgets) common.
+    costs = draw(st.lists(st.sampled_from([0, 1, 2, 3, 4, 6, 10, 12, 30]), min_size=len(ids), max_size=len(ids)))
+    budget = draw(st.integers(0, 60))
+    voters = draw(st.integers(0, max_voters))
+    rows = draw(
+        st.lists(st.lists(st.booleans(), min_size=len(ids), max_size=len(ids)), min_size=voters, max_size=voters)
+    )
+    matrix = np.array(rows, dtype=bool).reshape(voters, len(ids))
+    return rules.Election.from_matrix(project_ids=ids, costs=costs, budget=budget, approvals=matrix)
+
+
+@pytest.mark.parametrize("rule", rules.RULES)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(election=elections())
+def test_winners_equal_pabutools(rule, election):
+    instance, profile = pabutools_instance(election)
+    assert sorted(rules.outcome(election, rule).selected) == pabutools_outcome(instance, profile, rule)
+
+
+@settings(max_examples=40, deadline=None)
+@given(election=elections(max_projects=5, max_voters=12), scale=st.sampled_from([Fraction(1, 3), Fraction(7, 2)]))
+def test_mes_with_fractional_costs_equals_pabutools(election, scale):
+    scaled = rules.Election(
+        project_ids=election.project_ids,
+        costs=tuple(c * scale for c in election.costs),
+        budget=election.budget * scale,
+        approvals=election.approvals,
+        weights=election.weights,
+    )
+    instance, profile = pabutools_instance(scaled)
+    assert sorted(rules.mes(scaled).selected) == pabutools_outcome(instance, profile, "mes")
+
+
+def test_exact_tie_is_broken_by_project_id_as_a_string():
+    # Three voters each approve "10" and "9" equally: same cost, same votes, same payment; "10" < "9" as text.
+    election = rules.Election.from_ballots(project_ids=["9", "10"], costs=[3, 3], budget=3, ballots=[["9", "10"]] * 3)
+    assert rules.mes(election).selected == ["10"]
+    assert rules.greedy(election).selected == ["10"]
+
+
+def test_mes_payment_equal_to_a_voter_budget_counts_exactly():
+    # One third is not a float: 1/3 + 1/3 + 1/3 must pay exactly 1, leaving the second project unaffordable.
+    election = rules.Election.from_ballots(project_ids=["a", "b"], costs=[1, 1], budget=1, ballots=[["a", "b"]] * 3)
+    outcome = rules.mes(election)
+    assert outcome.selected == ["a"]
+    assert outcome.reasons["b"] == rules.SHARE_EXHAUSTED
+
+
+def test_greedy_explains_why_a_more_voted_project_was_not_funded():
+    election = rules.Election.from_ballots(
+        project_ids=["big", "small", "none"],
+        costs=[80, 30, 10],
+        budget=100,
+        ballots=[["big", "small"], ["big"], ["small"]] + [["big"]],
+    )
+    outcome = rules.greedy(election)
+    assert outcome.selected == ["big", "none"]
+    assert outcome.reasons == {"big": rules.SELECTED, "small": rules.DID_NOT_FIT, "none": rules.SELECTED}
+
+
+def test_mes_funds_the_minority_greedy_ignores():
+    # 60 voters want A1..A3, 40 want B1..B3; all cost 1, budget 3. Greedy gives the majority everything.
+    ballots = [["A1", "A2", "A3"]] * 60 + [["B1", "B2", "B3"]] * 40
+    ids = ["A1", "A2", "A3", "B1", "B2", "B3"]
+    election = rules.Election.from_ballots(project_ids=ids, costs=[1] * 6, budget=3, ballots=ballots)
+    assert rules.greedy(election).selected == ["A1", "A2", "A3"]
+    # Each voter has 3/100: the 60 pay for one A, the 40 for one B; completion spends the rest on the majority.
+    assert sorted(rules.mes(election).selected) == ["A1", "B1"]
+    assert rules.mes(election).reasons["A2"] == rules.SHARE_EXHAUSTED
+    assert sorted(rules.mes_complete(election).selected) == ["A1", "A2", "B1"]
+
+
+def test_identical_ballots_are_merged_with_weights():
+    election = rules.Election.from_ballots(project_ids=["a", "b"], costs=[1, 1], budget=1, ballots=[["a"]] * 5)
+    assert len(election.weights) == 1 and election.voters == 5
+
+
+def test_unknown_rule_is_refused():
+    election = rules.Election.from_ballots(project_ids=["a"], costs=[1], budget=1, ballots=[])
+    with pytest.raises(ValueError, match="unknown rule"):
+        rules.outcome(election, "borda")
+
+
+def test_mes_on_a_large_random_instance_equals_pabutools():
+    rng = np.random.default_rng(7)
+    matrix = rng.random((3000, 30)) < rng.uniform(0.05, 0.4, 30)
+    costs = (rng.integers(1, 20, 30) * 1000).tolist()
+    election = rules.Election.from_matrix(
+        project_ids=[f"p{j}" for j in range(30)], costs=costs, budget=sum(costs) // 3, approvals=matrix
+    )
+    instance, profile = pabutools_instance(election)
+    assert sorted(rules.mes(election).selected) == pabutools_outcome(instance, profile.as_multiprofile(), "mes")

@@ -1,0 +1,17 @@
+"""Addresses under /<jurisdiction>/budgets/ (mounted by core from the manifest's `jurisdiction_urls`)."""
+
+from django.urls import path
+
+from plaza.budgets import views
+
+app_name = "budgets"
+
+urlpatterns = [
+    path("", views.budget_list, name="list"),
+    path("<slug:budget>/", views.budget_detail, name="budget"),
+    path("<slug:budget>/projects/<int:project>/", views.project_detail, name="project"),
+    path("<slug:budget>/projects/<int:project>/review/", views.project_review, name="review"),
+    path("<slug:budget>/ballot/<slug:heading>/", views.ballot, name="ballot"),
+    path("<slug:budget>/results/<slug:heading>/", views.results, name="results"),
+    path("<slug:budget>/<slug:heading>.pb", views.pb_file, name="pb"),
+]

@@ -1,0 +1,193 @@
+"""Budgets pages: thin views over queries and operations; everything works without JavaScript."""
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from plaza.budgets import operations, queries, rules
+from plaza.budgets.models import Budget, Project
+from plaza.core.markdown import render_markdown
+from plaza.core.models import Role
+from plaza.core.permissions import has_role
+
+REASONS = {
+    rules.SELECTED: _("Funded"),
+    rules.DID_NOT_FIT: _("Not funded: did not fit in the money left"),
+    rules.SHARE_EXHAUSTED: _("Not funded: its voters' equal shares were used up"),
+    rules.NO_SUPPORT: _("Not funded: no votes"),
+}
+
+
+def _is_admin(request) -> bool:
+    return has_role(request.user, request.jurisdiction, Role.ADMIN)
+
+
+def _budget(request, slug: str) -> Budget:
+    return queries.budget_page(request.jurisdiction, slug, include_unpublished=_is_admin(request))
+
+
+def _heading(budget: Budget, slug: str):
+    heading = next((h for h in queries.headings_of(budget) if h.slug == slug), None)
+    if heading is None:
+        raise Http404
+    return heading
+
+
+def budget_list(request, jurisdiction):
+    budgets = queries.budgets_of(request.jurisdiction, include_unpublished=_is_admin(request))
+    return render(request, "budgets/budget_list.html", {"budgets": budgets})
+
+
+def budget_detail(request, jurisdiction, budget):
+    budget = _budget(request, budget)
+    headings = queries.headings_of(budget)
+    chosen = next((h for h in headings if h.slug == request.GET.get("heading")), None)
+    feasibility = request.GET.get("feasibility", "")
+    if feasibility not in Project.Feasibility.values:
+        feasibility = ""
+    context = {
+        "budget": budget,
+        "description": render_markdown(budget.description),
+        "headings": headings,
+        "chosen": chosen,
+        "feasibility": feasibility,
+        "feasibilities": Project.Feasibility.choices,
+        "projects": queries.projects_of(budget, heading=chosen, feasibility=feasibility),
+    }
+    return render(request, "budgets/budget.html", context)
+
+
+def project_detail(request, jurisdiction, budget, project):
+    budget = _budget(request, budget)
+    project = queries.project_page(budget, project)
+    message = ""
+    if request.method == "POST":
+        try:
+            operations.support_project(actor=request.user, project=project)
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(getattr(error, "messages", [str(error)]))
+        else:
+            return redirect(project.get_absolute_url())
+    context = {
+        "budget": budget,
+        "project": project,
+        "description": render_markdown(project.description),
+        "message": message,
+        "is_valuator": operations.is_valuator(request.user, request.jurisdiction),
+    }
+    return render(request, "budgets/project.html", context, status=400 if message else 200)
+
+
+@login_required
+def project_review(request, jurisdiction, budget, project):
+    budget = _budget(request, budget)
+    project = queries.project_page(budget, project)
+    if not operations.is_valuator(request.user, request.jurisdiction):
+        raise PermissionDenied
+    errors = {}
+    if request.method == "POST":
+        try:
+            operations.review_project(
+                actor=request.user,
+                project=project,
+                feasible=request.POST.get("feasibility") == "feasible",
+                reason=request.POST.get("reason", ""),
+                official_cost=request.POST.get("official_cost") or None,
+                duration_months=int(request.POST["duration_months"])
+                if request.POST.get("duration_months", "").isdigit()
+                else None,
+            )
+        except ValidationError as error:
+            errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        else:
+            return redirect(project.get_absolute_url())
+    context = {"budget": budget, "project": project, "errors": errors, "values": request.POST}
+    return render(request, "budgets/review.html", context, status=400 if errors else 200)
+
+
+def _posted_choices(request, budget: Budget, offered) -> dict[int, int]:
+    ids = {p.pk for p in offered}
+    if budget.ballot_kind in (Budget.BallotKind.KNAPSACK, Budget.BallotKind.APPROVAL):
+        return {int(pk): 1 for pk in request.POST.getlist("project") if pk.isdigit() and int(pk) in ids}
+    choices = {}
+    for pk in ids:
+        value = request.POST.get(f"value-{pk}", "").strip()
+        if value.isdigit() and int(value) > 0:
+            choices[pk] = int(value)
+    return choices
+
+
+def ballot(request, jurisdiction, budget, heading):
+    """The ballot for one heading. "Update" recomputes the money left on the server; "Save" casts or edits."""
+    budget = _budget(request, budget)
+    heading = _heading(budget, heading)
+    offered = list(operations.ballot_projects(heading))
+    person = operations.person_of(request.user, request.jurisdiction)
+    existing = queries.ballot_of(budget, person)
+    choices = queries.ballot_choices(existing, heading)
+    errors, saved = [], request.GET.get("saved") == "1"
+    if request.method == "POST":
+        choices = _posted_choices(request, budget, offered)
+        if "save" in request.POST:
+            revision = request.POST.get("revision", "")
+            try:
+                operations.cast_ballot(
+                    actor=request.user,
+                    budget=budget,
+                    heading=heading,
+                    choices=choices,
+                    revision=int(revision) if revision.isdigit() else None,
+                )
+            except (ValidationError, PermissionDenied) as error:
+                errors = list(getattr(error, "messages", [str(error)]))
+            else:
+                return redirect(request.path + "?saved=1")
+    spent = sum((p.cost for p in offered if p.pk in choices), Decimal(0))
+    context = {
+        "budget": budget,
+        "heading": heading,
+        "offered": [(p, choices.get(p.pk)) for p in offered],
+        "spent": spent,
+        "left": heading.amount - spent,
+        "over": spent > heading.amount and budget.ballot_kind == Budget.BallotKind.KNAPSACK,
+        "revision": existing.revision if existing else "",
+        "errors": errors,
+        "saved": saved,
+        "is_open": budget.phase == Budget.Phase.BALLOTING,
+    }
+    return render(request, "budgets/ballot.html", context, status=400 if errors else 200)
+
+
+def results(request, jurisdiction, budget, heading):
+    budget = _budget(request, budget)
+    heading = _heading(budget, heading)
+    rule = request.GET.get("rule", budget.rule)
+    if rule not in rules.RULES:
+        rule = budget.rule
+    rows = queries.results_of(budget, heading, rule)
+    spent = sum((r.project.cost for r in rows if r.selected), Decimal(0))
+    top = max((r.votes for r in rows), default=0) or 1
+    context = {
+        "budget": budget,
+        "heading": heading,
+        "rule": rule,
+        "rules": Budget.Rule.choices,
+        "rows": [(r, REASONS.get(r.reason, r.reason), round(100 * r.votes / top)) for r in rows],
+        "spent": spent,
+        "finished": budget.phase == Budget.Phase.FINISHED,
+    }
+    return render(request, "budgets/results.html", context)
+
+
+def pb_file(request, jurisdiction, budget, heading):
+    budget = _budget(request, budget)
+    if budget.phase != Budget.Phase.FINISHED:
+        raise Http404
+    heading = _heading(budget, heading)
+    response = HttpResponse(operations.export_pb(heading), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{budget.slug}-{heading.slug}.pb"'
+    return response
