@@ -107,6 +107,12 @@ class VotationForm(forms.Form):
         label=_("Only this district"), max_length=100, required=False, help_text=_("Empty: the whole census.")
     )
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=130, required=False)
+    is_published = forms.BooleanField(
+        label=_("Published"),
+        required=False,
+        initial=True,
+        help_text=_("A draft is seen by admins only and takes no votes."),
+    )
 
     def booth_names(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.cleaned_data.get("booths", "").splitlines() if line.strip())

@@ -6,7 +6,7 @@ ballot is written in one transaction, exactly once (its docstring gives the argu
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -146,9 +146,13 @@ def create_votation(
     min_age: int | None = None,
     booths: tuple[str, ...] = (),
     component: ComponentInstance | None = None,
+    is_published: bool = True,
 ) -> Votation:
-    """A jurisdiction admin sets up a votation (published at once; it opens at `opens_at`)."""
-    require_role(actor, jurisdiction, Role.ADMIN)
+    """A jurisdiction admin sets up a votation (published at once unless a draft; it opens at `opens_at`).
+
+    An official may make a draft (sending a proposal to a vote); only an admin publishes it.
+    """
+    require_role(actor, jurisdiction, *((Role.ADMIN,) if is_published else (Role.ADMIN, Role.OFFICIAL)))
     _check_setup(opens_at=opens_at, closes_at=closes_at, online=online, booth=booth, questions=questions)
     slug = slug or slugify(title)[:80]
     votations = Votation.objects.with_scope(jurisdiction=jurisdiction)
@@ -168,6 +172,7 @@ def create_votation(
             is_secret=is_secret,
             district=district,
             min_age=min_age,
+            is_published=is_published,
         )
         _write_questions(votation, questions)
         _write_booths(votation, booths)
@@ -181,20 +186,25 @@ RESERVED_SLUGS = frozenset({"new", "export"})
 
 # Fields an admin may still change once the votation has opened: words, never rules.
 WORDING_FIELDS = ("title", "description")
-RULE_FIELDS = ("opens_at", "closes_at", "online", "booth", "is_secret", "district", "min_age")
+RULE_FIELDS = ("opens_at", "closes_at", "online", "booth", "is_secret", "district", "min_age", "is_published")
+
+
+def rules_may_change(votation: Votation) -> bool:
+    """Before it opens, or while it is a draft nobody can vote in, a votation's rules and questions may change."""
+    return not votation.is_published or votation.status == Votation.Status.UPCOMING
 
 
 @_in_scope(lambda kw: kw["votation"].jurisdiction)
 def update_votation(
     *, actor, votation: Votation, questions: list[QuestionSpec] | None = None, booths=(), **changes
 ) -> Votation:
-    """Change a votation; its rules and questions only before it opens."""
+    """Change a votation; its rules and questions only before it opens (a draft, unpublished, changes freely)."""
     require_role(actor, votation.jurisdiction, Role.ADMIN)
     unknown = set(changes) - set(WORDING_FIELDS) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"update_votation does not change {sorted(unknown)}")
     changed_rules = {f for f in RULE_FIELDS if f in changes and changes[f] != getattr(votation, f)}
-    if votation.status != Votation.Status.UPCOMING and (changed_rules or questions is not None):
+    if not rules_may_change(votation) and (changed_rules or questions is not None):
         raise ValidationError(_("This votation has opened: only its title and description can still change."))
     after = {f: changes.get(f, getattr(votation, f)) for f in RULE_FIELDS}
     _check_setup(
@@ -218,6 +228,52 @@ def update_votation(
         )
         index_object(votation)
     return votation
+
+
+# --- From other content (core's "decision" link) ---------------------------------------------
+
+# A draft made from a proposal opens this long after it is made, for this long, unless the admin says otherwise.
+DRAFT_OPENS_AFTER = timedelta(days=30)
+DRAFT_LASTS = timedelta(days=14)
+
+
+def votation_from_content(*, actor, source, component: ComponentInstance, note: str = "") -> Votation:
+    """Core's `send_to` target for kind "decision": a draft votation asking yes/no/abstain on `source`.
+
+    The draft is unpublished (nobody but admins sees it, nobody can vote) until an admin sets its
+    times and electorate and publishes it; core records the link in the same transaction.
+    """
+    title = str(getattr(source, "title", "") or source).strip()[:180]
+    opens_at = (timezone.now() + DRAFT_OPENS_AFTER).replace(minute=0, second=0, microsecond=0)
+    votation = create_votation(
+        actor=actor,
+        jurisdiction=component.jurisdiction,
+        component=component,
+        title=title,
+        slug=_free_slug(component.jurisdiction, slugify(title)[:70] or "votation"),
+        description=note,
+        opens_at=opens_at,
+        closes_at=opens_at + DRAFT_LASTS,
+        questions=[QuestionSpec(text=_("Do you approve “%(title)s”?") % {"title": title}, kind=Question.Kind.YES_NO)],
+        is_published=False,
+    )
+    return votation
+
+
+def _free_slug(jurisdiction: Jurisdiction, base: str) -> str:
+    taken = (
+        set(
+            Votation.objects.with_scope(jurisdiction=jurisdiction)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        | RESERVED_SLUGS
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 # --- Casting ----------------------------------------------------------------------------------

@@ -213,6 +213,7 @@ def _setup_forms(request, votation: Votation | None):
     if votation is not None:
         initial = {f: getattr(votation, f) for f in ("title", "slug", "description", "opens_at", "closes_at")}
         initial |= {f: getattr(votation, f) for f in ("online", "booth", "is_secret", "district", "min_age")}
+        initial["is_published"] = votation.is_published
         initial["booths"] = "\n".join(b.name for b in queries.booths_of(votation))
     form = VotationForm(request.POST or None, initial=initial)
     if request.method == "POST":  # no initial values: an unchanged extra form would read as empty
@@ -232,6 +233,8 @@ def _setup_values(form, questions) -> dict:
 
 def _setup_page(request, template_context: dict, status: int | None = None):
     status = status or (400 if request.method == "POST" else 200)
+    votation = template_context.get("votation")
+    template_context["rules_locked"] = votation is not None and not operations.rules_may_change(votation)
     return render(request, "votes/votation_form.html", template_context, status=status)
 
 
@@ -257,7 +260,7 @@ def votation_edit(request, votation):
     if request.method == "POST" and form.is_valid() and questions.is_valid():
         values = _setup_values(form, questions)
         values.pop("slug")  # the address never changes: people bookmark it
-        if votation.status != Votation.Status.UPCOMING:
+        if not operations.rules_may_change(votation):
             values = {k: values[k] for k in operations.WORDING_FIELDS}
         try:
             operations.update_votation(actor=request.user, votation=votation, **values)
