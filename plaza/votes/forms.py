@@ -40,6 +40,21 @@ class BallotForm(forms.Form):
         add_ballot_fields(self, votation)
 
 
+class ChangeBallotForm(forms.Form):
+    """A new ballot replacing the one the change code opens."""
+
+    change_code = forms.CharField(
+        label=_("Change code"),
+        max_length=40,
+        help_text=_("The change code shown when you voted, such as ABCD-EFGH-IJKL-MNOP."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, votation: Votation, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_ballot_fields(self, votation)
+
+
 class BoothBallotForm(CensusMatchForm):
     """The officer checks the voter's document against the census, then records their ballot."""
 
@@ -103,6 +118,11 @@ class VotationForm(forms.Form):
         help_text=_("One name a line."),
     )
     is_secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
+    allows_changes = forms.BooleanField(
+        label=_("Voters may change their online vote until closing"),
+        required=False,
+        help_text=_("Only the last ballot counts; voters need the change code they were given."),
+    )
     district = forms.CharField(
         label=_("Only this district"), max_length=100, required=False, help_text=_("Empty: the whole census.")
     )

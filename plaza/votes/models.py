@@ -33,6 +33,8 @@ class Votation(TenantModel):
     online = models.BooleanField(_("online voting"), default=True)
     booth = models.BooleanField(_("voting at polling booths"), default=False)
     is_secret = models.BooleanField(_("secret ballot"), default=True)
+    # Whether a person who voted online may replace their ballot until closing (only the last counts).
+    allows_changes = models.BooleanField(_("votes can be changed until closing"), default=False)
     # The electorate: the jurisdiction's active census, optionally one district and a minimum age.
     district = models.CharField(_("district"), max_length=100, blank=True)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
@@ -171,6 +173,8 @@ class Ballot(TenantModel):
     votation = models.ForeignKey(Votation, on_delete=models.PROTECT, related_name="ballots")
     answers = models.JSONField()  # {"q1": ["yes"], "q2": ["o1", "o3"]}
     receipt_hash = models.CharField(max_length=64)
+    # SHA-256 of the change code the voter holds, for a votation that allows changing a vote; never published.
+    change_hash = models.CharField(max_length=64, blank=True, default="")
     cast_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     booth = models.ForeignKey(Booth, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
@@ -183,6 +187,9 @@ class Ballot(TenantModel):
         ordering = ["receipt_hash"]
         constraints = [
             models.UniqueConstraint(fields=["votation", "receipt_hash"], name="ballot_receipt_once"),
+            models.UniqueConstraint(
+                fields=["votation", "change_hash"], condition=~models.Q(change_hash=""), name="ballot_change_code_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(channel="online", booth__isnull=True)
                 | models.Q(channel="booth", booth__isnull=False),

@@ -19,7 +19,7 @@ from plaza.core.audit import record
 from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role
 from plaza.core.operations.identity import verify_in_person
 from plaza.core.permissions import component_action_allowed, has_role, require_role
-from plaza.core.roll import Channel, cast_once
+from plaza.core.roll import Channel, cast_once, has_voted
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.votes.electorate import ineligibility, person_of
@@ -42,10 +42,15 @@ class QuestionSpec:
 
 @dataclass(frozen=True)
 class CastReceipt:
-    """What the voter takes home: the code (shown once, never stored) and the votation."""
+    """What the voter takes home: the codes (shown once, never stored) and the votation.
+
+    `change_code` is set only when the votation lets voters change their vote: whoever holds it
+    can replace this ballot until closing (docs/secret-ballot.md).
+    """
 
     votation: Votation
     code: str
+    change_code: str = ""
 
 
 def _in_scope(jurisdiction_of: Callable[[dict], Jurisdiction]):
@@ -142,6 +147,7 @@ def create_votation(
     online: bool = True,
     booth: bool = False,
     is_secret: bool = True,
+    allows_changes: bool = False,
     district: str = "",
     min_age: int | None = None,
     booths: tuple[str, ...] = (),
@@ -170,6 +176,7 @@ def create_votation(
             online=online,
             booth=booth,
             is_secret=is_secret,
+            allows_changes=allows_changes,
             district=district,
             min_age=min_age,
             is_published=is_published,
@@ -186,7 +193,9 @@ RESERVED_SLUGS = frozenset({"new", "export"})
 
 # Fields an admin may still change once the votation has opened: words, never rules.
 WORDING_FIELDS = ("title", "description")
-RULE_FIELDS = ("opens_at", "closes_at", "online", "booth", "is_secret", "district", "min_age", "is_published")
+RULE_FIELDS = (
+    "opens_at", "closes_at", "online", "booth", "is_secret", "allows_changes", "district", "min_age", "is_published"
+)  # fmt: skip
 
 
 def rules_may_change(votation: Votation) -> bool:
@@ -317,10 +326,16 @@ def _check_open(votation: Votation, channel: str) -> None:
         )
 
 
-def _cast(*, votation: Votation, person: Person, channel: str, answers: dict, booth: Booth | None = None) -> str:
-    code = new_receipt_code()
+def _hour_now(votation: Votation) -> datetime:
     # Rounded down to the hour of the jurisdiction's clock (so that a day's ballots stay on that day).
-    cast_at = timezone.localtime(timezone.now(), votation.jurisdiction.zone).replace(minute=0, second=0, microsecond=0)
+    return timezone.localtime(timezone.now(), votation.jurisdiction.zone).replace(minute=0, second=0, microsecond=0)
+
+
+def _cast(
+    *, votation: Votation, person: Person, channel: str, answers: dict, booth: Booth | None = None, change_code=""
+) -> str:
+    code = new_receipt_code()
+    cast_at = _hour_now(votation)
 
     def write_ballot() -> Ballot:
         return Ballot.objects.create(
@@ -328,6 +343,7 @@ def _cast(*, votation: Votation, person: Person, channel: str, answers: dict, bo
             votation=votation,
             answers=answers,
             receipt_hash=receipt_hash(code),
+            change_hash=receipt_hash(change_code) if change_code else "",
             cast_at=cast_at,
             channel=channel,
             booth=booth,
@@ -368,10 +384,52 @@ def cast_online(*, actor, votation: Votation, answers: dict[str, list[str]]) -> 
     if not allowed:
         raise PermissionDenied(reason)
     clean = check_answers(votation, answers)
+    change_code = new_receipt_code() if votation.allows_changes else ""
     code = _cast(
-        votation=votation, person=person_of(actor, votation.jurisdiction), channel=Channel.ONLINE, answers=clean
+        votation=votation,
+        person=person_of(actor, votation.jurisdiction),
+        channel=Channel.ONLINE,
+        answers=clean,
+        change_code=change_code,
     )
-    return CastReceipt(votation=votation, code=code)
+    return CastReceipt(votation=votation, code=code, change_code=change_code)
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def change_online(*, actor, votation: Votation, change_code: str, answers: dict[str, list[str]]) -> CastReceipt:
+    """Replace the ballot that `change_code` opens with new answers: only the last counts.
+
+    The roll is untouched (the person voted once and still has); the ballot is found by the code's
+    hash alone, never through the person, so changing keeps the ballot secret. The ballot gets a new
+    receipt code (the old one no longer finds it) and keeps its change code for a later change.
+    """
+    _check_open(votation, Channel.ONLINE)
+    if not votation.allows_changes:
+        raise ValidationError(_("This votation does not let voters change their vote."))
+    allowed, reason = may_vote_online(actor, votation)
+    if not allowed:
+        raise PermissionDenied(reason)
+    person = person_of(actor, votation.jurisdiction)
+    if not has_voted(jurisdiction=votation.jurisdiction, election_key=votation.election_key, person=person):
+        raise ValidationError(_("You have not voted in this votation yet: cast a ballot first."))
+    clean = check_answers(votation, answers)
+    code = new_receipt_code()
+    with transaction.atomic():
+        ballot = (
+            Ballot.objects.with_scope(jurisdiction=votation.jurisdiction)
+            .select_for_update()
+            .filter(votation=votation, channel=Channel.ONLINE)
+            .exclude(change_hash="")
+            .filter(change_hash=receipt_hash(change_code))
+            .first()
+        )
+        if ballot is None:
+            raise ValidationError({"change_code": _("No ballot of this votation has this change code.")})
+        ballot.answers = clean
+        ballot.receipt_hash = receipt_hash(code)
+        ballot.cast_at = _hour_now(votation)
+        ballot.save(update_fields=["answers", "receipt_hash", "cast_at"])
+    return CastReceipt(votation=votation, code=code, change_code=change_code.strip().upper())
 
 
 @_in_scope(lambda kw: kw["votation"].jurisdiction)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.votation_create, name="create"),
     path("<slug:votation>/", views.votation_detail, name="votation"),
     path("<slug:votation>/vote/", views.cast, name="cast"),
+    path("<slug:votation>/change/", views.change, name="change"),
     path("<slug:votation>/receipt/", views.receipt_check, name="receipt"),
     path("<slug:votation>/results/", views.results, name="results"),
     path("<slug:votation>/ballots.<str:fmt>", views.ballots_file, name="ballots"),

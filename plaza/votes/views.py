@@ -23,6 +23,7 @@ from plaza.votes.forms import (
     BallotForm,
     BoothBallotForm,
     BoothTallyForm,
+    ChangeBallotForm,
     QuestionFormSet,
     ReceiptForm,
     VotationForm,
@@ -77,6 +78,7 @@ def _ballot_context(request, votation: Votation) -> dict:
         "votation": votation,
         "description": render_markdown(votation.description),
         "may_vote": allowed and votation.is_open and votation.online and not voted,
+        "may_change": allowed and votation.is_open and votation.online and voted and votation.allows_changes,
         "reason": reason,
         "voted": voted,
         "is_admin": _is_admin(request),
@@ -88,7 +90,16 @@ def _ballot_context(request, votation: Votation) -> dict:
 def votation_detail(request, votation):
     context = _ballot_context(request, votation)
     context["form"] = BallotForm(votation=votation)
+    if context["may_change"]:
+        context["change_form"] = ChangeBallotForm(votation=votation)
     return render(request, "votes/votation.html", context)
+
+
+def _receipt_page(request, receipt: operations.CastReceipt, *, changed: bool = False):
+    context = {"votation": receipt.votation, "code": receipt.code, "change_code": receipt.change_code}
+    response = render(request, "votes/receipt.html", context | {"changed": changed})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -104,10 +115,29 @@ def cast(request, votation):
         except ValidationError as error:
             add_operation_errors(form, error)
         else:
-            response = render(request, "votes/receipt.html", {"votation": votation, "code": receipt.code})
-            response["Cache-Control"] = "no-store"
-            return response
+            return _receipt_page(request, receipt)
     context = _ballot_context(request, votation) | {"form": form}
+    return render(request, "votes/votation.html", context, status=400)
+
+
+@require_POST
+@with_votation
+def change(request, votation):
+    """Replace one's online ballot (the change code finds it); the new receipt is the answer, shown once."""
+    form = ChangeBallotForm(request.POST, votation=votation)
+    if form.is_valid():
+        try:
+            receipt = operations.change_online(
+                actor=request.user,
+                votation=votation,
+                change_code=form.cleaned_data["change_code"],
+                answers=ballot_answers(form, votation),
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return _receipt_page(request, receipt, changed=True)
+    context = _ballot_context(request, votation) | {"form": BallotForm(votation=votation), "change_form": form}
     return render(request, "votes/votation.html", context, status=400)
 
 
@@ -212,7 +242,7 @@ def _setup_forms(request, votation: Votation | None):
     initial = None
     if votation is not None:
         initial = {f: getattr(votation, f) for f in ("title", "slug", "description", "opens_at", "closes_at")}
-        initial |= {f: getattr(votation, f) for f in ("online", "booth", "is_secret", "district", "min_age")}
+        initial |= {f: getattr(votation, f) for f in ("online", "booth", "is_secret", "allows_changes", "district", "min_age")}
         initial["is_published"] = votation.is_published
         initial["booths"] = "\n".join(b.name for b in queries.booths_of(votation))
     form = VotationForm(request.POST or None, initial=initial)
