@@ -242,8 +242,8 @@ def _setup_forms(request, votation: Votation | None):
     initial = None
     if votation is not None:
         initial = {f: getattr(votation, f) for f in ("title", "slug", "description", "opens_at", "closes_at")}
-        initial |= {f: getattr(votation, f) for f in ("online", "booth", "is_secret", "allows_changes", "district", "min_age")}
-        initial["is_published"] = votation.is_published
+        rules = ("online", "booth", "is_secret", "allows_changes", "district", "min_age", "is_published")
+        initial |= {f: getattr(votation, f) for f in rules}
         initial["booths"] = "\n".join(b.name for b in queries.booths_of(votation))
     form = VotationForm(request.POST or None, initial=initial)
     if request.method == "POST":  # no initial values: an unchanged extra form would read as empty
