@@ -87,12 +87,22 @@ class OptionResultOut(Schema):
     percent: str
 
 
+class RoundOut(Schema):
+    counts: dict[str, int]
+    exhausted: int
+    eliminated: str | None
+
+
 class QuestionResultOut(Schema):
     key: str
     text: str
     answered: int
     invalid: int
     options: list[OptionResultOut]
+    # Ranked questions only (docs/ballots-format.md): the rule, its rounds and the winner's option key.
+    rule: str | None = None
+    rounds: list[RoundOut] | None = None
+    winner: str | None = None
 
 
 class ChannelTurnoutOut(Schema):

@@ -8,11 +8,66 @@ from plaza.votes.models import Booth, Question, Votation
 from plaza.votes.operations import QuestionSpec
 
 
+class RankingWidget(forms.MultiWidget):
+    """One labelled "rank" select per option, in a fieldset: keyboard and screen reader friendly, no script."""
+
+    template_name = "votes/widgets/ranking.html"
+    use_fieldset = True
+
+    def __init__(self, labels: list[str], ranks: int):
+        choices = [("", _("Not ranked"))] + [(str(n), str(n)) for n in range(1, ranks + 1)]
+        self.labels = labels
+        super().__init__([forms.Select(choices=choices) for _label in labels])
+
+    def decompress(self, value):
+        return value or [None] * len(self.labels)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label in zip(context["widget"]["subwidgets"], self.labels, strict=True):
+            sub["option_label"] = label
+        return context
+
+
+class RankingField(forms.MultiValueField):
+    """A ranked question's answer: option keys, most preferred first, from the rank given to each option."""
+
+    def __init__(self, *, question: Question, **kwargs):
+        options = list(question.options.all())
+        self.keys = [o.key for o in options]
+        self.most = question.max_choices
+        ranks = [str(n) for n in range(1, len(options) + 1)]
+        fields = [forms.ChoiceField(choices=[("", "")] + [(r, r) for r in ranks], required=False) for _o in options]
+        super().__init__(
+            fields=fields,
+            require_all_fields=False,
+            widget=RankingWidget([o.label for o in options], len(options)),
+            **kwargs,
+        )
+
+    def compress(self, data_list) -> list[str]:
+        ranked = sorted((int(rank), key) for rank, key in zip(data_list or [], self.keys, strict=False) if rank)
+        ranks = [rank for rank, _key in ranked]
+        if len(set(ranks)) != len(ranks):
+            raise forms.ValidationError(_("Give each rank to one option only."), code="duplicate_rank")
+        if ranks != list(range(1, len(ranks) + 1)):
+            raise forms.ValidationError(_("Number your choices 1, 2, 3… without gaps."), code="rank_gap")
+        return [key for _rank, key in ranked]
+
+
 def add_ballot_fields(form: forms.Form, votation: Votation) -> None:
-    """One field per question, named by its key ("q1"…): radios for one choice, checkboxes for several."""
+    """One field per question, named by its key ("q1"…): radios for one choice, checkboxes for several,
+    a rank for each option of a ranked question."""
     for question in votation.questions.all():
         choices = [(o.key, o.label) for o in question.options.all()]
-        if question.kind == Question.Kind.MULTIPLE:
+        if question.kind == Question.Kind.RANKED:
+            field = RankingField(
+                question=question,
+                label=question.text,
+                help_text=_("Give 1 to your first choice, 2 to your second, and so on (up to %(max)s).")
+                % {"max": question.max_choices},
+            )
+        elif question.kind == Question.Kind.MULTIPLE:
             field = forms.MultipleChoiceField(
                 label=question.text,
                 choices=choices,

@@ -99,6 +99,7 @@ class Question(TenantModel):
         SINGLE = "single", _("One choice")
         MULTIPLE = "multiple", _("Several choices")
         YES_NO = "yes_no", _("Yes, no or abstain")
+        RANKED = "ranked", _("Ranked (instant-runoff)")
 
     votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()

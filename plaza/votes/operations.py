@@ -95,6 +95,11 @@ def _question_problem(questions: list[QuestionSpec]) -> str:
             return _("Question %(n)s needs at least two options.") % {"n": number}
         if len(set(options)) != len(options):
             return _("Question %(n)s lists the same option twice.") % {"n": number}
+        if spec.kind == Question.Kind.RANKED and not 1 <= spec.min_choices <= _most_ranked(spec) <= len(options):
+            return _("Question %(n)s: rank between 1 and %(count)s options, the minimum not above the maximum.") % {
+                "n": number,
+                "count": len(options),
+            }
         if spec.kind == Question.Kind.MULTIPLE and not 1 <= spec.min_choices <= spec.max_choices <= len(options):
             return _("Question %(n)s: choose between 1 and %(count)s options, the minimum not above the maximum.") % {
                 "n": number,
@@ -103,10 +108,17 @@ def _question_problem(questions: list[QuestionSpec]) -> str:
     return ""
 
 
+def _most_ranked(spec: QuestionSpec) -> int:
+    """How many options a ranked question lets a voter rank: all of them unless the admin set a smaller maximum."""
+    options = len([o for o in spec.options if o.strip()])
+    return spec.max_choices if spec.max_choices > 1 else options
+
+
 def _write_questions(votation: Votation, questions: list[QuestionSpec]) -> None:
     Question.objects.with_scope(jurisdiction=votation.jurisdiction).filter(votation=votation).delete()
     for position, spec in enumerate(questions, start=1):
-        single = spec.kind != Question.Kind.MULTIPLE
+        single = spec.kind not in (Question.Kind.MULTIPLE, Question.Kind.RANKED)
+        most = _most_ranked(spec) if spec.kind == Question.Kind.RANKED else spec.max_choices
         question = Question.objects.create(
             jurisdiction=votation.jurisdiction,
             votation=votation,
@@ -114,7 +126,7 @@ def _write_questions(votation: Votation, questions: list[QuestionSpec]) -> None:
             text=spec.text.strip(),
             kind=spec.kind,
             min_choices=1 if single else spec.min_choices,
-            max_choices=1 if single else spec.max_choices,
+            max_choices=1 if single else most,
         )
         if spec.kind == Question.Kind.YES_NO:
             labels = yes_no_options()
@@ -303,7 +315,13 @@ def check_answers(votation: Votation, answers: dict[str, list[str]]) -> dict[str
         elif len(chosen) < question.min_choices:
             errors[question.key] = _("Choose at least %(n)s options.") % {"n": question.min_choices}
         elif len(chosen) > question.max_choices:
-            errors[question.key] = _("Choose at most %(n)s options.") % {"n": question.max_choices}
+            errors[question.key] = (
+                _("Rank at most %(n)s options.")
+                if question.kind == Question.Kind.RANKED
+                else _("Choose at most %(n)s options.")
+            ) % {"n": question.max_choices}
+        elif question.kind == Question.Kind.RANKED:
+            clean[question.key] = chosen  # the order is the ranking, most preferred first
         else:
             clean[question.key] = sorted(chosen, key=[o.key for o in question.options.all()].index)
     if set(answers) - {q.key for q in votation.questions.all()}:

@@ -10,10 +10,13 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 FORMAT = "plaza-ballots/1"
+RANKED = "ranked"
+RANKED_RULE = "instant-runoff"
 
 
 @dataclass
@@ -33,6 +36,11 @@ class QuestionResult:
     options: list[OptionCount] = field(default_factory=list)
     answered: int = 0  # ballots with a valid answer to this question
     invalid: int = 0  # ballots whose answer breaks the question's rules (never from the app itself)
+    # Ranked questions only: each ranking (most preferred first) and how many ballots gave it,
+    # then the instant-runoff rounds and the winner (see `instant_runoff`).
+    rankings: Counter = field(default_factory=Counter)
+    rounds: list[dict] = field(default_factory=list)
+    winner: str | None = None
 
     def share(self, option: OptionCount) -> str:
         """The option's share of the valid answers, as a percentage with two decimals (exact rounding)."""
@@ -50,21 +58,57 @@ class Results:
     questions: list[QuestionResult]
 
     def as_dict(self) -> dict:
-        return {
-            "ballots": self.ballots,
-            "questions": [
-                {
-                    "key": q.key,
-                    "text": q.text,
-                    "answered": q.answered,
-                    "invalid": q.invalid,
-                    "options": [
-                        {"key": o.key, "label": o.label, "count": o.count, "percent": q.share(o)} for o in q.options
-                    ],
-                }
-                for q in self.questions
-            ],
-        }
+        return {"ballots": self.ballots, "questions": [_question_dict(q) for q in self.questions]}
+
+
+def _question_dict(q: QuestionResult) -> dict:
+    found = {
+        "key": q.key,
+        "text": q.text,
+        "answered": q.answered,
+        "invalid": q.invalid,
+        "options": [{"key": o.key, "label": o.label, "count": o.count, "percent": q.share(o)} for o in q.options],
+    }
+    if q.kind == RANKED:
+        found |= {"rule": RANKED_RULE, "rounds": q.rounds, "winner": q.winner}
+    return found
+
+
+def instant_runoff(options: Sequence[str], rankings: Mapping[tuple, int]) -> tuple[list[dict], str | None]:
+    """Instant-runoff voting: the rounds and the winner.
+
+    Each round, every ballot counts for its most preferred option still in the running (a ballot
+    whose options are all out is "exhausted"). An option with more than half of the round's
+    counted ballots wins; otherwise the option with the fewest is eliminated and the next round
+    begins. A tie for fewest eliminates the one with fewer first preferences, then the one listed
+    later. The last option in the running wins; nobody wins if no ballot ranks anything.
+    """
+    position = {key: n for n, key in enumerate(options)}
+    running = list(options)
+    first: dict[str, int] = {}
+    rounds: list[dict] = []
+    while running:
+        counts = dict.fromkeys(running, 0)
+        exhausted = 0
+        for ranking, n in rankings.items():
+            top = next((key for key in ranking if key in counts), None)
+            if top is None:
+                exhausted += n
+            else:
+                counts[top] += n
+        first = first or dict(counts)
+        counted = sum(counts.values())
+        leader = max(running, key=lambda k: (counts[k], -position[k]))
+        if not counted:
+            rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
+            return rounds, None
+        if counts[leader] * 2 > counted or len(running) == 1:
+            rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": None})
+            return rounds, leader
+        lowest = min(running, key=lambda k: (counts[k], first[k], -position[k]))
+        rounds.append({"counts": counts, "exhausted": exhausted, "eliminated": lowest})
+        running.remove(lowest)
+    return rounds, None
 
 
 def valid_choices(question: Mapping, chosen: Sequence[str]) -> bool:
@@ -99,8 +143,14 @@ def count(votation: Mapping, answers: Iterable[Mapping[str, Sequence[str]]]) -> 
                 result.invalid += 1
                 continue
             result.answered += 1
+            if result.kind == RANKED:  # the option count is the first preferences; the rounds decide
+                result.rankings[tuple(chosen)] += 1
+                chosen = chosen[:1]
             for option in result.options:
                 option.count += option.key in chosen
+    for result in results:
+        if result.kind == RANKED:
+            result.rounds, result.winner = instant_runoff([o.key for o in result.options], result.rankings)
     return Results(title=votation.get("title", ""), slug=votation.get("slug", ""), ballots=ballots, questions=results)
 
 
@@ -114,7 +164,21 @@ def format_results(results: Results) -> str:
             lines.append(f"  {option.label:<{width}}  {option.count:>9}  {question.share(option):>6} %")
         if question.invalid:
             lines.append(f"  (invalid answers: {question.invalid})")
+        if question.kind == RANKED:
+            lines += _rounds_lines(question)
     return "\n".join(lines) + "\n"
+
+
+def _rounds_lines(question: QuestionResult) -> list[str]:
+    labels = {o.key: o.label for o in question.options}
+    lines = [f"  {RANKED_RULE} (first preferences above):"]
+    for number, round_ in enumerate(question.rounds, start=1):
+        counts = ", ".join(f"{labels[k]} {n}" for k, n in round_["counts"].items())
+        lines.append(f"  round {number}: {counts}; exhausted {round_['exhausted']}")
+        if round_["eliminated"]:
+            lines.append(f"    eliminated: {labels[round_['eliminated']]}")
+    lines.append(f"  winner: {labels[question.winner] if question.winner else '-'}")
+    return lines
 
 
 def read_ballots_file(text: str) -> tuple[dict, list[dict]]:

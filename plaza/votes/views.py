@@ -155,11 +155,32 @@ def receipt_check(request, votation):
     )
 
 
+def _round_rows(question: dict) -> list[dict]:
+    """A ranked question's instant-runoff rounds as table rows, the option columns in the question's order."""
+    labels = {o["key"]: o["label"] for o in question["options"]}
+    return [
+        {
+            "number": number,
+            "cells": [round_["counts"].get(o["key"]) for o in question["options"]],
+            "exhausted": round_["exhausted"],
+            "eliminated": labels.get(round_["eliminated"], ""),
+        }
+        for number, round_ in enumerate(question.get("rounds", []), start=1)
+    ]
+
+
 @with_votation
 def results(request, votation):
     context = {"votation": votation, "published": votation.is_closed}
     if votation.is_closed:
-        context |= {"results": queries.results_of(votation).as_dict(), "turnout": queries.turnout_of(votation)}
+        found = queries.results_of(votation).as_dict()
+        for question in found["questions"]:
+            if "rounds" in question:
+                question["round_rows"] = _round_rows(question)
+                question["winner_label"] = next(
+                    (o["label"] for o in question["options"] if o["key"] == question["winner"]), ""
+                )
+        context |= {"results": found, "turnout": queries.turnout_of(votation)}
     return render(request, "votes/results.html", context)
 
 
