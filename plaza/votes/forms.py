@@ -110,6 +110,24 @@ class ChangeBallotForm(forms.Form):
         add_ballot_fields(self, votation)
 
 
+class CodeBallotForm(forms.Form):
+    """Voting without an account: the document number and the one-time code, then the ballot."""
+
+    document_id = forms.CharField(
+        label=_("Identity document number"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    code = forms.CharField(
+        label=_("One-time code"),
+        max_length=20,
+        help_text=_("The 8 digits you received, such as 1234-5678."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, votation: Votation, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_ballot_fields(self, votation)
+
+
 class BoothBallotForm(CensusMatchForm):
     """The officer checks the voter's document against the census, then records their ballot."""
 

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from plaza.core.models.roll import Channel
 from plaza.core.tenancy import TenantManager, TenantModel
 
-__all__ = ["Ballot", "Booth", "BoothTally", "Option", "Question", "Votation"]
+__all__ = ["AccessCode", "Ballot", "Booth", "BoothTally", "Option", "Question", "Votation"]
 
 
 class Votation(TenantModel):
@@ -213,3 +213,36 @@ class BoothTally(TenantModel):
     class Meta:
         ordering = ["day", "booth__name"]
         constraints = [models.UniqueConstraint(fields=["booth", "day"], name="booth_tally_once_a_day")]
+
+
+class AccessCode(TenantModel):
+    """A one-time code that lets a person on the census vote in one votation without an account.
+
+    Sent to the e-mail address on the census or handed over by a poll officer. Only a keyed hash of
+    the code is kept; it expires, dies after a few wrong tries, and is spent by the ballot it casts
+    (in the same transaction). One row per person and votation: a new code replaces the old one.
+    """
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", _("Sent by e-mail")
+        OFFICER = "officer", _("Handed over by a poll officer")
+
+    votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("core.Person", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    issued_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["votation", "person"], name="access_code_one_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("issued_at")), name="access_code_expires"
+            ),
+        ]

@@ -4,27 +4,34 @@ Casting goes through `plaza.core.roll.cast_once`: the person goes on the roll an
 ballot is written in one transaction, exactly once (its docstring gives the argument).
 """
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import wraps
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plaza.core.audit import record
-from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role
-from plaza.core.operations.identity import verify_in_person
+from plaza.core.census import document_hash
+from plaza.core.models import CensusRecord, ComponentInstance, Jurisdiction, Person, Role
+from plaza.core.operations.identity import census_record_matching, verify_in_person
+from plaza.core.operations.notifications import absolute_url
 from plaza.core.permissions import component_action_allowed, has_role, require_role
-from plaza.core.roll import Channel, cast_once, has_voted
+from plaza.core.roll import AlreadyVoted, Channel, cast_once, has_voted
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.votes.electorate import ineligibility, person_of
-from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
-from plaza.votes.receipts import new_receipt_code, receipt_hash
+from plaza.votes.models import AccessCode, Ballot, Booth, BoothTally, Option, Question, Votation
+from plaza.votes.receipts import access_code_hash, new_access_code, new_receipt_code, receipt_hash
 
 
 def yes_no_options() -> list[tuple[str, str]]:
@@ -509,6 +516,197 @@ def report_booth_tally(*, officer, booth: Booth, day: date, count: int) -> Booth
             public=True,
         )
     return tally
+
+
+# --- Voting without an account: a one-time code ------------------------------------------------
+
+CODE_LIFETIME = timedelta(minutes=30)
+MAX_CODE_ATTEMPTS = 5  # wrong codes before a code dies and a new one must be asked for
+MAX_CODES_PER_HOUR = 3  # codes sent to one person in an hour (against mail bombing)
+MAX_CLIENT_FAILURES_PER_HOUR = 20  # wrong census details or codes from one client address
+
+
+def _client_key(votation: Votation, client: str) -> str:
+    return f"votes-code-failures:{votation.pk}:{client}"
+
+
+def _check_client(votation: Votation, client: str) -> None:
+    if cache.get(_client_key(votation, client), 0) >= MAX_CLIENT_FAILURES_PER_HOUR:
+        raise ValidationError(_("Too many attempts from this connection. Try again in an hour or vote at a booth."))
+
+
+def _client_failed(votation: Votation, client: str) -> None:
+    key = _client_key(votation, client)
+    if not cache.add(key, 1, 3600):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 3600)
+
+
+def _census_person(votation: Votation, document_id: str, birth_date: date, postal_code: str) -> Person | None:
+    record = census_record_matching(
+        votation.jurisdiction, document_id=document_id, birth_date=birth_date, postal_code=postal_code
+    )
+    if record is None:
+        return None
+    person, _created = Person.objects.with_scope(jurisdiction=votation.jurisdiction).get_or_create(
+        jurisdiction=votation.jurisdiction, census_record=record
+    )
+    return person
+
+
+def _may_get_code(votation: Votation, person: Person) -> None:
+    reason = ineligibility(votation, person)
+    if reason:
+        raise ValidationError(reason)
+    if has_voted(jurisdiction=votation.jurisdiction, election_key=votation.election_key, person=person):
+        raise AlreadyVoted()
+
+
+def _issue_code(*, votation: Votation, person: Person, delivery: str, officer=None) -> str:
+    """A new code for (votation, person), replacing any earlier one (the unique row is rewritten)."""
+    code = new_access_code()
+    now = timezone.now()
+    AccessCode.objects.with_scope(jurisdiction=votation.jurisdiction).update_or_create(
+        votation=votation,
+        person=person,
+        defaults={
+            "jurisdiction": votation.jurisdiction,
+            "code_hash": access_code_hash(code, votation_id=votation.pk, person_id=person.pk),
+            "delivery": delivery,
+            "issued_by": officer,
+            "issued_at": now,
+            "expires_at": now + CODE_LIFETIME,
+            "used_at": None,
+            "failed_attempts": 0,
+        },
+    )
+    return code
+
+
+def _mask(email: str) -> str:
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}…@{domain}"
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def send_access_code(*, votation: Votation, document_id: str, birth_date: date, postal_code: str, client: str) -> str:
+    """A person on the census asks for a one-time code by e-mail; returns the masked address it went to.
+
+    No account needed. Refused cleanly when the details do not match the census, the census has no
+    e-mail address for the person (then a poll officer can hand a code over), or they already voted.
+    """
+    _check_open(votation, Channel.ONLINE)
+    _check_client(votation, client)
+    person = _census_person(votation, document_id, birth_date, postal_code)
+    if person is None:
+        _client_failed(votation, client)
+        raise ValidationError(_("These details do not match the census. Check them and try again."))
+    _may_get_code(votation, person)
+    email = person.census_record.email
+    if not email:
+        raise ValidationError(
+            _("The census has no e-mail address for you. A poll officer can give you a code, or vote at a booth.")
+        )
+    sent_key = f"votes-codes-sent:{votation.pk}:{person.pk}"
+    if cache.get(sent_key, 0) >= MAX_CODES_PER_HOUR:
+        raise ValidationError(_("We already sent you several codes this hour. Use the last one, or try again later."))
+    with transaction.atomic():
+        code = _issue_code(votation=votation, person=person, delivery=AccessCode.Delivery.EMAIL)
+        record(jurisdiction=votation.jurisdiction, actor=None, action="votes.code_sent", target=votation)
+        transaction.on_commit(lambda: _mail_code(votation, email, code))
+    cache.set(sent_key, cache.get(sent_key, 0) + 1, 3600)
+    return _mask(email)
+
+
+def _mail_code(votation: Votation, email: str, code: str) -> None:
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    body = _(
+        "Your one-time code to vote in “%(title)s” is %(code)s.\n\n"
+        "It works once, for %(minutes)s minutes, at %(url)s\n\n"
+        "If you did not ask for it, ignore this message: nobody can vote with it without your identity details."
+    ) % {"title": votation.title, "code": code, "minutes": minutes, "url": absolute_url(code_ballot_path(votation))}
+    EmailMessage(subject=_("Your voting code: %(code)s") % {"code": code}, body=body, to=[email]).send()
+
+
+def code_ballot_path(votation: Votation) -> str:
+    return reverse("votes:code_vote", kwargs={"jurisdiction": votation.jurisdiction.slug, "votation": votation.slug})
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def hand_over_code(*, officer, votation: Votation, document_id: str, birth_date: date, postal_code: str) -> str:
+    """A poll officer checks a person's document and gives them a one-time code to vote online (returned once)."""
+    require_role(officer, votation.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+    _check_open(votation, Channel.ONLINE)
+    with transaction.atomic():
+        person = verify_in_person(
+            officer=officer,
+            jurisdiction=votation.jurisdiction,
+            document_id=document_id,
+            birth_date=birth_date,
+            postal_code=postal_code,
+        )
+        _may_get_code(votation, person)
+        code = _issue_code(votation=votation, person=person, delivery=AccessCode.Delivery.OFFICER, officer=officer)
+        record(jurisdiction=votation.jurisdiction, actor=officer, action="votes.code_handed", target=votation)
+    return code
+
+
+def _code_refused(votation: Votation, client: str, access: AccessCode | None) -> ValidationError:
+    _client_failed(votation, client)
+    if access is not None:
+        AccessCode.objects.with_scope(jurisdiction=votation.jurisdiction).filter(pk=access.pk).update(
+            failed_attempts=F("failed_attempts") + 1
+        )
+    return ValidationError({"code": _("This code is not valid: it is wrong, expired, or already used.")})
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def cast_with_code(
+    *, votation: Votation, document_id: str, code: str, answers: dict[str, list[str]], client: str
+) -> CastReceipt:
+    """Vote without an account: the document number names the person, the one-time code proves it's them.
+
+    The code is spent in the transaction that puts the person on the roll and writes the ballot, so
+    it casts at most one ballot, and the person cannot vote again with any account or at a booth.
+    """
+    _check_open(votation, Channel.ONLINE)
+    _check_client(votation, client)
+    clean = check_answers(votation, answers)
+    jurisdiction = votation.jurisdiction
+    record_ = (
+        CensusRecord.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(document_hash=document_hash(jurisdiction.pk, document_id), is_active=True)
+        .first()
+    )
+    codes = AccessCode.objects.with_scope(jurisdiction=jurisdiction)
+    access = codes.filter(votation=votation, person__census_record=record_).first() if record_ else None
+    if access is None or not _code_matches(access, code):
+        raise _code_refused(votation, client, access)
+    with transaction.atomic():
+        access = codes.select_for_update().get(pk=access.pk)
+        if not _code_matches(access, code):  # spent or replaced by a racing request meanwhile
+            raise ValidationError({"code": _("This code is not valid: it is wrong, expired, or already used.")})
+        person = (
+            Person.objects.with_scope(jurisdiction=jurisdiction)
+            .select_related("census_record")
+            .get(pk=access.person_id)
+        )
+        reason = ineligibility(votation, person)
+        if reason:
+            raise ValidationError(reason)
+        access.used_at = timezone.now()
+        access.save(update_fields=["used_at"])
+        receipt_code = _cast(votation=votation, person=person, channel=Channel.ONLINE, answers=clean)
+    return CastReceipt(votation=votation, code=receipt_code)
+
+
+def _code_matches(access: AccessCode, code: str) -> bool:
+    live = access.used_at is None and access.expires_at > timezone.now()
+    live = live and access.failed_attempts < MAX_CODE_ATTEMPTS
+    expected = access_code_hash(code, votation_id=access.votation_id, person_id=access.person_id)
+    return hmac.compare_digest(access.code_hash, expected) and live
 
 
 def is_poll_officer(user, jurisdiction: Jurisdiction) -> bool:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plaza.core.client_address import client_address
+from plaza.core.forms import CensusMatchForm
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
@@ -24,6 +26,7 @@ from plaza.votes.forms import (
     BoothBallotForm,
     BoothTallyForm,
     ChangeBallotForm,
+    CodeBallotForm,
     QuestionFormSet,
     ReceiptForm,
     VotationForm,
@@ -141,6 +144,59 @@ def change(request, votation):
     return render(request, "votes/votation.html", context, status=400)
 
 
+# --- Voting without an account ----------------------------------------------------------------
+
+
+def _no_code_voting(votation: Votation) -> None:
+    if not (votation.online and votation.is_published):
+        raise Http404("This votation takes no online votes.")
+
+
+@with_votation
+def code_request(request, votation):
+    """A person on the census asks for a one-time code by e-mail (no account)."""
+    _no_code_voting(votation)
+    form = CensusMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent_to = operations.send_access_code(
+                votation=votation,
+                document_id=data["document_id"],
+                birth_date=data["date_of_birth"],
+                postal_code=data["postal_code"],
+                client=client_address(request),
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return render(request, "votes/code_sent.html", {"votation": votation, "sent_to": sent_to})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/code_request.html", {"votation": votation, "form": form}, status=status)
+
+
+@with_votation
+def code_vote(request, votation):
+    """The ballot for a voter without an account: document number, one-time code, answers."""
+    _no_code_voting(votation)
+    form = CodeBallotForm(request.POST or None, votation=votation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = operations.cast_with_code(
+                votation=votation,
+                document_id=form.cleaned_data["document_id"],
+                code=form.cleaned_data["code"],
+                answers=ballot_answers(form, votation),
+                client=client_address(request),
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return _receipt_page(request, receipt)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/code_vote.html", {"votation": votation, "form": form}, status=status)
+
+
 @with_votation
 def receipt_check(request, votation):
     form = ReceiptForm(request.GET or None)
@@ -223,6 +279,31 @@ def booth(request, votation):
             return render(request, "votes/booth_done.html", {"votation": votation, "booth": data["booth"]})
     status = 400 if request.method == "POST" else 200
     return render(request, "votes/booth.html", {"votation": votation, "form": form, "booths": booths}, status=status)
+
+
+@with_votation
+@officer_only
+def booth_code(request, votation):
+    """A poll officer checks a person's document and hands over a one-time code to vote online."""
+    form = CensusMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            code = operations.hand_over_code(
+                officer=request.user,
+                votation=votation,
+                document_id=data["document_id"],
+                birth_date=data["date_of_birth"],
+                postal_code=data["postal_code"],
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            response = render(request, "votes/booth_code_done.html", {"votation": votation, "code": code})
+            response["Cache-Control"] = "no-store"
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/booth_code.html", {"votation": votation, "form": form}, status=status)
 
 
 @with_votation

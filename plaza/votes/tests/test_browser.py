@@ -88,3 +88,75 @@ def test_admin_set_up_page(page, axe, sign_in, paris_admin, votation):
     page.goto("/paris/votes/climate/booth/totals/")
     expect(page.get_by_role("heading", name="Reconciliation")).to_be_visible()
     axe(page)
+
+
+def _hand_over_and_vote_with_code(page, sign_in, officer, check):
+    sign_in(page, officer)
+    page.goto("/paris/votes/climate/booth/code/")
+    check(page)
+    page.get_by_label("Identity document number").fill(DOCUMENT["document_id"])
+    page.get_by_label("Date of birth").fill("1980-05-17")
+    page.get_by_label("Postal code").fill(DOCUMENT["postal_code"])
+    page.get_by_role("button", name="Give a code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voting code")
+    check(page)
+    code = page.locator(".receipt-code code").inner_text()
+    page.context.clear_cookies()  # the resident has no account
+    page.goto("/paris/votes/climate/")
+    page.get_by_role("link", name="Vote with a one-time code").click()
+    check(page)
+    page.get_by_role("link", name="I already have a code").click()
+    page.get_by_label("Identity document number").fill(DOCUMENT["document_id"])
+    page.get_by_label("One-time code").fill(code)
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your vote is recorded")
+    check(page)
+
+
+def test_voting_with_a_code_without_javascript(page_without_js, sign_in, votation, officer, voter_person):
+    _hand_over_and_vote_with_code(page_without_js, sign_in, officer, lambda page: None)
+
+
+def test_code_pages_are_accessible(page, axe, sign_in, votation, officer, voter_person):
+    _hand_over_and_vote_with_code(page, sign_in, officer, axe)
+    page.goto("/paris/votes/climate/code/vote/")
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe(page)
+
+
+def test_ranked_ballot_and_changing_a_vote_are_accessible(page, axe, sign_in, paris, paris_admin, voter):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from plaza.votes.operations import QuestionSpec, create_votation
+
+    now = timezone.now()
+    create_votation(
+        actor=paris_admin,
+        jurisdiction=paris,
+        title="Park name",
+        slug="park",
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=1),
+        allows_changes=True,
+        questions=[QuestionSpec("Name the park", kind="ranked", options=("Oak", "Elm", "Ash"))],
+    )
+    sign_in(page, voter)
+    page.goto("/paris/votes/park/")
+    axe(page)
+    page.get_by_label("Elm").select_option("1")
+    page.get_by_label("Oak").select_option("2")
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.get_by_role("heading", name="Your change code")).to_be_visible()
+    change_code = page.locator(".receipt-code code").nth(1).inner_text()
+    page.goto("/paris/votes/park/")
+    expect(page.get_by_role("heading", name="Change your vote")).to_be_visible()
+    axe(page)
+    page.get_by_label("Change code").fill(change_code)
+    page.get_by_label("Ash").select_option("1")
+    page.get_by_role("button", name="Replace my vote").click()
+    expect(page.get_by_text("replaces the earlier one")).to_be_visible()
+    axe(page)
