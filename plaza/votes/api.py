@@ -118,12 +118,33 @@ class DistrictTurnoutOut(Schema):
     percent: str
 
 
+class GroupTurnoutOut(Schema):
+    group: str
+    voters: int
+    electorate: int
+    percent: str
+
+
+class TimeTurnoutOut(Schema):
+    at: datetime
+    label: str
+    voters: int
+
+
+class OverTimeOut(Schema):
+    unit: str  # "hour" or "day"
+    rows: list[TimeTurnoutOut]
+
+
 class TurnoutOut(Schema):
     electorate: int
     voters: int
     percent: str
     by_channel: list[ChannelTurnoutOut]
     by_district: list[DistrictTurnoutOut]
+    by_age: list[GroupTurnoutOut]
+    by_gender: list[GroupTurnoutOut]  # empty where the census has no gender
+    over_time: OverTimeOut
 
 
 class ResultsOut(Schema):

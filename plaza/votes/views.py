@@ -20,6 +20,7 @@ from plaza.core.models import Role
 from plaza.core.permissions import has_role
 from plaza.core.roll import has_voted
 from plaza.votes import exports, operations, queries
+from plaza.votes.charts import turnout_charts
 from plaza.votes.electorate import person_of
 from plaza.votes.forms import (
     BallotForm,
@@ -236,7 +237,8 @@ def results(request, votation):
                 question["winner_label"] = next(
                     (o["label"] for o in question["options"] if o["key"] == question["winner"]), ""
                 )
-        context |= {"results": found, "turnout": queries.turnout_of(votation)}
+        turnout = queries.turnout_of(votation)
+        context |= {"results": found, "turnout": turnout, "charts": turnout_charts(turnout)}
     return render(request, "votes/results.html", context)
 
 
