@@ -388,31 +388,36 @@ def _cast(
 
 def may_vote_online(user, votation: Votation) -> tuple[bool, str]:
     """Whether the account may cast an online ballot now, and if not, why (translated)."""
+    _person, reason = _online_voter(user, votation)
+    return (False, reason) if reason else (True, "")
+
+
+def _online_voter(user, votation: Votation) -> tuple[Person | None, str]:
+    """The person the account votes as, or why it may not vote online (translated)."""
     if votation.component is not None:
         allowed, reason = component_action_allowed(user, votation.component, "vote")
         if not allowed:
-            return False, reason
+            return None, reason
     if user is None or not user.is_authenticated:
-        return False, _("Sign in to vote.")
+        return None, _("Sign in to vote.")
     person = person_of(user, votation.jurisdiction)
     if person is None:
-        return False, _("Verify your identity with the census to vote.")
-    reason = ineligibility(votation, person)
-    return (False, reason) if reason else (True, "")
+        return None, _("Verify your identity with the census to vote.")
+    return person, ineligibility(votation, person)
 
 
 @_in_scope(lambda kw: kw["votation"].jurisdiction)
 def cast_online(*, actor, votation: Votation, answers: dict[str, list[str]]) -> CastReceipt:
     """A verified person votes online, once; the receipt code is returned, never stored."""
     _check_open(votation, Channel.ONLINE)
-    allowed, reason = may_vote_online(actor, votation)
-    if not allowed:
+    person, reason = _online_voter(actor, votation)
+    if reason:
         raise PermissionDenied(reason)
     clean = check_answers(votation, answers)
     change_code = new_receipt_code() if votation.allows_changes else ""
     code = _cast(
         votation=votation,
-        person=person_of(actor, votation.jurisdiction),
+        person=person,
         channel=Channel.ONLINE,
         answers=clean,
         change_code=change_code,
@@ -431,10 +436,9 @@ def change_online(*, actor, votation: Votation, change_code: str, answers: dict[
     _check_open(votation, Channel.ONLINE)
     if not votation.allows_changes:
         raise ValidationError(_("This votation does not let voters change their vote."))
-    allowed, reason = may_vote_online(actor, votation)
-    if not allowed:
+    person, reason = _online_voter(actor, votation)
+    if reason:
         raise PermissionDenied(reason)
-    person = person_of(actor, votation.jurisdiction)
     if not has_voted(jurisdiction=votation.jurisdiction, election_key=votation.election_key, person=person):
         raise ValidationError(_("You have not voted in this votation yet: cast a ballot first."))
     clean = check_answers(votation, answers)
