@@ -121,8 +121,16 @@ def valid_choices(question: Mapping, chosen: Sequence[str]) -> bool:
 
 
 def count(votation: Mapping, answers: Iterable[Mapping[str, Sequence[str]]]) -> Results:
-    """Count every ballot's answers against the votation's questions (as in a ballots file's header)."""
-    return count_groups(votation, ((ballot, 1) for ballot in answers))
+    """Count every ballot's answers against the votation's questions (as in a ballots file's header).
+
+    Identical ballots are put together first (a million yes/no ballots are three groups), then
+    `count_groups` checks and counts each group once: the same result as ballot by ballot, faster.
+    """
+    keys = [q["key"] for q in votation["questions"]]
+    groups: Counter = Counter(tuple(tuple(ballot.get(k, ())) for k in keys) for ballot in answers)
+    return count_groups(
+        votation, ((dict(zip(keys, (list(a) for a in key), strict=True)), n) for key, n in groups.items())
+    )
 
 
 def count_groups(votation: Mapping, groups: Iterable[tuple[Mapping[str, Sequence[str]], int]]) -> Results:
