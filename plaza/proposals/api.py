@@ -40,7 +40,12 @@ class ProposalOut(Schema):
     comments: int
     published_at: datetime | None
     threshold_reached_at: datetime | None
+    merged_into: int | None = Field(None, description="The proposal this duplicate was merged into")
     url: str
+
+    @staticmethod
+    def resolve_merged_into(obj: Proposal) -> int | None:
+        return obj.merged_into_id
 
     @staticmethod
     def resolve_process(obj: Proposal) -> str:

@@ -24,6 +24,7 @@ PROPOSAL_COLUMNS = (
     "published_at",
     "threshold_reached_at",
     "hidden_reason",
+    "merged_into",
     "url",
 )
 DEBATE_COLUMNS = (
@@ -63,6 +64,7 @@ def proposal_row(proposal) -> dict:
         "published_at": proposal.published_at,
         "threshold_reached_at": proposal.threshold_reached_at,
         "hidden_reason": proposal.hidden_reason,
+        "merged_into": proposal.merged_into_id,
         "url": proposal.get_absolute_url(),
     }
 

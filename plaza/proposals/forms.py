@@ -136,6 +136,21 @@ class HideForm(forms.Form):
     )
 
 
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("Number of the proposal to keep"),
+        min_value=1,
+        help_text=_("Its supports and followers receive this one's; each person's support counts once."),
+    )
+    reason = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. Shown on the merged proposal and in the public record."),
+    )
+
+
 class DebateForm(forms.Form):
     title = forms.CharField(label=_("Question"), max_length=TITLE_MAX_LENGTH)
     body = forms.CharField(

@@ -9,7 +9,7 @@ from plaza.core.tenancy import TenantManager, TenantModel
 TITLE_MAX_LENGTH = 150
 SUMMARY_MAX_LENGTH = 300
 BODY_MAX_LENGTH = 20_000
-STATUSES = ["draft", "published", "threshold_reached", "archived", "withdrawn", "hidden"]
+STATUSES = ["draft", "published", "threshold_reached", "archived", "withdrawn", "hidden", "merged"]
 
 
 class Proposal(TenantModel):
@@ -20,6 +20,7 @@ class Proposal(TenantModel):
         ARCHIVED = "archived", _("Archived")
         WITHDRAWN = "withdrawn", _("Withdrawn by its author")
         HIDDEN = "hidden", _("Hidden by a moderator")
+        MERGED = "merged", _("Merged into another proposal")
 
     component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="proposals")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -36,6 +37,10 @@ class Proposal(TenantModel):
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     hidden_reason = models.TextField(_("reason"), blank=True)
+    # A duplicate a moderator merged into the proposal kept: its supports and followers moved there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
+    )
     support_count = models.PositiveIntegerField(default=0)
     # Supports decayed by age, kept on the row so that "hot" is an indexed order (see operations.hot_score).
     hot_score = models.FloatField(default=0)
@@ -65,6 +70,14 @@ class Proposal(TenantModel):
             models.CheckConstraint(
                 condition=~models.Q(status="threshold_reached") | models.Q(threshold_reached_at__isnull=False),
                 name="proposal_threshold_dated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="merged", merged_into__isnull=False)
+                | (~models.Q(status="merged") & models.Q(merged_into__isnull=True)),
+                name="proposal_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")), name="proposal_not_merged_into_itself"
             ),
         ]
 

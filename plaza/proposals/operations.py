@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from plaza.core.audit import record
 from plaza.core.geo import make_point
-from plaza.core.models import ComponentInstance, Role, SDGGoal, SDGTag, Verification
+from plaza.core.models import ComponentInstance, Follow, Role, SDGGoal, SDGTag, Verification
 from plaza.core.operations.comments import start_following
 from plaza.core.operations.notifications import notify, register_event
 from plaza.core.permissions import component_action_allowed, require_role
@@ -45,6 +45,7 @@ HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 register_event("proposal.threshold_reached", gettext_lazy("“%(target)s” reached its support threshold."))
 register_event("proposal.withdrawn", gettext_lazy("%(actor)s withdrew “%(target)s”."))
 register_event("proposal.hidden", gettext_lazy("A moderator hid “%(target)s”."))
+register_event("proposal.merged", gettext_lazy("A moderator merged “%(target)s” into a proposal saying the same."))
 
 
 @dataclass
@@ -329,6 +330,9 @@ def support_proposal(*, actor, proposal: Proposal) -> Support:
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
         _allowed(actor, proposal.component, "support")
         person = _person_of(actor, proposal)
+        # The row lock orders a support after a merge that moves this proposal's supports (see merge_proposals).
+        if not Proposal.objects.select_for_update().filter(pk=proposal.pk, status__in=takes).exists():
+            raise ValidationError(_("This proposal does not take supports now."))
         try:
             with transaction.atomic():
                 support = Support.objects.create(
@@ -406,3 +410,93 @@ def vote_on_debate(*, actor, debate: Debate, position: str) -> DebateVote:
         debate.disagree_count = votes.filter(position=DebateVote.Position.DISAGREE).count()
         Debate.objects.filter(pk=debate.pk).update(agree_count=debate.agree_count, disagree_count=debate.disagree_count)
     return vote
+
+
+MERGEABLE_FROM = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED, Proposal.Status.ARCHIVED)
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    kept: Proposal
+    duplicate: Proposal
+    supports_moved: int
+    supports_shared: int  # people who had supported both: they count once on the kept proposal
+
+
+def _lock_pair(duplicate: Proposal, kept: Proposal) -> tuple[Proposal, Proposal]:
+    """Both rows locked in id order, so two merges (or a merge and supports) never deadlock."""
+    locked = {
+        p.pk: p for p in Proposal.objects.select_for_update().filter(pk__in=[duplicate.pk, kept.pk]).order_by("pk")
+    }
+    return locked[duplicate.pk], locked[kept.pk]
+
+
+def _check_merge(duplicate: Proposal, kept: Proposal) -> None:
+    if duplicate.pk == kept.pk:
+        raise ValidationError({"into": _("A proposal cannot be merged into itself.")})
+    if duplicate.component_id != kept.component_id:
+        raise ValidationError({"into": _("Choose a proposal of the same process.")})
+    if duplicate.status not in MERGEABLE_FROM:
+        raise ValidationError(_("This proposal cannot be merged in its present state."))
+    if kept.status not in (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED):
+        raise ValidationError({"into": _("The proposal to keep must be open (gathering supports).")})
+
+
+def _move_supports(duplicate: Proposal, kept: Proposal) -> tuple[int, int]:
+    """Supports of people who had not supported `kept` move there; the others go (one per person stays)."""
+    already = Support.objects.filter(proposal=kept).values("person_id")
+    shared = Support.objects.filter(proposal=duplicate, person_id__in=already).delete()[0]
+    moved = Support.objects.filter(proposal=duplicate).update(proposal=kept)
+    return moved, shared
+
+
+def _move_followers(duplicate: Proposal, kept: Proposal) -> None:
+    proposal_type = ContentType.objects.get_for_model(Proposal)
+    following = Follow.objects.filter(content_type=proposal_type, object_id=kept.pk).values("user_id")
+    Follow.objects.bulk_create(
+        [
+            Follow(jurisdiction_id=kept.jurisdiction_id, content_type=proposal_type, object_id=kept.pk, user_id=user)
+            for user in Follow.objects.filter(content_type=proposal_type, object_id=duplicate.pk)
+            .exclude(user_id__in=following)
+            .values_list("user_id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def merge_proposals(*, actor, duplicate: Proposal, kept: Proposal, reason: str = "") -> MergeOutcome:
+    """A moderator merges a duplicate into the proposal kept, keeping every person's support once.
+
+    The duplicate stays readable (with its comments), marked merged with a link to the kept one;
+    its followers follow the kept one too. Both rows are locked, so a support cast meanwhile lands
+    before the move (and moves) or after it (and is refused on the merged duplicate).
+    """
+    require_role(actor, duplicate.jurisdiction, *MODERATOR_ROLES, process=duplicate.component.process)
+    reason = (reason or "").strip()[:2000]
+    with transaction.atomic(), jurisdiction_scope(duplicate.jurisdiction):
+        duplicate, kept = _lock_pair(duplicate, kept)
+        _check_merge(duplicate, kept)
+        moved, shared = _move_supports(duplicate, kept)
+        count = Support.objects.filter(proposal=kept).count()
+        Proposal.objects.filter(pk=kept.pk).update(support_count=count, hot_score=hot_score(count, kept.published_at))
+        Proposal.objects.filter(pk=duplicate.pk).update(
+            status=Proposal.Status.MERGED, merged_into=kept, support_count=0, hot_score=0, hidden_reason=reason
+        )
+        _move_followers(duplicate, kept)
+        record(
+            jurisdiction=duplicate.jurisdiction,
+            actor=actor,
+            action="proposal.merge",
+            target=duplicate,
+            reason=reason,
+            data={"into": kept.pk, "supports_moved": moved, "supports_shared": shared},
+            public=True,
+        )
+        _after_support(actor, kept)
+        duplicate.refresh_from_db()
+        kept.refresh_from_db()
+        index_object(duplicate)
+        transaction.on_commit(
+            partial(notify, jurisdiction=duplicate.jurisdiction, event="proposal.merged", target=duplicate, actor=actor)
+        )
+    return MergeOutcome(kept=kept, duplicate=duplicate, supports_moved=moved, supports_shared=shared)

@@ -18,6 +18,7 @@ PUBLIC_STATUSES = (
     Proposal.Status.THRESHOLD_REACHED,
     Proposal.Status.ARCHIVED,
     Proposal.Status.WITHDRAWN,
+    Proposal.Status.MERGED,
 )
 ACTIVE_STATUSES = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
 ORDERS = ("hot", "most_supported", "newest", "most_commented", "random")
@@ -212,7 +213,17 @@ def located(proposals: QuerySet[Proposal], limit: int = 500) -> list[Proposal]:
 def proposal_for(component: ComponentInstance, pk: int) -> Proposal | None:
     jurisdiction = component.jurisdiction
     found = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component, pk=pk)
-    return _with_related(found, jurisdiction).first()
+    return _with_related(found.select_related("merged_into"), jurisdiction).first()
+
+
+def merged_into(proposal: Proposal) -> list[Proposal]:
+    """The duplicates a moderator merged into `proposal` (their comments stay on their own pages)."""
+    return list(
+        Proposal.objects.with_scope(jurisdiction=proposal.jurisdiction_id)
+        .filter(merged_into=proposal)
+        .select_related("component__process", "component__jurisdiction")
+        .order_by("id")
+    )
 
 
 def goals_of(proposal: Proposal) -> list:
@@ -251,6 +262,7 @@ def similar_proposals(component: ComponentInstance, title: str) -> list[Proposal
     candidates = (
         Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
         .filter(match, component=component, status__in=PUBLIC_STATUSES)
+        .exclude(status=Proposal.Status.MERGED)
         .select_related("component__process", "component__jurisdiction")
         .order_by("-support_count", "-id")[:100]
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/archive/", views.archive, name="archive_proposal"),
     path("<int:pk>/expert/", views.expert, name="expert_proposal"),
     path("<int:pk>/hide/", views.hide, name="hide_proposal"),
+    path("<int:pk>/merge/", views.merge, name="merge_proposal"),
     path("debates/", views.debate_index, name="debate_index"),
     path("debates/new/", views.new_debate, name="new_debate"),
     path("debates/<int:pk>/", views.debate_detail, name="debate_detail"),

@@ -20,6 +20,7 @@ from plaza.proposals.forms import (
     DebateVoteForm,
     FilterForm,
     HideForm,
+    MergeForm,
     ProposalForm,
     SimilarCheckForm,
 )
@@ -149,6 +150,7 @@ def _detail_context(request, proposal: Proposal, alert: str = "") -> dict:
         "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
         "is_moderator": _is_moderator(request),
         "map": map_context([proposal], map_id="proposal-map"),
+        "merged_duplicates": queries.merged_into(proposal),
         "alert": alert,
     }
 
@@ -252,6 +254,31 @@ def hide(request, pk: int):
     return _form_page(
         request, "proposals/hide.html", {"form": form, "proposal": proposal}, refused=request.method == "POST"
     )
+
+
+def merge(request, pk: int):
+    """A moderator merges this duplicate into the proposal to keep (the similar ones are suggested)."""
+    proposal = _proposal(request, pk)
+    if not _is_moderator(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kept = queries.proposal_for(request.component, form.cleaned_data["into"])
+        if kept is None:
+            form.add_error("into", _("No proposal of this process has this number."))
+        else:
+            try:
+                operations.merge_proposals(
+                    actor=request.user, duplicate=proposal, kept=kept, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(request, _("Merged: the supports now count on the proposal kept."))
+                return redirect(kept.get_absolute_url())
+    similar = [p for p in queries.similar_proposals(request.component, proposal.title) if p.pk != proposal.pk]
+    context = {"form": form, "proposal": proposal, "similar": similar}
+    return _form_page(request, "proposals/merge.html", context, refused=request.method == "POST")
 
 
 def debate_index(request):
