@@ -193,3 +193,61 @@ class DebateVote(TenantModel):
             models.UniqueConstraint(fields=["debate", "user"], name="debate_vote_once_per_account"),
             models.CheckConstraint(condition=models.Q(position__in=["agree", "disagree"]), name="debate_vote_known"),
         ]
+
+
+class Synthesis(TenantModel):
+    """An official's published answer to a phase's proposals, grouped as Paris did for its climate plan."""
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="+")
+    phase = models.ForeignKey("core.Phase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), max_length=BODY_MAX_LENGTH, blank=True, help_text=_("Markdown"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField()
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.component.get_absolute_url()}synthesis/{self.pk}/"
+
+    def is_public_content(self) -> bool:
+        return self.component.is_published and self.component.process.is_published
+
+
+class SynthesisGroup(TenantModel):
+    """Proposals that say related things, and the written answer they get together."""
+
+    synthesis = models.ForeignKey(Synthesis, on_delete=models.CASCADE, related_name="groups")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    answer = models.TextField(_("answer"), max_length=BODY_MAX_LENGTH, help_text=_("Markdown"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["synthesis", "position"], name="synthesis_group_position_once")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SynthesisEntry(TenantModel):
+    """A proposal answered by a group; one group per proposal in a synthesis."""
+
+    synthesis = models.ForeignKey(Synthesis, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(SynthesisGroup, on_delete=models.CASCADE, related_name="entries")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="synthesis_entries")
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["synthesis", "proposal"], name="synthesis_answers_a_proposal_once")
+        ]

@@ -500,3 +500,103 @@ def merge_proposals(*, actor, duplicate: Proposal, kept: Proposal, reason: str =
             partial(notify, jurisdiction=duplicate.jurisdiction, event="proposal.merged", target=duplicate, actor=actor)
         )
     return MergeOutcome(kept=kept, duplicate=duplicate, supports_moved=moved, supports_shared=shared)
+
+
+register_event("proposal.answered", gettext_lazy("An official answered “%(target)s” in a synthesis."))
+SYNTHESIS_ROLES = (Role.ADMIN, Role.OFFICIAL)
+MAX_SYNTHESIS_GROUPS = 100
+
+
+@dataclass
+class SynthesisGroupText:
+    title: str
+    answer: str
+    proposal_ids: list[int] = field(default_factory=list)
+
+
+def _clean_groups(errors: dict, component: ComponentInstance, groups: list[SynthesisGroupText]) -> dict[int, Proposal]:
+    """Each group titled and answered; each proposal a public one of the component, in one group only."""
+    if not groups:
+        errors["groups"] = _("Write at least one group with its answer.")
+        return {}
+    if len(groups) > MAX_SYNTHESIS_GROUPS:
+        errors["groups"] = _("Use at most %(max)s groups.") % {"max": MAX_SYNTHESIS_GROUPS}
+        return {}
+    wanted = [pk for group in groups for pk in group.proposal_ids]
+    if len(wanted) != len(set(wanted)):
+        errors["groups"] = _("A proposal can be answered by one group only.")
+    answerable = Proposal.objects.filter(component=component, pk__in=wanted).exclude(
+        status__in=(Proposal.Status.DRAFT, Proposal.Status.HIDDEN)
+    )
+    found = {p.pk: p for p in answerable}
+    unknown = sorted(set(wanted) - set(found))
+    if unknown:
+        errors["groups"] = _("These are not published proposals of this process: %(numbers)s.") % {
+            "numbers": ", ".join(str(n) for n in unknown)
+        }
+    for n, group in enumerate(groups, start=1):
+        group.title, group.answer = (group.title or "").strip(), (group.answer or "").strip()
+        if not group.title or not group.answer:
+            errors.setdefault("groups", _("Group %(n)s needs a title and an answer.") % {"n": n})
+        elif len(group.title) > 200 or len(group.answer) > BODY_MAX_LENGTH:
+            errors.setdefault("groups", _("Group %(n)s is too long.") % {"n": n})
+    return found
+
+
+def publish_synthesis(
+    *,
+    actor,
+    component: ComponentInstance,
+    title: str,
+    introduction: str = "",
+    groups: list[SynthesisGroupText],
+    phase=None,
+):
+    """An official publishes the synthesis of a phase's proposals; each proposal's followers hear of its answer."""
+    from plaza.proposals.models import Synthesis, SynthesisEntry, SynthesisGroup
+
+    require_role(actor, component.jurisdiction, *SYNTHESIS_ROLES, process=component.process)
+    jurisdiction = component.jurisdiction
+    errors: dict[str, str] = {}
+    title = _required(errors, "title", title, 200)
+    introduction = (introduction or "").strip()
+    if len(introduction) > BODY_MAX_LENGTH:
+        errors["introduction"] = _("Keep it under %(max)s characters.") % {"max": BODY_MAX_LENGTH}
+    if phase is not None and phase.process_id != component.process_id:
+        errors["phase"] = _("Choose a phase of this process.")
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        proposals = _clean_groups(errors, component, groups)
+        if errors:
+            raise ValidationError(errors)
+        synthesis = Synthesis.objects.create(
+            jurisdiction=jurisdiction,
+            component=component,
+            phase=phase,
+            title=title,
+            introduction=introduction,
+            author=actor,
+            published_at=timezone.now(),
+        )
+        for position, text in enumerate(groups, start=1):
+            group = SynthesisGroup.objects.create(
+                jurisdiction=jurisdiction, synthesis=synthesis, position=position, title=text.title, answer=text.answer
+            )
+            SynthesisEntry.objects.bulk_create(
+                [
+                    SynthesisEntry(jurisdiction=jurisdiction, synthesis=synthesis, group=group, proposal_id=pk)
+                    for pk in text.proposal_ids
+                ]
+            )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="proposal.synthesis",
+            target=synthesis,
+            data={"groups": len(groups), "proposals": len(proposals)},
+            public=True,
+        )
+        for proposal in proposals.values():
+            transaction.on_commit(
+                partial(notify, jurisdiction=jurisdiction, event="proposal.answered", target=proposal, actor=actor)
+            )
+    return synthesis

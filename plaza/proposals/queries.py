@@ -10,7 +10,16 @@ from django.db.models.functions import Coalesce, Mod
 from plaza.core.models import CensusRecord, Comment, ComponentInstance, Jurisdiction, SDGTag, Verification
 from plaza.core.queries.search import search_jurisdiction
 from plaza.core.search import fold
-from plaza.proposals.models import Debate, DebateVote, Proposal, ProposalTag, Support
+from plaza.proposals.models import (
+    Debate,
+    DebateVote,
+    Proposal,
+    ProposalTag,
+    Support,
+    Synthesis,
+    SynthesisEntry,
+    SynthesisGroup,
+)
 
 # What the public reads; the index lists the first two unless asked for another status.
 PUBLIC_STATUSES = (
@@ -342,3 +351,52 @@ def account_participation(user) -> dict:
             {"debate": v.debate_id, "position": v.position} for v in DebateVote.objects.filter(user=user).order_by("id")
         ],
     }
+
+
+def _syntheses(jurisdiction) -> QuerySet[Synthesis]:
+    entries = SynthesisEntry.objects.with_scope(jurisdiction=jurisdiction).select_related(
+        "proposal__component__process", "proposal__component__jurisdiction"
+    )
+    groups = SynthesisGroup.objects.with_scope(jurisdiction=jurisdiction).prefetch_related(
+        Prefetch("entries", queryset=entries.order_by("proposal_id"))
+    )
+    return (
+        Synthesis.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("component__process", "component__jurisdiction", "phase")
+        .prefetch_related(Prefetch("groups", queryset=groups))
+    )
+
+
+def syntheses_of(component: ComponentInstance) -> QuerySet[Synthesis]:
+    return _syntheses(component.jurisdiction).filter(component=component)
+
+
+def synthesis_for(component: ComponentInstance, pk: int) -> Synthesis | None:
+    return syntheses_of(component).filter(pk=pk).first()
+
+
+def public_syntheses(jurisdiction: Jurisdiction) -> QuerySet[Synthesis]:
+    return (
+        _syntheses(jurisdiction)
+        .filter(component__is_published=True, component__process__is_published=True)
+        .order_by("id")
+    )
+
+
+def answers_of(proposal: Proposal) -> list[SynthesisEntry]:
+    """The synthesis groups that answered this proposal, newest synthesis first."""
+    return list(
+        SynthesisEntry.objects.with_scope(jurisdiction=proposal.jurisdiction_id)
+        .filter(proposal=proposal)
+        .select_related("group", "synthesis__component__process", "synthesis__component__jurisdiction")
+        .order_by("-synthesis__published_at")
+    )
+
+
+def answerable_proposals(component: ComponentInstance) -> QuerySet[Proposal]:
+    """What an official may group in a synthesis: every public proposal of the component, by number."""
+    return (
+        Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
+        .filter(component=component, status__in=PUBLIC_STATUSES)
+        .order_by("id")
+    )

@@ -23,6 +23,8 @@ from plaza.proposals.forms import (
     MergeForm,
     ProposalForm,
     SimilarCheckForm,
+    SynthesisForm,
+    SynthesisGroupFormSet,
 )
 from plaza.proposals.models import Proposal
 
@@ -151,6 +153,7 @@ def _detail_context(request, proposal: Proposal, alert: str = "") -> dict:
         "is_moderator": _is_moderator(request),
         "map": map_context([proposal], map_id="proposal-map"),
         "merged_duplicates": queries.merged_into(proposal),
+        "answers": [(entry, render_markdown(entry.group.answer)) for entry in queries.answers_of(proposal)],
         "alert": alert,
     }
 
@@ -346,3 +349,67 @@ def debate_vote(request, pk: int):
         return _debate_page(request, debate, " ".join(refused.messages), status=400)
     messages.success(request, _("Your position is counted."))
     return redirect(debate.get_absolute_url())
+
+
+def _may_synthesise(request) -> bool:
+    return has_role(request.user, request.jurisdiction, *operations.SYNTHESIS_ROLES, process=request.process)
+
+
+def synthesis_index(request):
+    context = {"syntheses": queries.syntheses_of(request.component), "may_synthesise": _may_synthesise(request)}
+    return _form_page(request, "proposals/synthesis_index.html", context)
+
+
+def synthesis_detail(request, pk: int):
+    synthesis = queries.synthesis_for(request.component, pk)
+    if synthesis is None:
+        raise Http404(_("No such synthesis."))
+    groups = [(group, render_markdown(group.answer)) for group in synthesis.groups.all()]
+    context = {"synthesis": synthesis, "introduction": render_markdown(synthesis.introduction), "groups": groups}
+    return _form_page(request, "proposals/synthesis_detail.html", context)
+
+
+def _group_texts(formset) -> list[operations.SynthesisGroupText]:
+    return [
+        operations.SynthesisGroupText(
+            title=form.cleaned_data["title"],
+            answer=form.cleaned_data["answer"],
+            proposal_ids=form.cleaned_data["proposals"],
+        )
+        for form in formset
+        if not form.is_blank
+    ]
+
+
+def new_synthesis(request):
+    """An official groups the proposals and answers each group; without JavaScript, ?groups=N gives more rows."""
+    if not _may_synthesise(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    phases = list(request.process.phases.all())
+    form = SynthesisForm(request.POST or None, phases=phases)
+    asked = request.GET.get("groups", "")
+    rows = min(int(asked), 100) if asked.isdigit() and int(asked) > 0 else 3
+    formset = SynthesisGroupFormSet(request.POST or None, prefix="group", initial=[{}] * rows)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        phase = next((p for p in phases if p.pk == form.cleaned_data["phase"]), None)
+        try:
+            synthesis = operations.publish_synthesis(
+                actor=request.user,
+                component=request.component,
+                phase=phase,
+                title=form.cleaned_data["title"],
+                introduction=form.cleaned_data["introduction"],
+                groups=_group_texts(formset),
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The synthesis is published."))
+            return redirect(synthesis.get_absolute_url())
+    context = {
+        "form": form,
+        "formset": formset,
+        "proposals": queries.answerable_proposals(request.component),
+        "more_rows": rows + 3,
+    }
+    return _form_page(request, "proposals/synthesis_new.html", context, refused=request.method == "POST")
