@@ -27,9 +27,10 @@ def test_paris_climate_plan_has_expert_proposals_and_a_synthesis(client, paris, 
     seed(paris, component.process, component)
     synthesis = Synthesis.objects.get(component=component)
     assert synthesis.groups.count() == 4
-    assert SynthesisEntry.objects.filter(synthesis=synthesis).count() == Proposal.objects.filter(
-        component=component
-    ).count()
+    assert (
+        SynthesisEntry.objects.filter(synthesis=synthesis).count()
+        == Proposal.objects.filter(component=component).count()
+    )
     assert Proposal.objects.filter(component=component, is_expert=True).count() == 2
     page = client.get(synthesis.get_absolute_url())
     assert page.status_code == 200 and "Adapter la ville à la chaleur" in page.content.decode()
