@@ -7,6 +7,7 @@ from plaza.proposals import views
 urlpatterns = [
     path("", views.proposal_index, name="proposal_index"),
     path("new/", views.new_proposal, name="new_proposal"),
+    path("map/", views.proposal_map, name="proposal_map"),
     path("<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("<int:pk>/edit/", views.edit_proposal, name="edit_proposal"),
     path("<int:pk>/publish/", views.publish, name="publish_proposal"),

@@ -82,13 +82,24 @@ def proposal_index(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "map": map_context(queries.located(proposals), map_id="proposals-map"),
+            # This page's located proposals: the map view (map/) draws all of them.
+            "map": map_context([p for p in page.object_list if p.latitude is not None], map_id="proposals-map"),
             "may_propose": may_propose,
             "why_not": why_not,
             "threshold": queries.support_threshold(component),
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
+
+
+def proposal_map(request):
+    """Every located proposal matching the filters (up to the map's limit), listed and drawn."""
+    component = request.component
+    form = FilterForm(request.GET or None, categories=queries.categories_of(component))
+    located = queries.located(queries.proposal_index(component, _filters(request, form)))
+    query = request.GET.copy()
+    context = {"form": form, "map": map_context(located, map_id="proposals-map"), "query": query.urlencode()}
+    return _form_page(request, "proposals/map.html", context)
 
 
 def _form_page(request, template: str, context: dict, refused: bool = False):

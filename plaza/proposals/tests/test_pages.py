@@ -235,3 +235,16 @@ def test_the_index_runs_the_same_queries_whatever_the_page_size(
     monkeypatch.setattr(views, "PAGE_SIZE", 30)
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(client.get(url(component), params).context["page"].object_list) == 30
+
+
+def test_the_map_page_shows_every_located_proposal_and_the_index_its_page(client, component):
+    for n in range(25):
+        ProposalFactory(component=component, title=f"Bench {n}", latitude=40.4, longitude=-3.7, category="Health")
+    ProposalFactory(component=component, title="Nowhere in particular")
+    index = client.get(url(component))
+    on_page = [p.title for p in index.context["page"].object_list if p.latitude is not None]
+    assert [place["name"] for place in index.context["map"]["places"]] == on_page and len(on_page) >= 19
+    page = client.get(url(component, "map/"), {"category": "Health"})
+    body = page.content.decode()
+    assert page.status_code == 200 and len(page.context["map"]["places"]) == 25
+    assert "Bench 24" in body and "Nowhere in particular" not in body
