@@ -14,6 +14,7 @@ query count. The reference, measured in the same run, is /healthz. Run through `
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -79,9 +80,9 @@ def log(message: str) -> None:
 # --- the data generator --------------------------------------------------------------------------
 
 
-def _column_values(model, row: dict, now) -> list:
+def _column_values(fields, row: dict, now) -> list:
     values = []
-    for field in model._meta.concrete_fields:
+    for field in fields:
         if field.attname in row:
             values.append(row[field.attname])
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
@@ -92,24 +93,30 @@ def _column_values(model, row: dict, now) -> list:
 
 
 def copy_rows(model, rows) -> int:
-    """Write `rows` (dicts of attnames, with explicit ids) with COPY on PostgreSQL, bulk_create elsewhere."""
+    """Write `rows` (dicts of attnames) with COPY on PostgreSQL, bulk_create elsewhere; ids given or not."""
     from django.db import connection
     from django.utils import timezone
 
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
+    rows = itertools.chain([first], rows)
     now = timezone.now()
-    fields = model._meta.concrete_fields
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk or pk.attname in first]
     count = 0
     if connection.vendor == "postgresql":
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row(_column_values(model, row, now))
+                copy.write_row(_column_values(fields, row, now))
                 count += 1
         return count
     batch = []
     for row in rows:
-        batch.append(model(**{f.attname: v for f, v in zip(fields, _column_values(model, row, now), strict=True)}))
+        batch.append(model(**{f.attname: v for f, v in zip(fields, _column_values(fields, row, now), strict=True)}))
         if len(batch) == 5000:
             model.objects.bulk_create(batch)
             count, batch = count + len(batch), []
