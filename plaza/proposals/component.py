@@ -53,6 +53,7 @@ manifest = registry.register(
         actions=(
             PermissionAction("propose", _("Write a proposal"), PhaseAction.PROPOSE, 0),
             PermissionAction("support", _("Support a proposal"), PhaseAction.SUPPORT, 1),
+            PermissionAction("attach", _("Attach images and documents to a proposal"), PhaseAction.PROPOSE, 0),
             PermissionAction("debate", _("Start a debate"), PhaseAction.PROPOSE, 0),
             PermissionAction("opine", _("Agree or disagree with a debate"), PhaseAction.COMMENT, 0),
             PermissionAction("comment", _("Comment"), PhaseAction.COMMENT, 0),

@@ -207,3 +207,11 @@ class SynthesisGroupForm(forms.Form):
 
 
 SynthesisGroupFormSet = forms.formset_factory(SynthesisGroupForm, extra=0, min_num=1, max_num=100)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("What the file shows or contains."))
+    upload = forms.FileField(
+        label=_("File"),
+        help_text=_("An image (PNG, JPEG, WebP) or a document (PDF, ODT, ODS, DOCX, XLSX, CSV, TXT)."),
+    )

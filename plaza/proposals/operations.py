@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plaza.core.audit import record
+from plaza.core.operations.attachments import attach_file
 from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Follow, Role, SDGGoal, SDGTag, Verification
 from plaza.core.operations.comments import start_following
@@ -600,3 +601,16 @@ def publish_synthesis(
                 partial(notify, jurisdiction=jurisdiction, event="proposal.answered", target=proposal, actor=actor)
             )
     return synthesis
+
+
+ATTACHABLE = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
+
+
+def attach_to_proposal(*, actor, proposal: Proposal, upload, title: str):
+    """The author adds an image or a document; core checks its type and size and strips image metadata."""
+    _require_author(actor, proposal)
+    if proposal.status not in ATTACHABLE:
+        raise ValidationError(_("Files can be added to a draft or an open proposal only."))
+    return attach_file(
+        actor=actor, target=proposal, upload=upload, title=title, component=proposal.component, action="attach"
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw_proposal"),
     path("<int:pk>/archive/", views.archive, name="archive_proposal"),
     path("<int:pk>/expert/", views.expert, name="expert_proposal"),
+    path("<int:pk>/attach/", views.attach, name="attach_to_proposal"),
     path("<int:pk>/hide/", views.hide, name="hide_proposal"),
     path("<int:pk>/merge/", views.merge, name="merge_proposal"),
     path("synthesis/", views.synthesis_index, name="synthesis_index"),

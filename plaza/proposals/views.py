@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,8 +15,10 @@ from plaza.core.geo import map_context
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
 from plaza.core.permissions import component_action_allowed, has_role
+from plaza.core.queries.attachments import attachments_of
 from plaza.proposals import operations, queries
 from plaza.proposals.forms import (
+    AttachmentForm,
     DebateForm,
     DebateVoteForm,
     FilterForm,
@@ -103,7 +106,12 @@ def proposal_map(request):
 
 
 def _form_page(request, template: str, context: dict, refused: bool = False):
-    context = {"process": request.process, "component": request.component, **context}
+    context = {
+        "process": request.process,
+        "component": request.component,
+        "map_tiles": getattr(settings, "PLAZA_MAP_TILES", ""),
+        **context,
+    }
     return render(request, template, context, status=400 if refused else 200)
 
 
@@ -164,6 +172,7 @@ def _detail_context(request, proposal: Proposal, alert: str = "") -> dict:
         "is_moderator": _is_moderator(request),
         "map": map_context([proposal], map_id="proposal-map"),
         "merged_duplicates": queries.merged_into(proposal),
+        "attachments": attachments_of(proposal),
         "answers": [(entry, render_markdown(entry.group.answer)) for entry in queries.answers_of(proposal)],
         "alert": alert,
     }
@@ -250,6 +259,31 @@ def edit_proposal(request, pk: int):
         form = ProposalForm(initial=initial, categories=categories)
     context = {"form": form, "proposal": proposal}
     return _form_page(request, "proposals/edit.html", context, refused=request.method == "POST")
+
+
+def attach(request, pk: int):
+    """The author adds an image or a document; a refused file is said next to the field, nothing kept."""
+    proposal = _proposal(request, pk)
+    if proposal.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the proposal's author can do this."))
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.attach_to_proposal(
+                actor=request.user,
+                proposal=proposal,
+                upload=form.cleaned_data["upload"],
+                title=form.cleaned_data["title"],
+            )
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(proposal.get_absolute_url())
+    context = {"form": form, "proposal": proposal, "attachments": attachments_of(proposal)}
+    return _form_page(request, "proposals/attach.html", context, refused=request.method == "POST")
 
 
 def hide(request, pk: int):

@@ -1,5 +1,7 @@
 """The proposals pages in a real browser, with axe-core, and without JavaScript."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -66,6 +68,11 @@ def test_the_new_proposal_page_checks_similar_titles_and_is_accessible(page, axe
     page.get_by_label("Title of your proposal").fill("Carriles bici")
     page.get_by_role("button", name="Check for similar proposals").click()
     expect(page.get_by_role("link", name="Más carriles bici")).to_be_visible()
+    picker = page.get_by_role("application", name="Map to pick the location")
+    expect(picker).to_be_visible()
+    picker.click()  # the middle: the zoom buttons are in the top corner
+    expect(page.get_by_role("textbox", name="Location")).to_have_value(re.compile(r"^-?\d+\.\d{5}, -?\d+\.\d{5}$"))
+    axe(page)
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     axe(page)
