@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plaza.core.audit import record
-from plaza.core.operations.attachments import attach_file
 from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Follow, Role, SDGGoal, SDGTag, Verification
+from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.comments import start_following
 from plaza.core.operations.notifications import notify, register_event
 from plaza.core.permissions import component_action_allowed, require_role

@@ -38,7 +38,6 @@ def test_the_index_filters_and_is_accessible(page, axe, component):
 def people(component):
     from plaza.core.models import Role
     from plaza.core.tests.factories import RoleGrantFactory, UserFactory
-
     from plaza.proposals.tests.factories import verified_user
 
     moderator = UserFactory()
