@@ -9,12 +9,13 @@ from plaza.core.tenancy import TenantManager, TenantModel
 TITLE_MAX_LENGTH = 150
 SUMMARY_MAX_LENGTH = 300
 BODY_MAX_LENGTH = 20_000
-STATUSES = ["draft", "published", "threshold_reached", "archived", "withdrawn", "hidden", "merged"]
+STATUSES = ["draft", "held", "published", "threshold_reached", "archived", "withdrawn", "hidden", "merged"]
 
 
 class Proposal(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        HELD = "held", _("Held for review")
         PUBLISHED = "published", _("Gathering supports")
         THRESHOLD_REACHED = "threshold_reached", _("Threshold reached")
         ARCHIVED = "archived", _("Archived")
@@ -37,6 +38,8 @@ class Proposal(TenantModel):
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     hidden_reason = models.TextField(_("reason"), blank=True)
+    # Why publishing it waits for a moderator (it looked like spam); empty once released.
+    held_reason = models.CharField(_("held because"), max_length=300, blank=True)
     # A duplicate a moderator merged into the proposal kept: its supports and followers moved there.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
@@ -90,7 +93,7 @@ class Proposal(TenantModel):
     @property
     def is_published(self) -> bool:
         """Whether the public reads it (core's comments and search ask this)."""
-        return self.status not in (self.Status.DRAFT, self.Status.HIDDEN)
+        return self.status not in (self.Status.DRAFT, self.Status.HIDDEN, self.Status.HELD)
 
     def is_public_content(self) -> bool:
         return self.is_published and self.component.is_published and self.component.process.is_published
@@ -149,6 +152,8 @@ class Debate(TenantModel):
     body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH, help_text=_("Markdown"))
     agree_count = models.PositiveIntegerField(default=0)
     disagree_count = models.PositiveIntegerField(default=0)
+    # Why it waits for a moderator before the public sees it (it looked like spam); empty when public.
+    held_reason = models.CharField(_("held because"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -164,10 +169,10 @@ class Debate(TenantModel):
 
     @property
     def is_published(self) -> bool:
-        return True
+        return not self.held_reason
 
     def is_public_content(self) -> bool:
-        return self.component.is_published and self.component.process.is_published
+        return self.is_published and self.component.is_published and self.component.process.is_published
 
     @property
     def author_name(self) -> str:

@@ -34,6 +34,7 @@ from plaza.proposals.models import (
     Support,
 )
 from plaza.proposals.queries import categories_of, support_threshold
+from plaza.proposals.spam import check_new_account_limit, hold_reasons
 
 MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
 MAX_TAGS = 6
@@ -168,6 +169,7 @@ def create_proposal(*, actor, component: ComponentInstance, text: ProposalText) 
     text = clean_proposal_text(component, text)
     jurisdiction = component.jurisdiction
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        check_new_account_limit(actor, component)
         proposal = Proposal(jurisdiction=jurisdiction, component=component, author=actor)
         _write_text(proposal, text)
         proposal.save()
@@ -207,6 +209,16 @@ def publish_proposal(*, actor, proposal: Proposal) -> Proposal:
     _allowed(actor, proposal.component, "propose")
     now = timezone.now()
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        held = hold_reasons(
+            actor,
+            proposal.component,
+            model=Proposal,
+            title=proposal.title,
+            body=proposal.body,
+            exclude_pk=proposal.pk,
+        )
+        if held:
+            return _hold(actor, proposal, held)
         changed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.DRAFT).update(
             status=Proposal.Status.PUBLISHED, published_at=now, hot_score=hot_score(0, now)
         )
@@ -215,6 +227,36 @@ def publish_proposal(*, actor, proposal: Proposal) -> Proposal:
         proposal.refresh_from_db()
         start_following(actor, proposal)
         record(jurisdiction=proposal.jurisdiction, actor=actor, action="proposal.publish", target=proposal, public=True)
+        index_object(proposal)
+    return proposal
+
+
+def _hold(actor, proposal: Proposal, reasons: list[str]) -> Proposal:
+    """Publishing waits for a moderator: the proposal stays out of the index and the search."""
+    reason = ", ".join(reasons)[:300]
+    changed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.DRAFT).update(
+        status=Proposal.Status.HELD, held_reason=reason
+    )
+    if not changed:
+        raise ValidationError(_("This proposal is already published."))
+    proposal.refresh_from_db()
+    start_following(actor, proposal)
+    record(jurisdiction=proposal.jurisdiction, actor=None, action="proposal.held", target=proposal, reason=reason)
+    return proposal
+
+
+def release_proposal(*, actor, proposal: Proposal) -> Proposal:
+    """A moderator publishes a proposal held for review (it was not spam after all)."""
+    require_role(actor, proposal.jurisdiction, *MODERATOR_ROLES, process=proposal.component.process)
+    now = timezone.now()
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        changed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.HELD).update(
+            status=Proposal.Status.PUBLISHED, published_at=now, hot_score=hot_score(0, now), held_reason=""
+        )
+        if not changed:
+            raise ValidationError(_("This proposal is not held for review."))
+        proposal.refresh_from_db()
+        record(jurisdiction=proposal.jurisdiction, actor=actor, action="proposal.release", target=proposal, public=True)
         index_object(proposal)
     return proposal
 
@@ -388,11 +430,28 @@ def start_debate(*, actor, component: ComponentInstance, title: str, body: str) 
         raise ValidationError(errors)
     jurisdiction = component.jurisdiction
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        check_new_account_limit(actor, component)
+        held = ", ".join(hold_reasons(actor, component, model=Debate, title=title, body=body))[:300]
         debate = Debate.objects.create(
-            jurisdiction=jurisdiction, component=component, author=actor, title=title, body=body
+            jurisdiction=jurisdiction, component=component, author=actor, title=title, body=body, held_reason=held
         )
         start_following(actor, debate)
-        record(jurisdiction=jurisdiction, actor=actor, action="debate.create", target=debate, public=True)
+        if held:
+            record(jurisdiction=jurisdiction, actor=None, action="debate.held", target=debate, reason=held)
+        else:
+            record(jurisdiction=jurisdiction, actor=actor, action="debate.create", target=debate, public=True)
+            index_object(debate)
+    return debate
+
+
+def release_debate(*, actor, debate: Debate) -> Debate:
+    """A moderator lets a debate held for review be seen."""
+    require_role(actor, debate.jurisdiction, *MODERATOR_ROLES, process=debate.component.process)
+    with transaction.atomic(), jurisdiction_scope(debate.jurisdiction):
+        if not Debate.objects.filter(pk=debate.pk).exclude(held_reason="").update(held_reason=""):
+            raise ValidationError(_("This debate is not held for review."))
+        debate.held_reason = ""
+        record(jurisdiction=debate.jurisdiction, actor=actor, action="debate.release", target=debate, public=True)
         index_object(debate)
     return debate
 
@@ -402,6 +461,8 @@ def vote_on_debate(*, actor, debate: Debate, position: str) -> DebateVote:
     _allowed(actor, debate.component, "opine")
     if position not in DebateVote.Position.values:
         raise ValidationError({"position": _("Choose agree or disagree.")})
+    if debate.held_reason:
+        raise ValidationError(_("This debate waits for a moderator."))
     with transaction.atomic(), jurisdiction_scope(debate.jurisdiction):
         vote, _created = DebateVote.objects.update_or_create(
             debate=debate, user=actor, defaults={"jurisdiction": debate.jurisdiction, "position": position}

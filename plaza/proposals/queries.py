@@ -280,11 +280,12 @@ def similar_proposals(component: ComponentInstance, title: str) -> list[Proposal
     return ranked[:SIMILAR_LIMIT]
 
 
-def debates_of(component: ComponentInstance) -> QuerySet[Debate]:
+def debates_of(component: ComponentInstance, *, held: bool = False) -> QuerySet[Debate]:
+    """The component's public debates (or, with `held`, also those held for review)."""
     jurisdiction = component.jurisdiction
+    debates = Debate.objects.with_scope(jurisdiction=jurisdiction).filter(component=component)
     return (
-        Debate.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(component=component)
+        (debates if held else debates.filter(held_reason=""))
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("-created_at", "-id")
@@ -292,7 +293,19 @@ def debates_of(component: ComponentInstance) -> QuerySet[Debate]:
 
 
 def debate_for(component: ComponentInstance, pk: int) -> Debate | None:
-    return debates_of(component).filter(pk=pk).first()
+    return debates_of(component, held=True).filter(pk=pk).first()
+
+
+def held_for_review(component: ComponentInstance) -> tuple[list[Proposal], list[Debate]]:
+    """The moderation queue: proposals and debates that looked like spam, oldest first."""
+    proposals = (
+        Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
+        .filter(component=component, status=Proposal.Status.HELD)
+        .select_related("author", "component__process", "component__jurisdiction")
+        .order_by("created_at", "id")
+    )
+    debates = debates_of(component, held=True).exclude(held_reason="").order_by("created_at", "id")
+    return list(proposals), list(debates)
 
 
 def position_of(user, debate: Debate) -> str:
@@ -313,7 +326,7 @@ def public_proposals(jurisdiction: Jurisdiction) -> QuerySet[Proposal]:
 def public_debates(jurisdiction: Jurisdiction) -> QuerySet[Debate]:
     return (
         Debate.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(component__is_published=True, component__process__is_published=True)
+        .filter(component__is_published=True, component__process__is_published=True, held_reason="")
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("id")

@@ -188,6 +188,11 @@ MADRID = [
 # A duplicate a moderator merged into the Castellana bike lanes proposal, and a draft only its author sees.
 MADRID_MERGED = ("Carril bici en el Paseo de la Castellana", "Lo mismo: un carril bici en la Castellana.", "Movilidad")
 MADRID_DRAFT = ("Bancos a la sombra en las paradas de autobús", "Bancos y toldos en las paradas más soleadas.")
+# Held for a moderator: it looked like spam when its author published it.
+MADRID_HELD = (
+    "Descuentos en bicicletas eléctricas",
+    "Visita https://ofertas.example, https://bici.example, https://promo.example y https://mas.example",
+)
 PARIS_CATEGORIES = ["Énergie", "Mobilité", "Alimentation", "Adaptation", "Bâtiments"]
 # Paris's climate plan took 280 citizen and 300 expert proposals; a sample of both, answered in a synthesis.
 PARIS = [
@@ -376,18 +381,22 @@ def _merged_and_draft(jurisdiction, component, author) -> None:
             merged_into=kept,
             published_at=timezone.now() - timedelta(days=24),
         )
-    title, summary = MADRID_DRAFT
-    if author and not Proposal.objects.filter(component=component, title=title).exists():
-        Proposal.objects.create(
-            jurisdiction=jurisdiction,
-            component=component,
-            author=author,
-            title=title,
-            folded_title=f" {fold(title)} ",
-            summary=summary,
-            body=summary,
-            status=S.DRAFT,
-        )
+    for (title, summary), status, held in (
+        (MADRID_DRAFT, S.DRAFT, ""),
+        (MADRID_HELD, S.HELD, "muchos enlaces"),
+    ):
+        if author and not Proposal.objects.filter(component=component, title=title).exists():
+            Proposal.objects.create(
+                jurisdiction=jurisdiction,
+                component=component,
+                author=author,
+                title=title,
+                folded_title=f" {fold(title)} ",
+                summary=summary,
+                body=summary,
+                status=status,
+                held_reason=held,
+            )
 
 
 def _synthesis(jurisdiction, process, component) -> None:

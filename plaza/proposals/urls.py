@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/expert/", views.expert, name="expert_proposal"),
     path("<int:pk>/attach/", views.attach, name="attach_to_proposal"),
     path("<int:pk>/hide/", views.hide, name="hide_proposal"),
+    path("<int:pk>/release/", views.release, name="release_proposal"),
+    path("moderation/", views.moderation_queue, name="proposals_moderation"),
     path("<int:pk>/merge/", views.merge, name="merge_proposal"),
     path("synthesis/", views.synthesis_index, name="synthesis_index"),
     path("synthesis/new/", views.new_synthesis, name="new_synthesis"),
@@ -25,4 +27,5 @@ urlpatterns = [
     path("debates/new/", views.new_debate, name="new_debate"),
     path("debates/<int:pk>/", views.debate_detail, name="debate_detail"),
     path("debates/<int:pk>/vote/", views.debate_vote, name="debate_vote"),
+    path("debates/<int:pk>/release/", views.release_debate, name="release_debate"),
 ]

@@ -90,6 +90,7 @@ def proposal_index(request):
             "may_propose": may_propose,
             "why_not": why_not,
             "threshold": queries.support_threshold(component),
+            "is_moderator": _is_moderator(request),
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
@@ -147,6 +148,8 @@ def _proposal(request, pk: int) -> Proposal:
         raise Http404(_("No such proposal."))
     if proposal.status == Proposal.Status.DRAFT and proposal.author_id != request.user.pk:
         raise Http404(_("No such proposal."))
+    if proposal.status == Proposal.Status.HELD and proposal.author_id != request.user.pk and not _is_moderator(request):
+        raise Http404(_("No such proposal."))
     return proposal
 
 
@@ -199,7 +202,33 @@ def _act(request, pk: int, act, done: str):
 
 @require_POST
 def publish(request, pk: int):
-    return _act(request, pk, lambda p: operations.publish_proposal(actor=request.user, proposal=p), _("Published."))
+    proposal = _proposal(request, pk)
+    try:
+        operations.publish_proposal(actor=request.user, proposal=proposal)
+    except (PermissionDenied, ValidationError) as refused:
+        alert = str(refused) if isinstance(refused, PermissionDenied) else " ".join(refused.messages)
+        status = 403 if isinstance(refused, PermissionDenied) else 400
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, alert), status=status)
+    if proposal.status == Proposal.Status.HELD:
+        messages.warning(
+            request, _("A moderator will read it before it is published (%(why)s).") % {"why": proposal.held_reason}
+        )
+    else:
+        messages.success(request, _("Published."))
+    return redirect(proposal.get_absolute_url())
+
+
+@require_POST
+def release(request, pk: int):
+    return _act(request, pk, lambda p: operations.release_proposal(actor=request.user, proposal=p), _("Published."))
+
+
+def moderation_queue(request):
+    """What waits for a moderator: proposals and debates held because they looked like spam."""
+    if not _is_moderator(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    proposals, debates = queries.held_for_review(request.component)
+    return _form_page(request, "proposals/moderation.html", {"proposals": proposals, "debates": debates})
 
 
 @require_POST
@@ -347,6 +376,11 @@ def new_debate(request):
         except ValidationError as refused:
             _add_errors(form, refused)
         else:
+            if debate.held_reason:
+                messages.warning(
+                    request,
+                    _("A moderator will read it before it is published (%(why)s).") % {"why": debate.held_reason},
+                )
             return redirect(debate.get_absolute_url())
     context = {"form": form, "allowed": allowed, "why_not": why_not}
     return _form_page(request, "proposals/debate_new.html", context, refused=request.method == "POST")
@@ -356,7 +390,22 @@ def _debate(request, pk: int):
     debate = queries.debate_for(request.component, pk)
     if debate is None:
         raise Http404(_("No such debate."))
+    if debate.held_reason and debate.author_id != request.user.pk and not _is_moderator(request):
+        raise Http404(_("No such debate."))
     return debate
+
+
+@require_POST
+def release_debate(request, pk: int):
+    debate = _debate(request, pk)
+    try:
+        operations.release_debate(actor=request.user, debate=debate)
+    except PermissionDenied as refused:
+        return _debate_page(request, debate, str(refused), status=403)
+    except ValidationError as refused:
+        return _debate_page(request, debate, " ".join(refused.messages), status=400)
+    messages.success(request, _("Published."))
+    return redirect(debate.get_absolute_url())
 
 
 def _debate_page(request, debate, alert: str = "", status: int = 200):
@@ -365,6 +414,7 @@ def _debate_page(request, debate, alert: str = "", status: int = 200):
         "debate": debate,
         "body": render_markdown(debate.body),
         "position": queries.position_of(request.user, debate),
+        "is_moderator": _is_moderator(request),
         "may_opine": may_opine,
         "why_not": why_not,
         "alert": alert,

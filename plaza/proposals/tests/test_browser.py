@@ -102,6 +102,13 @@ def test_moderation_pages_are_accessible(page, axe, sign_in, component, people):
     axe(page)
     page.goto(f"{component.get_absolute_url()}synthesis/")
     axe(page)
+    ProposalFactory(component=component, title="Cheap bikes", status=Proposal.Status.HELD, held_reason="many links")
+    page.goto(f"{component.get_absolute_url()}moderation/")
+    expect(page.get_by_role("link", name="Cheap bikes", exact=True)).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Publish “Cheap bikes”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cheap bikes")
+    axe(page)
 
 
 def test_the_map_page_and_the_synthesis_form_are_accessible(page, axe, sign_in, component):
