@@ -170,6 +170,10 @@ def generate(component, scale: Scale, seed: int = 4) -> dict:
     counts = [0] * scale.proposals
     for _person, proposal in pairs:
         counts[proposal] += 1
+    commented = [int(scale.proposals * rng.random() ** 2) for _n in range(scale.comments)]
+    comments_counts = [0] * scale.proposals
+    for proposal in commented:
+        comments_counts[proposal] += 1
 
     first_record, persons = _next_id(CensusRecord), scale.supports // scale.supports_per_person
     copy_rows(
@@ -215,6 +219,7 @@ def generate(component, scale: Scale, seed: int = 4) -> dict:
             "longitude": -3.8 + rng.random() / 5 if n % 4 == 0 else None,
             "status": status,
             "support_count": counts[n],
+            "comments_count": comments_counts[n],
             "hot_score": hot_score(counts[n], published),
             "published_at": published,
             "threshold_reached_at": published if status == Proposal.Status.THRESHOLD_REACHED else None,
@@ -260,11 +265,11 @@ def generate(component, scale: Scale, seed: int = 4) -> dict:
             {
                 "jurisdiction_id": jurisdiction.pk,
                 "content_type_id": proposal_type.pk,
-                "object_id": first_proposal + int(scale.proposals * rng.random() ** 2),
+                "object_id": first_proposal + proposal,
                 "author_id": authors[n % len(authors)].pk,
                 "body": "A generated comment.",
             }
-            for n in range(scale.comments)
+            for n, proposal in enumerate(commented)
         ),
     )
     copy_rows(

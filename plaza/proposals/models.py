@@ -45,6 +45,8 @@ class Proposal(TenantModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
     )
     support_count = models.PositiveIntegerField(default=0)
+    # Visible comments, kept by plaza/proposals/signals.py so that "most commented" is an indexed order.
+    comments_count = models.PositiveIntegerField(default=0)
     # Supports decayed by age, kept on the row so that "hot" is an indexed order (see operations.hot_score).
     hot_score = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -59,6 +61,7 @@ class Proposal(TenantModel):
             models.Index(fields=["component", "status", "-support_count"], name="proposal_most_supported"),
             models.Index(fields=["component", "status", "-hot_score"], name="proposal_hot"),
             models.Index(fields=["component", "status", "-published_at"], name="proposal_newest"),
+            models.Index(fields=["component", "status", "-comments_count"], name="proposal_most_commented"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="proposal_status_known"),

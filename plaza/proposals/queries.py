@@ -210,7 +210,6 @@ def proposal_index(component: ComponentInstance, filters: ProposalFilters) -> Qu
     jurisdiction = component.jurisdiction
     proposals = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component)
     proposals = _filtered(proposals, jurisdiction, filters)
-    proposals = proposals.annotate(comments_count=_comment_count(jurisdiction, Proposal))
     return _ordered(_with_related(proposals, jurisdiction), filters.order, filters.seed)
 
 
@@ -319,7 +318,6 @@ def public_proposals(jurisdiction: Jurisdiction) -> QuerySet[Proposal]:
     proposals = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(
         status__in=PUBLIC_STATUSES, component__is_published=True, component__process__is_published=True
     )
-    proposals = proposals.annotate(comments_count=_comment_count(jurisdiction, Proposal))
     return _with_related(proposals, jurisdiction).order_by("id")
 
 
@@ -412,4 +410,13 @@ def answerable_proposals(component: ComponentInstance) -> QuerySet[Proposal]:
         Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
         .filter(component=component, status__in=PUBLIC_STATUSES)
         .order_by("id")
+    )
+
+
+def count_comments(jurisdiction_id: int, proposal_id: int) -> int:
+    """Visible comments on a proposal, counted afresh (signals keep Proposal.comments_count from it)."""
+    return (
+        Comment.objects.with_scope(jurisdiction=jurisdiction_id)
+        .filter(content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal_id, is_hidden=False)
+        .count()
     )
