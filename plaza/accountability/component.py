@@ -3,9 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 
 from plaza.accountability.exports import (
+    ASSESSMENT_COLUMNS,
     COMMITMENT_COLUMNS,
+    MILESTONE_COLUMNS,
+    PLAN_COLUMNS,
     UPDATE_COLUMNS,
+    assessments_rows,
     commitments_rows,
+    milestones_rows,
+    plans_rows,
     progress_updates_rows,
 )
 from plaza.core.components import ComponentManifest, Export, registry
@@ -55,6 +61,7 @@ manifest = registry.register(
         seeds="plaza.accountability.seeds:seed",
         search={"accountability.actionplan": plan_search_fields, "accountability.commitment": commitment_search_fields},
         exports=(
+            Export("plans", _("Open government action plans"), PLAN_COLUMNS, plans_rows),
             Export(
                 "commitments",
                 _("Action plan commitments with OGP fields and completion"),
@@ -66,6 +73,18 @@ manifest = registry.register(
                 _("Progress updates on commitments' milestones"),
                 UPDATE_COLUMNS,
                 progress_updates_rows,
+            ),
+            Export(
+                "milestones",
+                _("Milestones of the commitments with their current assessments"),
+                MILESTONE_COLUMNS,
+                milestones_rows,
+            ),
+            Export(
+                "assessments",
+                _("Independent assessments of the commitments (IRM-style ratings)"),
+                ASSESSMENT_COLUMNS,
+                assessments_rows,
             ),
         ),
         stats=accountability_stats,

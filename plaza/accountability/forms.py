@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plaza.accountability.models import ProgressStatus, Side
+from plaza.accountability.models import OpenedGovernment, PotentialImpact, ProgressStatus, Relevance, Side
 
 
 class ProgressUpdateForm(forms.Form):
@@ -49,3 +49,22 @@ class ProgressUpdateForm(forms.Form):
 
     def clean_links(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class AssessmentForm(forms.Form):
+    relevance = forms.ChoiceField(
+        label=_("Relevance to OGP values"), choices=Relevance.choices, widget=forms.RadioSelect
+    )
+    potential_impact = forms.ChoiceField(
+        label=_("Potential impact"), choices=PotentialImpact.choices, widget=forms.RadioSelect
+    )
+    completion = forms.ChoiceField(label=_("Completion"), choices=ProgressStatus.choices, widget=forms.RadioSelect)
+    opened_government = forms.ChoiceField(
+        label=_("Did it open government?"), choices=OpenedGovernment.choices, widget=forms.RadioSelect
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=_("The evidence behind each rating: what was checked, with whom, and what changed."),
+    )

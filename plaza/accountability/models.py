@@ -258,3 +258,75 @@ class ProgressUpdate(TenantModel):
 
     def is_public_content(self) -> bool:
         return True
+
+
+class Relevance(models.TextChoices):
+    """Is the commitment, as written, relevant to OGP's values (IRM's first question)?"""
+
+    CLEAR = "clear", _("Clearly relevant")
+    UNCLEAR = "unclear", _("Unclear")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
+class PotentialImpact(models.TextChoices):
+    NONE = "none", pgettext_lazy("potential impact", "None")
+    MINOR = "minor", _("Minor")
+    MODERATE = "moderate", _("Moderate")
+    TRANSFORMATIVE = "transformative", _("Transformative")
+
+
+class OpenedGovernment(models.TextChoices):
+    """IRM's "Did it open government?" once the plan is implemented."""
+
+    WORSENED = "worsened", _("Worsened")
+    DID_NOT_CHANGE = "did_not_change", _("Did not change")
+    MARGINAL = "marginal", _("Marginal")
+    MAJOR = "major", _("Major")
+    OUTSTANDING = "outstanding", _("Outstanding")
+
+
+class Assessment(TenantModel):
+    """An independent assessor's IRM-style ratings of one commitment; append-only, a later one supersedes it."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="assessments")
+    relevance = models.CharField(_("relevance to OGP values"), max_length=20, choices=Relevance.choices)
+    potential_impact = models.CharField(_("potential impact"), max_length=20, choices=PotentialImpact.choices)
+    completion = models.CharField(_("completion"), max_length=20, choices=ProgressStatus.choices)
+    opened_government = models.CharField(_("did it open government?"), max_length=20, choices=OpenedGovernment.choices)
+    justification = models.TextField(_("justification"))
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessor_label = models.CharField(_("assessed by"), max_length=200)
+    created_at = models.DateTimeField(_("assessed at"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("relevance", Relevance), name="assessment_relevance"),
+            models.CheckConstraint(
+                condition=_in_choices("potential_impact", PotentialImpact), name="assessment_potential_impact"
+            ),
+            models.CheckConstraint(condition=_in_choices("completion", ProgressStatus), name="assessment_completion"),
+            models.CheckConstraint(
+                condition=_in_choices("opened_government", OpenedGovernment), name="assessment_opened_government"
+            ),
+            models.CheckConstraint(condition=~Q(justification=""), name="assessment_justified"),
+            models.UniqueConstraint(fields=["commitment"], condition=Q(supersedes=None), name="assessment_one_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.get_opened_government_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An assessment is never edited: record a new one that supersedes it.")
+        super().save(*args, **kwargs)
+
+    def is_public_content(self) -> bool:
+        return True

@@ -16,15 +16,19 @@ from django.utils.translation import gettext as _
 
 from plaza.accountability.models import (
     ActionPlan,
+    Assessment,
     Commitment,
     ForumMeeting,
     ForumMember,
     Milestone,
     OGPValue,
+    OpenedGovernment,
     PlanPartner,
     PlanStatus,
+    PotentialImpact,
     ProgressStatus,
     ProgressUpdate,
+    Relevance,
     Sector,
     Side,
 )
@@ -401,3 +405,66 @@ def _organisation_of(actor, plan: ActionPlan, side: str) -> str:
         return str(plan.jurisdiction.name)
     partner = PlanPartner.objects.filter(plan=plan, user=actor).first()
     return partner.organisation if partner else ""
+
+
+def record_assessment(
+    *,
+    actor,
+    commitment: Commitment,
+    relevance: str,
+    potential_impact: str,
+    completion: str,
+    opened_government: str,
+    justification: str,
+    now: datetime | None = None,
+) -> Assessment:
+    """Record the independent assessor's ratings of a commitment; it supersedes the current one (never edits it).
+
+    Only the jurisdiction's assessors write (not its officials: the review is independent).
+    """
+    require_role(actor, commitment.jurisdiction, Role.ASSESSOR)
+    _required(justification=justification)
+    errors = {}
+    if relevance not in Relevance.values:
+        errors["relevance"] = _("Choose clearly relevant, unclear or not relevant.")
+    if potential_impact not in PotentialImpact.values:
+        errors["potential_impact"] = _("Choose none, minor, moderate or transformative.")
+    if completion not in ProgressStatus.values:
+        errors["completion"] = _("Choose not started, limited, substantial or complete.")
+    if opened_government not in OpenedGovernment.values:
+        errors["opened_government"] = _("Choose worsened, did not change, marginal, major or outstanding.")
+    if commitment.plan.status == PlanStatus.CO_CREATION:
+        errors["justification"] = _("Commitments are assessed once the plan is adopted.")
+    if errors:
+        raise ValidationError(errors)
+    jurisdiction = commitment.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        Commitment.objects.select_for_update().filter(pk=commitment.pk).first()  # one chain, no fork
+        current = Assessment.objects.filter(commitment=commitment, superseded_by__isnull=True).first()
+        assessment = Assessment.objects.create(
+            jurisdiction=jurisdiction,
+            commitment=commitment,
+            relevance=relevance,
+            potential_impact=potential_impact,
+            completion=completion,
+            opened_government=opened_government,
+            justification=justification.strip(),
+            supersedes=current,
+            assessor=actor,
+            assessor_label=str(actor.display_name),
+            created_at=now or timezone.now(),
+        )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="assessment.record",
+            target=commitment,
+            data={
+                "relevance": relevance,
+                "potential_impact": potential_impact,
+                "completion": completion,
+                "opened_government": opened_government,
+            },
+            public=True,
+        )
+    return assessment

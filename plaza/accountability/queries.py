@@ -4,10 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from plaza.accountability.models import (
     ActionPlan,
+    Assessment,
     Commitment,
     ForumMeeting,
     ForumMember,
@@ -207,3 +208,40 @@ def progress_updates_of(jurisdiction: Jurisdiction, plan: ActionPlan | None = No
     if plan is not None:
         updates = updates.filter(milestone__commitment__plan=plan)
     return updates
+
+
+def assessments_of(plan: ActionPlan) -> dict[int, list[Assessment]]:
+    """Commitment id -> its assessments, newest first (the first is the current one); one query."""
+    found: dict[int, list[Assessment]] = defaultdict(list)
+    rows = Assessment.objects.with_scope(jurisdiction=plan.jurisdiction).filter(commitment__plan=plan)
+    for assessment in rows.order_by("-created_at", "-id"):
+        found[assessment.commitment_id].append(assessment)
+    return found
+
+
+def assessment_history(commitment: Commitment) -> list[Assessment]:
+    return list(
+        Assessment.objects.with_scope(jurisdiction=commitment.jurisdiction)
+        .filter(commitment=commitment)
+        .order_by("-created_at", "-id")
+    )
+
+
+def jurisdiction_assessments(jurisdiction: Jurisdiction):
+    """Every assessment of the jurisdiction, oldest first, with its commitment and plan (exports)."""
+    return (
+        Assessment.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("commitment__plan", "superseded_by")
+        .order_by("commitment__plan__period_start", "commitment__plan_id", "commitment__number", "created_at", "id")
+    )
+
+
+def commitment_counts(jurisdiction: Jurisdiction) -> dict[int, int]:
+    """Plan id -> number of commitments."""
+    rows = (
+        Commitment.objects.with_scope(jurisdiction=jurisdiction)
+        .values("plan_id")
+        .annotate(n=Count("id"))
+        .values_list("plan_id", "n")
+    )
+    return dict(rows)

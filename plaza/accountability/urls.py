@@ -6,9 +6,12 @@ from plaza.accountability import views
 
 urlpatterns = [
     path("", views.plan_list, name="plans"),
+    path("export/<slug:what>.<slug:fmt>", views.export, name="export"),
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("plans/<slug:plan>/timeline/", views.timeline, name="timeline"),
+    path("plans/<slug:plan>/assessment/", views.assessment_report, name="assessment"),
     path("plans/<slug:plan>/commitments/<int:number>/", views.commitment_detail, name="commitment"),
+    path("plans/<slug:plan>/commitments/<int:number>/assess/", views.assess_commitment, name="assess"),
     path(
         "plans/<slug:plan>/commitments/<int:number>/milestones/<int:position>/progress/",
         views.post_progress,

@@ -3,14 +3,19 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plaza.accountability import queries
-from plaza.accountability.forms import ProgressUpdateForm
+from plaza.accountability.component import manifest
+from plaza.accountability.forms import AssessmentForm, ProgressUpdateForm
 from plaza.accountability.models import ActionPlan, Commitment, Milestone, Sector
-from plaza.accountability.operations import post_progress_update
+from plaza.accountability.operations import post_progress_update, record_assessment
+from plaza.core.exports import FORMATS, export_response
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
+from plaza.core.models import Role
+from plaza.core.permissions import has_role
 
 TIMELINE_LIMIT = 300
 
@@ -114,3 +119,61 @@ def _posted(request, form: ProgressUpdateForm, milestone: Milestone) -> bool:
         add_operation_errors(form, refused)
         return False
     return True
+
+
+def assessment_report(request, jurisdiction, plan):
+    """The independent assessment of the plan: each commitment's current ratings, justification and history."""
+    found = _plan(request, plan)
+    assessments = queries.assessments_of(found)
+    rows = [(item, assessments.get(item.commitment.pk, [])) for item in queries.plan_progress(found)]
+    return render(
+        request,
+        "accountability/assessment_report.html",
+        {
+            "plan": found,
+            "rows": rows,
+            "may_assess": has_role(request.user, found.jurisdiction, Role.ASSESSOR),
+        },
+    )
+
+
+def assess_commitment(request, jurisdiction, plan, number):
+    found = _plan(request, plan)
+    try:
+        progress = queries.commitment_progress(found, number)
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+    if not has_role(request.user, found.jurisdiction, Role.ASSESSOR):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's independent assessors rate commitments."))
+    commitment = progress.commitment
+    history = queries.assessment_history(commitment)
+    initial = {}
+    if history:
+        current = history[0]
+        initial = {name: getattr(current, name) for name in AssessmentForm.base_fields}
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_assessment(actor=request.user, commitment=commitment, **form.cleaned_data)
+        except ValidationError as refused:
+            add_operation_errors(form, refused)
+        else:
+            return redirect(
+                reverse("accountability:assessment", kwargs={"jurisdiction": jurisdiction, "plan": found.slug})
+                + f"#commitment-{commitment.number}"
+            )
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "progress": progress, "form": form}
+    return render(request, "accountability/assessment_form.html", context, status=status)
+
+
+def export(request, jurisdiction, what, fmt):
+    """/<j>/accountability/export/commitments.json and siblings: the manifest's exports, at the app's address."""
+    if fmt not in FORMATS:
+        raise Http404("Unknown format.")
+    found = manifest.export(what)
+    if found is None:
+        raise Http404("No such export.")
+    return export_response(found, request.jurisdiction, fmt, f"accountability-{what}")

@@ -45,3 +45,11 @@ def partner(plan):
     with scopes_disabled():
         PlanPartnerFactory(plan=plan, user=user, organisation="Alternatiba")
     return user
+
+
+@pytest.fixture
+def assessor(paris):
+    user = UserFactory(public_name="Ivy Reviewer")
+    with scopes_disabled():
+        RoleGrantFactory(jurisdiction=paris, user=user, role=Role.ASSESSOR)
+    return user
