@@ -14,7 +14,7 @@ from plaza.accountability.exports import (
     plans_rows,
     progress_updates_rows,
 )
-from plaza.core.components import ComponentManifest, Export, registry
+from plaza.core.components import ComponentManifest, Export, LinkTarget, registry
 from plaza.core.search import SearchFields
 
 
@@ -88,5 +88,12 @@ manifest = registry.register(
             ),
         ),
         stats=accountability_stats,
+        link_targets=(
+            LinkTarget(
+                kind="candidate",
+                label=_("a candidate commitment"),
+                create="plaza.accountability.operations:commitment_from_content",
+            ),
+        ),
     )
 )

@@ -3,7 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plaza.accountability.models import OpenedGovernment, PotentialImpact, ProgressStatus, Relevance, Side
+from plaza.accountability.models import (
+    CandidateDecision,
+    OpenedGovernment,
+    PotentialImpact,
+    ProgressStatus,
+    Relevance,
+    Side,
+)
 
 
 class ProgressUpdateForm(forms.Form):
@@ -68,3 +75,31 @@ class AssessmentForm(forms.Form):
         max_length=20000,
         help_text=_("The evidence behind each rating: what was checked, with whom, and what changed."),
     )
+
+
+class CandidateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (CandidateDecision.ADOPTED, CandidateDecision.ADOPTED.label),
+            (CandidateDecision.DECLINED, CandidateDecision.DECLINED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    commitment = forms.TypedChoiceField(
+        label=_("Commitment it became"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Only when it made it into the plan."),
+    )
+    reason = forms.CharField(
+        label=_("Public reason"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Residents read this: say why it was or was not taken up."),
+    )
+
+    def __init__(self, *args, commitments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].choices = [("", "—")] + [(c.number, f"{c.number}. {c.title}") for c in commitments]

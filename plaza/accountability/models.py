@@ -330,3 +330,64 @@ class Assessment(TenantModel):
 
     def is_public_content(self) -> bool:
         return True
+
+
+class CandidateDecision(models.TextChoices):
+    PENDING = "pending", _("Under consideration")
+    ADOPTED = "adopted", _("Made it into the plan")
+    DECLINED = "declined", _("Not taken up")
+
+
+class Candidate(TenantModel):
+    """A resident's proposal (or any content) considered for a commitment during co-creation.
+
+    It arrives through a core content link (kind "candidate"); the forum then decides, giving a public
+    reason either way, and an adopted candidate names the commitment it became.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="candidates")
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    source_url = models.CharField(_("where it came from"), max_length=500, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=CandidateDecision.choices, default=CandidateDecision.PENDING
+    )
+    reason = models.TextField(_("public reason"), blank=True)
+    commitment = models.ForeignKey(
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("commitment"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("decision", CandidateDecision), name="candidate_decision"),
+            models.CheckConstraint(
+                condition=Q(decision=CandidateDecision.ADOPTED, commitment__isnull=False)
+                | (~Q(decision=CandidateDecision.ADOPTED) & Q(commitment__isnull=True)),
+                name="candidate_adopted_names_commitment",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=CandidateDecision.PENDING) | ~Q(reason=""), name="candidate_decision_reasoned"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url() + f"#candidate-{self.pk}"

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from plaza.accountability.models import (
     ActionPlan,
     Assessment,
+    Candidate,
+    CandidateDecision,
     Commitment,
     ForumMeeting,
     ForumMember,
@@ -468,3 +470,88 @@ def record_assessment(
             public=True,
         )
     return assessment
+
+
+def _text_of(source, *names: str) -> str:
+    for name in names:
+        value = getattr(source, name, None)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def commitment_from_content(*, actor, source, component, note: str = "") -> Candidate:
+    """Core's "send to … a candidate commitment": `source` becomes a candidate of the plan being co-created.
+
+    Called by `plaza.core.operations.links.send_to` inside its transaction (it checks the actor's role
+    and records the link and the audit entry); refused when no plan of the jurisdiction is in co-creation.
+    """
+    jurisdiction = component.jurisdiction
+    require_role(actor, jurisdiction, *OFFICIALS)
+    plan = (
+        ActionPlan.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(status=PlanStatus.CO_CREATION)
+        .order_by("-period_start", "-id")
+        .first()
+    )
+    if plan is None:
+        raise ValidationError(
+            {"component": _("No action plan is being co-created here: candidates are taken during co-creation.")}
+        )
+    title = _text_of(source, "title", "name") or str(source)
+    url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        candidate = Candidate.objects.create(
+            jurisdiction=jurisdiction,
+            plan=plan,
+            title=title[:300],
+            summary=_text_of(source, "summary", "description", "body")[:5000],
+            source_url=url[:500],
+        )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="candidate.add",
+            target=plan,
+            data={"candidate": candidate.pk, "title": candidate.title},
+            public=True,
+        )
+    return candidate
+
+
+def decide_candidate(
+    *, actor, candidate: Candidate, decision: str, reason: str, commitment: Commitment | None = None
+) -> Candidate:
+    """The forum's decision on a candidate: made it into the plan (as `commitment`) or not, with a public reason."""
+    plan = candidate.plan
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _required(reason=reason)
+    if decision not in (CandidateDecision.ADOPTED, CandidateDecision.DECLINED):
+        raise ValidationError({"decision": _("Choose whether it made it into the plan or not.")})
+    if decision == CandidateDecision.ADOPTED and (commitment is None or commitment.plan_id != plan.pk):
+        raise ValidationError({"commitment": _("Choose the commitment of this plan that it became.")})
+    if decision == CandidateDecision.DECLINED:
+        commitment = None
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"decision": _("This plan is closed: its candidates were decided.")})
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        candidate.decision = decision
+        candidate.reason = reason.strip()
+        candidate.commitment = commitment
+        candidate.decided_by = actor
+        candidate.decided_at = timezone.now()
+        candidate.save(update_fields=["decision", "reason", "commitment", "decided_by", "decided_at"])
+        record(
+            jurisdiction=plan.jurisdiction,
+            actor=actor,
+            action="candidate.decide",
+            target=plan,
+            reason=candidate.reason,
+            data={
+                "candidate": candidate.pk,
+                "decision": decision,
+                "commitment": commitment.number if commitment else None,
+            },
+            public=True,
+        )
+    return candidate

@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from plaza.accountability.models import (
     ActionPlan,
     Assessment,
+    Candidate,
     Commitment,
     ForumMeeting,
     ForumMember,
@@ -245,3 +246,11 @@ def commitment_counts(jurisdiction: Jurisdiction) -> dict[int, int]:
         .values_list("plan_id", "n")
     )
     return dict(rows)
+
+
+def candidates_of(plan: ActionPlan) -> list[Candidate]:
+    return list(
+        Candidate.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .filter(plan=plan)
+        .select_related("commitment", "plan__jurisdiction")
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/<slug:what>.<slug:fmt>", views.export, name="export"),
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("plans/<slug:plan>/timeline/", views.timeline, name="timeline"),
+    path("plans/<slug:plan>/candidates/<int:candidate>/decide/", views.decide, name="decide_candidate"),
     path("plans/<slug:plan>/assessment/", views.assessment_report, name="assessment"),
     path("plans/<slug:plan>/commitments/<int:number>/", views.commitment_detail, name="commitment"),
     path("plans/<slug:plan>/commitments/<int:number>/assess/", views.assess_commitment, name="assess"),

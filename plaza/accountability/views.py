@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from plaza.accountability import queries
 from plaza.accountability.component import manifest
-from plaza.accountability.forms import AssessmentForm, ProgressUpdateForm
-from plaza.accountability.models import ActionPlan, Commitment, Milestone, Sector
-from plaza.accountability.operations import post_progress_update, record_assessment
+from plaza.accountability.forms import AssessmentForm, CandidateDecisionForm, ProgressUpdateForm
+from plaza.accountability.models import ActionPlan, Candidate, CandidateDecision, Commitment, Milestone, Sector
+from plaza.accountability.operations import decide_candidate, post_progress_update, record_assessment
 from plaza.core.exports import FORMATS, export_response
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
@@ -48,6 +48,8 @@ def plan_detail(request, jurisdiction, plan):
             "government_areas": len({m.organisation for m in members if m.sector == Sector.GOVERNMENT}),
             "meetings": meetings,
             "commitments": queries.plan_progress(found),
+            "candidates": _by_decision(queries.candidates_of(found)),
+            "may_decide": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
         },
     )
 
@@ -177,3 +179,44 @@ def export(request, jurisdiction, what, fmt):
     if found is None:
         raise Http404("No such export.")
     return export_response(found, request.jurisdiction, fmt, f"accountability-{what}")
+
+
+def _by_decision(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
+    grouped = {value: [] for value in CandidateDecision.values}
+    for candidate in candidates:
+        grouped[candidate.decision].append(candidate)
+    return grouped
+
+
+def decide(request, jurisdiction, plan, candidate):
+    found = _plan(request, plan)
+    if not has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's officials decide on candidate commitments."))
+    chosen = next((c for c in queries.candidates_of(found) if c.pk == candidate), None)
+    if chosen is None:
+        raise Http404("No such candidate.")
+    commitments = {item.commitment.number: item.commitment for item in queries.plan_progress(found)}
+    initial = {"decision": chosen.decision, "reason": chosen.reason}
+    if chosen.commitment:
+        initial["commitment"] = chosen.commitment.number
+    form = CandidateDecisionForm(request.POST or None, initial=initial, commitments=commitments.values())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decide_candidate(
+                actor=request.user,
+                candidate=chosen,
+                decision=data["decision"],
+                reason=data["reason"],
+                commitment=commitments.get(data["commitment"]),
+            )
+        except ValidationError as refused:
+            add_operation_errors(form, refused)
+        else:
+            return redirect(chosen.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accountability/candidate_form.html", {"plan": found, "candidate": chosen, "form": form}, status=status
+    )

@@ -74,3 +74,28 @@ def test_assessor_rates_a_commitment_and_the_report_is_accessible(page, axe, sig
     expect(page.get_by_role("heading", level=1)).to_have_text("Independent assessment of Paris climate plan")
     expect(page.get_by_role("cell", name="Transformative")).to_be_visible()
     axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_official_decides_on_a_candidate_and_the_plan_page_is_accessible(page, axe, sign_in, paris, official):
+    from plaza.accountability.models import Candidate, PlanStatus
+    from plaza.accountability.tests.factories import ActionPlanFactory, CommitmentFactory
+
+    with scopes_disabled():
+        plan = ActionPlanFactory(jurisdiction=paris, slug="2027", title="Plan 2027", status=PlanStatus.CO_CREATION)
+        CommitmentFactory(plan=plan, number=1, title="Open contracting")
+        Candidate.objects.create(jurisdiction=paris, plan=plan, title="Publish every tender", summary="All of them.")
+    sign_in(page, official)
+    page.goto("/paris/accountability/plans/2027/")
+    axe(page)
+    page.get_by_role("link", name="Decide on “Publish every tender”").click()
+    axe(page)
+    page.get_by_label("Made it into the plan").check()
+    page.get_by_role("button", name="Publish the decision").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe(page)
+    page.get_by_label("Commitment it became").select_option("1")
+    page.get_by_role("textbox", name="Public reason").fill("It became commitment 1.")
+    page.get_by_role("button", name="Publish the decision").click()
+    expect(page.get_by_text("It became commitment 1.")).to_be_visible()
+    axe(page)
