@@ -7,14 +7,16 @@ from plaza.accountability.exports import (
     COMMITMENT_COLUMNS,
     MILESTONE_COLUMNS,
     PLAN_COLUMNS,
+    RESULT_COLUMNS,
     UPDATE_COLUMNS,
     assessments_rows,
     commitments_rows,
     milestones_rows,
     plans_rows,
     progress_updates_rows,
+    results_rows,
 )
-from plaza.core.components import ComponentManifest, Export, LinkTarget, registry
+from plaza.core.components import ComponentManifest, Export, LinkTarget, PermissionAction, registry
 from plaza.core.search import SearchFields
 
 
@@ -86,9 +88,18 @@ manifest = registry.register(
                 ASSESSMENT_COLUMNS,
                 assessments_rows,
             ),
+            Export(
+                "results", _("Tracked results of decisions: status, progress, spending"), RESULT_COLUMNS, results_rows
+            ),
         ),
         stats=accountability_stats,
+        actions=(PermissionAction("partner_evidence", _("Add evidence files to a commitment (the plan's partners)")),),
         link_targets=(
+            LinkTarget(
+                kind="result",
+                label=_("a tracked result"),
+                create="plaza.accountability.operations:result_from_content",
+            ),
             LinkTarget(
                 kind="candidate",
                 label=_("a candidate commitment"),

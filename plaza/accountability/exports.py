@@ -176,3 +176,35 @@ def assessments_rows(jurisdiction: Jurisdiction):
             "supersedes": a.supersedes_id,
             "is_current": not hasattr(a, "superseded_by"),
         }
+
+
+RESULT_COLUMNS = (
+    "id",
+    "external_id",
+    "title",
+    "status",
+    "progress",
+    "budget_spent",
+    "currency",
+    "tracks",
+    "updated_at",
+    "url",
+)
+
+
+def results_rows(jurisdiction: Jurisdiction):
+    for result in queries.results_of(jurisdiction):
+        yield {
+            "id": result.pk,
+            "external_id": result.external_id,
+            "title": result.title,
+            "status": result.status,
+            "progress": result.progress,
+            "budget_spent": None if result.budget_spent is None else f"{result.budget_spent:.2f}",
+            "currency": result.currency,
+            "tracks": SEPARATOR.join(
+                source.get_absolute_url() for source in result.tracks if hasattr(source, "get_absolute_url")
+            ),
+            "updated_at": result.updated_at,
+            "url": result.get_absolute_url(),
+        }

@@ -9,6 +9,7 @@ from plaza.accountability.models import (
     PotentialImpact,
     ProgressStatus,
     Relevance,
+    ResultStatus,
     Side,
 )
 
@@ -103,3 +104,37 @@ class CandidateDecisionForm(forms.Form):
     def __init__(self, *args, commitments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].choices = [("", "—")] + [(c.number, f"{c.number}. {c.title}") for c in commitments]
+
+
+class ResultUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ResultStatus.choices, widget=forms.RadioSelect)
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    budget_spent = forms.DecimalField(
+        label=_("Budget spent so far"),
+        required=False,
+        min_value=0,
+        max_digits=17,
+        decimal_places=2,
+        help_text=_("In the result's currency, e.g. 125000.50. Leave empty if unchanged."),
+    )
+    note = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("Title of the file"), max_length=200)
+    upload = forms.FileField(label=_("File"), help_text=_("PDF, image, office document, CSV or text."))
+
+
+class ResultsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: external_id, status, progress; optional budget_spent, note, title. "
+            "A new external id needs a title."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and report what would change, without changing anything"),
+        required=False,
+        initial=True,
+    )

@@ -391,3 +391,127 @@ class Candidate(TenantModel):
 
     def get_absolute_url(self) -> str:
         return self.plan.get_absolute_url() + f"#candidate-{self.pk}"
+
+
+class ResultStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Result(TenantModel):
+    """What became of a decision: the execution of a winning budget project, an approved proposal, a commitment.
+
+    What it tracks is a core content link of kind "result" (source → this result); `external_id` is the
+    key back-office systems use to update it in bulk. Money is kept in minor units (cents), never floats.
+    """
+
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    budget_spent_minor = models.BigIntegerField(_("budget spent (in cents)"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    source_url = models.CharField(_("what it tracks"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "external_id"], condition=~Q(external_id=""), name="result_external_id_once"
+            ),
+            models.CheckConstraint(condition=_in_choices("status", ResultStatus), name="result_status"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="result_progress"),
+            models.CheckConstraint(
+                condition=~Q(status=ResultStatus.COMPLETED) | Q(progress=100), name="result_completed_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_spent_minor__isnull=True) | Q(budget_spent_minor__gte=0), name="result_budget"
+            ),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="result_currency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+    def get_absolute_url(self) -> str:
+        return reverse("accountability:result", kwargs={"jurisdiction": self.jurisdiction.slug, "result": self.pk})
+
+    @property
+    def budget_spent(self):
+        from decimal import Decimal
+
+        return None if self.budget_spent_minor is None else Decimal(self.budget_spent_minor) / 100
+
+
+class ResultMilestone(TenantModel):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["result", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "position"], name="result_milestone_position_once"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="result_milestone_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class ResultUpdate(TenantModel):
+    """One dated change of a result's status, progress or spending (from a page or a CSV import); never edited."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=ResultStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    budget_spent_minor = models.BigIntegerField(_("budget spent (in cents)"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.CharField(_("posted by"), max_length=200)
+    import_job = models.PositiveBigIntegerField(null=True, blank=True)  # the core Job that imported it, if any
+    import_line = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("posted at"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["result", "created_at"], name="result_update_history")]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("status", ResultStatus), name="result_update_status"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="result_update_progress"),
+            models.UniqueConstraint(
+                fields=["import_job", "import_line"], condition=Q(import_job__isnull=False), name="result_update_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.get_status_display()} ({self.progress}%)"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A result update is never edited: post a new one.")
+        super().save(*args, **kwargs)
+
+    def is_public_content(self) -> bool:
+        return True

@@ -4,10 +4,15 @@ Each operation checks permission first, validates, writes in one transaction ins
 jurisdiction scope, records the audit entry and keeps the search index current.
 """
 
+import re
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
@@ -31,21 +36,29 @@ from plaza.accountability.models import (
     ProgressStatus,
     ProgressUpdate,
     Relevance,
+    Result,
+    ResultMilestone,
+    ResultStatus,
+    ResultUpdate,
     Sector,
     Side,
 )
 from plaza.accountability.queries import sides_for
 from plaza.core.audit import record
-from plaza.core.models import Jurisdiction, Role
+from plaza.core.jobs import enqueue
+from plaza.core.models import ComponentInstance, Job, Jurisdiction, Role
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.sdg import set_sdg_tags
-from plaza.core.permissions import require_role
+from plaza.core.permissions import has_role, require_role
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 
 OFFICIALS = (Role.ADMIN, Role.OFFICIAL)
 STATUS_ORDER = [PlanStatus.CO_CREATION, PlanStatus.IMPLEMENTATION, PlanStatus.CLOSED]
 MAX_LINKS = 10
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_MONEY = Decimal("1e15")
+PARTNER_EVIDENCE = "partner_evidence"
 
 
 def _required(**values: str) -> None:
@@ -555,3 +568,222 @@ def decide_candidate(
             public=True,
         )
     return candidate
+
+
+# Results: what became of a decision
+
+
+def result_from_content(*, actor, source, component, note: str = "") -> Result:
+    """Core's "send to … a tracked result": a new result that follows the execution of `source`.
+
+    Called by `plaza.core.operations.links.send_to` inside its transaction, which records the link.
+    """
+    jurisdiction = component.jurisdiction
+    require_role(actor, jurisdiction, *OFFICIALS)
+    title = _text_of(source, "title", "name") or str(source)
+    url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        result = Result.objects.create(
+            jurisdiction=jurisdiction,
+            title=title[:300],
+            description=(note or "").strip(),
+            source_url=url[:500],
+        )
+        record(jurisdiction=jurisdiction, actor=actor, action="result.create", target=result, public=True)
+    return result
+
+
+def create_result(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    title: str,
+    external_id: str = "",
+    description: str = "",
+    currency: str = "EUR",
+) -> Result:
+    require_role(actor, jurisdiction, *OFFICIALS)
+    _required(title=title)
+    external_id = external_id.strip()
+    if not CURRENCY.match(currency):
+        raise ValidationError({"currency": _("Give the currency as three capital letters (EUR, ARS).")})
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        if external_id and Result.objects.filter(external_id=external_id).exists():
+            raise ValidationError({"external_id": _("Another result already has this external id.")})
+        result = Result.objects.create(
+            jurisdiction=jurisdiction,
+            title=title.strip(),
+            external_id=external_id,
+            description=description.strip(),
+            currency=currency,
+        )
+        record(jurisdiction=jurisdiction, actor=actor, action="result.create", target=result, public=True)
+    return result
+
+
+def parse_money(text: str) -> int | None:
+    """ "1234.5" -> 123450 minor units; "" -> None; ValueError on anything else (negative, 3 decimals, words)."""
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as bad:
+        raise ValueError(text) from bad
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2 or amount > MAX_MONEY:
+        raise ValueError(text)
+    return int(amount * 100)
+
+
+def check_result_values(*, status: str, progress: int) -> dict[str, str]:
+    errors = {}
+    if status not in ResultStatus.values:
+        errors["status"] = _("Choose planned, in progress, completed or cancelled.")
+    if not 0 <= progress <= 100:
+        errors["progress"] = _("Enter a percentage between 0 and 100.")
+    elif status == ResultStatus.COMPLETED and progress != 100:
+        errors["progress"] = _("A completed result is 100% done.")
+    return errors
+
+
+def update_result(
+    *,
+    actor,
+    result: Result,
+    status: str,
+    progress: int,
+    budget_spent_minor: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> ResultUpdate:
+    """Record a dated change of a result's status, progress and spending (the history keeps every one)."""
+    require_role(actor, result.jurisdiction, *OFFICIALS)
+    errors = check_result_values(status=status, progress=progress)
+    if budget_spent_minor is not None and budget_spent_minor < 0:
+        errors["budget_spent"] = _("The amount spent cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), jurisdiction_scope(result.jurisdiction):
+        update = ResultUpdate.objects.create(
+            jurisdiction=result.jurisdiction,
+            result=result,
+            status=status,
+            progress=progress,
+            budget_spent_minor=budget_spent_minor,
+            note=note.strip(),
+            author=actor,
+            author_label=str(actor.display_name),
+            created_at=now or timezone.now(),
+        )
+        result.status, result.progress = status, progress
+        fields = ["status", "progress", "updated_at"]
+        if budget_spent_minor is not None:
+            result.budget_spent_minor = budget_spent_minor
+            fields.append("budget_spent_minor")
+        result.save(update_fields=fields)
+        record(
+            jurisdiction=result.jurisdiction,
+            actor=actor,
+            action="result.update",
+            target=result,
+            data={"status": status, "progress": progress, "budget_spent_minor": budget_spent_minor},
+            public=True,
+        )
+    return update
+
+
+def add_result_milestone(*, actor, result: Result, title: str, due_date: date) -> ResultMilestone:
+    require_role(actor, result.jurisdiction, *OFFICIALS)
+    _required(title=title)
+    with transaction.atomic(), jurisdiction_scope(result.jurisdiction):
+        Result.objects.select_for_update().filter(pk=result.pk).first()
+        position = (ResultMilestone.objects.filter(result=result).aggregate(n=Max("position"))["n"] or 0) + 1
+        milestone = ResultMilestone.objects.create(
+            jurisdiction=result.jurisdiction, result=result, position=position, title=title.strip(), due_date=due_date
+        )
+        record(
+            jurisdiction=result.jurisdiction,
+            actor=actor,
+            action="result.milestone.add",
+            target=result,
+            data={"position": position, "title": milestone.title},
+            public=True,
+        )
+    return milestone
+
+
+def complete_result_milestone(*, actor, milestone: ResultMilestone, done_on: date) -> ResultMilestone:
+    require_role(actor, milestone.jurisdiction, *OFFICIALS)
+    with transaction.atomic(), jurisdiction_scope(milestone.jurisdiction):
+        milestone.done_on = done_on
+        milestone.save(update_fields=["done_on"])
+        record(
+            jurisdiction=milestone.jurisdiction,
+            actor=actor,
+            action="result.milestone.done",
+            target=milestone.result,
+            data={"position": milestone.position, "done_on": done_on.isoformat()},
+            public=True,
+        )
+    return milestone
+
+
+def add_result_photo(*, actor, result: Result, upload, title: str):
+    """A photo (or any evidence file) of the work: a core attachment, so core's rules and checks apply."""
+    return attach_file(actor=actor, target=result, upload=upload, title=title)
+
+
+def add_commitment_evidence(*, actor, commitment: Commitment, upload, title: str):
+    """Evidence for a commitment, by officials or by the plan's civil society partners (core attachments)."""
+    plan = commitment.plan
+    if not sides_for(actor, plan):
+        raise PermissionDenied(_("Only the jurisdiction's officials and the plan's partners add evidence."))
+    if has_role(actor, plan.jurisdiction, *OFFICIALS):
+        return attach_file(actor=actor, target=commitment, upload=upload, title=title)
+    # A partner is no official: core lets them attach through the component's declared action, which we
+    # reach only after checking they are this plan's partner (sides_for above).
+    component = (
+        ComponentInstance.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .filter(manifest_name="accountability")
+        .order_by("id")
+        .first()
+    )
+    if component is None:
+        raise PermissionDenied(_("Evidence files need the action plan component in one of the processes."))
+    return attach_file(
+        actor=actor, target=commitment, upload=upload, title=title, component=component, action=PARTNER_EVIDENCE
+    )
+
+
+def start_results_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool) -> Job:
+    """Store the CSV and start the background job that checks it and (unless a dry run) applies it."""
+    from plaza.accountability.imports import decode
+
+    require_role(actor, jurisdiction, *OFFICIALS)
+    if upload is None:
+        raise ValidationError({"file": _("Choose a CSV file.")})
+    content = upload.read()
+    try:
+        decode(content)
+    except ValueError as unreadable:
+        raise ValidationError({"file": str(unreadable)}) from unreadable
+    if not content.strip():
+        raise ValidationError({"file": _("The file is empty.")})
+    path = default_storage.save(
+        f"accountability/imports/{jurisdiction.slug}-{uuid.uuid4().hex}.csv", ContentFile(content)
+    )
+    with transaction.atomic():
+        started = enqueue(
+            jurisdiction=jurisdiction,
+            kind="accountability.import_results",
+            params={"path": path, "dry_run": dry_run, "name": getattr(upload, "name", "")[:200]},
+            actor=actor,
+        )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="result.import.start",
+            target=started,
+            data={"dry_run": dry_run},
+        )
+    return started

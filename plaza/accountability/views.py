@@ -4,17 +4,33 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from plaza.accountability import queries
 from plaza.accountability.component import manifest
-from plaza.accountability.forms import AssessmentForm, CandidateDecisionForm, ProgressUpdateForm
-from plaza.accountability.models import ActionPlan, Candidate, CandidateDecision, Commitment, Milestone, Sector
-from plaza.accountability.operations import decide_candidate, post_progress_update, record_assessment
+from plaza.accountability.forms import (
+    AssessmentForm,
+    CandidateDecisionForm,
+    EvidenceForm,
+    ProgressUpdateForm,
+    ResultsImportForm,
+    ResultUpdateForm,
+)
+from plaza.accountability.models import ActionPlan, Candidate, CandidateDecision, Commitment, Milestone, Result, Sector
+from plaza.accountability.operations import (
+    add_commitment_evidence,
+    add_result_photo,
+    decide_candidate,
+    post_progress_update,
+    record_assessment,
+    start_results_import,
+    update_result,
+)
 from plaza.core.exports import FORMATS, export_response
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
-from plaza.core.models import Role
+from plaza.core.models import Job, Role
 from plaza.core.permissions import has_role
 
 TIMELINE_LIMIT = 300
@@ -60,6 +76,7 @@ def commitment_detail(request, jurisdiction, plan, number):
         progress = queries.commitment_progress(found, number)
     except Commitment.DoesNotExist as missing:
         raise Http404("No such commitment.") from missing
+    queries.attach_files([progress.commitment])
     return render(
         request,
         "accountability/commitment.html",
@@ -95,7 +112,7 @@ def post_progress(request, jurisdiction, plan, number, position):
         raise PermissionDenied(
             _("Only the jurisdiction's officials and the plan's civil society partners report progress.")
         )
-    form = ProgressUpdateForm(request.POST or None, request.FILES or None, sides=sides)
+    form = ProgressUpdateForm(*_posted_data(request), sides=sides)
     if request.method == "POST" and form.is_valid() and _posted(request, form, milestone):
         return redirect(milestone.commitment.get_absolute_url() + f"#milestone-{milestone.position}")
     status = 400 if request.method == "POST" else 200
@@ -155,7 +172,7 @@ def assess_commitment(request, jurisdiction, plan, number):
     if history:
         current = history[0]
         initial = {name: getattr(current, name) for name in AssessmentForm.base_fields}
-    form = AssessmentForm(request.POST or None, initial=initial)
+    form = AssessmentForm(_posted_data(request)[0], initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             record_assessment(actor=request.user, commitment=commitment, **form.cleaned_data)
@@ -201,7 +218,7 @@ def decide(request, jurisdiction, plan, candidate):
     initial = {"decision": chosen.decision, "reason": chosen.reason}
     if chosen.commitment:
         initial["commitment"] = chosen.commitment.number
-    form = CandidateDecisionForm(request.POST or None, initial=initial, commitments=commitments.values())
+    form = CandidateDecisionForm(_posted_data(request)[0], initial=initial, commitments=commitments.values())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -220,3 +237,171 @@ def decide(request, jurisdiction, plan, candidate):
     return render(
         request, "accountability/candidate_form.html", {"plan": found, "candidate": chosen, "form": form}, status=status
     )
+
+
+def _is_official(request) -> bool:
+    return has_role(request.user, request.jurisdiction, Role.ADMIN, Role.OFFICIAL)
+
+
+def _officials_only(request, message: str):
+    """None when the user is an official; otherwise the response (sign in, or 403)."""
+    if _is_official(request):
+        return None
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    raise PermissionDenied(message)
+
+
+def results(request, jurisdiction):
+    """What became of every decision here: each tracked result, what it follows, its status and spending."""
+    found = queries.results_of(request.jurisdiction)
+    return render(
+        request,
+        "accountability/results.html",
+        {"results": found, "plans": queries.plan_summaries(request.jurisdiction), "may_import": _is_official(request)},
+    )
+
+
+def _result(request, pk: int) -> Result:
+    try:
+        return queries.result(request.jurisdiction, pk)
+    except Result.DoesNotExist as missing:
+        raise Http404("No such result.") from missing
+
+
+def result_detail(request, jurisdiction, result):
+    found = _result(request, result)
+    official = _is_official(request)
+    form = EvidenceForm(*_posted_data(request)) if official else None
+    if request.method == "POST":
+        if not official:
+            raise PermissionDenied(_("Only the jurisdiction's officials add photos."))
+        if form.is_valid():
+            try:
+                add_result_photo(
+                    actor=request.user,
+                    result=found,
+                    upload=form.cleaned_data["upload"],
+                    title=form.cleaned_data["title"],
+                )
+            except ValidationError as refused:
+                add_operation_errors(form, refused)
+            else:
+                return redirect(found.get_absolute_url() + "#photos")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accountability/result.html",
+        {"result": found, "photo_form": form, "may_update": official},
+        status=status,
+    )
+
+
+def result_update(request, jurisdiction, result):
+    found = _result(request, result)
+    refused = _officials_only(request, _("Only the jurisdiction's officials report on results."))
+    if refused:
+        return refused
+    initial = {"status": found.status, "progress": found.progress, "budget_spent": found.budget_spent}
+    form = ResultUpdateForm(_posted_data(request)[0], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        spent = data["budget_spent"]
+        try:
+            update_result(
+                actor=request.user,
+                result=found,
+                status=data["status"],
+                progress=data["progress"],
+                budget_spent_minor=None if spent is None else int(spent * 100),
+                note=data["note"],
+            )
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(found.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/result_form.html", {"result": found, "form": form}, status=status)
+
+
+def results_import(request, jurisdiction):
+    refused = _officials_only(request, _("Only the jurisdiction's officials import results."))
+    if refused:
+        return refused
+    form = ResultsImportForm(*_posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = start_results_import(
+                actor=request.user,
+                jurisdiction=request.jurisdiction,
+                upload=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect("accountability:import_report", jurisdiction=jurisdiction, job_id=started.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/results_import.html", {"form": form}, status=status)
+
+
+def import_report(request, jurisdiction, job_id):
+    """The import's progress bar (core's job status) and, once done, its report: errors by line or the changes."""
+    refused = _officials_only(request, _("Only the jurisdiction's officials import results."))
+    if refused:
+        return refused
+    job = (
+        Job.objects.with_scope(jurisdiction=request.jurisdiction)
+        .filter(pk=job_id, kind="accountability.import_results")
+        .first()
+    )
+    if job is None:
+        raise Http404("No such import.")
+    context = {"job": job, "report": job.result or {}}
+    if not request.htmx:
+        response = render(request, "accountability/import_report.html", context)
+    else:  # 286 stops htmx polling once the job is done
+        status = 286 if job.is_finished else 200
+        response = render(request, "accountability/includes/import_status.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def commitment_evidence(request, jurisdiction, plan, number):
+    """Officials and the plan's partners upload evidence files to a commitment (core attachments)."""
+    found = _plan(request, plan)
+    try:
+        commitment = queries.commitment_progress(found, number).commitment
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+    if not queries.sides_for(request.user, found):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's officials and the plan's partners add evidence."))
+    form = EvidenceForm(*_posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_commitment_evidence(
+                actor=request.user,
+                commitment=commitment,
+                upload=form.cleaned_data["upload"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url() + "#evidence")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accountability/evidence_form.html",
+        {"plan": found, "commitment": commitment, "form": form},
+        status=status,
+    )
+
+
+def _posted_data(request) -> tuple:
+    """(data, files) for a bound form on POST, even an empty one (then every required field says so)."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None

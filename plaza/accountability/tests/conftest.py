@@ -53,3 +53,21 @@ def assessor(paris):
     with scopes_disabled():
         RoleGrantFactory(jurisdiction=paris, user=user, role=Role.ASSESSOR)
     return user
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def run_jobs(settings, django_capture_on_commit_callbacks):
+    """`run_jobs(fn, **kw)`: call fn, then run the jobs it submitted inline, as after a real commit."""
+    settings.PLAZA_JOB_BACKEND = "inline"
+
+    def run(fn, /, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(**kwargs)
+
+    return run

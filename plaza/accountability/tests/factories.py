@@ -12,6 +12,7 @@ from plaza.accountability.models import (
     Milestone,
     PlanPartner,
     PlanStatus,
+    Result,
     Sector,
 )
 from plaza.core.tests.factories import JurisdictionFactory, UserFactory
@@ -89,3 +90,12 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     deliverable = factory.Sequence(lambda n: f"Deliverable {n}")
     due_date = date(2026, 6, 30)
+
+
+class ResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Result
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    external_id = factory.Sequence(lambda n: f"PB-{n:04d}")
+    title = factory.Sequence(lambda n: f"Result {n}")

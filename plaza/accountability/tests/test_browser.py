@@ -99,3 +99,35 @@ def test_official_decides_on_a_candidate_and_the_plan_page_is_accessible(page, a
     page.get_by_role("button", name="Publish the decision").click()
     expect(page.get_by_text("It became commitment 1.")).to_be_visible()
     axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_results_pages_and_the_import_report_are_accessible(page, axe, sign_in, paris, official, settings, tmp_path):
+    from plaza.accountability.tests.factories import ResultFactory
+
+    settings.PLAZA_JOB_BACKEND = "inline"
+    settings.MEDIA_ROOT = tmp_path
+    with scopes_disabled():
+        result = ResultFactory(jurisdiction=paris, external_id="PB-1", title="Bike lanes on rue de Rivoli")
+    page.goto("/paris/accountability/results/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("What became of each decision")
+    axe(page)
+    sign_in(page, official)
+    page.goto(result.get_absolute_url())
+    axe(page)
+    page.get_by_role("link", name="Report on this result").click()
+    axe(page)
+    page.get_by_label("In progress").check()
+    page.get_by_role("spinbutton", name="Progress (%)").fill("60")
+    page.get_by_role("textbox", name="What changed").fill("Half the lanes are painted.")
+    page.get_by_role("button", name="Publish this report").click()
+    expect(page.get_by_text("Half the lanes are painted.")).to_be_visible()
+    page.goto("/paris/accountability/results/import/")
+    axe(page)
+    csv = tmp_path / "results.csv"
+    csv.write_text("external_id,status,progress\nPB-1,completed,100\nPB-2,started,5\n")
+    page.get_by_label("CSV file").set_input_files(str(csv))
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_role("heading", name="Dry run report")).to_be_visible()
+    expect(page.get_by_role("cell", name="PB-2")).to_be_visible()
+    axe(page)
