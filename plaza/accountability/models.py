@@ -515,3 +515,34 @@ class ResultUpdate(TenantModel):
 
     def is_public_content(self) -> bool:
         return True
+
+
+class TopicKind(models.TextChoices):
+    POLICY_AREA = "policy_area", _("Policy area")
+    OGP_VALUE = "ogp_value", _("OGP value")
+
+
+class CommitmentTopic(TenantModel):
+    """A commitment's policy areas and OGP values as rows, so the network can ask "who else committed to …?".
+
+    Kept by the operations that write commitments (the JSON lists stay the commitment's own record);
+    `slug` is the policy area normalised ("Open contracting" and "open  contracting" are one topic).
+    """
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="topics")
+    kind = models.CharField(max_length=20, choices=TopicKind.choices)
+    slug = models.SlugField(max_length=120)
+    label = models.CharField(max_length=200)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        indexes = [models.Index(fields=["kind", "slug"], name="commitment_topic_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "kind", "slug"], name="commitment_topic_once"),
+            models.CheckConstraint(condition=_in_choices("kind", TopicKind), name="commitment_topic_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

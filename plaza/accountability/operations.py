@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plaza.accountability.models import (
@@ -25,6 +26,7 @@ from plaza.accountability.models import (
     Candidate,
     CandidateDecision,
     Commitment,
+    CommitmentTopic,
     ForumMeeting,
     ForumMember,
     Milestone,
@@ -42,6 +44,7 @@ from plaza.accountability.models import (
     ResultUpdate,
     Sector,
     Side,
+    TopicKind,
 )
 from plaza.accountability.queries import sides_for
 from plaza.core.audit import record
@@ -288,11 +291,36 @@ def create_commitment(
             supporting_civil_society=_clean_list(supporting_civil_society),
             **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()},
         )
+        set_topics(commitment)
         record(jurisdiction=plan.jurisdiction, actor=actor, action="commitment.create", target=commitment, public=True)
         if sdg_goals or sdg_targets:
             set_sdg_tags(actor=actor, content=commitment, goals=list(sdg_goals), targets=list(sdg_targets))
         index_object(commitment)
     return commitment
+
+
+def topics_for(commitment: Commitment) -> list[CommitmentTopic]:
+    """The topic rows a commitment's policy areas and OGP values give (unsaved)."""
+    rows: dict[tuple[str, str], CommitmentTopic] = {}
+    pairs = [(TopicKind.POLICY_AREA, area) for area in commitment.policy_areas]
+    pairs += [(TopicKind.OGP_VALUE, value) for value in commitment.ogp_values]
+    for kind, label in pairs:
+        slug = slugify(label)[:120] if kind == TopicKind.POLICY_AREA else label
+        if slug:
+            rows[(kind, slug)] = CommitmentTopic(
+                jurisdiction_id=commitment.jurisdiction_id,
+                commitment=commitment,
+                kind=kind,
+                slug=slug,
+                label=label[:200],  # an OGP value's label is its code, shown translated
+            )
+    return list(rows.values())
+
+
+def set_topics(commitment: Commitment) -> None:
+    """Rewrite the commitment's topic rows from its policy areas and OGP values (inside the caller's transaction)."""
+    CommitmentTopic.objects.with_scope(jurisdiction=commitment.jurisdiction_id).filter(commitment=commitment).delete()
+    CommitmentTopic.objects.bulk_create(topics_for(commitment))
 
 
 def add_milestone(*, actor, commitment: Commitment, deliverable: str, due_date: date) -> Milestone:

@@ -7,6 +7,9 @@ from plaza.accountability import views
 urlpatterns = [
     path("", views.plan_list, name="plans"),
     path("export/<slug:what>.<slug:fmt>", views.export, name="export"),
+    path("network/", views.network_overview, name="network"),
+    path("network/topics/", views.network_topics, name="topics"),
+    path("network/topics/<slug:topic>/", views.network_topic, name="topic"),
     path("results/", views.results, name="results"),
     path("results/import/", views.results_import, name="results_import"),
     path("results/import/<int:job_id>/", views.import_report, name="import_report"),

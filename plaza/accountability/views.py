@@ -5,9 +5,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from plaza.accountability import queries
+from plaza.accountability import network, queries
 from plaza.accountability.component import manifest
 from plaza.accountability.forms import (
     AssessmentForm,
@@ -17,7 +18,17 @@ from plaza.accountability.forms import (
     ResultsImportForm,
     ResultUpdateForm,
 )
-from plaza.accountability.models import ActionPlan, Candidate, CandidateDecision, Commitment, Milestone, Result, Sector
+from plaza.accountability.models import (
+    ActionPlan,
+    Candidate,
+    CandidateDecision,
+    Commitment,
+    Milestone,
+    OGPValue,
+    PlanStatus,
+    Result,
+    Sector,
+)
 from plaza.accountability.operations import (
     add_commitment_evidence,
     add_result_photo,
@@ -30,8 +41,8 @@ from plaza.accountability.operations import (
 from plaza.core.exports import FORMATS, export_response
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
-from plaza.core.models import Job, Role
-from plaza.core.permissions import has_role
+from plaza.core.models import Job, Jurisdiction, Role
+from plaza.core.permissions import has_role, is_network_staff
 
 TIMELINE_LIMIT = 300
 
@@ -405,3 +416,55 @@ def _posted_data(request) -> tuple:
     if request.method == "POST":
         return request.POST, request.FILES
     return None, None
+
+
+def _network(request) -> list[int]:
+    """The member ids of the network this page is under; 404 anywhere else."""
+    if request.jurisdiction.kind != Jurisdiction.Kind.NETWORK:
+        raise Http404("Not a network.")
+    return [member.pk for member in network.members_of(request.jurisdiction)]
+
+
+def network_overview(request, jurisdiction):
+    """The network's staff see every member's commitments, filtered by policy area, OGP value, SDG, plan status."""
+    ids = _network(request)
+    if not is_network_staff(request.user):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("The network overview is for the network's staff."))
+    filters = network.Filters.from_query(request.GET)
+    page = network.commitments(ids, filters, request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accountability/network.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "members": len(ids),
+            "plan_counts": network.plan_counts(ids),
+            "areas": network.policy_areas(ids),
+            "ogp_values": OGPValue.choices,
+            "statuses": PlanStatus.choices,
+            "goals": range(1, 18),
+        },
+    )
+
+
+def network_topics(request, jurisdiction):
+    """Policy areas across the network, most shared first: the way into "who else committed to …?"."""
+    ids = _network(request)
+    return render(request, "accountability/topics.html", {"areas": network.policy_areas(ids), "members": len(ids)})
+
+
+def network_topic(request, jurisdiction, topic):
+    ids = _network(request)
+    found = network.who_else(ids, topic)
+    if not found:
+        raise Http404("Nobody committed to this.")
+    label = next(
+        (area for _j, items in found for c in items for area in c.policy_areas if slugify(area) == topic), topic
+    )
+    return render(request, "accountability/topic.html", {"found": found, "label": label, "slug": topic})

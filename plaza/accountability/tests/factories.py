@@ -66,6 +66,7 @@ class PlanPartnerFactory(factory.django.DjangoModelFactory):
 class CommitmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commitment
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(ActionPlanFactory)
     jurisdiction = factory.SelfAttribute("plan.jurisdiction")
@@ -79,6 +80,13 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     lead_institution = "Department of Health"
     start_date = date(2025, 2, 1)
     end_date = date(2026, 12, 31)
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create:
+            from plaza.accountability.operations import set_topics
+
+            set_topics(obj)
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):

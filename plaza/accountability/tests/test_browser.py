@@ -131,3 +131,31 @@ def test_results_pages_and_the_import_report_are_accessible(page, axe, sign_in, 
     expect(page.get_by_role("heading", name="Dry run report")).to_be_visible()
     expect(page.get_by_role("cell", name="PB-2")).to_be_visible()
     axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_network_pages_are_accessible(page, axe, sign_in):
+    from plaza.accountability.tests.factories import ActionPlanFactory, CommitmentFactory
+    from plaza.core.models import Jurisdiction, Role
+    from plaza.core.tests.factories import JurisdictionFactory, RoleGrantFactory, UserFactory
+
+    with scopes_disabled():
+        ogp = JurisdictionFactory(slug="ogp-local", name="OGP Local", kind=Jurisdiction.Kind.NETWORK)
+        for slug in ("tbilisi", "sao-paulo"):
+            member = JurisdictionFactory(slug=slug, name=slug.title(), parent=ogp)
+            plan = ActionPlanFactory(jurisdiction=member, slug="2024")
+            CommitmentFactory(plan=plan, number=1, title=f"{slug} open contracting", policy_areas=["Open contracting"])
+        staff = UserFactory()
+        RoleGrantFactory(jurisdiction=ogp, user=staff, role=Role.NETWORK_STAFF)
+    page.goto("/ogp-local/accountability/network/topics/")
+    axe(page)
+    page.get_by_role("link", name="Open contracting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who committed to Open contracting")
+    axe(page)
+    sign_in(page, staff)
+    page.goto("/ogp-local/accountability/network/")
+    axe(page)
+    page.get_by_label("Policy area").select_option("open-contracting")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name="1. tbilisi open contracting")).to_be_visible()
+    axe(page)
