@@ -17,6 +17,8 @@ from plaza.accountability.models import (
     PotentialImpact,
     ProgressStatus,
     Relevance,
+    Result,
+    ResultStatus,
     Side,
 )
 from plaza.accountability.operations import post_progress_update, record_assessment
@@ -299,3 +301,58 @@ def post_assessment(request, jurisdiction: Slug, plan: Slug, number: Number, pay
             raise Http404("No such commitment.")
         created = record_assessment(actor=request.auth.user, commitment=commitment, **payload.dict())
     return Status(201, _assessment(created, True))
+
+
+class TrackedOut(Schema):
+    title: str
+    url: str
+
+
+class ResultOut(Schema):
+    id: int
+    external_id: str
+    title: str
+    status: ResultStatus
+    progress: int
+    budget_spent: str | None = Field(None, description='Decimal string in `currency`, e.g. "125000.50"')
+    currency: str
+    tracks: list[TrackedOut]
+    updated_at: datetime
+    url: str
+
+
+def _result(result: Result) -> dict:
+    return {
+        "id": result.pk,
+        "external_id": result.external_id,
+        "title": result.title,
+        "status": result.status,
+        "progress": result.progress,
+        "budget_spent": None if result.budget_spent is None else f"{result.budget_spent:.2f}",
+        "currency": result.currency,
+        "tracks": [
+            {"title": str(source), "url": source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""}
+            for source in result.tracks
+        ],
+        "updated_at": result.updated_at,
+        "url": result.get_absolute_url(),
+    }
+
+
+@router.get("/{jurisdiction}/results", response=list[ResultOut], openapi_extra=PUBLIC_READ)
+@paginate(Pagination)
+def list_results(request, jurisdiction: Slug):
+    """What became of each decision: every tracked result with what it follows."""
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        return [_result(r) for r in queries.results_of(j)]
+
+
+@router.get("/{jurisdiction}/results/{result_id}", response=ResultOut, openapi_extra=PUBLIC_READ)
+def get_result(request, jurisdiction: Slug, result_id: Annotated[int, Path(..., ge=1)]):
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        try:
+            return _result(queries.result(j, result_id))
+        except Result.DoesNotExist as missing:
+            raise Http404("No such result.") from missing

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plaza.accountability.models import (
     CandidateDecision,
+    OGPValue,
     OpenedGovernment,
     PotentialImpact,
     ProgressStatus,
@@ -138,3 +139,69 @@ class ResultsImportForm(forms.Form):
         required=False,
         initial=True,
     )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address"), max_length=80, help_text=_("Letters, digits and hyphens, e.g. 2026-2028.")
+    )
+    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Markdown")
+    )
+
+
+class CommitmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    problem = forms.CharField(label=_("Problem addressed"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=_("Description of the commitment"), widget=forms.Textarea(attrs={"rows": 4}))
+    contribution = forms.CharField(
+        label=_("How it contributes to solving the problem"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    ogp_values = forms.MultipleChoiceField(
+        label=_("OGP values"), choices=OGPValue.choices, widget=forms.CheckboxSelectMultiple
+    )
+    policy_areas = forms.CharField(
+        label=_("Policy areas"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line.")
+    )
+    lead_institution = forms.CharField(label=_("Lead institution"), max_length=200)
+    supporting_government = forms.CharField(
+        label=_("Supporting government institutions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    supporting_civil_society = forms.CharField(
+        label=_("Supporting civil society organisations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    sdg_targets = forms.CharField(
+        label=_("SDG targets"), required=False, max_length=200, help_text=_("Separated by spaces, e.g. 16.6 16.10")
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_policy_areas(self) -> list[str]:
+        return _lines(self.cleaned_data["policy_areas"])
+
+    def clean_supporting_government(self) -> list[str]:
+        return _lines(self.cleaned_data["supporting_government"])
+
+    def clean_supporting_civil_society(self) -> list[str]:
+        return _lines(self.cleaned_data["supporting_civil_society"])
+
+    def clean_sdg_targets(self) -> list[str]:
+        return self.cleaned_data["sdg_targets"].replace(",", " ").split()
+
+
+class MilestoneForm(forms.Form):
+    deliverable = forms.CharField(label=_("Deliverable"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -13,7 +13,10 @@ from plaza.accountability.component import manifest
 from plaza.accountability.forms import (
     AssessmentForm,
     CandidateDecisionForm,
+    CommitmentForm,
     EvidenceForm,
+    MilestoneForm,
+    PlanForm,
     ProgressUpdateForm,
     ResultsImportForm,
     ResultUpdateForm,
@@ -31,7 +34,10 @@ from plaza.accountability.models import (
 )
 from plaza.accountability.operations import (
     add_commitment_evidence,
+    add_milestone,
     add_result_photo,
+    create_commitment,
+    create_plan,
     decide_candidate,
     post_progress_update,
     record_assessment,
@@ -55,7 +61,9 @@ def _plan(request, slug: str) -> ActionPlan:
 
 
 def plan_list(request, jurisdiction=None):
-    return render(request, "accountability/plans.html", {"plans": queries.plans_of(request.jurisdiction)})
+    may_create = has_role(request.user, request.jurisdiction, Role.ADMIN)
+    context = {"plans": queries.plans_of(request.jurisdiction), "may_create": may_create}
+    return render(request, "accountability/plans.html", context)
 
 
 def plan_detail(request, jurisdiction, plan):
@@ -77,6 +85,7 @@ def plan_detail(request, jurisdiction, plan):
             "commitments": queries.plan_progress(found),
             "candidates": _by_decision(queries.candidates_of(found)),
             "may_decide": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
+            "feed": reverse("accountability:plan_feed", kwargs={"jurisdiction": jurisdiction, "plan": found.slug}),
         },
     )
 
@@ -97,6 +106,8 @@ def commitment_detail(request, jurisdiction, plan, number):
             "progress": progress,
             "sdg_tags": queries.sdg_tags_of(progress.commitment),
             "may_post": bool(queries.sides_for(request.user, found)),
+            "may_edit": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
+            "timeline": sorted(progress.milestones, key=lambda m: (m.milestone.due_date, m.milestone.position)),
         },
     )
 
@@ -468,3 +479,59 @@ def network_topic(request, jurisdiction, topic):
         (area for _j, items in found for c in items for area in c.policy_areas if slugify(area) == topic), topic
     )
     return render(request, "accountability/topic.html", {"found": found, "label": label, "slug": topic})
+
+
+def new_plan(request, jurisdiction):
+    if not has_role(request.user, request.jurisdiction, Role.ADMIN):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's admins start an action plan."))
+    form = PlanForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = create_plan(actor=request.user, jurisdiction=request.jurisdiction, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(created.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/plan_form.html", {"form": form}, status=status)
+
+
+def new_commitment(request, jurisdiction, plan):
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's officials write commitments."))
+    if refused:
+        return refused
+    form = CommitmentForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = create_commitment(actor=request.user, plan=found, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(created.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/commitment_form.html", {"plan": found, "form": form}, status=status)
+
+
+def new_milestone(request, jurisdiction, plan, number):
+    found = _plan(request, plan)
+    try:
+        commitment = queries.commitment_progress(found, number).commitment
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+    refused = _officials_only(request, _("Only the jurisdiction's officials add milestones."))
+    if refused:
+        return refused
+    form = MilestoneForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_milestone(actor=request.user, commitment=commitment, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url() + "#milestones-title")
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "form": form}
+    return render(request, "accountability/milestone_form.html", context, status=status)

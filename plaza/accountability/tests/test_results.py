@@ -269,3 +269,16 @@ def test_result_update_form_and_exports(client, paris, official):
     rows = json.loads(client.get("/paris/accountability/export/results.json").content)["rows"]
     assert rows[0]["budget_spent"] == "1500.25" and rows[0]["progress"] == 80
     assert client.get("/paris/accountability/results/999999/").status_code == 404
+
+
+def test_results_api(client, paris, paris_admin, receiver, winner, madrid):
+    with scopes_disabled():
+        result = send_to(actor=paris_admin, source=winner, component=receiver, kind="result").target
+        ResultFactory(jurisdiction=madrid, title="Madrid only")
+    listed = client.get("/api/v1/accountability/paris/results").json()
+    assert listed["count"] == 1 and listed["items"][0]["tracks"][0]["url"] == winner.get_absolute_url()
+    one = client.get(f"/api/v1/accountability/paris/results/{result.pk}").json()
+    assert one["status"] == "planned" and one["budget_spent"] is None
+    with scopes_disabled():
+        madrid_id = Result.objects.get(title="Madrid only").pk
+    assert client.get(f"/api/v1/accountability/paris/results/{madrid_id}").status_code == 404
