@@ -541,16 +541,27 @@ def commitment_from_content(*, actor, source, component, note: str = "") -> Cand
         )
     title = _text_of(source, "title", "name") or str(source)
     url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
-    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+    return add_candidate(
+        actor=actor, plan=plan, title=title, summary=_text_of(source, "summary", "description", "body"), source_url=url
+    )
+
+
+def add_candidate(*, actor, plan: ActionPlan, title: str, summary: str = "", source_url: str = "") -> Candidate:
+    """A candidate commitment of a plan in co-creation (from a link, or recorded from the consultation)."""
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _required(title=title)
+    if plan.status != PlanStatus.CO_CREATION:
+        raise ValidationError({"title": _("Candidates are taken while the plan is being co-created.")})
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
         candidate = Candidate.objects.create(
-            jurisdiction=jurisdiction,
+            jurisdiction=plan.jurisdiction,
             plan=plan,
-            title=title[:300],
-            summary=_text_of(source, "summary", "description", "body")[:5000],
-            source_url=url[:500],
+            title=title.strip()[:300],
+            summary=summary.strip()[:5000],
+            source_url=source_url[:500],
         )
         record(
-            jurisdiction=jurisdiction,
+            jurisdiction=plan.jurisdiction,
             actor=actor,
             action="candidate.add",
             target=plan,
