@@ -71,7 +71,7 @@ def _ogp_values():
 def commitments(ids: list[int], filters: Filters, page_number: int = 1) -> Page:
     """One page of the commitments of jurisdictions `ids` matching `filters`, each with `.completion`."""
     with across_jurisdictions():
-        rows = Commitment.objects.filter(jurisdiction_id__in=ids).select_related("plan", "jurisdiction")
+        rows = Commitment.objects.filter(jurisdiction_id__in=ids).select_related("plan__jurisdiction", "jurisdiction")
         if filters.policy_area:
             rows = rows.filter(
                 Exists(
@@ -162,7 +162,7 @@ def who_else(ids: list[int], slug: str) -> list[tuple[Jurisdiction, list[Commitm
     with across_jurisdictions():
         rows = list(
             Commitment.objects.filter(jurisdiction_id__in=ids, topics__kind=TopicKind.POLICY_AREA, topics__slug=slug)
-            .select_related("plan", "jurisdiction")
+            .select_related("plan__jurisdiction", "jurisdiction")
             .order_by("jurisdiction__name", "plan__period_start", "number")
             .distinct()
         )
