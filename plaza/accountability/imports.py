@@ -9,7 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,6 +162,34 @@ def _check_row(report: Report, line: int, values: dict, known: set[str], seen: d
         report.created += 1
 
 
+BATCH = 1000
+
+
+def _update_results(jurisdiction: Jurisdiction, pairs: list[tuple[int, Row]], now) -> None:
+    """Set each result's new state with one UPDATE … FROM (VALUES …) per batch (PostgreSQL and SQLite).
+
+    Django's bulk_update writes a CASE per field with a branch per row, which grows with the square of
+    the batch; joining a VALUES list stays linear (10,000 rows: seconds → a fraction of one).
+    """
+    table = connection.ops.quote_name(Result._meta.db_table)
+    for start in range(0, len(pairs), BATCH):
+        chunk = pairs[start : start + BATCH]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        params: list = []
+        for pk, row in chunk:
+            params += [pk, row.status, row.progress, row.budget_spent_minor, row.title]
+        # Only the quoted table name and %s placeholders are formatted in; every value is a parameter.
+        sql = (
+            f"WITH v(id, status, progress, budget, title) AS (VALUES {values}) "  # noqa: S608
+            f"UPDATE {table} SET status = v.status, progress = CAST(v.progress AS INTEGER), "
+            f"budget_spent_minor = COALESCE(CAST(v.budget AS BIGINT), {table}.budget_spent_minor), "
+            f"title = CASE WHEN v.title = '' THEN {table}.title ELSE v.title END, updated_at = %s "
+            f"FROM v WHERE {table}.id = CAST(v.id AS BIGINT) AND {table}.jurisdiction_id = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, now, jurisdiction.pk])
+
+
 def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | None) -> Report:
     """Write every checked row in one transaction: new results, their new state, one update per row."""
     now = timezone.now()
@@ -189,15 +217,9 @@ def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | No
                     )
                 }
             )
-        changed, updates = [], []
+        updates = []
         for row in report.rows:
             result = existing[row.external_id]
-            result.status, result.progress, result.updated_at = row.status, row.progress, now
-            if row.budget_spent_minor is not None:
-                result.budget_spent_minor = row.budget_spent_minor
-            if row.title:
-                result.title = row.title
-            changed.append(result)
             updates.append(
                 ResultUpdate(
                     jurisdiction=jurisdiction,
@@ -213,9 +235,7 @@ def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | No
                     created_at=now,
                 )
             )
-        Result.objects.bulk_update(
-            changed, ["status", "progress", "budget_spent_minor", "title", "updated_at"], batch_size=1000
-        )
+        _update_results(jurisdiction, [(existing[row.external_id].pk, row) for row in report.rows], now)
         ResultUpdate.objects.bulk_create(updates, batch_size=1000)
         report.created, report.updated = len(new), len(report.rows) - len(new)
         record(
