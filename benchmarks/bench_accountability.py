@@ -205,6 +205,11 @@ def build_network(size: dict[str, int]) -> dict:
             for update in created:
                 previous[(update.milestone_id, side)] = update.pk
         log(f"network built in {time.monotonic() - started:.1f} s")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does after a bulk load; without it the planner guesses
     return {"staff": staff.pk, "member": members[len(members) // 2].slug}
 
 

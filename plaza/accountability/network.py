@@ -4,10 +4,12 @@ Each read here opens `across_jurisdictions()` explicitly and keeps to active jur
 network; plans and commitments are public by nature (OGP co-creation happens in the open).
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
 
@@ -27,8 +29,20 @@ from plaza.core.tenancy import across_jurisdictions
 PAGE_SIZE = 50
 
 
+CACHE_SECONDS = 300  # the network's membership and its list of policy areas change rarely; pages may lag this much
+
+
 def members_of(network: Jurisdiction) -> list[Jurisdiction]:
-    """The active jurisdictions under `network` (any depth), itself excluded; one query."""
+    """The active jurisdictions under `network` (any depth), itself excluded; one query, then cached."""
+    key = f"accountability:network-members:{network.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = _members_of(network)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _members_of(network: Jurisdiction) -> list[Jurisdiction]:
     with across_jurisdictions():
         nodes = list(Jurisdiction.objects.filter(is_active=True).only("id", "parent_id", "slug", "name", "kind"))
     children: dict[int | None, list[Jurisdiction]] = defaultdict(list)
@@ -111,16 +125,22 @@ def _set_completion(items: list[Commitment]) -> None:
     """`.completion` on each: the mean of its milestones' current government percentages (two queries)."""
     if not items:
         return
+    ids = [item.pk for item in items]
     counts = dict(
-        Milestone.objects.filter(commitment__in=items)
+        Milestone.objects.filter(commitment_id__in=ids)
+        .order_by()
         .values("commitment_id")
         .annotate(n=Count("id"))
         .values_list("commitment_id", "n")
     )
     sums: dict[int, int] = defaultdict(int)
-    current = ProgressUpdate.objects.filter(
-        milestone__commitment__in=items, side=Side.GOVERNMENT, superseded_by__isnull=True
-    ).values_list("milestone__commitment_id", "percentage")
+    current = (
+        ProgressUpdate.objects.filter(
+            milestone__commitment_id__in=ids, side=Side.GOVERNMENT, superseded_by__isnull=True
+        )
+        .order_by()
+        .values_list("milestone__commitment_id", "percentage")
+    )
     for commitment_id, percentage in current:
         sums[commitment_id] += percentage
     for item in items:
@@ -137,7 +157,19 @@ def _set_topics(items: list[Commitment]) -> None:
 
 
 def policy_areas(ids: list[int]) -> list[tuple[str, str, int, int]]:
-    """(slug, label, jurisdictions, commitments) for every policy area of jurisdictions `ids`, most shared first."""
+    """(slug, label, jurisdictions, commitments) for every policy area of jurisdictions `ids`, most shared first.
+
+    Two aggregates over every member's topics: cached, keyed by the member list.
+    """
+    key = "accountability:policy-areas:" + hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _policy_areas(ids)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _policy_areas(ids: list[int]) -> list[tuple[str, str, int, int]]:
     with across_jurisdictions():
         rows = (
             CommitmentTopic.objects.filter(jurisdiction_id__in=ids, kind=TopicKind.POLICY_AREA)

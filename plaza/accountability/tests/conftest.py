@@ -71,3 +71,13 @@ def run_jobs(settings, django_capture_on_commit_callbacks):
             return fn(**kwargs)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The network view caches its members and policy areas; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
