@@ -385,7 +385,7 @@ def run(config: Config) -> dict:
             cookie = staff_cookie(built["staff"])
             member = built["member"]
             targets = (
-                ("/healthz", "/healthz (reference)", True),
+                ("/healthz", "reference: /healthz", True),
                 ("/ogp-local/accountability/network/", "network overview (staff)", False),
                 (
                     "/ogp-local/accountability/network/?policy_area=open-contracting&status=implementation",
