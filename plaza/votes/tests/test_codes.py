@@ -250,3 +250,15 @@ def test_an_officer_hands_over_a_code_on_the_booth_page(client, paris, votation,
     assert cast.status_code == 200 and counts(paris) == (1, 1)
     client.force_login(UserFactory())
     assert client.get("/paris/votes/climate/booth/code/").status_code == 403
+
+
+def test_another_jurisdictions_census_gets_no_code(paris, madrid, votation, officer, mailoutbox):
+    from plaza.core.tests.factories import CensusRecordFactory
+
+    with scopes_disabled():
+        CensusRecordFactory(jurisdiction=madrid, email="ana@example.es", **DOCUMENT)
+    with pytest.raises(ValidationError, match="do not match the census"):
+        send_access_code(votation=votation, client="c", **MATCH)
+    with pytest.raises(ValidationError, match="not on the census"):
+        hand_over_code(officer=officer, votation=votation, **DOCUMENT)
+    assert mailoutbox == [] and counts(paris) == (0, 0)
