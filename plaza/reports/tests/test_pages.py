@@ -265,3 +265,9 @@ def test_the_list_counts_from_the_figures_and_still_counts_other_statuses(client
         ReportFactory(category=pothole, component=component, description="Fixed long ago", status="fixed")
     assert "1 report" in client.get("/seoul/reports/", {"status": "open"}).content.decode()
     assert "1 report" in client.get("/seoul/reports/", {"status": "fixed"}).content.decode()  # a real COUNT
+
+
+def test_reports_missing_from_the_figures_are_still_listed(client, component, pothole):
+    with scopes_disabled():  # written straight to the table: the figures do not know it
+        ReportFactory(category=pothole, component=component, description="Imported without figures")
+    assert "Imported without figures" in client.get("/seoul/reports/").content.decode()
