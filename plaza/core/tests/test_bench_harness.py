@@ -17,14 +17,17 @@ def load(name: str):
     return module
 
 
-def run_harness(*args: str) -> subprocess.CompletedProcess:
+def run_harness(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(BENCHMARKS / "run.py"), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
+
+
+APP_BENCHMARKS = sorted(p.stem.removeprefix("bench_") for p in BENCHMARKS.glob("bench_*.py") if p.stem != "bench_pages")
 
 
 def test_help_names_the_settings():
@@ -62,7 +65,7 @@ def test_the_benchmark_refuses_a_database_it_could_not_safely_drop():
 
 
 def test_tiny_run_serves_every_page_on_gunicorn_without_errors():
-    result = run_harness("--tiny")
+    result = run_harness("--tiny", "--only", "pages")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert out.startswith("machine: ")
@@ -72,3 +75,12 @@ def test_tiny_run_serves_every_page_on_gunicorn_without_errors():
         requests, errors = rows[path][1], rows[path][2]
         assert (requests, errors) == ("6", "0"), out
     assert rows["/healthz"][-3:] == ["1.0x", "1.0x", "1.0x"]
+
+
+@pytest.mark.parametrize("name", APP_BENCHMARKS)
+def test_each_app_benchmark_runs_tiny_on_sqlite(name):
+    """Each app's benchmark, in its smoke size: it builds its data, serves its targets and prints its table."""
+    result = run_harness("--tiny", "--only", name, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.stdout.startswith("machine: ")
+    assert "note: '/ ref' divides by the figure of" in result.stdout, result.stdout  # a reference in the same run
