@@ -8,8 +8,20 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from plaza.accountability import queries
-from plaza.accountability.models import ActionPlan, Commitment, Milestone, PlanStatus, ProgressStatus, Side
-from plaza.accountability.operations import post_progress_update
+from plaza.accountability.models import (
+    ActionPlan,
+    Commitment,
+    Milestone,
+    OpenedGovernment,
+    PlanStatus,
+    PotentialImpact,
+    ProgressStatus,
+    Relevance,
+    Result,
+    ResultStatus,
+    Side,
+)
+from plaza.accountability.operations import post_progress_update, record_assessment
 from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
@@ -216,3 +228,131 @@ def post_progress(request, jurisdiction: Slug, plan: Slug, number: Number, posit
             raise Http404("No such milestone.") from missing
         update = post_progress_update(actor=request.auth.user, milestone=milestone, **payload.dict())
     return Status(201, _update(update))
+
+
+class AssessmentOut(Schema):
+    id: int
+    commitment: int
+    relevance: Relevance
+    potential_impact: PotentialImpact
+    completion: ProgressStatus
+    opened_government: OpenedGovernment = Field(..., description="IRM's “Did it open government?”")
+    justification: str
+    assessed_by: str
+    assessed_at: datetime
+    supersedes: int | None
+    is_current: bool
+
+
+class AssessmentIn(Schema):
+    relevance: Relevance
+    potential_impact: PotentialImpact
+    completion: ProgressStatus
+    opened_government: OpenedGovernment
+    justification: str = Field(..., min_length=1, max_length=20000)
+
+
+def _assessment(a, is_current: bool) -> dict:
+    return {
+        "id": a.pk,
+        "commitment": a.commitment.number,
+        "relevance": a.relevance,
+        "potential_impact": a.potential_impact,
+        "completion": a.completion,
+        "opened_government": a.opened_government,
+        "justification": a.justification,
+        "assessed_by": a.assessor_label,
+        "assessed_at": a.created_at,
+        "supersedes": a.supersedes_id,
+        "is_current": is_current,
+    }
+
+
+@router.get("/{jurisdiction}/plans/{plan}/assessments", response=list[AssessmentOut], openapi_extra=PUBLIC_READ)
+def list_assessments(request, jurisdiction: Slug, plan: Slug):
+    """The independent assessment of a plan: every commitment's ratings, the current one first, with history."""
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        found = _plan(j, plan)
+        numbers = {c.pk: c for c in Commitment.objects.filter(plan=found)}
+        rows = []
+        for commitment_id, history in sorted(
+            queries.assessments_of(found).items(), key=lambda pair: numbers[pair[0]].number
+        ):
+            for position, a in enumerate(history):
+                a.commitment = numbers[commitment_id]
+                rows.append(_assessment(a, position == 0))
+        return rows
+
+
+@router.post(
+    "/{jurisdiction}/plans/{plan}/commitments/{number}/assessments",
+    response={201: AssessmentOut},
+    auth=SIGNED_IN,
+)
+def post_assessment(request, jurisdiction: Slug, plan: Slug, number: Number, payload: AssessmentIn):
+    """Record an independent assessment of a commitment (the jurisdiction's assessors only)."""
+    j = _jurisdiction(jurisdiction)
+    request.auth.require_write(j)
+    with jurisdiction_scope(j):
+        found = _plan(j, plan)
+        commitment = Commitment.objects.filter(plan=found, number=number).select_related("plan", "jurisdiction").first()
+        if commitment is None:
+            raise Http404("No such commitment.")
+        created = record_assessment(actor=request.auth.user, commitment=commitment, **payload.dict())
+    return Status(201, _assessment(created, True))
+
+
+class TrackedOut(Schema):
+    title: str
+    url: str
+
+
+class ResultOut(Schema):
+    id: int
+    external_id: str
+    title: str
+    status: ResultStatus
+    progress: int
+    budget_spent: str | None = Field(None, description='Decimal string in `currency`, e.g. "125000.50"')
+    currency: str
+    tracks: list[TrackedOut]
+    updated_at: datetime
+    url: str
+
+
+def _result(result: Result) -> dict:
+    return {
+        "id": result.pk,
+        "external_id": result.external_id,
+        "title": result.title,
+        "status": result.status,
+        "progress": result.progress,
+        "budget_spent": None if result.budget_spent is None else f"{result.budget_spent:.2f}",
+        "currency": result.currency,
+        "tracks": [
+            {"title": str(source), "url": source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""}
+            for source in result.tracks
+        ],
+        "updated_at": result.updated_at,
+        "url": result.get_absolute_url(),
+    }
+
+
+@router.get("/{jurisdiction}/results", response=list[ResultOut], openapi_extra=PUBLIC_READ)
+@paginate(Pagination)
+def list_results(request, jurisdiction: Slug):
+    """What became of each decision: every tracked result with what it follows."""
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        return [_result(r) for r in queries.results_of(j)]
+
+
+@router.get("/{jurisdiction}/results/{result_id}", response=ResultOut, openapi_extra=PUBLIC_READ)
+def get_result(request, jurisdiction: Slug, result_id: Annotated[int, Path(..., ge=1)]):
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        try:
+            return _result(queries.result(j, result_id))
+        except Result.DoesNotExist as missing:
+            raise Http404("No such result.") from missing

@@ -3,12 +3,20 @@
 from django.utils.translation import gettext_lazy as _
 
 from plaza.accountability.exports import (
+    ASSESSMENT_COLUMNS,
     COMMITMENT_COLUMNS,
+    MILESTONE_COLUMNS,
+    PLAN_COLUMNS,
+    RESULT_COLUMNS,
     UPDATE_COLUMNS,
+    assessments_rows,
     commitments_rows,
+    milestones_rows,
+    plans_rows,
     progress_updates_rows,
+    results_rows,
 )
-from plaza.core.components import ComponentManifest, Export, registry
+from plaza.core.components import ComponentManifest, Export, LinkTarget, PermissionAction, registry
 from plaza.core.search import SearchFields
 
 
@@ -55,6 +63,7 @@ manifest = registry.register(
         seeds="plaza.accountability.seeds:seed",
         search={"accountability.actionplan": plan_search_fields, "accountability.commitment": commitment_search_fields},
         exports=(
+            Export("plans", _("Open government action plans"), PLAN_COLUMNS, plans_rows),
             Export(
                 "commitments",
                 _("Action plan commitments with OGP fields and completion"),
@@ -67,7 +76,35 @@ manifest = registry.register(
                 UPDATE_COLUMNS,
                 progress_updates_rows,
             ),
+            Export(
+                "milestones",
+                _("Milestones of the commitments with their current assessments"),
+                MILESTONE_COLUMNS,
+                milestones_rows,
+            ),
+            Export(
+                "assessments",
+                _("Independent assessments of the commitments (IRM-style ratings)"),
+                ASSESSMENT_COLUMNS,
+                assessments_rows,
+            ),
+            Export(
+                "results", _("Tracked results of decisions: status, progress, spending"), RESULT_COLUMNS, results_rows
+            ),
         ),
         stats=accountability_stats,
+        actions=(PermissionAction("partner_evidence", _("Add evidence files to a commitment (the plan's partners)")),),
+        link_targets=(
+            LinkTarget(
+                kind="result",
+                label=_("a tracked result"),
+                create="plaza.accountability.operations:result_from_content",
+            ),
+            LinkTarget(
+                kind="candidate",
+                label=_("a candidate commitment"),
+                create="plaza.accountability.operations:commitment_from_content",
+            ),
+        ),
     )
 )

@@ -97,3 +97,114 @@ def progress_updates_rows(jurisdiction: Jurisdiction):
             "supersedes": update.supersedes_id,
             "is_current": not hasattr(update, "superseded_by"),
         }
+
+
+PLAN_COLUMNS = ("slug", "title", "description", "period_start", "period_end", "status", "commitments", "url")
+MILESTONE_COLUMNS = (
+    "plan",
+    "commitment",
+    "position",
+    "deliverable",
+    "due_date",
+    "government_status",
+    "government_percentage",
+    "civil_society_status",
+    "civil_society_percentage",
+)
+ASSESSMENT_COLUMNS = (
+    "id",
+    "plan",
+    "commitment",
+    "commitment_title",
+    "relevance",
+    "potential_impact",
+    "completion",
+    "opened_government",
+    "justification",
+    "assessed_by",
+    "assessed_at",
+    "supersedes",
+    "is_current",
+)
+
+
+def plans_rows(jurisdiction: Jurisdiction):
+    counts = queries.commitment_counts(jurisdiction)
+    for plan in queries.plans_of(jurisdiction):
+        yield {
+            "slug": plan.slug,
+            "title": plan.title,
+            "description": plan.description,
+            "period_start": plan.period_start,
+            "period_end": plan.period_end,
+            "status": plan.status,
+            "commitments": counts.get(plan.pk, 0),
+            "url": plan.get_absolute_url(),
+        }
+
+
+def milestones_rows(jurisdiction: Jurisdiction):
+    for item in queries.jurisdiction_progress(jurisdiction):
+        for m in item.milestones:
+            yield {
+                "plan": item.commitment.plan.slug,
+                "commitment": item.commitment.number,
+                "position": m.milestone.position,
+                "deliverable": m.milestone.deliverable,
+                "due_date": m.milestone.due_date,
+                "government_status": m.government.status if m.government else None,
+                "government_percentage": m.government.percentage if m.government else None,
+                "civil_society_status": m.civil_society.status if m.civil_society else None,
+                "civil_society_percentage": m.civil_society.percentage if m.civil_society else None,
+            }
+
+
+def assessments_rows(jurisdiction: Jurisdiction):
+    for a in queries.jurisdiction_assessments(jurisdiction).iterator(chunk_size=500):
+        yield {
+            "id": a.pk,
+            "plan": a.commitment.plan.slug,
+            "commitment": a.commitment.number,
+            "commitment_title": a.commitment.title,
+            "relevance": a.relevance,
+            "potential_impact": a.potential_impact,
+            "completion": a.completion,
+            "opened_government": a.opened_government,
+            "justification": a.justification,
+            "assessed_by": a.assessor_label,
+            "assessed_at": a.created_at,
+            "supersedes": a.supersedes_id,
+            "is_current": not hasattr(a, "superseded_by"),
+        }
+
+
+RESULT_COLUMNS = (
+    "id",
+    "external_id",
+    "title",
+    "status",
+    "progress",
+    "budget_spent",
+    "currency",
+    "tracks",
+    "updated_at",
+    "url",
+)
+
+
+def results_rows(jurisdiction: Jurisdiction):
+    for result in queries.results_of(jurisdiction):
+        yield {
+            "id": result.pk,
+            "external_id": result.external_id,
+            "title": result.title,
+            "status": result.status,
+            "progress": result.progress,
+            "budget_spent": None if result.budget_spent is None else f"{result.budget_spent:.2f}",
+            "currency": result.currency,
+            "tracks": SEPARATOR.join(
+                source.get_absolute_url() for source in result.tracks if hasattr(source, "get_absolute_url")
+            ),
+            "updated_at": result.updated_at,
+            "url": result.get_absolute_url(),
+        }

@@ -3,7 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from plaza.accountability.models import ProgressStatus, Side
+from plaza.accountability.models import (
+    CandidateDecision,
+    OGPValue,
+    OpenedGovernment,
+    PotentialImpact,
+    ProgressStatus,
+    Relevance,
+    ResultStatus,
+    Side,
+)
 
 
 class ProgressUpdateForm(forms.Form):
@@ -49,3 +58,150 @@ class ProgressUpdateForm(forms.Form):
 
     def clean_links(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class AssessmentForm(forms.Form):
+    relevance = forms.ChoiceField(
+        label=_("Relevance to OGP values"), choices=Relevance.choices, widget=forms.RadioSelect
+    )
+    potential_impact = forms.ChoiceField(
+        label=_("Potential impact"), choices=PotentialImpact.choices, widget=forms.RadioSelect
+    )
+    completion = forms.ChoiceField(label=_("Completion"), choices=ProgressStatus.choices, widget=forms.RadioSelect)
+    opened_government = forms.ChoiceField(
+        label=_("Did it open government?"), choices=OpenedGovernment.choices, widget=forms.RadioSelect
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20000,
+        help_text=_("The evidence behind each rating: what was checked, with whom, and what changed."),
+    )
+
+
+class CandidateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (CandidateDecision.ADOPTED, CandidateDecision.ADOPTED.label),
+            (CandidateDecision.DECLINED, CandidateDecision.DECLINED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    commitment = forms.TypedChoiceField(
+        label=_("Commitment it became"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Only when it made it into the plan."),
+    )
+    reason = forms.CharField(
+        label=_("Public reason"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Residents read this: say why it was or was not taken up."),
+    )
+
+    def __init__(self, *args, commitments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commitment"].choices = [("", "—")] + [(c.number, f"{c.number}. {c.title}") for c in commitments]
+
+
+class ResultUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ResultStatus.choices, widget=forms.RadioSelect)
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    budget_spent = forms.DecimalField(
+        label=_("Budget spent so far"),
+        required=False,
+        min_value=0,
+        max_digits=17,
+        decimal_places=2,
+        help_text=_("In the result's currency, e.g. 125000.50. Leave empty if unchanged."),
+    )
+    note = forms.CharField(label=_("What changed"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class EvidenceForm(forms.Form):
+    title = forms.CharField(label=_("Title of the file"), max_length=200)
+    upload = forms.FileField(label=_("File"), help_text=_("PDF, image, office document, CSV or text."))
+
+
+class ResultsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: external_id, status, progress; optional budget_spent, note, title. "
+            "A new external id needs a title."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and report what would change, without changing anything"),
+        required=False,
+        initial=True,
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address"), max_length=80, help_text=_("Letters, digits and hyphens, e.g. 2026-2028.")
+    )
+    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Markdown")
+    )
+
+
+class CommitmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    problem = forms.CharField(label=_("Problem addressed"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=_("Description of the commitment"), widget=forms.Textarea(attrs={"rows": 4}))
+    contribution = forms.CharField(
+        label=_("How it contributes to solving the problem"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    ogp_values = forms.MultipleChoiceField(
+        label=_("OGP values"), choices=OGPValue.choices, widget=forms.CheckboxSelectMultiple
+    )
+    policy_areas = forms.CharField(
+        label=_("Policy areas"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line.")
+    )
+    lead_institution = forms.CharField(label=_("Lead institution"), max_length=200)
+    supporting_government = forms.CharField(
+        label=_("Supporting government institutions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    supporting_civil_society = forms.CharField(
+        label=_("Supporting civil society organisations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
+    sdg_targets = forms.CharField(
+        label=_("SDG targets"), required=False, max_length=200, help_text=_("Separated by spaces, e.g. 16.6 16.10")
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_policy_areas(self) -> list[str]:
+        return _lines(self.cleaned_data["policy_areas"])
+
+    def clean_supporting_government(self) -> list[str]:
+        return _lines(self.cleaned_data["supporting_government"])
+
+    def clean_supporting_civil_society(self) -> list[str]:
+        return _lines(self.cleaned_data["supporting_civil_society"])
+
+    def clean_sdg_targets(self) -> list[str]:
+        return self.cleaned_data["sdg_targets"].replace(",", " ").split()
+
+
+class MilestoneForm(forms.Form):
+    deliverable = forms.CharField(label=_("Deliverable"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -258,3 +258,291 @@ class ProgressUpdate(TenantModel):
 
     def is_public_content(self) -> bool:
         return True
+
+
+class Relevance(models.TextChoices):
+    """Is the commitment, as written, relevant to OGP's values (IRM's first question)?"""
+
+    CLEAR = "clear", _("Clearly relevant")
+    UNCLEAR = "unclear", _("Unclear")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
+class PotentialImpact(models.TextChoices):
+    NONE = "none", pgettext_lazy("potential impact", "None")
+    MINOR = "minor", _("Minor")
+    MODERATE = "moderate", _("Moderate")
+    TRANSFORMATIVE = "transformative", _("Transformative")
+
+
+class OpenedGovernment(models.TextChoices):
+    """IRM's "Did it open government?" once the plan is implemented."""
+
+    WORSENED = "worsened", _("Worsened")
+    DID_NOT_CHANGE = "did_not_change", _("Did not change")
+    MARGINAL = "marginal", _("Marginal")
+    MAJOR = "major", _("Major")
+    OUTSTANDING = "outstanding", _("Outstanding")
+
+
+class Assessment(TenantModel):
+    """An independent assessor's IRM-style ratings of one commitment; append-only, a later one supersedes it."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="assessments")
+    relevance = models.CharField(_("relevance to OGP values"), max_length=20, choices=Relevance.choices)
+    potential_impact = models.CharField(_("potential impact"), max_length=20, choices=PotentialImpact.choices)
+    completion = models.CharField(_("completion"), max_length=20, choices=ProgressStatus.choices)
+    opened_government = models.CharField(_("did it open government?"), max_length=20, choices=OpenedGovernment.choices)
+    justification = models.TextField(_("justification"))
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessor_label = models.CharField(_("assessed by"), max_length=200)
+    created_at = models.DateTimeField(_("assessed at"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("relevance", Relevance), name="assessment_relevance"),
+            models.CheckConstraint(
+                condition=_in_choices("potential_impact", PotentialImpact), name="assessment_potential_impact"
+            ),
+            models.CheckConstraint(condition=_in_choices("completion", ProgressStatus), name="assessment_completion"),
+            models.CheckConstraint(
+                condition=_in_choices("opened_government", OpenedGovernment), name="assessment_opened_government"
+            ),
+            models.CheckConstraint(condition=~Q(justification=""), name="assessment_justified"),
+            models.UniqueConstraint(fields=["commitment"], condition=Q(supersedes=None), name="assessment_one_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment}: {self.get_opened_government_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An assessment is never edited: record a new one that supersedes it.")
+        super().save(*args, **kwargs)
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class CandidateDecision(models.TextChoices):
+    PENDING = "pending", _("Under consideration")
+    ADOPTED = "adopted", _("Made it into the plan")
+    DECLINED = "declined", _("Not taken up")
+
+
+class Candidate(TenantModel):
+    """A resident's proposal (or any content) considered for a commitment during co-creation.
+
+    It arrives through a core content link (kind "candidate"); the forum then decides, giving a public
+    reason either way, and an adopted candidate names the commitment it became.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="candidates")
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    source_url = models.CharField(_("where it came from"), max_length=500, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=CandidateDecision.choices, default=CandidateDecision.PENDING
+    )
+    reason = models.TextField(_("public reason"), blank=True)
+    commitment = models.ForeignKey(
+        Commitment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("commitment"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("decision", CandidateDecision), name="candidate_decision"),
+            models.CheckConstraint(
+                condition=Q(decision=CandidateDecision.ADOPTED, commitment__isnull=False)
+                | (~Q(decision=CandidateDecision.ADOPTED) & Q(commitment__isnull=True)),
+                name="candidate_adopted_names_commitment",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision=CandidateDecision.PENDING) | ~Q(reason=""), name="candidate_decision_reasoned"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+    def get_absolute_url(self) -> str:
+        return self.plan.get_absolute_url() + f"#candidate-{self.pk}"
+
+
+class ResultStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Result(TenantModel):
+    """What became of a decision: the execution of a winning budget project, an approved proposal, a commitment.
+
+    What it tracks is a core content link of kind "result" (source → this result); `external_id` is the
+    key back-office systems use to update it in bulk. Money is kept in minor units (cents), never floats.
+    """
+
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    budget_spent_minor = models.BigIntegerField(_("budget spent (in cents)"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    source_url = models.CharField(_("what it tracks"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "external_id"], condition=~Q(external_id=""), name="result_external_id_once"
+            ),
+            models.CheckConstraint(condition=_in_choices("status", ResultStatus), name="result_status"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="result_progress"),
+            models.CheckConstraint(
+                condition=~Q(status=ResultStatus.COMPLETED) | Q(progress=100), name="result_completed_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_spent_minor__isnull=True) | Q(budget_spent_minor__gte=0), name="result_budget"
+            ),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="result_currency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+    def get_absolute_url(self) -> str:
+        return reverse("accountability:result", kwargs={"jurisdiction": self.jurisdiction.slug, "result": self.pk})
+
+    @property
+    def budget_spent(self):
+        from decimal import Decimal
+
+        return None if self.budget_spent_minor is None else Decimal(self.budget_spent_minor) / 100
+
+
+class ResultMilestone(TenantModel):
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["result", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "position"], name="result_milestone_position_once"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="result_milestone_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class ResultUpdate(TenantModel):
+    """One dated change of a result's status, progress or spending (from a page or a CSV import); never edited."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=ResultStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    budget_spent_minor = models.BigIntegerField(_("budget spent (in cents)"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.CharField(_("posted by"), max_length=200)
+    import_job = models.PositiveBigIntegerField(null=True, blank=True)  # the core Job that imported it, if any
+    import_line = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(_("posted at"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["result", "created_at"], name="result_update_history")]
+        constraints = [
+            models.CheckConstraint(condition=_in_choices("status", ResultStatus), name="result_update_status"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="result_update_progress"),
+            models.UniqueConstraint(
+                fields=["import_job", "import_line"], condition=Q(import_job__isnull=False), name="result_update_line"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result}: {self.get_status_display()} ({self.progress}%)"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A result update is never edited: post a new one.")
+        super().save(*args, **kwargs)
+
+    def is_public_content(self) -> bool:
+        return True
+
+
+class TopicKind(models.TextChoices):
+    POLICY_AREA = "policy_area", _("Policy area")
+    OGP_VALUE = "ogp_value", _("OGP value")
+
+
+class CommitmentTopic(TenantModel):
+    """A commitment's policy areas and OGP values as rows, so the network can ask "who else committed to …?".
+
+    Kept by the operations that write commitments (the JSON lists stay the commitment's own record);
+    `slug` is the policy area normalised ("Open contracting" and "open  contracting" are one topic).
+    """
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="topics")
+    kind = models.CharField(max_length=20, choices=TopicKind.choices)
+    slug = models.SlugField(max_length=120)
+    label = models.CharField(max_length=200)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        indexes = [models.Index(fields=["kind", "slug"], name="commitment_topic_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "kind", "slug"], name="commitment_topic_once"),
+            models.CheckConstraint(condition=_in_choices("kind", TopicKind), name="commitment_topic_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

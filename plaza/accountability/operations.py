@@ -4,42 +4,64 @@ Each operation checks permission first, validates, writes in one transaction ins
 jurisdiction scope, records the audit entry and keeps the search index current.
 """
 
+import re
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plaza.accountability.models import (
     ActionPlan,
+    Assessment,
+    Candidate,
+    CandidateDecision,
     Commitment,
+    CommitmentTopic,
     ForumMeeting,
     ForumMember,
     Milestone,
     OGPValue,
+    OpenedGovernment,
     PlanPartner,
     PlanStatus,
+    PotentialImpact,
     ProgressStatus,
     ProgressUpdate,
+    Relevance,
+    Result,
+    ResultMilestone,
+    ResultStatus,
+    ResultUpdate,
     Sector,
     Side,
+    TopicKind,
 )
 from plaza.accountability.queries import sides_for
 from plaza.core.audit import record
-from plaza.core.models import Jurisdiction, Role
+from plaza.core.jobs import enqueue
+from plaza.core.models import ComponentInstance, Job, Jurisdiction, Role
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.sdg import set_sdg_tags
-from plaza.core.permissions import require_role
+from plaza.core.permissions import has_role, require_role
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 
 OFFICIALS = (Role.ADMIN, Role.OFFICIAL)
 STATUS_ORDER = [PlanStatus.CO_CREATION, PlanStatus.IMPLEMENTATION, PlanStatus.CLOSED]
 MAX_LINKS = 10
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_MONEY = Decimal("1e15")
+PARTNER_EVIDENCE = "partner_evidence"
 
 
 def _required(**values: str) -> None:
@@ -269,11 +291,36 @@ def create_commitment(
             supporting_civil_society=_clean_list(supporting_civil_society),
             **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()},
         )
+        set_topics(commitment)
         record(jurisdiction=plan.jurisdiction, actor=actor, action="commitment.create", target=commitment, public=True)
         if sdg_goals or sdg_targets:
             set_sdg_tags(actor=actor, content=commitment, goals=list(sdg_goals), targets=list(sdg_targets))
         index_object(commitment)
     return commitment
+
+
+def topics_for(commitment: Commitment) -> list[CommitmentTopic]:
+    """The topic rows a commitment's policy areas and OGP values give (unsaved)."""
+    rows: dict[tuple[str, str], CommitmentTopic] = {}
+    pairs = [(TopicKind.POLICY_AREA, area) for area in commitment.policy_areas]
+    pairs += [(TopicKind.OGP_VALUE, value) for value in commitment.ogp_values]
+    for kind, label in pairs:
+        slug = slugify(label)[:120] if kind == TopicKind.POLICY_AREA else label
+        if slug:
+            rows[(kind, slug)] = CommitmentTopic(
+                jurisdiction_id=commitment.jurisdiction_id,
+                commitment=commitment,
+                kind=kind,
+                slug=slug,
+                label=label[:200],  # an OGP value's label is its code, shown translated
+            )
+    return list(rows.values())
+
+
+def set_topics(commitment: Commitment) -> None:
+    """Rewrite the commitment's topic rows from its policy areas and OGP values (inside the caller's transaction)."""
+    CommitmentTopic.objects.with_scope(jurisdiction=commitment.jurisdiction_id).filter(commitment=commitment).delete()
+    CommitmentTopic.objects.bulk_create(topics_for(commitment))
 
 
 def add_milestone(*, actor, commitment: Commitment, deliverable: str, due_date: date) -> Milestone:
@@ -401,3 +448,381 @@ def _organisation_of(actor, plan: ActionPlan, side: str) -> str:
         return str(plan.jurisdiction.name)
     partner = PlanPartner.objects.filter(plan=plan, user=actor).first()
     return partner.organisation if partner else ""
+
+
+def record_assessment(
+    *,
+    actor,
+    commitment: Commitment,
+    relevance: str,
+    potential_impact: str,
+    completion: str,
+    opened_government: str,
+    justification: str,
+    now: datetime | None = None,
+) -> Assessment:
+    """Record the independent assessor's ratings of a commitment; it supersedes the current one (never edits it).
+
+    Only the jurisdiction's assessors write (not its officials: the review is independent).
+    """
+    require_role(actor, commitment.jurisdiction, Role.ASSESSOR)
+    _required(justification=justification)
+    errors = {}
+    if relevance not in Relevance.values:
+        errors["relevance"] = _("Choose clearly relevant, unclear or not relevant.")
+    if potential_impact not in PotentialImpact.values:
+        errors["potential_impact"] = _("Choose none, minor, moderate or transformative.")
+    if completion not in ProgressStatus.values:
+        errors["completion"] = _("Choose not started, limited, substantial or complete.")
+    if opened_government not in OpenedGovernment.values:
+        errors["opened_government"] = _("Choose worsened, did not change, marginal, major or outstanding.")
+    if commitment.plan.status == PlanStatus.CO_CREATION:
+        errors["justification"] = _("Commitments are assessed once the plan is adopted.")
+    if errors:
+        raise ValidationError(errors)
+    jurisdiction = commitment.jurisdiction
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        Commitment.objects.select_for_update().filter(pk=commitment.pk).first()  # one chain, no fork
+        current = Assessment.objects.filter(commitment=commitment, superseded_by__isnull=True).first()
+        assessment = Assessment.objects.create(
+            jurisdiction=jurisdiction,
+            commitment=commitment,
+            relevance=relevance,
+            potential_impact=potential_impact,
+            completion=completion,
+            opened_government=opened_government,
+            justification=justification.strip(),
+            supersedes=current,
+            assessor=actor,
+            assessor_label=str(actor.display_name),
+            created_at=now or timezone.now(),
+        )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="assessment.record",
+            target=commitment,
+            data={
+                "relevance": relevance,
+                "potential_impact": potential_impact,
+                "completion": completion,
+                "opened_government": opened_government,
+            },
+            public=True,
+        )
+    return assessment
+
+
+def _text_of(source, *names: str) -> str:
+    for name in names:
+        value = getattr(source, name, None)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def commitment_from_content(*, actor, source, component, note: str = "") -> Candidate:
+    """Core's "send to … a candidate commitment": `source` becomes a candidate of the plan being co-created.
+
+    Called by `plaza.core.operations.links.send_to` inside its transaction (it checks the actor's role
+    and records the link and the audit entry); refused when no plan of the jurisdiction is in co-creation.
+    """
+    jurisdiction = component.jurisdiction
+    require_role(actor, jurisdiction, *OFFICIALS)
+    plan = (
+        ActionPlan.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(status=PlanStatus.CO_CREATION)
+        .order_by("-period_start", "-id")
+        .first()
+    )
+    if plan is None:
+        raise ValidationError(
+            {"component": _("No action plan is being co-created here: candidates are taken during co-creation.")}
+        )
+    title = _text_of(source, "title", "name") or str(source)
+    url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
+    return add_candidate(
+        actor=actor, plan=plan, title=title, summary=_text_of(source, "summary", "description", "body"), source_url=url
+    )
+
+
+def add_candidate(*, actor, plan: ActionPlan, title: str, summary: str = "", source_url: str = "") -> Candidate:
+    """A candidate commitment of a plan in co-creation (from a link, or recorded from the consultation)."""
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _required(title=title)
+    if plan.status != PlanStatus.CO_CREATION:
+        raise ValidationError({"title": _("Candidates are taken while the plan is being co-created.")})
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        candidate = Candidate.objects.create(
+            jurisdiction=plan.jurisdiction,
+            plan=plan,
+            title=title.strip()[:300],
+            summary=summary.strip()[:5000],
+            source_url=source_url[:500],
+        )
+        record(
+            jurisdiction=plan.jurisdiction,
+            actor=actor,
+            action="candidate.add",
+            target=plan,
+            data={"candidate": candidate.pk, "title": candidate.title},
+            public=True,
+        )
+    return candidate
+
+
+def decide_candidate(
+    *, actor, candidate: Candidate, decision: str, reason: str, commitment: Commitment | None = None
+) -> Candidate:
+    """The forum's decision on a candidate: made it into the plan (as `commitment`) or not, with a public reason."""
+    plan = candidate.plan
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _required(reason=reason)
+    if decision not in (CandidateDecision.ADOPTED, CandidateDecision.DECLINED):
+        raise ValidationError({"decision": _("Choose whether it made it into the plan or not.")})
+    if decision == CandidateDecision.ADOPTED and (commitment is None or commitment.plan_id != plan.pk):
+        raise ValidationError({"commitment": _("Choose the commitment of this plan that it became.")})
+    if decision == CandidateDecision.DECLINED:
+        commitment = None
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"decision": _("This plan is closed: its candidates were decided.")})
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        candidate.decision = decision
+        candidate.reason = reason.strip()
+        candidate.commitment = commitment
+        candidate.decided_by = actor
+        candidate.decided_at = timezone.now()
+        candidate.save(update_fields=["decision", "reason", "commitment", "decided_by", "decided_at"])
+        record(
+            jurisdiction=plan.jurisdiction,
+            actor=actor,
+            action="candidate.decide",
+            target=plan,
+            reason=candidate.reason,
+            data={
+                "candidate": candidate.pk,
+                "decision": decision,
+                "commitment": commitment.number if commitment else None,
+            },
+            public=True,
+        )
+    return candidate
+
+
+# Results: what became of a decision
+
+
+def result_from_content(*, actor, source, component, note: str = "") -> Result:
+    """Core's "send to … a tracked result": a new result that follows the execution of `source`.
+
+    Called by `plaza.core.operations.links.send_to` inside its transaction, which records the link.
+    """
+    jurisdiction = component.jurisdiction
+    require_role(actor, jurisdiction, *OFFICIALS)
+    title = _text_of(source, "title", "name") or str(source)
+    url = source.get_absolute_url() if hasattr(source, "get_absolute_url") else ""
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        result = Result.objects.create(
+            jurisdiction=jurisdiction,
+            title=title[:300],
+            description=(note or "").strip(),
+            source_url=url[:500],
+        )
+        record(jurisdiction=jurisdiction, actor=actor, action="result.create", target=result, public=True)
+    return result
+
+
+def create_result(
+    *,
+    actor,
+    jurisdiction: Jurisdiction,
+    title: str,
+    external_id: str = "",
+    description: str = "",
+    currency: str = "EUR",
+) -> Result:
+    require_role(actor, jurisdiction, *OFFICIALS)
+    _required(title=title)
+    external_id = external_id.strip()
+    if not CURRENCY.match(currency):
+        raise ValidationError({"currency": _("Give the currency as three capital letters (EUR, ARS).")})
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        if external_id and Result.objects.filter(external_id=external_id).exists():
+            raise ValidationError({"external_id": _("Another result already has this external id.")})
+        result = Result.objects.create(
+            jurisdiction=jurisdiction,
+            title=title.strip(),
+            external_id=external_id,
+            description=description.strip(),
+            currency=currency,
+        )
+        record(jurisdiction=jurisdiction, actor=actor, action="result.create", target=result, public=True)
+    return result
+
+
+def parse_money(text: str) -> int | None:
+    """ "1234.5" -> 123450 minor units; "" -> None; ValueError on anything else (negative, 3 decimals, words)."""
+    text = (text or "").strip().replace(" ", "")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as bad:
+        raise ValueError(text) from bad
+    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2 or amount > MAX_MONEY:
+        raise ValueError(text)
+    return int(amount * 100)
+
+
+def check_result_values(*, status: str, progress: int) -> dict[str, str]:
+    errors = {}
+    if status not in ResultStatus.values:
+        errors["status"] = _("Choose planned, in progress, completed or cancelled.")
+    if not 0 <= progress <= 100:
+        errors["progress"] = _("Enter a percentage between 0 and 100.")
+    elif status == ResultStatus.COMPLETED and progress != 100:
+        errors["progress"] = _("A completed result is 100% done.")
+    return errors
+
+
+def update_result(
+    *,
+    actor,
+    result: Result,
+    status: str,
+    progress: int,
+    budget_spent_minor: int | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> ResultUpdate:
+    """Record a dated change of a result's status, progress and spending (the history keeps every one)."""
+    require_role(actor, result.jurisdiction, *OFFICIALS)
+    errors = check_result_values(status=status, progress=progress)
+    if budget_spent_minor is not None and budget_spent_minor < 0:
+        errors["budget_spent"] = _("The amount spent cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(), jurisdiction_scope(result.jurisdiction):
+        update = ResultUpdate.objects.create(
+            jurisdiction=result.jurisdiction,
+            result=result,
+            status=status,
+            progress=progress,
+            budget_spent_minor=budget_spent_minor,
+            note=note.strip(),
+            author=actor,
+            author_label=str(actor.display_name),
+            created_at=now or timezone.now(),
+        )
+        result.status, result.progress = status, progress
+        fields = ["status", "progress", "updated_at"]
+        if budget_spent_minor is not None:
+            result.budget_spent_minor = budget_spent_minor
+            fields.append("budget_spent_minor")
+        result.save(update_fields=fields)
+        record(
+            jurisdiction=result.jurisdiction,
+            actor=actor,
+            action="result.update",
+            target=result,
+            data={"status": status, "progress": progress, "budget_spent_minor": budget_spent_minor},
+            public=True,
+        )
+    return update
+
+
+def add_result_milestone(*, actor, result: Result, title: str, due_date: date) -> ResultMilestone:
+    require_role(actor, result.jurisdiction, *OFFICIALS)
+    _required(title=title)
+    with transaction.atomic(), jurisdiction_scope(result.jurisdiction):
+        Result.objects.select_for_update().filter(pk=result.pk).first()
+        position = (ResultMilestone.objects.filter(result=result).aggregate(n=Max("position"))["n"] or 0) + 1
+        milestone = ResultMilestone.objects.create(
+            jurisdiction=result.jurisdiction, result=result, position=position, title=title.strip(), due_date=due_date
+        )
+        record(
+            jurisdiction=result.jurisdiction,
+            actor=actor,
+            action="result.milestone.add",
+            target=result,
+            data={"position": position, "title": milestone.title},
+            public=True,
+        )
+    return milestone
+
+
+def complete_result_milestone(*, actor, milestone: ResultMilestone, done_on: date) -> ResultMilestone:
+    require_role(actor, milestone.jurisdiction, *OFFICIALS)
+    with transaction.atomic(), jurisdiction_scope(milestone.jurisdiction):
+        milestone.done_on = done_on
+        milestone.save(update_fields=["done_on"])
+        record(
+            jurisdiction=milestone.jurisdiction,
+            actor=actor,
+            action="result.milestone.done",
+            target=milestone.result,
+            data={"position": milestone.position, "done_on": done_on.isoformat()},
+            public=True,
+        )
+    return milestone
+
+
+def add_result_photo(*, actor, result: Result, upload, title: str):
+    """A photo (or any evidence file) of the work: a core attachment, so core's rules and checks apply."""
+    return attach_file(actor=actor, target=result, upload=upload, title=title)
+
+
+def add_commitment_evidence(*, actor, commitment: Commitment, upload, title: str):
+    """Evidence for a commitment, by officials or by the plan's civil society partners (core attachments)."""
+    plan = commitment.plan
+    if not sides_for(actor, plan):
+        raise PermissionDenied(_("Only the jurisdiction's officials and the plan's partners add evidence."))
+    if has_role(actor, plan.jurisdiction, *OFFICIALS):
+        return attach_file(actor=actor, target=commitment, upload=upload, title=title)
+    # A partner is no official: core lets them attach through the component's declared action, which we
+    # reach only after checking they are this plan's partner (sides_for above).
+    component = (
+        ComponentInstance.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .filter(manifest_name="accountability")
+        .order_by("id")
+        .first()
+    )
+    if component is None:
+        raise PermissionDenied(_("Evidence files need the action plan component in one of the processes."))
+    return attach_file(
+        actor=actor, target=commitment, upload=upload, title=title, component=component, action=PARTNER_EVIDENCE
+    )
+
+
+def start_results_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool) -> Job:
+    """Store the CSV and start the background job that checks it and (unless a dry run) applies it."""
+    from plaza.accountability.imports import decode
+
+    require_role(actor, jurisdiction, *OFFICIALS)
+    if upload is None:
+        raise ValidationError({"file": _("Choose a CSV file.")})
+    content = upload.read()
+    try:
+        decode(content)
+    except ValueError as unreadable:
+        raise ValidationError({"file": str(unreadable)}) from unreadable
+    if not content.strip():
+        raise ValidationError({"file": _("The file is empty.")})
+    path = default_storage.save(
+        f"accountability/imports/{jurisdiction.slug}-{uuid.uuid4().hex}.csv", ContentFile(content)
+    )
+    with transaction.atomic():
+        started = enqueue(
+            jurisdiction=jurisdiction,
+            kind="accountability.import_results",
+            params={"path": path, "dry_run": dry_run, "name": getattr(upload, "name", "")[:200]},
+            actor=actor,
+        )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="result.import.start",
+            target=started,
+            data={"dry_run": dry_run},
+        )
+    return started

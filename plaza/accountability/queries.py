@@ -4,19 +4,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from plaza.accountability.models import (
     ActionPlan,
+    Assessment,
+    Candidate,
     Commitment,
     ForumMeeting,
     ForumMember,
     Milestone,
     PlanPartner,
     ProgressUpdate,
+    Result,
+    ResultMilestone,
+    ResultUpdate,
     Side,
 )
-from plaza.core.models import Attachment, Jurisdiction, Role, SDGTag
+from plaza.core.content import is_public_content
+from plaza.core.models import Attachment, ContentLink, Jurisdiction, Role, SDGTag
 from plaza.core.permissions import has_role
 from plaza.core.queries.sdg import tags_of
 
@@ -207,3 +213,118 @@ def progress_updates_of(jurisdiction: Jurisdiction, plan: ActionPlan | None = No
     if plan is not None:
         updates = updates.filter(milestone__commitment__plan=plan)
     return updates
+
+
+def assessments_of(plan: ActionPlan) -> dict[int, list[Assessment]]:
+    """Commitment id -> its assessments, newest first (the first is the current one); one query."""
+    found: dict[int, list[Assessment]] = defaultdict(list)
+    rows = Assessment.objects.with_scope(jurisdiction=plan.jurisdiction).filter(commitment__plan=plan)
+    for assessment in rows.order_by("-created_at", "-id"):
+        found[assessment.commitment_id].append(assessment)
+    return found
+
+
+def assessment_history(commitment: Commitment) -> list[Assessment]:
+    return list(
+        Assessment.objects.with_scope(jurisdiction=commitment.jurisdiction)
+        .filter(commitment=commitment)
+        .order_by("-created_at", "-id")
+    )
+
+
+def jurisdiction_assessments(jurisdiction: Jurisdiction):
+    """Every assessment of the jurisdiction, oldest first, with its commitment and plan (exports)."""
+    return (
+        Assessment.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("commitment__plan", "superseded_by")
+        .order_by("commitment__plan__period_start", "commitment__plan_id", "commitment__number", "created_at", "id")
+    )
+
+
+def commitment_counts(jurisdiction: Jurisdiction) -> dict[int, int]:
+    """Plan id -> number of commitments."""
+    rows = (
+        Commitment.objects.with_scope(jurisdiction=jurisdiction)
+        .values("plan_id")
+        .annotate(n=Count("id"))
+        .values_list("plan_id", "n")
+    )
+    return dict(rows)
+
+
+def candidates_of(plan: ActionPlan) -> list[Candidate]:
+    return list(
+        Candidate.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .filter(plan=plan)
+        .select_related("commitment", "plan__jurisdiction")
+    )
+
+
+def tracked_sources(jurisdiction: Jurisdiction, results: list[Result]) -> dict[int, list]:
+    """Result id -> the public content it tracks (a budget project, a proposal, a commitment), via core links.
+
+    One query for the links and one per kind of source, whatever the number of results.
+    """
+    if not results:
+        return {}
+    result_type = ContentType.objects.get_for_model(Result)
+    links = list(
+        ContentLink.objects.with_scope(jurisdiction=jurisdiction).filter(
+            kind=ContentLink.Kind.RESULT, target_type=result_type, target_id__in=[r.pk for r in results]
+        )
+    )
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        by_type[link.source_type_id].add(link.source_id)
+    objects = {}
+    for type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        manager = model._default_manager
+        rows = manager.with_scope(jurisdiction=jurisdiction) if hasattr(manager, "with_scope") else manager.all()
+        for obj in rows.filter(pk__in=ids):
+            if getattr(obj, "jurisdiction_id", jurisdiction.pk) == jurisdiction.pk and is_public_content(obj):
+                objects[(type_id, obj.pk)] = obj
+    found: dict[int, list] = defaultdict(list)
+    for link in links:
+        source = objects.get((link.source_type_id, link.source_id))
+        if source is not None:
+            found[link.target_id].append(source)
+    return found
+
+
+def results_of(jurisdiction: Jurisdiction) -> list[Result]:
+    """Every result of the jurisdiction with `.tracks` (what it follows); a handful of queries."""
+    results = list(Result.objects.with_scope(jurisdiction=jurisdiction).select_related("jurisdiction"))
+    sources = tracked_sources(jurisdiction, results)
+    for result in results:
+        result.tracks = sources.get(result.pk, [])
+    return results
+
+
+def result(jurisdiction: Jurisdiction, pk: int) -> Result:
+    """One result with its milestones, history, photos and what it tracks, or Result.DoesNotExist."""
+    if not 1 <= pk <= 2**62:
+        raise Result.DoesNotExist
+    found = Result.objects.with_scope(jurisdiction=jurisdiction).select_related("jurisdiction").get(pk=pk)
+    found.milestone_list = list(ResultMilestone.objects.with_scope(jurisdiction=jurisdiction).filter(result=found))
+    found.history = list(ResultUpdate.objects.with_scope(jurisdiction=jurisdiction).filter(result=found)[:200])
+    attach_files([found])
+    found.tracks = tracked_sources(jurisdiction, [found]).get(found.pk, [])
+    return found
+
+
+def result_by_external_id(jurisdiction: Jurisdiction, external_id: str) -> Result | None:
+    return Result.objects.with_scope(jurisdiction=jurisdiction).filter(external_id=external_id).first()
+
+
+def plan_summaries(jurisdiction: Jurisdiction) -> list[tuple[ActionPlan, int, int]]:
+    """(plan, commitments, mean completion) for each plan: the commitments are decisions too."""
+    progress = jurisdiction_progress(jurisdiction)
+    by_plan: dict[int, list[int]] = defaultdict(list)
+    plans = {}
+    for item in progress:
+        plans[item.commitment.plan_id] = item.commitment.plan
+        by_plan[item.commitment.plan_id].append(item.completion)
+    return [(plans[pk], len(values), _mean(values)) for pk, values in by_plan.items()]

@@ -505,13 +505,103 @@ def _madrid() -> dict:
                         ],
                     ),
                 ],
-            }
+            },
+            {
+                "fields": {
+                    "title": "Participatory budgets decided and tracked on Decide Madrid",
+                    "problem": "Residents propose and vote projects, then lose sight of them once they are chosen.",
+                    "description": "Publish the execution of every winning participatory budget project, with its "
+                    "status, photos and money spent, next to the proposal that started it.",
+                    "contribution": "Residents see what became of the projects they voted for.",
+                    "ogp_values": [CP, PA],
+                    "policy_areas": ["Participatory budgeting", "Participation"],
+                    "lead_institution": "Área de Participación Ciudadana",
+                    "supporting_civil_society": ["Medialab Prado"],
+                    "start_date": start,
+                    "end_date": end,
+                    "sdg_targets": ["16.6", "16.7"],
+                },
+                "milestones": [
+                    (
+                        "Execution of every winning project published",
+                        start + timedelta(days=200),
+                        [
+                            _update(
+                                GOV,
+                                "substantial",
+                                70,
+                                start + timedelta(days=150),
+                                "312 projects published with their status; photos for 120.",
+                            ),
+                            _update(
+                                CSO,
+                                "limited",
+                                40,
+                                start + timedelta(days=170),
+                                "Spending is missing for most projects.",
+                                ["https://decide.madrid.es/presupuestos"],
+                            ),
+                        ],
+                    ),
+                ],
+            },
         ],
     }
+
+
+# Beyond the plan itself: candidates from the consultation, evidence files, tracked results and the independent
+# assessment (an IRM-style review written for the demo; not the IRM's published ratings).
+EXTRAS = {
+    "buenos-aires": {
+        "candidates": [
+            (
+                "Open data on where to get free contraceptives",
+                "A proposal from the public consultation: map every health centre and what it offers.",
+                1,
+                "Taken up, with HIV testing and counselling added, as commitment 1.",
+            ),
+            (
+                "Free Wi-Fi in every public square",
+                "A proposal from the public consultation.",
+                None,
+                "Not an open government commitment: passed on to the Ministry of Modernisation's connectivity plan.",
+            ),
+        ],
+        "evidence": [(1, "Health services dataset: publication notice")],
+        "assessments": [
+            (1, "clear", "moderate", "complete", "major", "The dataset is published and used by health NGOs."),
+            (2, "clear", "moderate", "substantial", "marginal", "Data published, but few riders know it exists."),
+            (3, "clear", "minor", "substantial", "marginal", "School data is out; participation of families is low."),
+            (4, "clear", "transformative", "limited", "did_not_change", "Only one of the three branches delivered."),
+            (5, "clear", "moderate", "substantial", "major", "Civil society tracks the plan in public."),
+        ],
+    },
+    "paris": {
+        "evidence": [(1, "Renovations dataset: documentation")],
+        "results": [
+            (3, "PCP-MEASURES", "in_progress", 45, "1250000.00", "EUR", "First public report on 500 measures."),
+        ],
+        "assessments": [
+            (1, "clear", "moderate", "substantial", "marginal", "Data published; measured savings still missing."),
+        ],
+    },
+    "madrid": {
+        "evidence": [(1, "Consul installation guide")],
+        "results": [
+            (1, "MAD-CONSUL", "in_progress", 50, "180000.00", "EUR", "Five cities supported so far."),
+            (2, "MAD-PB-2019", "in_progress", 70, "2300000.50", "EUR", "312 projects published."),
+        ],
+        "assessments": [
+            (1, "clear", "transformative", "substantial", "major", "Consul now runs in cities on four continents."),
+        ],
+    },
+}
 
 
 def plan_for(slug: str) -> dict | None:
     """The demo plan of a jurisdiction; Paris's and Madrid's dates follow today's, so they stay current."""
     builders = {"buenos-aires": lambda: BUENOS_AIRES, "paris": _paris, "madrid": _madrid}
     builder = builders.get(slug)
-    return builder() if builder else None
+    if builder is None:
+        return None
+    return {**builder(), **EXTRAS.get(slug, {})}

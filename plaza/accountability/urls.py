@@ -3,12 +3,31 @@
 from django.urls import path
 
 from plaza.accountability import views
+from plaza.accountability.feeds import ProgressFeed
 
 urlpatterns = [
     path("", views.plan_list, name="plans"),
+    path("export/<slug:what>.<slug:fmt>", views.export, name="export"),
+    path("feed/progress.atom", ProgressFeed(), name="feed"),
+    path("plans/<slug:plan>/feed/progress.atom", ProgressFeed(), name="plan_feed"),
+    path("network/", views.network_overview, name="network"),
+    path("network/topics/", views.network_topics, name="topics"),
+    path("network/topics/<slug:topic>/", views.network_topic, name="topic"),
+    path("results/", views.results, name="results"),
+    path("results/import/", views.results_import, name="results_import"),
+    path("results/import/<int:job_id>/", views.import_report, name="import_report"),
+    path("results/<int:result>/", views.result_detail, name="result"),
+    path("results/<int:result>/update/", views.result_update, name="result_update"),
+    path("plans/new/", views.new_plan, name="new_plan"),
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
+    path("plans/<slug:plan>/commitments/new/", views.new_commitment, name="new_commitment"),
+    path("plans/<slug:plan>/commitments/<int:number>/milestones/new/", views.new_milestone, name="new_milestone"),
     path("plans/<slug:plan>/timeline/", views.timeline, name="timeline"),
+    path("plans/<slug:plan>/candidates/<int:candidate>/decide/", views.decide, name="decide_candidate"),
+    path("plans/<slug:plan>/assessment/", views.assessment_report, name="assessment"),
     path("plans/<slug:plan>/commitments/<int:number>/", views.commitment_detail, name="commitment"),
+    path("plans/<slug:plan>/commitments/<int:number>/evidence/", views.commitment_evidence, name="evidence"),
+    path("plans/<slug:plan>/commitments/<int:number>/assess/", views.assess_commitment, name="assess"),
     path(
         "plans/<slug:plan>/commitments/<int:number>/milestones/<int:position>/progress/",
         views.post_progress,

@@ -3,14 +3,52 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from plaza.accountability import queries
-from plaza.accountability.forms import ProgressUpdateForm
-from plaza.accountability.models import ActionPlan, Commitment, Milestone, Sector
-from plaza.accountability.operations import post_progress_update
+from plaza.accountability import network, queries
+from plaza.accountability.component import manifest
+from plaza.accountability.forms import (
+    AssessmentForm,
+    CandidateDecisionForm,
+    CommitmentForm,
+    EvidenceForm,
+    MilestoneForm,
+    PlanForm,
+    ProgressUpdateForm,
+    ResultsImportForm,
+    ResultUpdateForm,
+)
+from plaza.accountability.models import (
+    ActionPlan,
+    Candidate,
+    CandidateDecision,
+    Commitment,
+    Milestone,
+    OGPValue,
+    PlanStatus,
+    Result,
+    Sector,
+)
+from plaza.accountability.operations import (
+    add_commitment_evidence,
+    add_milestone,
+    add_result_photo,
+    create_commitment,
+    create_plan,
+    decide_candidate,
+    post_progress_update,
+    record_assessment,
+    start_results_import,
+    update_result,
+)
+from plaza.core.exports import FORMATS, export_response
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
+from plaza.core.models import Job, Jurisdiction, Role
+from plaza.core.permissions import has_role, is_network_staff
 
 TIMELINE_LIMIT = 300
 
@@ -23,7 +61,9 @@ def _plan(request, slug: str) -> ActionPlan:
 
 
 def plan_list(request, jurisdiction=None):
-    return render(request, "accountability/plans.html", {"plans": queries.plans_of(request.jurisdiction)})
+    may_create = has_role(request.user, request.jurisdiction, Role.ADMIN)
+    context = {"plans": queries.plans_of(request.jurisdiction), "may_create": may_create}
+    return render(request, "accountability/plans.html", context)
 
 
 def plan_detail(request, jurisdiction, plan):
@@ -43,6 +83,9 @@ def plan_detail(request, jurisdiction, plan):
             "government_areas": len({m.organisation for m in members if m.sector == Sector.GOVERNMENT}),
             "meetings": meetings,
             "commitments": queries.plan_progress(found),
+            "candidates": _by_decision(queries.candidates_of(found)),
+            "may_decide": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
+            "feed": reverse("accountability:plan_feed", kwargs={"jurisdiction": jurisdiction, "plan": found.slug}),
         },
     )
 
@@ -53,6 +96,7 @@ def commitment_detail(request, jurisdiction, plan, number):
         progress = queries.commitment_progress(found, number)
     except Commitment.DoesNotExist as missing:
         raise Http404("No such commitment.") from missing
+    queries.attach_files([progress.commitment])
     return render(
         request,
         "accountability/commitment.html",
@@ -62,6 +106,8 @@ def commitment_detail(request, jurisdiction, plan, number):
             "progress": progress,
             "sdg_tags": queries.sdg_tags_of(progress.commitment),
             "may_post": bool(queries.sides_for(request.user, found)),
+            "may_edit": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
+            "timeline": sorted(progress.milestones, key=lambda m: (m.milestone.due_date, m.milestone.position)),
         },
     )
 
@@ -88,7 +134,7 @@ def post_progress(request, jurisdiction, plan, number, position):
         raise PermissionDenied(
             _("Only the jurisdiction's officials and the plan's civil society partners report progress.")
         )
-    form = ProgressUpdateForm(request.POST or None, request.FILES or None, sides=sides)
+    form = ProgressUpdateForm(*_posted_data(request), sides=sides)
     if request.method == "POST" and form.is_valid() and _posted(request, form, milestone):
         return redirect(milestone.commitment.get_absolute_url() + f"#milestone-{milestone.position}")
     status = 400 if request.method == "POST" else 200
@@ -114,3 +160,378 @@ def _posted(request, form: ProgressUpdateForm, milestone: Milestone) -> bool:
         add_operation_errors(form, refused)
         return False
     return True
+
+
+def assessment_report(request, jurisdiction, plan):
+    """The independent assessment of the plan: each commitment's current ratings, justification and history."""
+    found = _plan(request, plan)
+    assessments = queries.assessments_of(found)
+    rows = [(item, assessments.get(item.commitment.pk, [])) for item in queries.plan_progress(found)]
+    return render(
+        request,
+        "accountability/assessment_report.html",
+        {
+            "plan": found,
+            "rows": rows,
+            "may_assess": has_role(request.user, found.jurisdiction, Role.ASSESSOR),
+        },
+    )
+
+
+def assess_commitment(request, jurisdiction, plan, number):
+    found = _plan(request, plan)
+    try:
+        progress = queries.commitment_progress(found, number)
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+    if not has_role(request.user, found.jurisdiction, Role.ASSESSOR):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's independent assessors rate commitments."))
+    commitment = progress.commitment
+    history = queries.assessment_history(commitment)
+    initial = {}
+    if history:
+        current = history[0]
+        initial = {name: getattr(current, name) for name in AssessmentForm.base_fields}
+    form = AssessmentForm(_posted_data(request)[0], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_assessment(actor=request.user, commitment=commitment, **form.cleaned_data)
+        except ValidationError as refused:
+            add_operation_errors(form, refused)
+        else:
+            return redirect(
+                reverse("accountability:assessment", kwargs={"jurisdiction": jurisdiction, "plan": found.slug})
+                + f"#commitment-{commitment.number}"
+            )
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "progress": progress, "form": form}
+    return render(request, "accountability/assessment_form.html", context, status=status)
+
+
+def export(request, jurisdiction, what, fmt):
+    """/<j>/accountability/export/commitments.json and siblings: the manifest's exports, at the app's address."""
+    if fmt not in FORMATS:
+        raise Http404("Unknown format.")
+    found = manifest.export(what)
+    if found is None:
+        raise Http404("No such export.")
+    return export_response(found, request.jurisdiction, fmt, f"accountability-{what}")
+
+
+def _by_decision(candidates: list[Candidate]) -> dict[str, list[Candidate]]:
+    grouped = {value: [] for value in CandidateDecision.values}
+    for candidate in candidates:
+        grouped[candidate.decision].append(candidate)
+    return grouped
+
+
+def decide(request, jurisdiction, plan, candidate):
+    found = _plan(request, plan)
+    if not has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's officials decide on candidate commitments."))
+    chosen = next((c for c in queries.candidates_of(found) if c.pk == candidate), None)
+    if chosen is None:
+        raise Http404("No such candidate.")
+    commitments = {item.commitment.number: item.commitment for item in queries.plan_progress(found)}
+    initial = {"decision": chosen.decision, "reason": chosen.reason}
+    if chosen.commitment:
+        initial["commitment"] = chosen.commitment.number
+    form = CandidateDecisionForm(_posted_data(request)[0], initial=initial, commitments=commitments.values())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            decide_candidate(
+                actor=request.user,
+                candidate=chosen,
+                decision=data["decision"],
+                reason=data["reason"],
+                commitment=commitments.get(data["commitment"]),
+            )
+        except ValidationError as refused:
+            add_operation_errors(form, refused)
+        else:
+            return redirect(chosen.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accountability/candidate_form.html", {"plan": found, "candidate": chosen, "form": form}, status=status
+    )
+
+
+def _is_official(request) -> bool:
+    return has_role(request.user, request.jurisdiction, Role.ADMIN, Role.OFFICIAL)
+
+
+def _officials_only(request, message: str):
+    """None when the user is an official; otherwise the response (sign in, or 403)."""
+    if _is_official(request):
+        return None
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    raise PermissionDenied(message)
+
+
+def results(request, jurisdiction):
+    """What became of every decision here: each tracked result, what it follows, its status and spending."""
+    found = queries.results_of(request.jurisdiction)
+    return render(
+        request,
+        "accountability/results.html",
+        {"results": found, "plans": queries.plan_summaries(request.jurisdiction), "may_import": _is_official(request)},
+    )
+
+
+def _result(request, pk: int) -> Result:
+    try:
+        return queries.result(request.jurisdiction, pk)
+    except Result.DoesNotExist as missing:
+        raise Http404("No such result.") from missing
+
+
+def result_detail(request, jurisdiction, result):
+    found = _result(request, result)
+    official = _is_official(request)
+    form = EvidenceForm(*_posted_data(request)) if official else None
+    if request.method == "POST":
+        if not official:
+            raise PermissionDenied(_("Only the jurisdiction's officials add photos."))
+        if form.is_valid():
+            try:
+                add_result_photo(
+                    actor=request.user,
+                    result=found,
+                    upload=form.cleaned_data["upload"],
+                    title=form.cleaned_data["title"],
+                )
+            except ValidationError as refused:
+                add_operation_errors(form, refused)
+            else:
+                return redirect(found.get_absolute_url() + "#photos")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accountability/result.html",
+        {"result": found, "photo_form": form, "may_update": official},
+        status=status,
+    )
+
+
+def result_update(request, jurisdiction, result):
+    found = _result(request, result)
+    refused = _officials_only(request, _("Only the jurisdiction's officials report on results."))
+    if refused:
+        return refused
+    initial = {"status": found.status, "progress": found.progress, "budget_spent": found.budget_spent}
+    form = ResultUpdateForm(_posted_data(request)[0], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        spent = data["budget_spent"]
+        try:
+            update_result(
+                actor=request.user,
+                result=found,
+                status=data["status"],
+                progress=data["progress"],
+                budget_spent_minor=None if spent is None else int(spent * 100),
+                note=data["note"],
+            )
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(found.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/result_form.html", {"result": found, "form": form}, status=status)
+
+
+def results_import(request, jurisdiction):
+    refused = _officials_only(request, _("Only the jurisdiction's officials import results."))
+    if refused:
+        return refused
+    form = ResultsImportForm(*_posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = start_results_import(
+                actor=request.user,
+                jurisdiction=request.jurisdiction,
+                upload=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect("accountability:import_report", jurisdiction=jurisdiction, job_id=started.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/results_import.html", {"form": form}, status=status)
+
+
+def import_report(request, jurisdiction, job_id):
+    """The import's progress bar (core's job status) and, once done, its report: errors by line or the changes."""
+    refused = _officials_only(request, _("Only the jurisdiction's officials import results."))
+    if refused:
+        return refused
+    job = (
+        Job.objects.with_scope(jurisdiction=request.jurisdiction)
+        .filter(pk=job_id, kind="accountability.import_results")
+        .first()
+    )
+    if job is None:
+        raise Http404("No such import.")
+    context = {"job": job, "report": job.result or {}}
+    if not request.htmx:
+        response = render(request, "accountability/import_report.html", context)
+    else:  # 286 stops htmx polling once the job is done
+        status = 286 if job.is_finished else 200
+        response = render(request, "accountability/includes/import_status.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def commitment_evidence(request, jurisdiction, plan, number):
+    """Officials and the plan's partners upload evidence files to a commitment (core attachments)."""
+    found = _plan(request, plan)
+    try:
+        commitment = queries.commitment_progress(found, number).commitment
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+    if not queries.sides_for(request.user, found):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's officials and the plan's partners add evidence."))
+    form = EvidenceForm(*_posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_commitment_evidence(
+                actor=request.user,
+                commitment=commitment,
+                upload=form.cleaned_data["upload"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url() + "#evidence")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accountability/evidence_form.html",
+        {"plan": found, "commitment": commitment, "form": form},
+        status=status,
+    )
+
+
+def _posted_data(request) -> tuple:
+    """(data, files) for a bound form on POST, even an empty one (then every required field says so)."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def _network(request) -> list[int]:
+    """The member ids of the network this page is under; 404 anywhere else."""
+    if request.jurisdiction.kind != Jurisdiction.Kind.NETWORK:
+        raise Http404("Not a network.")
+    return [member.pk for member in network.members_of(request.jurisdiction)]
+
+
+def network_overview(request, jurisdiction):
+    """The network's staff see every member's commitments, filtered by policy area, OGP value, SDG, plan status."""
+    ids = _network(request)
+    if not is_network_staff(request.user):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("The network overview is for the network's staff."))
+    filters = network.Filters.from_query(request.GET)
+    page = network.commitments(ids, filters, request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accountability/network.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "members": len(ids),
+            "plan_counts": network.plan_counts(ids),
+            "areas": network.policy_areas(ids),
+            "ogp_values": OGPValue.choices,
+            "statuses": PlanStatus.choices,
+            "goals": range(1, 18),
+        },
+    )
+
+
+def network_topics(request, jurisdiction):
+    """Policy areas across the network, most shared first: the way into "who else committed to …?"."""
+    ids = _network(request)
+    return render(request, "accountability/topics.html", {"areas": network.policy_areas(ids), "members": len(ids)})
+
+
+def network_topic(request, jurisdiction, topic):
+    ids = _network(request)
+    found = network.who_else(ids, topic)
+    if not found:
+        raise Http404("Nobody committed to this.")
+    label = next(
+        (area for _j, items in found for c in items for area in c.policy_areas if slugify(area) == topic), topic
+    )
+    return render(request, "accountability/topic.html", {"found": found, "label": label, "slug": topic})
+
+
+def new_plan(request, jurisdiction):
+    if not has_role(request.user, request.jurisdiction, Role.ADMIN):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        raise PermissionDenied(_("Only the jurisdiction's admins start an action plan."))
+    form = PlanForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = create_plan(actor=request.user, jurisdiction=request.jurisdiction, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(created.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/plan_form.html", {"form": form}, status=status)
+
+
+def new_commitment(request, jurisdiction, plan):
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's officials write commitments."))
+    if refused:
+        return refused
+    form = CommitmentForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = create_commitment(actor=request.user, plan=found, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(created.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/commitment_form.html", {"plan": found, "form": form}, status=status)
+
+
+def new_milestone(request, jurisdiction, plan, number):
+    found = _plan(request, plan)
+    try:
+        commitment = queries.commitment_progress(found, number).commitment
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+    refused = _officials_only(request, _("Only the jurisdiction's officials add milestones."))
+    if refused:
+        return refused
+    form = MilestoneForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_milestone(actor=request.user, commitment=commitment, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url() + "#milestones-title")
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "form": form}
+    return render(request, "accountability/milestone_form.html", context, status=status)

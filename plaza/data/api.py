@@ -12,7 +12,7 @@ from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.models import Jurisdiction
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.data.queries import public_datasets
+from plaza.data.queries import dataset_request, dataset_requests, public_datasets
 
 router = Router(tags=["data"])
 Slug = Annotated[str, Path(..., pattern=SLUG_PATTERN, max_length=100)]
@@ -109,3 +109,50 @@ class _Page:
         # The paginator slices after the endpoint returned: enter the scope for the read.
         with jurisdiction_scope(self.jurisdiction):
             return [_out(self.request, d) for d in public_datasets([self.jurisdiction])[window]]
+
+
+class DatasetRequestOut(Schema):
+    id: int
+    title: str
+    description: str
+    status: str
+    answer: str
+    organization: str | None
+    dataset: str | None
+    supports: int
+    created_at: datetime
+    url: str
+
+
+def _request_out(request, found) -> dict:
+    return {
+        "id": found.pk,
+        "title": found.title,
+        "description": found.description,
+        "status": found.status,
+        "answer": found.answer,
+        "organization": found.organization.name if found.organization else None,
+        "dataset": found.dataset.name if found.dataset else None,
+        "supports": found.support_count,
+        "created_at": found.created_at,
+        "url": request.build_absolute_uri(found.get_absolute_url()),
+    }
+
+
+@router.get("/{jurisdiction}/requests", response=list[DatasetRequestOut], openapi_extra=PUBLIC_READ)
+def list_requests(request, jurisdiction: Slug, status: str = ""):
+    """Residents' dataset requests, most supported first (status: open, planned, published, declined)."""
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        return [_request_out(request, r) for r in dataset_requests(j, status)[:500]]
+
+
+@router.get("/{jurisdiction}/requests/{request_id}", response=DatasetRequestOut, openapi_extra=PUBLIC_READ)
+def get_request(request, jurisdiction: Slug, request_id: int):
+    """One dataset request with the publisher's answer."""
+    j = _jurisdiction(jurisdiction)
+    with jurisdiction_scope(j):
+        found = dataset_request(j, request_id)
+        if found is None:
+            raise Http404("No such request.")
+        return _request_out(request, found)

@@ -155,12 +155,19 @@ def resource_dict(site: Site, resource: Resource, dataset: Dataset) -> dict:
         "created": resource.created_at.isoformat(),
         "last_modified": resource.modified_at.isoformat(),
         "metadata_modified": resource.modified_at.isoformat(),
-        "datastore_active": False,
+        "datastore_active": _datastore_active(resource),
         "resource_type": None,
         "mimetype_inner": None,
         "cache_url": None,
         "cache_last_updated": None,
     }
+
+
+def _datastore_active(resource: Resource) -> bool:
+    from plaza.data.queries import datastore_of
+
+    table = datastore_of(resource)
+    return bool(table and table.is_active)
 
 
 def package_dict(site: Site, dataset: Dataset) -> dict:

@@ -6,7 +6,7 @@ import re
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from plaza.data import queries
+from plaza.data import datastore, queries
 from plaza.data.ckan import (
     ACTIONS,
     CKAN_VERSION,
@@ -157,22 +157,23 @@ def package_search(site: Site, params: dict) -> dict:
     start = integer(params, "start", 0)
     limit = integer(params, "facet.limit", 50, low=-1, high=MAX_ROWS)
     filters, sort = _filters(params), str(params.get("sort", "") or "score desc, metadata_modified desc")
-    datasets = site.datasets()
+    datasets, ranked = site.datasets(), None
     if filters.q:
-        ids = queries.matching_ids(site.jurisdiction, filters.q, include_private=False)
-        datasets = queries.in_order(datasets, ids)
+        ranked = queries.matching_ids(site.jurisdiction, filters.q, include_private=False)
+        datasets = datasets.filter(pk__in=ranked)
     datasets = queries.filtered(datasets, filters)
     first_key = sort.split(",")[0].strip()
     if first_key in SORTS:
-        datasets = datasets.order_by(*SORTS[first_key])
+        datasets, ranked = datasets.order_by(*SORTS[first_key]), None
     elif not first_key.startswith("score") and not first_key.startswith("relevance"):
         raise invalid("sort", _("Sort by one of: score desc, %(sorts)s.") % {"sorts": ", ".join(SORTS)})
     elif not filters.q:
         datasets = datasets.order_by(*SORTS["metadata_modified desc"])
     facets, search_facets = _facets(datasets, _facet_fields(params), limit if limit > 0 else MAX_ROWS)
-    page = datasets[start : start + rows]
+    listing = queries.RankedDatasets(datasets, ranked) if ranked is not None else datasets
+    page = listing[start : start + rows]
     return {
-        "count": datasets.count(),
+        "count": listing.count(),
         "sort": sort,
         "facets": facets,
         "search_facets": search_facets,
@@ -233,6 +234,81 @@ def tag_list(site: Site, params: dict) -> list:
 
         return [tag_dict(n) for n in names]
     return list(names)
+
+
+DATASTORE_MAX_LIMIT = 32000  # CKAN's ckan.datastore.search.rows_max default
+
+
+def _json_param(params: dict, name: str, kind: type):
+    raw = params.get(name)
+    if raw in (None, ""):
+        return kind()
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if kind is dict or raw.lstrip().startswith("[") else raw
+        except ValueError:
+            raise invalid(name, _("Give a JSON object.")) from None
+    if kind is list and isinstance(raw, str):
+        raw = [part.strip() for part in raw.split(",") if part.strip()]
+    if not isinstance(raw, kind):
+        raise invalid(name, _("Give a JSON object.") if kind is dict else _("Give a list of column names."))
+    return raw
+
+
+def _datastore_sort(params: dict) -> list[tuple[str, bool]]:
+    sort = params.get("sort", "") or ""
+    keys = sort if isinstance(sort, list) else str(sort).split(",")
+    ordered = []
+    for key in keys:
+        words = str(key).strip().strip('"').split()
+        if not words:
+            continue
+        descending = len(words) > 1 and words[-1].lower() == "desc"
+        column = " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in {"asc", "desc"} else " ".join(words)
+        ordered.append((column.strip('"'), descending))
+    return ordered
+
+
+@action
+def datastore_search(site: Site, params: dict) -> dict:
+    """Rows of a public resource loaded in the datastore: filters, q, sort, limit, offset, fields, include_total."""
+    key = required(params, "resource_id")
+    table = queries.public_datastore(site.scope(), _uuid(key))
+    if table is None:
+        raise not_found(_("Resource “%(id)s” was not found.") % {"id": key})
+    q = params.get("q", "") or ""
+    if isinstance(q, str) and q.lstrip().startswith("{"):
+        q = _json_param(params, "q", dict)
+    query = datastore.DatastoreQuery(
+        filters=_json_param(params, "filters", dict),
+        q=q if isinstance(q, dict) else str(q).strip()[:200],
+        sort=_datastore_sort(params),
+        limit=integer(params, "limit", 100, high=DATASTORE_MAX_LIMIT),
+        offset=integer(params, "offset", 0),
+        fields=_json_param(params, "fields", list),
+        include_total=str(params.get("include_total", "true")).lower() not in {"false", "0", "no"},
+    )
+    try:
+        records, total, fields = datastore.search(table, query)
+    except datastore.DatastoreQueryError as refused:
+        raise invalid(refused.parameter, refused.message) from None
+    start = site.request.path.rsplit("/", 1)[0] + f"/datastore_search?resource_id={key}"
+    result = {
+        "resource_id": key,
+        "fields": fields,
+        "records": records,
+        "limit": query.limit,
+        "offset": query.offset,
+        "include_total": query.include_total,
+        "records_format": "objects",
+        "_links": {"start": start, "next": f"{start}&offset={query.offset + query.limit}"},
+    }
+    if total is not None:
+        result.update(total=total, total_was_estimated=False)
+    for name in ("filters", "q", "sort"):
+        if params.get(name):
+            result[name] = params[name]
+    return result
 
 
 __all__ = ["ACTIONS", "CkanError"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plaza.core.components import ComponentManifest, Export, registry
 from plaza.core.search import SearchFields
+from plaza.data import jobs  # noqa: F401 - registers the portal's background jobs
 from plaza.data.exports import DATASET_COLUMNS, dataset_rows
 
 
@@ -24,6 +25,31 @@ def data_stats(component) -> list[tuple[str, int]]:
     return [(_("public datasets"), datasets), (_("resources"), resources)]
 
 
+def personal_data(user) -> dict:
+    """The dataset requests the person wrote (supports are a person's, not an account's, and stay anonymous)."""
+    from plaza.core.tenancy import across_jurisdictions
+    from plaza.data.models import DatasetRequest
+
+    with across_jurisdictions():  # "download my data" covers every jurisdiction the account used
+        written = DatasetRequest.objects.filter(author=user).select_related("jurisdiction").order_by("created_at")
+        return {
+            "dataset_requests": [
+                {"jurisdiction": r.jurisdiction.slug, "title": r.title, "description": r.description,
+                 "status": r.status, "created_at": r.created_at.isoformat()}
+                for r in written
+            ]
+        }  # fmt: skip
+
+
+def erase_personal_data(user) -> None:
+    """Requests stay (others supported them) but no longer name their author."""
+    from plaza.core.tenancy import across_jurisdictions
+    from plaza.data.models import DatasetRequest
+
+    with across_jurisdictions():
+        DatasetRequest.objects.filter(author=user).update(author=None)
+
+
 manifest = registry.register(
     ComponentManifest(
         name="data",
@@ -36,5 +62,7 @@ manifest = registry.register(
         search={"data.dataset": dataset_search_fields},
         exports=(Export("datasets", _("Datasets of the open data portal"), DATASET_COLUMNS, dataset_rows),),
         stats=data_stats,
+        personal_data=personal_data,
+        erase_personal_data=erase_personal_data,
     )
 )

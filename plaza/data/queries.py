@@ -1,14 +1,26 @@
 """Reads of the portal shared by pages, the CKAN API, DCAT, exports and the JSON API."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
-from plaza.core.models import Jurisdiction
+from plaza.core.models import Jurisdiction, Verification
 from plaza.core.queries import search as core_search
 from plaza.core.tenancy import across_jurisdictions
 from plaza.data.access import visible_filter
-from plaza.data.models import Dataset, DatasetVersion, Organization, Resource
+from plaza.data.models import (
+    Dataset,
+    DatasetRequest,
+    DatasetVersion,
+    DatastoreTable,
+    HarvestRun,
+    HarvestSource,
+    Organization,
+    Resource,
+    UsageCount,
+)
 from plaza.data.vocabularies import Theme, licences
 
 DATASET_TYPE = "data.dataset"
@@ -39,7 +51,7 @@ class FacetItem:
 
 
 def with_details(datasets: QuerySet) -> QuerySet:
-    resources = Resource.objects.select_related("attachment", "jurisdiction").order_by("position", "id")
+    resources = Resource.objects.select_related("attachment", "jurisdiction", "datastore").order_by("position", "id")
     return datasets.select_related("organization", "jurisdiction").prefetch_related(
         "themes", "keywords", Prefetch("resources", queryset=resources)
     )
@@ -75,12 +87,31 @@ def matching_ids(jurisdiction: Jurisdiction | None, text: str, *, include_privat
     return list(documents.values_list("object_id", flat=True)[:MAX_SEARCH_HITS])
 
 
-def in_order(datasets: QuerySet, ids: list[int]) -> QuerySet:
-    """Only these datasets, in the order given (relevance)."""
-    if not ids:
-        return datasets.none()
-    rank = Case(*[When(pk=pk, then=i) for i, pk in enumerate(ids)], output_field=IntegerField())
-    return datasets.filter(pk__in=ids).annotate(relevance=rank).order_by("relevance")
+class RankedDatasets:
+    """Datasets (a queryset, prefetches included) in search-relevance order for a paginator: one page fetched.
+
+    Ordering in SQL by a CASE with one branch per matching id costs seconds once thousands of datasets match.
+    """
+
+    def __init__(self, datasets: QuerySet, ranked_ids: list[int]):
+        self.datasets, self.ranked_ids, self._ids = datasets, ranked_ids, None
+
+    def ids(self) -> list[int]:
+        if self._ids is None:
+            kept = set(self.datasets.order_by().values_list("pk", flat=True))
+            self._ids = [pk for pk in self.ranked_ids if pk in kept]
+        return self._ids
+
+    def count(self) -> int:
+        return len(self.ids())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Dataset]:
+        chosen = self.ids()[window]
+        found = {d.pk: d for d in self.datasets.filter(pk__in=chosen).order_by()}  # with its prefetches
+        return [found[pk] for pk in chosen if pk in found]
 
 
 def filtered(datasets: QuerySet, filters: Filters) -> QuerySet:
@@ -132,13 +163,17 @@ def facets(datasets: QuerySet, limit: int = 20) -> dict[str, list[FacetItem]]:
     }
 
 
-def catalogue(jurisdiction: Jurisdiction, user, filters: Filters, *, include_private: bool) -> QuerySet[Dataset]:
+def catalogue(
+    jurisdiction: Jurisdiction, user, filters: Filters, *, include_private: bool
+) -> tuple[QuerySet[Dataset], QuerySet[Dataset] | RankedDatasets]:
+    """The matching datasets (for facets and counts) and their listing: by relevance with words, else newest first."""
     datasets = visible_datasets(jurisdiction, user)
-    if filters.q:
-        datasets = in_order(datasets, matching_ids(jurisdiction, filters.q, include_private=include_private))
-    else:
-        datasets = datasets.order_by("-modified_at", "pk")
-    return filtered(datasets, filters)
+    if not filters.q:
+        found = filtered(datasets.order_by("-modified_at", "pk"), filters)
+        return found, with_details(found)
+    ranked = matching_ids(jurisdiction, filters.q, include_private=include_private)
+    found = filtered(datasets.filter(pk__in=ranked), filters)
+    return found, RankedDatasets(with_details(found), ranked)
 
 
 def organizations_with_counts(jurisdiction: Jurisdiction) -> QuerySet[Organization]:
@@ -164,3 +199,123 @@ def portal_counts(jurisdiction: Jurisdiction) -> tuple[int, int]:
         Resource.objects.with_scope(jurisdiction=jurisdiction).filter(dataset__state=Dataset.State.PUBLIC).count()
     )
     return datasets, resources
+
+
+def public_datastore(jurisdictions: list[Jurisdiction] | None, resource_uuid) -> DatastoreTable | None:
+    """The loaded table of a public dataset's resource, in these jurisdictions or any active one."""
+    if jurisdictions is None:
+        tables = DatastoreTable.objects.with_scopes_disabled()  # the network API reads every jurisdiction
+    else:
+        tables = DatastoreTable.objects.with_scope(jurisdiction=jurisdictions)
+    return (
+        tables.select_related("resource__dataset")
+        .filter(
+            resource__uuid=resource_uuid,
+            status=DatastoreTable.Status.ACTIVE,
+            resource__dataset__state=Dataset.State.PUBLIC,
+            resource__dataset__jurisdiction__is_active=True,
+        )
+        .first()
+    )
+
+
+def datastore_of(resource: Resource) -> DatastoreTable | None:
+    """The resource's datastore table, whatever its state (the resource was already found visible)."""
+    try:
+        return resource.datastore
+    except DatastoreTable.DoesNotExist:
+        return None
+
+
+def dataset_requests(jurisdiction: Jurisdiction, status: str = "") -> QuerySet[DatasetRequest]:
+    """The jurisdiction's requests, most supported first."""
+    found = DatasetRequest.objects.with_scope(jurisdiction=jurisdiction).select_related(
+        "organization", "dataset", "jurisdiction"
+    )
+    return found.filter(status=status) if status else found
+
+
+def dataset_request(jurisdiction: Jurisdiction, request_id: int) -> DatasetRequest | None:
+    return dataset_requests(jurisdiction).filter(pk=request_id).first()
+
+
+def supported_by(request: DatasetRequest, user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    people = Verification.objects.with_scope(jurisdiction=request.jurisdiction).filter(user=user).values("person")
+    return request.supports.filter(person__in=people).exists()
+
+
+@dataclass(frozen=True)
+class UsageDay:
+    day: object
+    views: int
+    downloads: int
+
+
+def _by_day(counts: QuerySet, since) -> list[UsageDay]:
+    rows = counts.filter(day__gte=since).values("day", "kind").annotate(n=Sum("count")).order_by("day")
+    days: dict = {}
+    for row in rows:
+        days.setdefault(row["day"], {"view": 0, "download": 0})[row["kind"]] = row["n"]
+    return [UsageDay(day, kinds["view"], kinds["download"]) for day, kinds in days.items()]
+
+
+def dataset_usage(dataset: Dataset, days: int = 30) -> dict:
+    """A dataset's views and downloads per day over the last `days`, totals, and downloads per resource."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    counts = UsageCount.objects.with_scope(jurisdiction=dataset.jurisdiction).filter(dataset=dataset)
+    per_day = _by_day(counts, since)
+    per_resource = dict(
+        counts.filter(kind=UsageCount.Kind.DOWNLOAD, resource__isnull=False)
+        .values_list("resource")
+        .annotate(n=Sum("count"))
+    )
+    return {
+        "days": per_day,
+        "views": sum(d.views for d in per_day),
+        "downloads": sum(d.downloads for d in per_day),
+        "per_resource": [(r, per_resource.get(r.pk, 0)) for r in dataset.resources.all()],
+        "since": since,
+    }
+
+
+def portal_usage(jurisdiction: Jurisdiction, days: int = 30, top: int = 10) -> dict:
+    """The portal's uses per day over the last `days` and its most used public datasets."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    counts = UsageCount.objects.with_scope(jurisdiction=jurisdiction).filter(dataset__state=Dataset.State.PUBLIC)
+    per_day = _by_day(counts, since)
+    ranked = (
+        counts.filter(day__gte=since)
+        .values("dataset__name", "dataset__title")
+        .annotate(
+            views=Sum("count", filter=Q(kind=UsageCount.Kind.VIEW)),
+            downloads=Sum("count", filter=Q(kind=UsageCount.Kind.DOWNLOAD)),
+            total=Sum("count"),
+        )
+        .order_by("-total", "dataset__title")[:top]
+    )
+    return {
+        "days": per_day,
+        "views": sum(d.views for d in per_day),
+        "downloads": sum(d.downloads for d in per_day),
+        "top": list(ranked),
+        "since": since,
+    }
+
+
+def harvest_sources(jurisdiction: Jurisdiction) -> QuerySet:
+    return HarvestSource.objects.with_scope(jurisdiction=jurisdiction).select_related("organization", "jurisdiction")
+
+
+def recent_harvest_runs(jurisdiction: Jurisdiction, limit: int = 20) -> QuerySet:
+    return HarvestRun.objects.with_scope(jurisdiction=jurisdiction).select_related("source", "job")[:limit]
+
+
+def organization_for(jurisdiction: Jurisdiction, name: str) -> Organization | None:
+    return (
+        Organization.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("jurisdiction")
+        .filter(name=name)
+        .first()
+    )

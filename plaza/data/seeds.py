@@ -7,10 +7,19 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
-from plaza.core.models import Attachment
+from plaza.core.models import Attachment, CensusRecord, Person
 from plaza.core.search import index_object
-from plaza.data.models import Dataset, Organization, Resource
+from plaza.data import datastore
+from plaza.data.models import (
+    Dataset,
+    DatasetRequest,
+    DatasetRequestSupport,
+    DatastoreTable,
+    Organization,
+    Resource,
+)
 from plaza.data.operations import DatasetFields, _write_dataset, record_version
 
 SEOUL_ORGS = {
@@ -104,6 +113,51 @@ SEOUL_DATASETS = [
         ["noise"],
         "MONTHLY",
         "Daytime and night-time noise levels in decibels at monitoring points.",
+    ),
+    (
+        "business-licences",
+        "Business licences by district",
+        "digital",
+        ["ECON"],
+        ["business", "licences", "restaurants"],
+        "MONTHLY",
+        "Restaurants, shops and services licensed by the districts, with their type and opening date.",
+    ),
+    (
+        "public-libraries",
+        "Public libraries and their loans",
+        "digital",
+        ["EDUC"],
+        ["libraries", "books", "culture"],
+        "MONTHLY",
+        "The city's public and small neighbourhood libraries, their opening hours and monthly book loans.",
+    ),
+    (
+        "senior-welfare-centres",
+        "Senior welfare centres",
+        "citizen-health",
+        ["SOCI", "HEAL"],
+        ["seniors", "welfare"],
+        "ANNUAL",
+        "Welfare centres and senior citizens' halls (gyeongrodang) with their capacity, by district.",
+    ),
+    (
+        "building-energy-use",
+        "Energy use of public buildings",
+        "environment",
+        ["ENER", "ENVI"],
+        ["energy", "electricity", "gas"],
+        "MONTHLY",
+        "Monthly electricity and city gas use of the city's public buildings, in kWh and cubic metres.",
+    ),
+    (
+        "cctv-locations",
+        "Public safety CCTV locations",
+        "digital",
+        ["JUST"],
+        ["CCTV", "safety"],
+        "ANNUAL",
+        "Locations and purposes of the districts' public safety cameras (crime prevention, traffic, parks).",
     ),
     (
         "open-data-usage",
@@ -216,9 +270,102 @@ def seed_buenos_aires(jurisdiction) -> None:
     )
 
 
+# Requests Seoul's residents might make (title, why, organisation, supports, status, answer, dataset answering it)
+SEOUL_REQUESTS = [
+    (
+        "Real-time parking availability at public car parks",
+        "Drivers circle for minutes looking for a space; an app could send them straight to a free one.",
+        "transport",
+        14,
+        "planned",
+        "The Urban Transportation Office plans to publish this in the second quarter.",
+        "",
+    ),
+    (
+        "Accessible toilets with opening hours",
+        "Wheelchair users need to know where the nearest accessible public toilet is and whether it is open.",
+        "citizen-health",
+        11,
+        "open",
+        "",
+        "",
+    ),
+    (
+        "Street tree inventory by species",
+        "To plan shade walks in summer and to follow the planting of new trees in each district.",
+        "environment",
+        8,
+        "open",
+        "",
+        "",
+    ),
+    (
+        "Noise complaints by neighbourhood",
+        "Residents want to compare night-time noise complaints between neighbourhoods before moving.",
+        "environment",
+        6,
+        "published",
+        "The monitoring data is now public and updated monthly.",
+        "noise-monitoring",
+    ),
+    (
+        "Individual CCTV camera footage",
+        "To check incidents in my street.",
+        "digital",
+        3,
+        "declined",
+        "Footage shows identifiable people and cannot be released as open data.",
+        "",
+    ),
+    (
+        "School meal menus and allergens",
+        "Parents with allergic children would like menus as data rather than as PDF notices.",
+        None,
+        5,
+        "open",
+        "",
+        "",
+    ),
+]
+
+
+def _supporters(jurisdiction) -> list[Person]:
+    """Persons of the demo census (supporting at a desk, without accounts)."""
+    records = CensusRecord.objects.filter(jurisdiction=jurisdiction).order_by("id")[:20]
+    return [Person.objects.get_or_create(jurisdiction=jurisdiction, census_record=r)[0] for r in records]
+
+
+def seed_seoul_requests(jurisdiction, organizations: dict[str, Organization]) -> None:
+    persons = _supporters(jurisdiction)
+    for title, why, org, supports, status, answer, dataset_name in SEOUL_REQUESTS:
+        if DatasetRequest.objects.filter(jurisdiction=jurisdiction, title=title).exists():
+            continue
+        dataset = Dataset.objects.filter(jurisdiction=jurisdiction, name=dataset_name).first() if dataset_name else None
+        request = DatasetRequest.objects.create(
+            jurisdiction=jurisdiction, title=title, description=why, organization=organizations.get(org),
+            status=status, answer=answer, dataset=dataset, answered_at=timezone.now() if answer else None,
+        )  # fmt: skip
+        backers = persons[:supports]
+        DatasetRequestSupport.objects.bulk_create(
+            [DatasetRequestSupport(jurisdiction=jurisdiction, request=request, person=p) for p in backers]
+        )
+        DatasetRequest.objects.filter(pk=request.pk).update(support_count=len(backers))
+
+
+def _load_tables(jurisdiction) -> None:
+    """Load the seeded CSV files into the datastore at once (the demo has no worker to wait for)."""
+    for resource in Resource.objects.filter(jurisdiction=jurisdiction, format="CSV", datastore__isnull=True):
+        table = DatastoreTable.objects.create(jurisdiction=jurisdiction, resource=resource)
+        with resource.attachment.file.open("rb") as stored:
+            content = stored.read()
+        datastore.finish_load(table, datastore.load_rows(table, content, "CSV", lambda rows: None))
+
+
 def seed(jurisdiction, process, component) -> None:
     """Called by the demo loader for each process; the portal belongs to the jurisdiction, so seed it once."""
     if jurisdiction.slug == "seoul":
         seed_seoul(jurisdiction)
+        seed_seoul_requests(jurisdiction, {o.name: o for o in Organization.objects.filter(jurisdiction=jurisdiction)})
     elif jurisdiction.slug == "buenos-aires":
         seed_buenos_aires(jurisdiction)
+    _load_tables(jurisdiction)

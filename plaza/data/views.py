@@ -1,19 +1,40 @@
 """The portal's pages: catalogue with facets, dataset, resource, versions and diff, publisher forms."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries.sdg import tags_of
 from plaza.core.views.backoffice.flow import render_form_page, submitted
-from plaza.data import queries
+from plaza.data import previews, queries
 from plaza.data.access import is_member, member_organizations
-from plaza.data.forms import DatasetForm, ResourceForm
-from plaza.data.operations import add_resource, create_dataset, update_dataset
+from plaza.data.forms import (
+    DatasetForm,
+    DatasetRequestForm,
+    HarvestSourceForm,
+    OrganizationForm,
+    RequestAnswerForm,
+    ResourceForm,
+)
+from plaza.data.models import DatasetRequest, UsageCount
+from plaza.data.operations import (
+    add_resource,
+    answer_request,
+    count_use,
+    create_dataset,
+    create_harvest_source,
+    create_organization,
+    start_harvest,
+    submit_request,
+    support_request,
+    update_dataset,
+)
 from plaza.data.versions import diff
 from plaza.data.vocabularies import licences
 
@@ -59,21 +80,43 @@ def _facet_links(request, facets: dict) -> list[tuple[str, list[tuple]]]:
 def catalogue(request, jurisdiction):
     j, filters = request.jurisdiction, _filters(request)
     private = has_role(request.user, j, Role.ADMIN, Role.OFFICIAL)
-    datasets = queries.catalogue(j, request.user, filters, include_private=private)
-    page = Paginator(queries.with_details(datasets), PER_PAGE).get_page(request.GET.get("page"))
+    datasets, listing = queries.catalogue(j, request.user, filters, include_private=private)
+    page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
+    facets = queries.facets(datasets)
     context = {
+        "themes": facets["theme"] if not (filters.q or filters.active()) else [],
         "page": page,
         "filters": filters,
         "may_publish": member_organizations(request.user, j).exists(),
-        "facet_links": _facet_links(request, queries.facets(datasets)),
+        "facet_links": _facet_links(request, facets),
         "page_query": _query(request, page=None),
     }
     return render(request, "data/catalogue.html", context)
 
 
 def organizations(request, jurisdiction):
-    context = {"organizations": queries.organizations_with_counts(request.jurisdiction)}
+    context = {
+        "organizations": queries.organizations_with_counts(request.jurisdiction),
+        "is_admin": has_role(request.user, request.jurisdiction, Role.ADMIN),
+    }
     return render(request, "data/organizations.html", context)
+
+
+def organization_detail(request, jurisdiction, organization):
+    found = queries.organization_for(request.jurisdiction, organization)
+    if found is None:
+        raise Http404("No such organisation.")
+    datasets = queries.with_details(
+        queries.visible_datasets(request.jurisdiction, request.user).filter(organization=found)
+    ).order_by("title")
+    page = Paginator(datasets, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "organization": found,
+        "page": page,
+        "requests": queries.dataset_requests(request.jurisdiction).filter(organization=found)[:10],
+        "may_publish": is_member(request.user, found),
+    }
+    return render(request, "data/organization.html", context)
 
 
 def _dataset(request, name):
@@ -85,8 +128,11 @@ def _dataset(request, name):
 
 def dataset_detail(request, jurisdiction, dataset):
     found = _dataset(request, dataset)
+    count_use(dataset=found, kind=UsageCount.Kind.VIEW)
     context = {
         "dataset": found,
+        "usage": queries.dataset_usage(found),
+        "answered_requests": found.requests.all(),
         "licence": licences().get(found.licence_id),
         "sdg_tags": tags_of(found),
         "may_edit": is_member(request.user, found.organization),
@@ -99,7 +145,26 @@ def resource_detail(request, jurisdiction, dataset, resource):
     chosen = queries.resource_of(found, resource)
     if chosen is None:
         raise Http404("No such resource.")
-    return render(request, "data/resource.html", {"dataset": found, "resource": chosen})
+    table = queries.datastore_of(chosen)
+    context = {
+        "dataset": found,
+        "resource": chosen,
+        "table": table,
+        "may_edit": is_member(request.user, found.organization),
+    }
+    if table is not None and table.is_active:
+        columns, numeric = previews.chart_columns(table)
+        kind, x, y = (request.GET.get(k, "")[:200] for k in ("chart", "x", "y"))
+        context.update(
+            rows=previews.preview_page(table, request.GET.get("page")),
+            columns=columns,
+            numeric_columns=numeric,
+            chart=previews.build_chart(table, kind, x, y) if kind else None,
+            chart_choice={"chart": kind or "bar", "x": x, "y": y},
+            map=previews.table_map(table),
+            page_query=_query(request, page=None),
+        )
+    return render(request, "data/resource.html", context)
 
 
 def versions(request, jurisdiction, dataset):
@@ -158,10 +223,141 @@ def resource_new(request, jurisdiction, dataset):
     if not is_member(request.user, found.organization):
         raise PermissionDenied
     form = ResourceForm(request.POST or None, request.FILES or None)
+    added = []
 
     def add(data):
-        add_resource(actor=request.user, dataset=found, **data)
+        added.append(add_resource(actor=request.user, dataset=found, **data))
 
     if submitted(request, form, add):
-        return redirect(found.get_absolute_url())
+        # The resource page shows a table's loading state, its errors by row and column, or its preview.
+        return redirect(added[0].get_absolute_url())
     return render_form_page(request, "data/resource_form.html", {"form": form, "dataset": found})
+
+
+def resource_download(request, jurisdiction, dataset, resource):
+    """Counts one download for the day (nobody's identity kept), then sends the browser to the file or link."""
+    found = _dataset(request, dataset)
+    chosen = queries.resource_of(found, resource)
+    if chosen is None:
+        raise Http404("No such resource.")
+    count_use(dataset=found, resource=chosen, kind=UsageCount.Kind.DOWNLOAD)
+    return redirect(chosen.download_url())
+
+
+def usage_dashboard(request, jurisdiction):
+    usage = queries.portal_usage(request.jurisdiction)
+    return render(request, "data/usage.html", {"usage": usage})
+
+
+# --- dataset requests -----------------------------------------------------------------------------
+
+
+def requests_list(request, jurisdiction):
+    status = request.GET.get("status", "")
+    if status not in DatasetRequest.Status.values:
+        status = ""
+    page = Paginator(queries.dataset_requests(request.jurisdiction, status), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "status": status, "statuses": DatasetRequest.Status.choices}
+    return render(request, "data/requests.html", context)
+
+
+@login_required
+def request_new(request, jurisdiction):
+    j = request.jurisdiction
+    form = DatasetRequestForm(request.POST or None, organizations=queries.organizations_with_counts(j))
+    created = []
+
+    def submit(data):
+        created.append(submit_request(actor=request.user, jurisdiction=j, **data))
+
+    if submitted(request, form, submit):
+        messages.success(request, _("Thank you: your request is published and others can support it."))
+        return redirect(created[0].get_absolute_url())
+    return render_form_page(request, "data/request_form.html", {"form": form})
+
+
+def _answer_form(request, found):
+    if not member_organizations(request.user, request.jurisdiction).exists():
+        return None
+    datasets = queries.public_datasets([request.jurisdiction]).order_by("title")
+    initial = {"status": found.status if found.status != DatasetRequest.Status.OPEN else "planned"}
+    initial.update(answer=found.answer, dataset=found.dataset_id)
+    return RequestAnswerForm(request.POST or None, initial=initial, datasets=datasets)
+
+
+def request_detail(request, jurisdiction, request_id):
+    found = queries.dataset_request(request.jurisdiction, request_id)
+    if found is None:
+        raise Http404("No such request.")
+    form = _answer_form(request, found)
+    if form is not None and submitted(
+        request, form, lambda data: answer_request(actor=request.user, request=found, **data)
+    ):
+        messages.success(request, _("Your answer is published."))
+        return redirect(found.get_absolute_url())
+    context = {"data_request": found, "form": form, "supported": queries.supported_by(found, request.user)}
+    return render_form_page(request, "data/request.html", context)
+
+
+@require_POST
+@login_required
+def request_support(request, jurisdiction, request_id):
+    found = queries.dataset_request(request.jurisdiction, request_id)
+    if found is None:
+        raise Http404("No such request.")
+    try:
+        support_request(actor=request.user, request=found)
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", None) or [str(refused)]))
+    else:
+        messages.success(request, _("Thank you for your support."))
+    return redirect(found.get_absolute_url())
+
+
+# --- publisher back office: organisations and harvesting (admins) --------------------------------
+
+
+def _require_admin(request) -> None:
+    if not has_role(request.user, request.jurisdiction, Role.ADMIN):
+        raise PermissionDenied
+
+
+@login_required
+def organization_new(request, jurisdiction):
+    _require_admin(request)
+    form = OrganizationForm(request.POST or None)
+
+    def create(data):
+        create_organization(actor=request.user, jurisdiction=request.jurisdiction, **data)
+
+    if submitted(request, form, create):
+        messages.success(request, _("The organisation is created; its officials can now publish for it."))
+        return redirect("data:organizations", jurisdiction=request.jurisdiction.slug)
+    return render_form_page(request, "data/organization_form.html", {"form": form})
+
+
+@login_required
+def harvesting(request, jurisdiction):
+    _require_admin(request)
+    j = request.jurisdiction
+    form = HarvestSourceForm(request.POST or None, organizations=queries.organizations_with_counts(j))
+
+    def create(data):
+        create_harvest_source(actor=request.user, jurisdiction=j, **data)
+
+    if submitted(request, form, create):
+        messages.success(request, _("The catalogue is added. Harvest it now, or wait for the schedule."))
+        return redirect("data:harvesting", jurisdiction=j.slug)
+    context = {"form": form, "sources": queries.harvest_sources(j), "runs": queries.recent_harvest_runs(j)}
+    return render_form_page(request, "data/harvesting.html", context)
+
+
+@require_POST
+@login_required
+def harvest_now(request, jurisdiction, source_id):
+    _require_admin(request)
+    source = queries.harvest_sources(request.jurisdiction).filter(pk=source_id).first()
+    if source is None:
+        raise Http404("No such source.")
+    run = start_harvest(actor=request.user, source=source)
+    return redirect("core:job_detail", jurisdiction=request.jurisdiction.slug, job_id=run.job_id)

@@ -40,7 +40,12 @@ class ProposalOut(Schema):
     comments: int
     published_at: datetime | None
     threshold_reached_at: datetime | None
+    merged_into: int | None = Field(None, description="The proposal this duplicate was merged into")
     url: str
+
+    @staticmethod
+    def resolve_merged_into(obj: Proposal) -> int | None:
+        return obj.merged_into_id
 
     @staticmethod
     def resolve_process(obj: Proposal) -> str:
@@ -131,6 +136,58 @@ class DebatePage(Schema):
     previous: str | None
 
 
+class SynthesisGroupOut(Schema):
+    position: int
+    title: str
+    answer: str = Field(..., description="The official answer to the group, in Markdown")
+    proposals: list[int] = Field(..., description="Ids of the public proposals this answer covers")
+
+    @staticmethod
+    def resolve_proposals(obj) -> list[int]:
+        return [e.proposal_id for e in obj.entries.all() if e.proposal.status in queries.PUBLIC_STATUSES]
+
+
+class SynthesisOut(Schema):
+    id: int
+    process: str
+    component: str
+    phase: str | None
+    title: str
+    introduction: str
+    published_at: datetime
+    groups: list[SynthesisGroupOut]
+    url: str
+
+    @staticmethod
+    def resolve_process(obj) -> str:
+        return obj.component.process.slug
+
+    @staticmethod
+    def resolve_component(obj) -> str:
+        return obj.component.slug
+
+    @staticmethod
+    def resolve_phase(obj) -> str | None:
+        return obj.phase.title if obj.phase else None
+
+    @staticmethod
+    def resolve_groups(obj) -> list:
+        return list(obj.groups.all())
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+class SynthesisPage(Schema):
+    items: list[SynthesisOut]
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    previous: str | None
+
+
 class SupportOut(Schema):
     proposal: int
     supports: int
@@ -209,4 +266,22 @@ def get_debate(request, slug: Slug, pk: int):
         found = queries.public_debates(jurisdiction).filter(pk=pk).first()
         if found is None:
             raise Http404("No such debate.")
+        return found
+
+
+@router.get("/{slug}/syntheses", response=SynthesisPage, openapi_extra=PUBLIC_READ)
+def list_syntheses(request, slug: Slug, paging: Query[Pagination.Input]):
+    """Official syntheses of proposals: groups, their written answers, and the proposals each answers."""
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        return _page(request, queries.public_syntheses(jurisdiction), paging)
+
+
+@router.get("/{slug}/syntheses/{pk}", response=SynthesisOut, openapi_extra=PUBLIC_READ)
+def get_synthesis(request, slug: Slug, pk: int):
+    jurisdiction = _jurisdiction(slug)
+    with jurisdiction_scope(jurisdiction):
+        found = queries.public_syntheses(jurisdiction).filter(pk=pk).first()
+        if found is None:
+            raise Http404("No such synthesis.")
         return found

@@ -7,3 +7,6 @@ class ProposalsConfig(AppConfig):
     name = "plaza.proposals"
     label = "proposals"
     verbose_name = "Proposals"
+
+    def ready(self) -> None:
+        from plaza.proposals import signals  # noqa: F401  (connects the comment count's receivers)

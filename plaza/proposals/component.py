@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from plaza.core.components import ComponentManifest, Export, PermissionAction, registry
 from plaza.core.models import PhaseAction
 from plaza.core.search import SearchFields
-from plaza.proposals.exports import DEBATE_COLUMNS, PROPOSAL_COLUMNS, debates_rows, proposals_rows
+from plaza.proposals.exports import (
+    DEBATE_COLUMNS,
+    PROPOSAL_COLUMNS,
+    SYNTHESIS_COLUMNS,
+    debates_rows,
+    proposals_rows,
+    synthesis_rows,
+)
 
 
 def proposal_search_fields(proposal) -> SearchFields:
@@ -46,6 +53,7 @@ manifest = registry.register(
         actions=(
             PermissionAction("propose", _("Write a proposal"), PhaseAction.PROPOSE, 0),
             PermissionAction("support", _("Support a proposal"), PhaseAction.SUPPORT, 1),
+            PermissionAction("attach", _("Attach images and documents to a proposal"), PhaseAction.PROPOSE, 0),
             PermissionAction("debate", _("Start a debate"), PhaseAction.PROPOSE, 0),
             PermissionAction("opine", _("Agree or disagree with a debate"), PhaseAction.COMMENT, 0),
             PermissionAction("comment", _("Comment"), PhaseAction.COMMENT, 0),
@@ -62,6 +70,9 @@ manifest = registry.register(
         exports=(
             Export("proposals", _("Citizen proposals and their supports"), PROPOSAL_COLUMNS, proposals_rows),
             Export("debates", _("Debates and their agree and disagree counts"), DEBATE_COLUMNS, debates_rows),
+            Export(
+                "synthesis", _("Official answers to proposals, by synthesis group"), SYNTHESIS_COLUMNS, synthesis_rows
+            ),
         ),
         stats=proposals_stats,
         seeds="plaza.proposals.seeds:seed",

@@ -1,7 +1,7 @@
 """The proposals component's open data: public proposals with their support counts, and debates."""
 
 from plaza.core.models import Jurisdiction
-from plaza.proposals.queries import public_debates, public_proposals
+from plaza.proposals.queries import PUBLIC_STATUSES, public_debates, public_proposals, public_syntheses
 
 PROPOSAL_COLUMNS = (
     "id",
@@ -24,6 +24,20 @@ PROPOSAL_COLUMNS = (
     "published_at",
     "threshold_reached_at",
     "hidden_reason",
+    "merged_into",
+    "url",
+)
+SYNTHESIS_COLUMNS = (
+    "synthesis",
+    "synthesis_title",
+    "process",
+    "phase",
+    "published_at",
+    "group",
+    "group_title",
+    "answer",
+    "proposal",
+    "proposal_title",
     "url",
 )
 DEBATE_COLUMNS = (
@@ -63,6 +77,7 @@ def proposal_row(proposal) -> dict:
         "published_at": proposal.published_at,
         "threshold_reached_at": proposal.threshold_reached_at,
         "hidden_reason": proposal.hidden_reason,
+        "merged_into": proposal.merged_into_id,
         "url": proposal.get_absolute_url(),
     }
 
@@ -88,3 +103,25 @@ def debates_rows(jurisdiction: Jurisdiction):
             "created_at": debate.created_at,
             "url": debate.get_absolute_url(),
         }
+
+
+def synthesis_rows(jurisdiction: Jurisdiction):
+    """One row per answered proposal (and one per group that answers none), as Paris published its synthesis."""
+    for synthesis in public_syntheses(jurisdiction):
+        for group in synthesis.groups.all():
+            common = {
+                "synthesis": synthesis.pk,
+                "synthesis_title": synthesis.title,
+                "process": synthesis.component.process.slug,
+                "phase": synthesis.phase.title if synthesis.phase else "",
+                "published_at": synthesis.published_at,
+                "group": group.position,
+                "group_title": group.title,
+                "answer": group.answer,
+                "url": synthesis.get_absolute_url(),
+            }
+            entries = [e for e in group.entries.all() if e.proposal.status in PUBLIC_STATUSES]
+            if not entries:
+                yield {**common, "proposal": None, "proposal_title": ""}
+            for entry in entries:
+                yield {**common, "proposal": entry.proposal_id, "proposal_title": entry.proposal.title}

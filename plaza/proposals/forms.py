@@ -136,6 +136,21 @@ class HideForm(forms.Form):
     )
 
 
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("Number of the proposal to keep"),
+        min_value=1,
+        help_text=_("Its supports and followers receive this one's; each person's support counts once."),
+    )
+    reason = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. Shown on the merged proposal and in the public record."),
+    )
+
+
 class DebateForm(forms.Form):
     title = forms.CharField(label=_("Question"), max_length=TITLE_MAX_LENGTH)
     body = forms.CharField(
@@ -148,3 +163,55 @@ class DebateForm(forms.Form):
 
 class DebateVoteForm(forms.Form):
     position = forms.ChoiceField(choices=DebateVote.Position.choices)
+
+
+class SynthesisForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    phase = forms.TypedChoiceField(label=_("Phase"), required=False, coerce=int, empty_value=None)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown: *emphasis*, lists and links. No HTML."),
+    )
+
+    def __init__(self, *args, phases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].choices = [("", _("The whole process"))] + [(p.pk, p.title) for p in phases]
+
+
+class SynthesisGroupForm(forms.Form):
+    title = forms.CharField(label=_("Group title"), max_length=200, required=False)
+    answer = forms.CharField(
+        label=_("Answer"), required=False, max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    proposals = forms.CharField(
+        label=_("Proposal numbers"),
+        required=False,
+        max_length=5000,
+        help_text=_("The numbers of the proposals this answer covers, separated by commas."),
+    )
+
+    def clean_proposals(self) -> list[int]:
+        numbers = [n.strip().lstrip("#") for n in self.cleaned_data["proposals"].replace(";", ",").split(",")]
+        try:
+            return [int(n) for n in numbers if n]
+        except ValueError:
+            raise forms.ValidationError(_("Write numbers separated by commas, e.g. 12, 15, 31.")) from None
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("title") or data.get("answer") or data.get("proposals"))
+
+
+SynthesisGroupFormSet = forms.formset_factory(SynthesisGroupForm, extra=0, min_num=1, max_num=100)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("What the file shows or contains."))
+    upload = forms.FileField(
+        label=_("File"),
+        help_text=_("An image (PNG, JPEG, WebP) or a document (PDF, ODT, ODS, DOCX, XLSX, CSV, TXT)."),
+    )

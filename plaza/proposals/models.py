@@ -9,17 +9,27 @@ from plaza.core.tenancy import TenantManager, TenantModel
 TITLE_MAX_LENGTH = 150
 SUMMARY_MAX_LENGTH = 300
 BODY_MAX_LENGTH = 20_000
-STATUSES = ["draft", "published", "threshold_reached", "archived", "withdrawn", "hidden"]
+# The orders of the index, each with a partial index over the open proposals (see Proposal.Meta).
+OPEN_ORDERS = (
+    ("hot", "hot_score"),
+    ("supported", "support_count"),
+    ("newest", "published_at"),
+    ("commented", "comments_count"),
+)
+OPEN_CONDITION = models.Q(status__in=["published", "threshold_reached"])
+STATUSES = ["draft", "held", "published", "threshold_reached", "archived", "withdrawn", "hidden", "merged"]
 
 
 class Proposal(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        HELD = "held", _("Held for review")
         PUBLISHED = "published", _("Gathering supports")
         THRESHOLD_REACHED = "threshold_reached", _("Threshold reached")
         ARCHIVED = "archived", _("Archived")
         WITHDRAWN = "withdrawn", _("Withdrawn by its author")
         HIDDEN = "hidden", _("Hidden by a moderator")
+        MERGED = "merged", _("Merged into another proposal")
 
     component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="proposals")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -36,7 +46,15 @@ class Proposal(TenantModel):
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     hidden_reason = models.TextField(_("reason"), blank=True)
+    # Why publishing it waits for a moderator (it looked like spam); empty once released.
+    held_reason = models.CharField(_("held because"), max_length=300, blank=True)
+    # A duplicate a moderator merged into the proposal kept: its supports and followers moved there.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
+    )
     support_count = models.PositiveIntegerField(default=0)
+    # Visible comments, kept by plaza/proposals/signals.py so that "most commented" is an indexed order.
+    comments_count = models.PositiveIntegerField(default=0)
     # Supports decayed by age, kept on the row so that "hot" is an indexed order (see operations.hot_score).
     hot_score = models.FloatField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -51,6 +69,15 @@ class Proposal(TenantModel):
             models.Index(fields=["component", "status", "-support_count"], name="proposal_most_supported"),
             models.Index(fields=["component", "status", "-hot_score"], name="proposal_hot"),
             models.Index(fields=["component", "status", "-published_at"], name="proposal_newest"),
+            models.Index(fields=["component", "status", "-comments_count"], name="proposal_most_commented"),
+            # The default index lists two statuses at once ("open"): an index per order over just those rows
+            # lets the database read the first page in order instead of sorting every open proposal.
+            *[
+                models.Index(
+                    fields=["component", f"-{field}", "-id"], condition=OPEN_CONDITION, name=f"proposal_open_{name}"
+                )
+                for name, field in OPEN_ORDERS
+            ],
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="proposal_status_known"),
@@ -66,6 +93,14 @@ class Proposal(TenantModel):
                 condition=~models.Q(status="threshold_reached") | models.Q(threshold_reached_at__isnull=False),
                 name="proposal_threshold_dated",
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="merged", merged_into__isnull=False)
+                | (~models.Q(status="merged") & models.Q(merged_into__isnull=True)),
+                name="proposal_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")), name="proposal_not_merged_into_itself"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,7 +112,7 @@ class Proposal(TenantModel):
     @property
     def is_published(self) -> bool:
         """Whether the public reads it (core's comments and search ask this)."""
-        return self.status not in (self.Status.DRAFT, self.Status.HIDDEN)
+        return self.status not in (self.Status.DRAFT, self.Status.HIDDEN, self.Status.HELD)
 
     def is_public_content(self) -> bool:
         return self.is_published and self.component.is_published and self.component.process.is_published
@@ -136,6 +171,8 @@ class Debate(TenantModel):
     body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH, help_text=_("Markdown"))
     agree_count = models.PositiveIntegerField(default=0)
     disagree_count = models.PositiveIntegerField(default=0)
+    # Why it waits for a moderator before the public sees it (it looked like spam); empty when public.
+    held_reason = models.CharField(_("held because"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -151,10 +188,10 @@ class Debate(TenantModel):
 
     @property
     def is_published(self) -> bool:
-        return True
+        return not self.held_reason
 
     def is_public_content(self) -> bool:
-        return self.component.is_published and self.component.process.is_published
+        return self.is_published and self.component.is_published and self.component.process.is_published
 
     @property
     def author_name(self) -> str:
@@ -179,4 +216,62 @@ class DebateVote(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["debate", "user"], name="debate_vote_once_per_account"),
             models.CheckConstraint(condition=models.Q(position__in=["agree", "disagree"]), name="debate_vote_known"),
+        ]
+
+
+class Synthesis(TenantModel):
+    """An official's published answer to a phase's proposals, grouped as Paris did for its climate plan."""
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="+")
+    phase = models.ForeignKey("core.Phase", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), max_length=BODY_MAX_LENGTH, blank=True, help_text=_("Markdown"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField()
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.component.get_absolute_url()}synthesis/{self.pk}/"
+
+    def is_public_content(self) -> bool:
+        return self.component.is_published and self.component.process.is_published
+
+
+class SynthesisGroup(TenantModel):
+    """Proposals that say related things, and the written answer they get together."""
+
+    synthesis = models.ForeignKey(Synthesis, on_delete=models.CASCADE, related_name="groups")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("title"), max_length=200)
+    answer = models.TextField(_("answer"), max_length=BODY_MAX_LENGTH, help_text=_("Markdown"))
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["synthesis", "position"], name="synthesis_group_position_once")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SynthesisEntry(TenantModel):
+    """A proposal answered by a group; one group per proposal in a synthesis."""
+
+    synthesis = models.ForeignKey(Synthesis, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(SynthesisGroup, on_delete=models.CASCADE, related_name="entries")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="synthesis_entries")
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["synthesis", "proposal"], name="synthesis_answers_a_proposal_once")
         ]

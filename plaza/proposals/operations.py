@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from plaza.core.audit import record
 from plaza.core.geo import make_point
-from plaza.core.models import ComponentInstance, Role, SDGGoal, SDGTag, Verification
+from plaza.core.models import ComponentInstance, Follow, Role, SDGGoal, SDGTag, Verification
+from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.comments import start_following
 from plaza.core.operations.notifications import notify, register_event
 from plaza.core.permissions import component_action_allowed, require_role
@@ -33,6 +34,7 @@ from plaza.proposals.models import (
     Support,
 )
 from plaza.proposals.queries import categories_of, support_threshold
+from plaza.proposals.spam import check_new_account_limit, hold_reasons
 
 MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
 MAX_TAGS = 6
@@ -45,6 +47,7 @@ HOT_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 register_event("proposal.threshold_reached", gettext_lazy("“%(target)s” reached its support threshold."))
 register_event("proposal.withdrawn", gettext_lazy("%(actor)s withdrew “%(target)s”."))
 register_event("proposal.hidden", gettext_lazy("A moderator hid “%(target)s”."))
+register_event("proposal.merged", gettext_lazy("A moderator merged “%(target)s” into a proposal saying the same."))
 
 
 @dataclass
@@ -166,6 +169,7 @@ def create_proposal(*, actor, component: ComponentInstance, text: ProposalText) 
     text = clean_proposal_text(component, text)
     jurisdiction = component.jurisdiction
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        check_new_account_limit(actor, component)
         proposal = Proposal(jurisdiction=jurisdiction, component=component, author=actor)
         _write_text(proposal, text)
         proposal.save()
@@ -205,6 +209,16 @@ def publish_proposal(*, actor, proposal: Proposal) -> Proposal:
     _allowed(actor, proposal.component, "propose")
     now = timezone.now()
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        held = hold_reasons(
+            actor,
+            proposal.component,
+            model=Proposal,
+            title=proposal.title,
+            body=proposal.body,
+            exclude_pk=proposal.pk,
+        )
+        if held:
+            return _hold(actor, proposal, held)
         changed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.DRAFT).update(
             status=Proposal.Status.PUBLISHED, published_at=now, hot_score=hot_score(0, now)
         )
@@ -213,6 +227,36 @@ def publish_proposal(*, actor, proposal: Proposal) -> Proposal:
         proposal.refresh_from_db()
         start_following(actor, proposal)
         record(jurisdiction=proposal.jurisdiction, actor=actor, action="proposal.publish", target=proposal, public=True)
+        index_object(proposal)
+    return proposal
+
+
+def _hold(actor, proposal: Proposal, reasons: list[str]) -> Proposal:
+    """Publishing waits for a moderator: the proposal stays out of the index and the search."""
+    reason = ", ".join(reasons)[:300]
+    changed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.DRAFT).update(
+        status=Proposal.Status.HELD, held_reason=reason
+    )
+    if not changed:
+        raise ValidationError(_("This proposal is already published."))
+    proposal.refresh_from_db()
+    start_following(actor, proposal)
+    record(jurisdiction=proposal.jurisdiction, actor=None, action="proposal.held", target=proposal, reason=reason)
+    return proposal
+
+
+def release_proposal(*, actor, proposal: Proposal) -> Proposal:
+    """A moderator publishes a proposal held for review (it was not spam after all)."""
+    require_role(actor, proposal.jurisdiction, *MODERATOR_ROLES, process=proposal.component.process)
+    now = timezone.now()
+    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
+        changed = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.HELD).update(
+            status=Proposal.Status.PUBLISHED, published_at=now, hot_score=hot_score(0, now), held_reason=""
+        )
+        if not changed:
+            raise ValidationError(_("This proposal is not held for review."))
+        proposal.refresh_from_db()
+        record(jurisdiction=proposal.jurisdiction, actor=actor, action="proposal.release", target=proposal, public=True)
         index_object(proposal)
     return proposal
 
@@ -329,6 +373,9 @@ def support_proposal(*, actor, proposal: Proposal) -> Support:
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
         _allowed(actor, proposal.component, "support")
         person = _person_of(actor, proposal)
+        # The row lock orders a support after a merge that moves this proposal's supports (see merge_proposals).
+        if not Proposal.objects.select_for_update().filter(pk=proposal.pk, status__in=takes).exists():
+            raise ValidationError(_("This proposal does not take supports now."))
         try:
             with transaction.atomic():
                 support = Support.objects.create(
@@ -383,11 +430,28 @@ def start_debate(*, actor, component: ComponentInstance, title: str, body: str) 
         raise ValidationError(errors)
     jurisdiction = component.jurisdiction
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        check_new_account_limit(actor, component)
+        held = ", ".join(hold_reasons(actor, component, model=Debate, title=title, body=body))[:300]
         debate = Debate.objects.create(
-            jurisdiction=jurisdiction, component=component, author=actor, title=title, body=body
+            jurisdiction=jurisdiction, component=component, author=actor, title=title, body=body, held_reason=held
         )
         start_following(actor, debate)
-        record(jurisdiction=jurisdiction, actor=actor, action="debate.create", target=debate, public=True)
+        if held:
+            record(jurisdiction=jurisdiction, actor=None, action="debate.held", target=debate, reason=held)
+        else:
+            record(jurisdiction=jurisdiction, actor=actor, action="debate.create", target=debate, public=True)
+            index_object(debate)
+    return debate
+
+
+def release_debate(*, actor, debate: Debate) -> Debate:
+    """A moderator lets a debate held for review be seen."""
+    require_role(actor, debate.jurisdiction, *MODERATOR_ROLES, process=debate.component.process)
+    with transaction.atomic(), jurisdiction_scope(debate.jurisdiction):
+        if not Debate.objects.filter(pk=debate.pk).exclude(held_reason="").update(held_reason=""):
+            raise ValidationError(_("This debate is not held for review."))
+        debate.held_reason = ""
+        record(jurisdiction=debate.jurisdiction, actor=actor, action="debate.release", target=debate, public=True)
         index_object(debate)
     return debate
 
@@ -397,6 +461,8 @@ def vote_on_debate(*, actor, debate: Debate, position: str) -> DebateVote:
     _allowed(actor, debate.component, "opine")
     if position not in DebateVote.Position.values:
         raise ValidationError({"position": _("Choose agree or disagree.")})
+    if debate.held_reason:
+        raise ValidationError(_("This debate waits for a moderator."))
     with transaction.atomic(), jurisdiction_scope(debate.jurisdiction):
         vote, _created = DebateVote.objects.update_or_create(
             debate=debate, user=actor, defaults={"jurisdiction": debate.jurisdiction, "position": position}
@@ -406,3 +472,206 @@ def vote_on_debate(*, actor, debate: Debate, position: str) -> DebateVote:
         debate.disagree_count = votes.filter(position=DebateVote.Position.DISAGREE).count()
         Debate.objects.filter(pk=debate.pk).update(agree_count=debate.agree_count, disagree_count=debate.disagree_count)
     return vote
+
+
+MERGEABLE_FROM = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED, Proposal.Status.ARCHIVED)
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    kept: Proposal
+    duplicate: Proposal
+    supports_moved: int
+    supports_shared: int  # people who had supported both: they count once on the kept proposal
+
+
+def _lock_pair(duplicate: Proposal, kept: Proposal) -> tuple[Proposal, Proposal]:
+    """Both rows locked in id order, so two merges (or a merge and supports) never deadlock."""
+    locked = {
+        p.pk: p for p in Proposal.objects.select_for_update().filter(pk__in=[duplicate.pk, kept.pk]).order_by("pk")
+    }
+    return locked[duplicate.pk], locked[kept.pk]
+
+
+def _check_merge(duplicate: Proposal, kept: Proposal) -> None:
+    if duplicate.pk == kept.pk:
+        raise ValidationError({"into": _("A proposal cannot be merged into itself.")})
+    if duplicate.component_id != kept.component_id:
+        raise ValidationError({"into": _("Choose a proposal of the same process.")})
+    if duplicate.status not in MERGEABLE_FROM:
+        raise ValidationError(_("This proposal cannot be merged in its present state."))
+    if kept.status not in (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED):
+        raise ValidationError({"into": _("The proposal to keep must be open (gathering supports).")})
+
+
+def _move_supports(duplicate: Proposal, kept: Proposal) -> tuple[int, int]:
+    """Supports of people who had not supported `kept` move there; the others go (one per person stays)."""
+    already = Support.objects.filter(proposal=kept).values("person_id")
+    shared = Support.objects.filter(proposal=duplicate, person_id__in=already).delete()[0]
+    moved = Support.objects.filter(proposal=duplicate).update(proposal=kept)
+    return moved, shared
+
+
+def _move_followers(duplicate: Proposal, kept: Proposal) -> None:
+    proposal_type = ContentType.objects.get_for_model(Proposal)
+    following = Follow.objects.filter(content_type=proposal_type, object_id=kept.pk).values("user_id")
+    Follow.objects.bulk_create(
+        [
+            Follow(jurisdiction_id=kept.jurisdiction_id, content_type=proposal_type, object_id=kept.pk, user_id=user)
+            for user in Follow.objects.filter(content_type=proposal_type, object_id=duplicate.pk)
+            .exclude(user_id__in=following)
+            .values_list("user_id", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def merge_proposals(*, actor, duplicate: Proposal, kept: Proposal, reason: str = "") -> MergeOutcome:
+    """A moderator merges a duplicate into the proposal kept, keeping every person's support once.
+
+    The duplicate stays readable (with its comments), marked merged with a link to the kept one;
+    its followers follow the kept one too. Both rows are locked, so a support cast meanwhile lands
+    before the move (and moves) or after it (and is refused on the merged duplicate).
+    """
+    require_role(actor, duplicate.jurisdiction, *MODERATOR_ROLES, process=duplicate.component.process)
+    reason = (reason or "").strip()[:2000]
+    with transaction.atomic(), jurisdiction_scope(duplicate.jurisdiction):
+        duplicate, kept = _lock_pair(duplicate, kept)
+        _check_merge(duplicate, kept)
+        moved, shared = _move_supports(duplicate, kept)
+        count = Support.objects.filter(proposal=kept).count()
+        Proposal.objects.filter(pk=kept.pk).update(support_count=count, hot_score=hot_score(count, kept.published_at))
+        Proposal.objects.filter(pk=duplicate.pk).update(
+            status=Proposal.Status.MERGED, merged_into=kept, support_count=0, hot_score=0, hidden_reason=reason
+        )
+        _move_followers(duplicate, kept)
+        record(
+            jurisdiction=duplicate.jurisdiction,
+            actor=actor,
+            action="proposal.merge",
+            target=duplicate,
+            reason=reason,
+            data={"into": kept.pk, "supports_moved": moved, "supports_shared": shared},
+            public=True,
+        )
+        _after_support(actor, kept)
+        duplicate.refresh_from_db()
+        kept.refresh_from_db()
+        index_object(duplicate)
+        transaction.on_commit(
+            partial(notify, jurisdiction=duplicate.jurisdiction, event="proposal.merged", target=duplicate, actor=actor)
+        )
+    return MergeOutcome(kept=kept, duplicate=duplicate, supports_moved=moved, supports_shared=shared)
+
+
+register_event("proposal.answered", gettext_lazy("An official answered “%(target)s” in a synthesis."))
+SYNTHESIS_ROLES = (Role.ADMIN, Role.OFFICIAL)
+MAX_SYNTHESIS_GROUPS = 100
+
+
+@dataclass
+class SynthesisGroupText:
+    title: str
+    answer: str
+    proposal_ids: list[int] = field(default_factory=list)
+
+
+def _clean_groups(errors: dict, component: ComponentInstance, groups: list[SynthesisGroupText]) -> dict[int, Proposal]:
+    """Each group titled and answered; each proposal a public one of the component, in one group only."""
+    if not groups:
+        errors["groups"] = _("Write at least one group with its answer.")
+        return {}
+    if len(groups) > MAX_SYNTHESIS_GROUPS:
+        errors["groups"] = _("Use at most %(max)s groups.") % {"max": MAX_SYNTHESIS_GROUPS}
+        return {}
+    wanted = [pk for group in groups for pk in group.proposal_ids]
+    if len(wanted) != len(set(wanted)):
+        errors["groups"] = _("A proposal can be answered by one group only.")
+    answerable = Proposal.objects.filter(component=component, pk__in=wanted).exclude(
+        status__in=(Proposal.Status.DRAFT, Proposal.Status.HIDDEN)
+    )
+    found = {p.pk: p for p in answerable}
+    unknown = sorted(set(wanted) - set(found))
+    if unknown:
+        errors["groups"] = _("These are not published proposals of this process: %(numbers)s.") % {
+            "numbers": ", ".join(str(n) for n in unknown)
+        }
+    for n, group in enumerate(groups, start=1):
+        group.title, group.answer = (group.title or "").strip(), (group.answer or "").strip()
+        if not group.title or not group.answer:
+            errors.setdefault("groups", _("Group %(n)s needs a title and an answer.") % {"n": n})
+        elif len(group.title) > 200 or len(group.answer) > BODY_MAX_LENGTH:
+            errors.setdefault("groups", _("Group %(n)s is too long.") % {"n": n})
+    return found
+
+
+def publish_synthesis(
+    *,
+    actor,
+    component: ComponentInstance,
+    title: str,
+    introduction: str = "",
+    groups: list[SynthesisGroupText],
+    phase=None,
+):
+    """An official publishes the synthesis of a phase's proposals; each proposal's followers hear of its answer."""
+    from plaza.proposals.models import Synthesis, SynthesisEntry, SynthesisGroup
+
+    require_role(actor, component.jurisdiction, *SYNTHESIS_ROLES, process=component.process)
+    jurisdiction = component.jurisdiction
+    errors: dict[str, str] = {}
+    title = _required(errors, "title", title, 200)
+    introduction = (introduction or "").strip()
+    if len(introduction) > BODY_MAX_LENGTH:
+        errors["introduction"] = _("Keep it under %(max)s characters.") % {"max": BODY_MAX_LENGTH}
+    if phase is not None and phase.process_id != component.process_id:
+        errors["phase"] = _("Choose a phase of this process.")
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        proposals = _clean_groups(errors, component, groups)
+        if errors:
+            raise ValidationError(errors)
+        synthesis = Synthesis.objects.create(
+            jurisdiction=jurisdiction,
+            component=component,
+            phase=phase,
+            title=title,
+            introduction=introduction,
+            author=actor,
+            published_at=timezone.now(),
+        )
+        for position, text in enumerate(groups, start=1):
+            group = SynthesisGroup.objects.create(
+                jurisdiction=jurisdiction, synthesis=synthesis, position=position, title=text.title, answer=text.answer
+            )
+            SynthesisEntry.objects.bulk_create(
+                [
+                    SynthesisEntry(jurisdiction=jurisdiction, synthesis=synthesis, group=group, proposal_id=pk)
+                    for pk in text.proposal_ids
+                ]
+            )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="proposal.synthesis",
+            target=synthesis,
+            data={"groups": len(groups), "proposals": len(proposals)},
+            public=True,
+        )
+        for proposal in proposals.values():
+            transaction.on_commit(
+                partial(notify, jurisdiction=jurisdiction, event="proposal.answered", target=proposal, actor=actor)
+            )
+    return synthesis
+
+
+ATTACHABLE = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
+
+
+def attach_to_proposal(*, actor, proposal: Proposal, upload, title: str):
+    """The author adds an image or a document; core checks its type and size and strips image metadata."""
+    _require_author(actor, proposal)
+    if proposal.status not in ATTACHABLE:
+        raise ValidationError(_("Files can be added to a draft or an open proposal only."))
+    return attach_file(
+        actor=actor, target=proposal, upload=upload, title=title, component=proposal.component, action="attach"
+    )

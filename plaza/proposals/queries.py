@@ -10,7 +10,16 @@ from django.db.models.functions import Coalesce, Mod
 from plaza.core.models import CensusRecord, Comment, ComponentInstance, Jurisdiction, SDGTag, Verification
 from plaza.core.queries.search import search_jurisdiction
 from plaza.core.search import fold
-from plaza.proposals.models import Debate, DebateVote, Proposal, ProposalTag, Support
+from plaza.proposals.models import (
+    Debate,
+    DebateVote,
+    Proposal,
+    ProposalTag,
+    Support,
+    Synthesis,
+    SynthesisEntry,
+    SynthesisGroup,
+)
 
 # What the public reads; the index lists the first two unless asked for another status.
 PUBLIC_STATUSES = (
@@ -18,6 +27,7 @@ PUBLIC_STATUSES = (
     Proposal.Status.THRESHOLD_REACHED,
     Proposal.Status.ARCHIVED,
     Proposal.Status.WITHDRAWN,
+    Proposal.Status.MERGED,
 )
 ACTIVE_STATUSES = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
 ORDERS = ("hot", "most_supported", "newest", "most_commented", "random")
@@ -200,7 +210,6 @@ def proposal_index(component: ComponentInstance, filters: ProposalFilters) -> Qu
     jurisdiction = component.jurisdiction
     proposals = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component)
     proposals = _filtered(proposals, jurisdiction, filters)
-    proposals = proposals.annotate(comments_count=_comment_count(jurisdiction, Proposal))
     return _ordered(_with_related(proposals, jurisdiction), filters.order, filters.seed)
 
 
@@ -212,7 +221,17 @@ def located(proposals: QuerySet[Proposal], limit: int = 500) -> list[Proposal]:
 def proposal_for(component: ComponentInstance, pk: int) -> Proposal | None:
     jurisdiction = component.jurisdiction
     found = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component, pk=pk)
-    return _with_related(found, jurisdiction).first()
+    return _with_related(found.select_related("merged_into"), jurisdiction).first()
+
+
+def merged_into(proposal: Proposal) -> list[Proposal]:
+    """The duplicates a moderator merged into `proposal` (their comments stay on their own pages)."""
+    return list(
+        Proposal.objects.with_scope(jurisdiction=proposal.jurisdiction_id)
+        .filter(merged_into=proposal)
+        .select_related("component__process", "component__jurisdiction")
+        .order_by("id")
+    )
 
 
 def goals_of(proposal: Proposal) -> list:
@@ -251,6 +270,7 @@ def similar_proposals(component: ComponentInstance, title: str) -> list[Proposal
     candidates = (
         Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
         .filter(match, component=component, status__in=PUBLIC_STATUSES)
+        .exclude(status=Proposal.Status.MERGED)
         .select_related("component__process", "component__jurisdiction")
         .order_by("-support_count", "-id")[:100]
     )
@@ -259,11 +279,12 @@ def similar_proposals(component: ComponentInstance, title: str) -> list[Proposal
     return ranked[:SIMILAR_LIMIT]
 
 
-def debates_of(component: ComponentInstance) -> QuerySet[Debate]:
+def debates_of(component: ComponentInstance, *, held: bool = False) -> QuerySet[Debate]:
+    """The component's public debates (or, with `held`, also those held for review)."""
     jurisdiction = component.jurisdiction
+    debates = Debate.objects.with_scope(jurisdiction=jurisdiction).filter(component=component)
     return (
-        Debate.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(component=component)
+        (debates if held else debates.filter(held_reason=""))
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("-created_at", "-id")
@@ -271,7 +292,19 @@ def debates_of(component: ComponentInstance) -> QuerySet[Debate]:
 
 
 def debate_for(component: ComponentInstance, pk: int) -> Debate | None:
-    return debates_of(component).filter(pk=pk).first()
+    return debates_of(component, held=True).filter(pk=pk).first()
+
+
+def held_for_review(component: ComponentInstance) -> tuple[list[Proposal], list[Debate]]:
+    """The moderation queue: proposals and debates that looked like spam, oldest first."""
+    proposals = (
+        Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
+        .filter(component=component, status=Proposal.Status.HELD)
+        .select_related("author", "component__process", "component__jurisdiction")
+        .order_by("created_at", "id")
+    )
+    debates = debates_of(component, held=True).exclude(held_reason="").order_by("created_at", "id")
+    return list(proposals), list(debates)
 
 
 def position_of(user, debate: Debate) -> str:
@@ -285,14 +318,13 @@ def public_proposals(jurisdiction: Jurisdiction) -> QuerySet[Proposal]:
     proposals = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(
         status__in=PUBLIC_STATUSES, component__is_published=True, component__process__is_published=True
     )
-    proposals = proposals.annotate(comments_count=_comment_count(jurisdiction, Proposal))
     return _with_related(proposals, jurisdiction).order_by("id")
 
 
 def public_debates(jurisdiction: Jurisdiction) -> QuerySet[Debate]:
     return (
         Debate.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(component__is_published=True, component__process__is_published=True)
+        .filter(component__is_published=True, component__process__is_published=True, held_reason="")
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("id")
@@ -330,3 +362,61 @@ def account_participation(user) -> dict:
             {"debate": v.debate_id, "position": v.position} for v in DebateVote.objects.filter(user=user).order_by("id")
         ],
     }
+
+
+def _syntheses(jurisdiction) -> QuerySet[Synthesis]:
+    entries = SynthesisEntry.objects.with_scope(jurisdiction=jurisdiction).select_related(
+        "proposal__component__process", "proposal__component__jurisdiction"
+    )
+    groups = SynthesisGroup.objects.with_scope(jurisdiction=jurisdiction).prefetch_related(
+        Prefetch("entries", queryset=entries.order_by("proposal_id"))
+    )
+    return (
+        Synthesis.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("component__process", "component__jurisdiction", "phase")
+        .prefetch_related(Prefetch("groups", queryset=groups))
+    )
+
+
+def syntheses_of(component: ComponentInstance) -> QuerySet[Synthesis]:
+    return _syntheses(component.jurisdiction).filter(component=component)
+
+
+def synthesis_for(component: ComponentInstance, pk: int) -> Synthesis | None:
+    return syntheses_of(component).filter(pk=pk).first()
+
+
+def public_syntheses(jurisdiction: Jurisdiction) -> QuerySet[Synthesis]:
+    return (
+        _syntheses(jurisdiction)
+        .filter(component__is_published=True, component__process__is_published=True)
+        .order_by("id")
+    )
+
+
+def answers_of(proposal: Proposal) -> list[SynthesisEntry]:
+    """The synthesis groups that answered this proposal, newest synthesis first."""
+    return list(
+        SynthesisEntry.objects.with_scope(jurisdiction=proposal.jurisdiction_id)
+        .filter(proposal=proposal)
+        .select_related("group", "synthesis__component__process", "synthesis__component__jurisdiction")
+        .order_by("-synthesis__published_at")
+    )
+
+
+def answerable_proposals(component: ComponentInstance) -> QuerySet[Proposal]:
+    """What an official may group in a synthesis: every public proposal of the component, by number."""
+    return (
+        Proposal.objects.with_scope(jurisdiction=component.jurisdiction)
+        .filter(component=component, status__in=PUBLIC_STATUSES)
+        .order_by("id")
+    )
+
+
+def count_comments(jurisdiction_id: int, proposal_id: int) -> int:
+    """Visible comments on a proposal, counted afresh (signals keep Proposal.comments_count from it)."""
+    return (
+        Comment.objects.with_scope(jurisdiction=jurisdiction_id)
+        .filter(content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal_id, is_hidden=False)
+        .count()
+    )

@@ -1,4 +1,5 @@
-"""Demo content: Decide Madrid's proposals at every stage, with supports and a debate; one proposal elsewhere."""
+"""Demo content: Decide Madrid's proposals at every stage, with supports and a debate; Paris's climate-plan
+proposals (citizens' and experts') with the city's synthesis; one proposal elsewhere."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from plaza.core.models import CensusRecord, Person, SDGGoal, SDGTag, Verification
 from plaza.core.search import fold, index_object
-from plaza.proposals.models import Debate, Proposal, ProposalTag, Support
+from plaza.proposals.models import Debate, Proposal, ProposalTag, Support, Synthesis, SynthesisEntry, SynthesisGroup
 from plaza.proposals.operations import hot_score
 
 S = Proposal.Status
@@ -184,6 +185,148 @@ MADRID = [
     ),
     ("Compra estos seguidores baratos", "Publicidad sin relación con la ciudad.", "", [], [], None, 0, S.HIDDEN, 3, ""),
 ]
+# A duplicate a moderator merged into the Castellana bike lanes proposal, and a draft only its author sees.
+MADRID_MERGED = ("Carril bici en el Paseo de la Castellana", "Lo mismo: un carril bici en la Castellana.", "Movilidad")
+MADRID_DRAFT = ("Bancos a la sombra en las paradas de autobús", "Bancos y toldos en las paradas más soleadas.")
+# Held for a moderator: it looked like spam when its author published it.
+MADRID_HELD = (
+    "Descuentos en bicicletas eléctricas",
+    "Visita https://ofertas.example, https://bici.example, https://promo.example y https://mas.example",
+)
+PARIS_CATEGORIES = ["Énergie", "Mobilité", "Alimentation", "Adaptation", "Bâtiments"]
+# Paris's climate plan took 280 citizen and 300 expert proposals; a sample of both, answered in a synthesis.
+PARIS = [
+    (
+        "Des cours d'école oasis",
+        "Transformer les cours d'école en îlots de fraîcheur ouverts au quartier.",
+        "Adaptation",
+        ["chaleur"],
+        [11, 13],
+        (48.8530, 2.3499),
+        14,
+        S.PUBLISHED,
+        60,
+        "",
+    ),
+    (
+        "Planter 170 000 arbres",
+        "Planter des arbres dans les rues, les parcs et les bois d'ici 2026.",
+        "Adaptation",
+        ["arbres"],
+        [13, 15],
+        None,
+        11,
+        S.PUBLISHED,
+        58,
+        "",
+    ),
+    (
+        "Rénover les logements sociaux",
+        "Isoler 40 000 logements sociaux pour réduire leur consommation.",
+        "Bâtiments",
+        ["rénovation"],
+        [7, 11],
+        None,
+        9,
+        S.PUBLISHED,
+        55,
+        "Collectif Isolons Paris",
+    ),
+    (
+        "Des panneaux solaires sur les toits publics",
+        "Couvrir les toits des bâtiments municipaux de panneaux solaires.",
+        "Énergie",
+        ["solaire"],
+        [7],
+        None,
+        8,
+        S.PUBLISHED,
+        54,
+        "",
+    ),
+    (
+        "Une cantine bio et locale",
+        "Servir 100 % de produits bio et locaux dans les cantines scolaires.",
+        "Alimentation",
+        ["cantine"],
+        [2, 12],
+        None,
+        7,
+        S.PUBLISHED,
+        50,
+        "",
+    ),
+    (
+        "Pistes cyclables sur tous les grands axes",
+        "Un réseau express vélo continu entre les portes de Paris.",
+        "Mobilité",
+        ["vélo"],
+        [11],
+        (48.8606, 2.3376),
+        10,
+        S.PUBLISHED,
+        49,
+        "",
+    ),
+    (
+        "Réseau de chaleur renouvelable",
+        "Alimenter le chauffage urbain à 75 % d'énergies renouvelables.",
+        "Énergie",
+        ["chaleur"],
+        [7, 13],
+        None,
+        3,
+        S.PUBLISHED,
+        45,
+        "Agence parisienne du climat",
+    ),
+    (
+        "Zone à trafic limité au centre",
+        "Réserver le centre aux piétons, vélos, transports et riverains.",
+        "Mobilité",
+        ["trafic"],
+        [3, 11],
+        None,
+        6,
+        S.PUBLISHED,
+        44,
+        "",
+    ),
+]
+PARIS_EXPERT = {"Réseau de chaleur renouvelable", "Rénover les logements sociaux"}
+PARIS_SYNTHESIS = (
+    "Synthèse des propositions pour le Plan Climat",
+    "La Ville a lu les 580 propositions des Parisiennes et des Parisiens et des experts. "
+    "Voici ce qu'elle en retient, thème par thème.",
+    [
+        (
+            "Adapter la ville à la chaleur",
+            "Les cours oasis et les plantations d'arbres entrent dans le Plan Climat : "
+            "**170 000 arbres** d'ici 2026 et toutes les cours d'école d'ici 2030.",
+            ["Des cours d'école oasis", "Planter 170 000 arbres"],
+        ),
+        (
+            "Énergie et bâtiments",
+            "La rénovation des logements sociaux et le solaire sur les toits publics sont retenus ; "
+            "le réseau de chaleur vise 75 % de renouvelables.",
+            [
+                "Rénover les logements sociaux",
+                "Des panneaux solaires sur les toits publics",
+                "Réseau de chaleur renouvelable",
+            ],
+        ),
+        (
+            "Se déplacer sans carbone",
+            "Le Plan Vélo est prolongé et une zone apaisée couvrira le centre ; les pistes suivent les grands axes.",
+            ["Pistes cyclables sur tous les grands axes", "Zone à trafic limité au centre"],
+        ),
+        (
+            "Bien manger",
+            "Les cantines servent déjà 50 % de produits durables ; l'objectif passe à 100 % d'ici 2027.",
+            ["Une cantine bio et locale"],
+        ),
+    ],
+)
 ELSEWHERE = [
     (
         "Shade trees on every school street",
@@ -198,22 +341,87 @@ ELSEWHERE = [
         "",
     ),
 ]
+DEMO_NOTE = {"madrid": "Propuesta de demostración.", "paris": "Proposition de démonstration."}
 HIDDEN_REASON = "Publicidad: no es una propuesta para la ciudad."
 
 
 def seed(jurisdiction, process, component) -> None:
-    madrid = jurisdiction.slug == "madrid"
-    if madrid:
-        component.settings.update(
-            {"categories": MADRID_CATEGORIES, "threshold_mode": "absolute", "threshold_value": 10}
-        )
+    slug = jurisdiction.slug
+    if slug in ("madrid", "paris"):
+        categories = MADRID_CATEGORIES if slug == "madrid" else PARIS_CATEGORIES
+        component.settings.update({"categories": categories, "threshold_mode": "absolute", "threshold_value": 10})
         component.save(update_fields=["settings"])
     author = _demo_author(jurisdiction)
     persons = _supporters(jurisdiction)
-    for row in MADRID if madrid else ELSEWHERE:
+    for row in {"madrid": MADRID, "paris": PARIS}.get(slug, ELSEWHERE):
         _proposal(jurisdiction, component, author, persons, *row)
-    if madrid:
+    if slug == "madrid":
+        _merged_and_draft(jurisdiction, component, author)
         _debate(jurisdiction, component, author)
+    if slug == "paris":
+        Proposal.objects.filter(component=component, title__in=PARIS_EXPERT).update(is_expert=True)
+        _synthesis(jurisdiction, process, component)
+
+
+def _merged_and_draft(jurisdiction, component, author) -> None:
+    """The last two stages: a duplicate merged into the proposal kept, and an unpublished draft."""
+    kept = Proposal.objects.filter(component=component, title__startswith="Más carriles bici").first()
+    title, summary, category = MADRID_MERGED
+    if kept and not Proposal.objects.filter(component=component, title=title).exists():
+        Proposal.objects.create(
+            jurisdiction=jurisdiction,
+            component=component,
+            author=author,
+            title=title,
+            folded_title=f" {fold(title)} ",
+            summary=summary,
+            body=summary,
+            category=category,
+            status=S.MERGED,
+            merged_into=kept,
+            published_at=timezone.now() - timedelta(days=24),
+        )
+    for (title, summary), status, held in (
+        (MADRID_DRAFT, S.DRAFT, ""),
+        (MADRID_HELD, S.HELD, "muchos enlaces"),
+    ):
+        if author and not Proposal.objects.filter(component=component, title=title).exists():
+            Proposal.objects.create(
+                jurisdiction=jurisdiction,
+                component=component,
+                author=author,
+                title=title,
+                folded_title=f" {fold(title)} ",
+                summary=summary,
+                body=summary,
+                status=status,
+                held_reason=held,
+            )
+
+
+def _synthesis(jurisdiction, process, component) -> None:
+    title, introduction, groups = PARIS_SYNTHESIS
+    if Synthesis.objects.filter(component=component, title=title).exists():
+        return
+    synthesis = Synthesis.objects.create(
+        jurisdiction=jurisdiction,
+        component=component,
+        phase=process.phases.order_by("position").first(),
+        title=title,
+        introduction=introduction,
+        published_at=timezone.now() - timedelta(days=10),
+    )
+    by_title = dict(Proposal.objects.filter(component=component).values_list("title", "pk"))
+    for position, (group_title, answer, titles) in enumerate(groups, start=1):
+        group = SynthesisGroup.objects.create(
+            jurisdiction=jurisdiction, synthesis=synthesis, position=position, title=group_title, answer=answer
+        )
+        SynthesisEntry.objects.bulk_create(
+            [
+                SynthesisEntry(jurisdiction=jurisdiction, synthesis=synthesis, group=group, proposal_id=by_title[t])
+                for t in titles
+            ]
+        )
 
 
 def _demo_author(jurisdiction):
@@ -253,7 +461,7 @@ def _proposal(
         title=title,
         folded_title=f" {fold(title)} ",
         summary=summary,
-        body=f"{summary}\n\n*Propuesta de demostración.*",
+        body=f"{summary}\n\n*{DEMO_NOTE.get(jurisdiction.slug, 'Demo proposal.')}*",
         category=category,
         status=status,
         latitude=place[0] if place else None,

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,14 +15,19 @@ from plaza.core.geo import map_context
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
 from plaza.core.permissions import component_action_allowed, has_role
+from plaza.core.queries.attachments import attachments_of
 from plaza.proposals import operations, queries
 from plaza.proposals.forms import (
+    AttachmentForm,
     DebateForm,
     DebateVoteForm,
     FilterForm,
     HideForm,
+    MergeForm,
     ProposalForm,
     SimilarCheckForm,
+    SynthesisForm,
+    SynthesisGroupFormSet,
 )
 from plaza.proposals.models import Proposal
 
@@ -79,17 +85,34 @@ def proposal_index(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "map": map_context(queries.located(proposals), map_id="proposals-map"),
+            # This page's located proposals: the map view (map/) draws all of them.
+            "map": map_context([p for p in page.object_list if p.latitude is not None], map_id="proposals-map"),
             "may_propose": may_propose,
             "why_not": why_not,
             "threshold": queries.support_threshold(component),
+            "is_moderator": _is_moderator(request),
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
 
 
+def proposal_map(request):
+    """Every located proposal matching the filters (up to the map's limit), listed and drawn."""
+    component = request.component
+    form = FilterForm(request.GET or None, categories=queries.categories_of(component))
+    located = queries.located(queries.proposal_index(component, _filters(request, form)))
+    query = request.GET.copy()
+    context = {"form": form, "map": map_context(located, map_id="proposals-map"), "query": query.urlencode()}
+    return _form_page(request, "proposals/map.html", context)
+
+
 def _form_page(request, template: str, context: dict, refused: bool = False):
-    context = {"process": request.process, "component": request.component, **context}
+    context = {
+        "process": request.process,
+        "component": request.component,
+        "map_tiles": getattr(settings, "PLAZA_MAP_TILES", ""),
+        **context,
+    }
     return render(request, template, context, status=400 if refused else 200)
 
 
@@ -125,6 +148,8 @@ def _proposal(request, pk: int) -> Proposal:
         raise Http404(_("No such proposal."))
     if proposal.status == Proposal.Status.DRAFT and proposal.author_id != request.user.pk:
         raise Http404(_("No such proposal."))
+    if proposal.status == Proposal.Status.HELD and proposal.author_id != request.user.pk and not _is_moderator(request):
+        raise Http404(_("No such proposal."))
     return proposal
 
 
@@ -149,6 +174,9 @@ def _detail_context(request, proposal: Proposal, alert: str = "") -> dict:
         "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
         "is_moderator": _is_moderator(request),
         "map": map_context([proposal], map_id="proposal-map"),
+        "merged_duplicates": queries.merged_into(proposal),
+        "attachments": attachments_of(proposal),
+        "answers": [(entry, render_markdown(entry.group.answer)) for entry in queries.answers_of(proposal)],
         "alert": alert,
     }
 
@@ -174,7 +202,33 @@ def _act(request, pk: int, act, done: str):
 
 @require_POST
 def publish(request, pk: int):
-    return _act(request, pk, lambda p: operations.publish_proposal(actor=request.user, proposal=p), _("Published."))
+    proposal = _proposal(request, pk)
+    try:
+        operations.publish_proposal(actor=request.user, proposal=proposal)
+    except (PermissionDenied, ValidationError) as refused:
+        alert = str(refused) if isinstance(refused, PermissionDenied) else " ".join(refused.messages)
+        status = 403 if isinstance(refused, PermissionDenied) else 400
+        return render(request, "proposals/detail.html", _detail_context(request, proposal, alert), status=status)
+    if proposal.status == Proposal.Status.HELD:
+        messages.warning(
+            request, _("A moderator will read it before it is published (%(why)s).") % {"why": proposal.held_reason}
+        )
+    else:
+        messages.success(request, _("Published."))
+    return redirect(proposal.get_absolute_url())
+
+
+@require_POST
+def release(request, pk: int):
+    return _act(request, pk, lambda p: operations.release_proposal(actor=request.user, proposal=p), _("Published."))
+
+
+def moderation_queue(request):
+    """What waits for a moderator: proposals and debates held because they looked like spam."""
+    if not _is_moderator(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    proposals, debates = queries.held_for_review(request.component)
+    return _form_page(request, "proposals/moderation.html", {"proposals": proposals, "debates": debates})
 
 
 @require_POST
@@ -236,6 +290,31 @@ def edit_proposal(request, pk: int):
     return _form_page(request, "proposals/edit.html", context, refused=request.method == "POST")
 
 
+def attach(request, pk: int):
+    """The author adds an image or a document; a refused file is said next to the field, nothing kept."""
+    proposal = _proposal(request, pk)
+    if proposal.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the proposal's author can do this."))
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.attach_to_proposal(
+                actor=request.user,
+                proposal=proposal,
+                upload=form.cleaned_data["upload"],
+                title=form.cleaned_data["title"],
+            )
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(proposal.get_absolute_url())
+    context = {"form": form, "proposal": proposal, "attachments": attachments_of(proposal)}
+    return _form_page(request, "proposals/attach.html", context, refused=request.method == "POST")
+
+
 def hide(request, pk: int):
     proposal = _proposal(request, pk)
     if not _is_moderator(request):
@@ -252,6 +331,31 @@ def hide(request, pk: int):
     return _form_page(
         request, "proposals/hide.html", {"form": form, "proposal": proposal}, refused=request.method == "POST"
     )
+
+
+def merge(request, pk: int):
+    """A moderator merges this duplicate into the proposal to keep (the similar ones are suggested)."""
+    proposal = _proposal(request, pk)
+    if not _is_moderator(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        kept = queries.proposal_for(request.component, form.cleaned_data["into"])
+        if kept is None:
+            form.add_error("into", _("No proposal of this process has this number."))
+        else:
+            try:
+                operations.merge_proposals(
+                    actor=request.user, duplicate=proposal, kept=kept, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as refused:
+                _add_errors(form, refused)
+            else:
+                messages.success(request, _("Merged: the supports now count on the proposal kept."))
+                return redirect(kept.get_absolute_url())
+    similar = [p for p in queries.similar_proposals(request.component, proposal.title) if p.pk != proposal.pk]
+    context = {"form": form, "proposal": proposal, "similar": similar}
+    return _form_page(request, "proposals/merge.html", context, refused=request.method == "POST")
 
 
 def debate_index(request):
@@ -272,6 +376,11 @@ def new_debate(request):
         except ValidationError as refused:
             _add_errors(form, refused)
         else:
+            if debate.held_reason:
+                messages.warning(
+                    request,
+                    _("A moderator will read it before it is published (%(why)s).") % {"why": debate.held_reason},
+                )
             return redirect(debate.get_absolute_url())
     context = {"form": form, "allowed": allowed, "why_not": why_not}
     return _form_page(request, "proposals/debate_new.html", context, refused=request.method == "POST")
@@ -281,7 +390,22 @@ def _debate(request, pk: int):
     debate = queries.debate_for(request.component, pk)
     if debate is None:
         raise Http404(_("No such debate."))
+    if debate.held_reason and debate.author_id != request.user.pk and not _is_moderator(request):
+        raise Http404(_("No such debate."))
     return debate
+
+
+@require_POST
+def release_debate(request, pk: int):
+    debate = _debate(request, pk)
+    try:
+        operations.release_debate(actor=request.user, debate=debate)
+    except PermissionDenied as refused:
+        return _debate_page(request, debate, str(refused), status=403)
+    except ValidationError as refused:
+        return _debate_page(request, debate, " ".join(refused.messages), status=400)
+    messages.success(request, _("Published."))
+    return redirect(debate.get_absolute_url())
 
 
 def _debate_page(request, debate, alert: str = "", status: int = 200):
@@ -290,6 +414,7 @@ def _debate_page(request, debate, alert: str = "", status: int = 200):
         "debate": debate,
         "body": render_markdown(debate.body),
         "position": queries.position_of(request.user, debate),
+        "is_moderator": _is_moderator(request),
         "may_opine": may_opine,
         "why_not": why_not,
         "alert": alert,
@@ -319,3 +444,67 @@ def debate_vote(request, pk: int):
         return _debate_page(request, debate, " ".join(refused.messages), status=400)
     messages.success(request, _("Your position is counted."))
     return redirect(debate.get_absolute_url())
+
+
+def _may_synthesise(request) -> bool:
+    return has_role(request.user, request.jurisdiction, *operations.SYNTHESIS_ROLES, process=request.process)
+
+
+def synthesis_index(request):
+    context = {"syntheses": queries.syntheses_of(request.component), "may_synthesise": _may_synthesise(request)}
+    return _form_page(request, "proposals/synthesis_index.html", context)
+
+
+def synthesis_detail(request, pk: int):
+    synthesis = queries.synthesis_for(request.component, pk)
+    if synthesis is None:
+        raise Http404(_("No such synthesis."))
+    groups = [(group, render_markdown(group.answer)) for group in synthesis.groups.all()]
+    context = {"synthesis": synthesis, "introduction": render_markdown(synthesis.introduction), "groups": groups}
+    return _form_page(request, "proposals/synthesis_detail.html", context)
+
+
+def _group_texts(formset) -> list[operations.SynthesisGroupText]:
+    return [
+        operations.SynthesisGroupText(
+            title=form.cleaned_data["title"],
+            answer=form.cleaned_data["answer"],
+            proposal_ids=form.cleaned_data["proposals"],
+        )
+        for form in formset
+        if not form.is_blank
+    ]
+
+
+def new_synthesis(request):
+    """An official groups the proposals and answers each group; without JavaScript, ?groups=N gives more rows."""
+    if not _may_synthesise(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    phases = list(request.process.phases.all())
+    form = SynthesisForm(request.POST or None, phases=phases)
+    asked = request.GET.get("groups", "")
+    rows = min(int(asked), 100) if asked.isdigit() and int(asked) > 0 else 3
+    formset = SynthesisGroupFormSet(request.POST or None, prefix="group", initial=[{}] * rows)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        phase = next((p for p in phases if p.pk == form.cleaned_data["phase"]), None)
+        try:
+            synthesis = operations.publish_synthesis(
+                actor=request.user,
+                component=request.component,
+                phase=phase,
+                title=form.cleaned_data["title"],
+                introduction=form.cleaned_data["introduction"],
+                groups=_group_texts(formset),
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The synthesis is published."))
+            return redirect(synthesis.get_absolute_url())
+    context = {
+        "form": form,
+        "formset": formset,
+        "proposals": queries.answerable_proposals(request.component),
+        "more_rows": rows + 3,
+    }
+    return _form_page(request, "proposals/synthesis_new.html", context, refused=request.method == "POST")

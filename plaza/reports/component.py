@@ -18,9 +18,9 @@ def report_stats(component) -> list[tuple[str, int]]:
     from plaza.reports.queries import report_stats as figures
 
     found = figures(component.jurisdiction)
-    stats = [(_("open reports"), found["open"]), (_("fixed reports"), found["fixed"])]
-    if found["median_hours_to_acknowledge"] is not None:
-        stats.append((_("median hours to acknowledge"), found["median_hours_to_acknowledge"]))
+    stats = [(_("open reports"), found["open"]), (_("reports fixed in 12 months"), found["fixed"])]
+    if found["hours_to_acknowledge"] is not None:
+        stats.append((_("average hours to acknowledge"), found["hours_to_acknowledge"]))
     return stats
 
 
@@ -59,6 +59,7 @@ for name, text in {
     "report.assigned": _("%(actor)s assigned “%(target)s”."),
     "report.note": _("%(actor)s answered on “%(target)s”."),
     "report.reopened": _("%(actor)s reopened “%(target)s”."),
+    "report.merged": _("%(actor)s merged a duplicate into “%(target)s”."),
 }.items():
     register_event(name, text)
 

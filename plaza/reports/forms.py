@@ -66,9 +66,18 @@ class PhotosField(forms.FileField):
 
 
 class ReportForm(CheckNearbyForm):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_email: bool = False, **kwargs):
         kwargs.setdefault("auto_id", "report_%s")  # the nearby check above has the same fields
         super().__init__(*args, **kwargs)
+        if with_email:  # someone without an account: the report waits for the link mailed to this address
+            self.fields["email"] = forms.EmailField(
+                label=_("Your e-mail address"),
+                max_length=254,
+                help_text=_(
+                    "We send you a link: your report is published when you follow it. No account is created; "
+                    "the address is shown only to the staff handling the report."
+                ),
+            )
 
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=DESCRIPTION_MAX
@@ -127,6 +136,18 @@ class NoteForm(forms.Form):
         return self.templates.get(self.cleaned_data["template"])
 
 
+class MergeForm(forms.Form):
+    prefix = "merge"
+    original = forms.IntegerField(
+        label=_("Number of the report this one duplicates"),
+        min_value=1,
+        help_text=_("This report is closed as a duplicate; its followers and supporters move to that report."),
+    )
+    note = forms.CharField(
+        label=_("Public note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX
+    )
+
+
 class ReopenForm(forms.Form):
     prefix = "reopen"
     reason = forms.CharField(
@@ -149,6 +170,36 @@ class TemplateForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {c.code: c for c in categories}
+        self.fields["category"].choices = [(c.code, c.name) for c in categories]
+
+    def clean_category(self):
+        return self.categories[self.cleaned_data["category"]]
+
+
+class DestinationForm(forms.Form):
+    """Forward a category's reports to another authority's Open311 endpoint."""
+
+    prefix = "open311"
+    category = forms.ChoiceField(label=_("Category"))
+    endpoint = forms.URLField(
+        label=_("Their Open311 endpoint"),
+        max_length=300,
+        assume_scheme="https",
+        help_text=_("The GeoReport v2 base address, e.g. https://authority.example/open311/v2/"),
+    )
+    service_code = forms.CharField(label=_("Their service code"), max_length=120)
+    remote_jurisdiction_id = forms.CharField(label=_("Their jurisdiction_id (if they ask one)"), required=False)
+    api_key = forms.CharField(
+        label=_("Their api_key"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Stored encrypted and never shown again; leave empty to keep the stored one."),
+    )
+    is_active = forms.BooleanField(label=_("Forward new reports"), required=False, initial=True)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -109,12 +109,22 @@ class Report(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_anonymous = models.BooleanField(_("anonymous to the public"), default=False)
+    # Someone who reported with only a confirmed e-mail address: staff may read it, nobody else.
+    reporter_email = models.EmailField(_("reporter's e-mail address"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     supporters_count = models.PositiveIntegerField(default=0)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
     # Open311's tokens/{token}: we create requests at once, so the token always names one.
     token = models.CharField(max_length=40, unique=True, default=new_token)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -131,6 +141,7 @@ class Report(TenantModel):
             models.Index(fields=["jurisdiction", "status", "created_at"], name="report_status_created"),
             models.Index(fields=["jurisdiction", "department", "status"], name="report_department_status"),
             models.Index(fields=["jurisdiction", "category", "latitude"], name="report_category_latitude"),
+            models.Index(fields=["jurisdiction", "category", "status", "created_at"], name="report_category_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_known"),
@@ -144,6 +155,11 @@ class Report(TenantModel):
                 name="report_point_in_range",
             ),
             models.CheckConstraint(condition=Q(latitude__isnull=False) | ~Q(address=""), name="report_has_location"),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | Q(status="closed", close_reason="duplicate"),
+                name="report_duplicate_is_closed",
+            ),
+            models.CheckConstraint(condition=~Q(duplicate_of=F("pk")), name="report_not_its_own_duplicate"),
         ]
 
     def __str__(self) -> str:
@@ -188,12 +204,15 @@ class Update(TenantModel):
         ASSIGNED = "assigned", _("Assigned")
         NOTE = "note", _("Note")
         REOPENED = "reopened", _("Reopened")
+        MERGED = "merged", _("Merged")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     body = models.TextField(blank=True)
+    # A merge: on the duplicate, the report it was merged into; on the original, the duplicate merged in.
+    other_report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_public = models.BooleanField(default=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -206,7 +225,172 @@ class Update(TenantModel):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["created", "status", "assigned", "note", "reopened"]),
+                condition=Q(kind__in=["created", "status", "assigned", "note", "reopened", "merged"]),
                 name="report_update_kind_known",
             )
+        ]
+
+
+class DailyStat(TenantModel):
+    """One day's responsiveness figures for one category, department and area, updated with each change.
+
+    The dashboard sums these rows (a few per day) instead of scanning reports; `rebuild_daily_stats`
+    recomputes them from the timelines.
+    """
+
+    day = models.DateField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    department = models.CharField(max_length=120)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reported = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    acknowledge_seconds = models.PositiveBigIntegerField(default=0)
+    acknowledged_late = models.PositiveIntegerField(default=0)
+    fixed = models.PositiveIntegerField(default=0)
+    fix_seconds = models.PositiveBigIntegerField(default=0)
+    fixed_late = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "day", "category", "department", "area"],
+                condition=Q(area__isnull=False),
+                name="report_daily_stat_once",
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "day", "category", "department"],
+                condition=Q(area__isnull=True),
+                name="report_daily_stat_once_no_area",
+            ),
+            models.CheckConstraint(condition=Q(acknowledged_late__lte=F("acknowledged")), name="report_stat_ack_late"),
+            models.CheckConstraint(condition=Q(fixed_late__lte=F("fixed")), name="report_stat_fix_late"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "day"], name="report_daily_stat_day")]
+
+
+class OpenCount(TenantModel):
+    """How many reports wait now, and how many were ever made, per category, department and area."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    department = models.CharField(max_length=120)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    open = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)  # every report ever made here, whatever its status
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "category", "department", "area"],
+                condition=Q(area__isnull=False),
+                name="report_open_count_once",
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "category", "department"],
+                condition=Q(area__isnull=True),
+                name="report_open_count_once_no_area",
+            ),
+        ]
+
+
+class PendingReport(TenantModel):
+    """A report sent with only an e-mail address, held unpublished until the link mailed to it is followed.
+
+    No account is created; the link is a signed, expiring token naming this row, so nothing secret is stored.
+    """
+
+    component = models.ForeignKey("core.ComponentInstance", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    description = models.TextField(_("description"))
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous to the public"), default=False)
+    email = models.EmailField(_("e-mail address"))
+    language = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    report = models.OneToOneField(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["jurisdiction", "email", "created_at"], name="pending_report_email")]
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__isnull=False) | ~Q(address=""), name="pending_has_location"),
+            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="pending_expires_later"),
+        ]
+
+    def is_public_content(self) -> bool:
+        return False  # its photos stay private until the report is confirmed
+
+
+class Open311Destination(TenantModel):
+    """Where a category's reports are forwarded: another authority's Open311 GeoReport v2 endpoint.
+
+    The api_key is kept encrypted (`plaza.reports.secrets`); it is read only to post, and never shown or logged.
+    """
+
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, related_name="open311_destination")
+    endpoint = models.URLField(_("Open311 endpoint"), max_length=300)
+    service_code = models.CharField(_("their service code"), max_length=120)
+    remote_jurisdiction_id = models.CharField(_("their jurisdiction_id"), max_length=120, blank=True)
+    api_key_encrypted = models.TextField(blank=True)
+    is_active = models.BooleanField(_("forwarding on"), default=True)
+
+    objects = TenantManager()
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.endpoint}"
+
+    @property
+    def api_key(self) -> str:
+        from plaza.reports.secrets import decrypt
+
+        return decrypt(self.api_key_encrypted) if self.api_key_encrypted else ""
+
+    @api_key.setter
+    def api_key(self, value: str) -> None:
+        from plaza.reports.secrets import encrypt
+
+        self.api_key_encrypted = encrypt(value) if value else ""
+
+
+class Forwarding(TenantModel):
+    """A report forwarded to another authority: their request id (or token) and what they last said."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="forwarding")
+    destination = models.ForeignKey(Open311Destination, on_delete=models.PROTECT, related_name="forwardings")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    service_request_id = models.CharField(max_length=120, blank=True)
+    token = models.CharField(max_length=120, blank=True)
+    remote_status = models.CharField(max_length=10, blank=True)
+    remote_notes = models.TextField(blank=True)
+    remote_updated_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    pulled_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["destination", "service_request_id"],
+                condition=~Q(service_request_id=""),
+                name="forwarding_remote_id_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | ~Q(service_request_id="") | ~Q(token=""), name="forwarding_sent_has_id"
+            ),
         ]

@@ -1,24 +1,43 @@
 """Every write on civic reports: reporting, "me too", the staff workflow, categories, areas and templates."""
 
 import json
+from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.audit import record
 from plaza.core.geo import Point
-from plaza.core.models import ComponentInstance, Jurisdiction, Role, User
+from plaza.core.jobs import enqueue
+from plaza.core.models import Attachment, ComponentInstance, Jurisdiction, Role, User
 from plaza.core.operations.attachments import attach_file, check_upload
 from plaza.core.operations.comments import start_following
 from plaza.core.operations.notifications import followers, notify
 from plaza.core.permissions import component_action_allowed, require_role
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.reports.models import AnswerTemplate, Area, Category, CloseReason, Report, Status, Support, Update
+from plaza.reports.forwarding import forward_if_configured
+from plaza.reports.models import (
+    AnswerTemplate,
+    Area,
+    Category,
+    CloseReason,
+    PendingReport,
+    Report,
+    Status,
+    Support,
+    Update,
+)
 from plaza.reports.permissions import may_handle
 from plaza.reports.routing import area_for, check_geometry
+from plaza.reports.stats import count_change
 from plaza.reports.workflow import REOPENABLE, staff_may_move
 
 DESCRIPTION_MAX = 5000
@@ -59,6 +78,47 @@ def _check_location(point: Point | None, address: str) -> str:
     return address
 
 
+def _check_report(*, component, category, description, address, point, photos) -> tuple[str, str]:
+    """What every report must satisfy, whoever sends it; refuses a bad photo before anything is written."""
+    jurisdiction = component.jurisdiction
+    if category.jurisdiction_id != jurisdiction.pk or not category.is_active:
+        raise ValidationError({"category": _("Choose one of the categories offered.")})
+    description = _check_text("description", description, DESCRIPTION_MAX, _("Describe the problem."))
+    address = _check_location(point, address)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError({"photos": _("Attach at most %(max)s photos.") % {"max": MAX_PHOTOS}})
+    for photo in photos:
+        try:
+            check_upload(photo)
+        except ValidationError as bad:
+            raise ValidationError({"photos": bad.messages}) from bad
+    area_for(jurisdiction, point)  # a point outside every area is refused here too
+    return description, address
+
+
+def _create_report(*, component, category, description, point, address, is_anonymous, reporter, email="") -> Report:
+    """The report row, its first timeline line and its figures; inside the caller's transaction and scope."""
+    jurisdiction = component.jurisdiction
+    report = Report.objects.create(
+        jurisdiction=jurisdiction,
+        component=component,
+        category=category,
+        area=area_for(jurisdiction, point),
+        department=category.department,
+        description=description,
+        latitude=point.latitude if point else None,
+        longitude=point.longitude if point else None,
+        address=address,
+        reporter=reporter,
+        reporter_email=email,
+        is_anonymous=is_anonymous,
+    )
+    Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
+    count_change(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
+    forward_if_configured(report)
+    return report
+
+
 def submit_report(
     *,
     actor,
@@ -75,33 +135,25 @@ def submit_report(
     if not allowed:
         raise PermissionDenied(why)
     jurisdiction = component.jurisdiction
-    if category.jurisdiction_id != jurisdiction.pk or not category.is_active:
-        raise ValidationError({"category": _("Choose one of the categories offered.")})
-    description = _check_text("description", description, DESCRIPTION_MAX, _("Describe the problem."))
-    address = _check_location(point, address)
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": _("Attach at most %(max)s photos.") % {"max": MAX_PHOTOS}})
-    for photo in photos:  # refuse a bad photo before anything is written
-        try:
-            check_upload(photo)
-        except ValidationError as bad:
-            raise ValidationError({"photos": bad.messages}) from bad
-    with transaction.atomic(), jurisdiction_scope(jurisdiction):
-        area = area_for(jurisdiction, point)
-        report = Report.objects.create(
-            jurisdiction=jurisdiction,
+    with jurisdiction_scope(jurisdiction):
+        description, address = _check_report(
             component=component,
             category=category,
-            area=area,
-            department=category.department,
             description=description,
-            latitude=point.latitude if point else None,
-            longitude=point.longitude if point else None,
             address=address,
-            reporter=actor,
-            is_anonymous=is_anonymous,
+            point=point,
+            photos=photos,
         )
-        Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        report = _create_report(
+            component=component,
+            category=category,
+            description=description,
+            point=point,
+            address=address,
+            is_anonymous=is_anonymous,
+            reporter=actor,
+        )
         for number, photo in enumerate(photos, start=1):
             title = _("Photo %(number)s of report %(id)s") % {"number": number, "id": report.pk}
             attach_file(actor=actor, target=report, upload=photo, title=title, component=component, action="report")
@@ -148,6 +200,8 @@ def _staff_change(report: Report, actor, action: str, update: Update, data: dict
     index_object(report)
     if update.is_public:
         _after_commit(report, event, actor)
+        if report.reporter_email:  # reported without an account: told by e-mail
+            enqueue(jurisdiction=report.jurisdiction, kind="reports.email_reporter", params={"update": update.pk})
 
 
 def change_status(*, actor, report: Report, status: str, close_reason: str = "", note: str = "") -> Report:
@@ -168,6 +222,7 @@ def change_status(*, actor, report: Report, status: str, close_reason: str = "",
     note = (note or "").strip()[:NOTE_MAX]
     previous, now = report.status, timezone.now()
     with transaction.atomic(), jurisdiction_scope(report.jurisdiction):
+        count_change(report, previous=previous, new=status, at=now, acknowledged_now=report.acknowledged_at is None)
         report.status = status
         report.close_reason = close_reason if status == Status.CLOSED else ""
         report.acknowledged_at = report.acknowledged_at or now
@@ -232,6 +287,82 @@ def add_note(
     return update
 
 
+def _check_merge(actor, duplicate: Report, original: Report) -> None:
+    _require_handler(actor, duplicate)
+    if original.jurisdiction_id != duplicate.jurisdiction_id:
+        raise ValidationError({"original": _("Choose a report of this jurisdiction.")})
+    if original.pk == duplicate.pk:
+        raise ValidationError({"original": _("A report cannot duplicate itself.")})
+    if original.duplicate_of_id is not None:
+        raise ValidationError(
+            {
+                "original": _("Report #%(id)s is itself a duplicate: merge into #%(original)s instead.")
+                % {"id": original.pk, "original": original.duplicate_of_id}
+            }
+        )
+    if not staff_may_move(duplicate.status, Status.CLOSED):
+        raise ValidationError({"original": _("Only a report that is not yet fixed or closed can be merged.")})
+
+
+def _move_people(duplicate: Report, original: Report) -> int:
+    """The duplicate's followers follow the original; its reporter and supporters add their voice to it."""
+    for person in followers(duplicate):
+        start_following(person, original)
+    voices = {s.user_id for s in Support.objects.filter(report=duplicate)}
+    if duplicate.reporter_id:
+        voices.add(duplicate.reporter_id)
+    voices -= {original.reporter_id} | set(Support.objects.filter(report=original).values_list("user_id", flat=True))
+    Support.objects.bulk_create(
+        [Support(jurisdiction=original.jurisdiction, report=original, user_id=pk) for pk in voices],
+        ignore_conflicts=True,
+    )
+    original.supporters_count = Support.objects.filter(report=original).count()
+    Report.objects.filter(pk=original.pk).update(supporters_count=original.supporters_count)
+    return len(voices)
+
+
+def merge_duplicate(*, actor, duplicate: Report, original: Report, note: str = "") -> Report:
+    """Close `duplicate` as a duplicate of `original`: its people move over, both timelines say so."""
+    _check_merge(actor, duplicate, original)
+    note = (note or "").strip()[:NOTE_MAX]
+    previous, now = duplicate.status, timezone.now()
+    with transaction.atomic(), jurisdiction_scope(duplicate.jurisdiction):
+        count_change(
+            duplicate, previous=previous, new=Status.CLOSED, at=now, acknowledged_now=not duplicate.acknowledged_at
+        )
+        moved = _move_people(duplicate, original)
+        duplicate.status, duplicate.close_reason, duplicate.duplicate_of = (
+            Status.CLOSED,
+            CloseReason.DUPLICATE,
+            original,
+        )
+        duplicate.acknowledged_at = duplicate.acknowledged_at or now
+        duplicate.closed_at, duplicate.fixed_at = now, None
+        update = Update(
+            jurisdiction=duplicate.jurisdiction,
+            report=duplicate,
+            kind=Update.Kind.STATUS,
+            from_status=previous,
+            to_status=Status.CLOSED,
+            other_report=original,
+            body=note,
+            author=actor,
+        )
+        data = {"from": previous, "to": Status.CLOSED, "close_reason": CloseReason.DUPLICATE, "original": original.pk}
+        _staff_change(duplicate, actor, "report.merge", update, data, "report.status")
+        merged = Update(
+            jurisdiction=original.jurisdiction,
+            report=original,
+            kind=Update.Kind.MERGED,
+            other_report=duplicate,
+            author=actor,
+        )
+        _staff_change(
+            original, actor, "report.merged_into", merged, {"duplicate": duplicate.pk, "voices": moved}, "report.merged"
+        )
+    return duplicate
+
+
 def reopen_report(*, actor, report: Report, reason: str) -> Report:
     """The reporter says the problem is still there: the report is open again and its department is told."""
     if actor is None or not actor.is_authenticated or report.reporter_id != actor.pk:
@@ -241,7 +372,8 @@ def reopen_report(*, actor, report: Report, reason: str) -> Report:
     reason = _check_text("reason", reason, NOTE_MAX, _("Say why the problem is not solved."))
     previous = report.status
     with transaction.atomic(), jurisdiction_scope(report.jurisdiction):
-        report.status, report.close_reason = Status.OPEN, ""
+        count_change(report, previous=previous, new=Status.OPEN, at=timezone.now(), acknowledged_now=False)
+        report.status, report.close_reason, report.duplicate_of = Status.OPEN, "", None
         report.fixed_at = report.closed_at = None
         report.save()
         Update.objects.create(
@@ -380,3 +512,162 @@ def upload_areas(*, actor, jurisdiction: Jurisdiction, geojson: str) -> list[Are
             public=True,
         )
     return areas
+
+
+# Reporting with only an e-mail address, confirmed by a link
+
+CONFIRM_SALT = "plaza.reports.confirm"
+EMAIL_REPORTS_PER_HOUR = 5
+
+
+def confirm_hours() -> int:
+    """How long a confirmation link works (setting PLAZA_REPORT_CONFIRM_HOURS, 48 by default)."""
+    return int(getattr(settings, "PLAZA_REPORT_CONFIRM_HOURS", 48))
+
+
+def email_reporting_allowed(component: ComponentInstance) -> bool:
+    """Whether residents may report here without an account: the component allows it and asks no verification."""
+    manifest = component.manifest
+    required = component.settings.get("report_verification_level", manifest.action("report").verification_level)
+    return bool(component.settings.get("report_by_email", True)) and not required
+
+
+def confirmation_token(pending: PendingReport) -> str:
+    """A signed token naming the pending report; it expires with `PLAZA_REPORT_CONFIRM_HOURS` (nothing stored)."""
+    return signing.dumps({"j": pending.jurisdiction_id, "p": pending.pk}, salt=CONFIRM_SALT)
+
+
+def _keep_photo_privately(pending: PendingReport, upload, number: int) -> Attachment:
+    """A photo of an unconfirmed report: metadata stripped now, attached to the private pending row."""
+    checked = check_upload(upload)
+    attachment = Attachment(
+        jurisdiction=pending.jurisdiction,
+        content_type=ContentType.objects.get_for_model(PendingReport),
+        object_id=pending.pk,
+        title=_("Photo %(number)s") % {"number": number},
+        original_name=checked.original_name,
+        mime_type=checked.mime_type,
+        size=len(checked.content),
+    )
+    attachment.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+def request_report_by_email(
+    *,
+    component: ComponentInstance,
+    category: Category,
+    description: str,
+    email: str,
+    point: Point | None = None,
+    address: str = "",
+    is_anonymous: bool = False,
+    photos: tuple = (),
+    language: str = "",
+) -> PendingReport:
+    """Hold a report from someone without an account and mail them the link that publishes it."""
+    if not email_reporting_allowed(component):
+        raise PermissionDenied(_("Sign in to report a problem here."))
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as bad:
+        raise ValidationError({"email": _("Give a valid e-mail address.")}) from bad
+    jurisdiction = component.jurisdiction
+    with jurisdiction_scope(jurisdiction):
+        description, address = _check_report(
+            component=component,
+            category=category,
+            description=description,
+            address=address,
+            point=point,
+            photos=photos,
+        )
+        recent = PendingReport.objects.filter(email=email, created_at__gte=timezone.now() - timedelta(hours=1))
+        if recent.count() >= EMAIL_REPORTS_PER_HOUR:
+            raise ValidationError({"email": _("Too many reports from this address in the last hour: try later.")})
+    now = timezone.now()
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        pending = PendingReport.objects.create(
+            jurisdiction=jurisdiction,
+            component=component,
+            category=category,
+            description=description,
+            latitude=point.latitude if point else None,
+            longitude=point.longitude if point else None,
+            address=address,
+            is_anonymous=is_anonymous,
+            email=email,
+            language=language[:12],
+            expires_at=now + timedelta(hours=confirm_hours()),
+        )
+        for number, photo in enumerate(photos, start=1):
+            _keep_photo_privately(pending, photo, number)
+        record(jurisdiction=jurisdiction, actor=None, action="report.request_by_email", target=category)
+        enqueue(jurisdiction=jurisdiction, kind="reports.send_confirmation", params={"pending": pending.pk})
+    return pending
+
+
+def _pending_from(jurisdiction: Jurisdiction, token: str) -> PendingReport:
+    max_age = confirm_hours() * 3600
+    try:
+        named = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired as old:
+        raise ValidationError(_("This link has expired: please report the problem again."), code="expired") from old
+    except signing.BadSignature as bad:
+        raise ValidationError(
+            _("This link is not valid. Copy the whole link from the e-mail."), code="invalid"
+        ) from bad
+    if not isinstance(named, dict) or named.get("j") != jurisdiction.pk:
+        raise ValidationError(_("This link is not valid. Copy the whole link from the e-mail."), code="invalid")
+    pending = PendingReport.objects.select_for_update().filter(pk=named.get("p")).first()
+    if pending is None:
+        raise ValidationError(_("This link has expired: please report the problem again."), code="expired")
+    return pending
+
+
+def confirm_report_by_email(*, jurisdiction: Jurisdiction, token: str) -> Report:
+    """The link was followed: publish the held report (once; following it again leads to the same report)."""
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        pending = _pending_from(jurisdiction, token)
+        if pending.report_id is not None:
+            return Report.objects.get(pk=pending.report_id)
+        point = Point(pending.latitude, pending.longitude) if pending.latitude is not None else None
+        report = _create_report(
+            component=pending.component,
+            category=pending.category,
+            description=pending.description,
+            point=point,
+            address=pending.address,
+            is_anonymous=pending.is_anonymous,
+            reporter=None,
+            email=pending.email,
+        )
+        Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(PendingReport), object_id=pending.pk
+        ).update(content_type=ContentType.objects.get_for_model(Report), object_id=report.pk)
+        pending.report = report
+        pending.save(update_fields=["report"])
+        record(jurisdiction=jurisdiction, actor=None, action="report.create", target=report, data={"by": "email"})
+        index_object(report)
+        _after_commit(report, "report.created", None, recipients=_officials(jurisdiction, report.department))
+    return report
+
+
+def purge_unconfirmed_reports(jurisdiction: Jurisdiction) -> int:
+    """Forget reports whose link expired unconfirmed, with their photos; returns how many."""
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        expired = list(PendingReport.objects.filter(report__isnull=True, expires_at__lt=timezone.now()))
+        photos = Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(PendingReport), object_id__in=[p.pk for p in expired]
+        )
+        files = [photo.file for photo in photos]
+        photos.delete()
+        PendingReport.objects.filter(pk__in=[p.pk for p in expired]).delete()
+        transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+    return len(expired)

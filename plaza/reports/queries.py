@@ -1,6 +1,5 @@
 """Reads shared by pages, the API, Open311 and exports: every one scoped to a jurisdiction."""
 
-import statistics
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -8,7 +7,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from plaza.core.geo import Point, bounding_box, haversine_km
 from plaza.core.models import Attachment, ComponentInstance, Jurisdiction, Role, RoleGrant, User
-from plaza.reports.models import OPEN_STATUSES, AnswerTemplate, Area, Category, Report, Status, Update
+from plaza.reports.models import (
+    OPEN_STATUSES,
+    AnswerTemplate,
+    Area,
+    Category,
+    Forwarding,
+    Open311Destination,
+    Report,
+    Status,
+    Update,
+)
 
 NEARBY_KM = 0.2
 
@@ -142,21 +151,10 @@ def has_supported(report: Report, user) -> bool:
 
 
 def report_stats(jurisdiction: Jurisdiction) -> dict:
-    """Open and fixed counts, and the median hours to acknowledge (over the last year's acknowledged reports)."""
-    found = Report.objects.with_scope(jurisdiction=jurisdiction)
-    counts = found.aggregate(
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        fixed=Count("pk", filter=Q(status=Status.FIXED)),
-        total=Count("pk"),
-    )
-    waits = [
-        (acknowledged - created).total_seconds() / 3600
-        for created, acknowledged in found.filter(acknowledged_at__isnull=False)
-        .order_by("-created_at")
-        .values_list("created_at", "acknowledged_at")[:5000]
-    ]
-    counts["median_hours_to_acknowledge"] = round(statistics.median(waits), 1) if waits else None
-    return counts
+    """Open now, and fixed and the average hours to acknowledge over the last 12 months, from the aggregates."""
+    from plaza.reports.stats import summary
+
+    return summary(jurisdiction)
 
 
 def with_categories(jurisdiction: Jurisdiction) -> QuerySet[Category]:
@@ -166,3 +164,16 @@ def with_categories(jurisdiction: Jurisdiction) -> QuerySet[Category]:
 
 def expected_at(report: Report):
     return report.created_at + timedelta(hours=report.category.fix_hours)
+
+
+def destinations(jurisdiction: Jurisdiction) -> list[Open311Destination]:
+    """Where categories are forwarded, with how many reports were sent or failed (for the admins' page)."""
+    return list(
+        Open311Destination.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("category")
+        .annotate(
+            sent=Count("forwardings", filter=Q(forwardings__state=Forwarding.State.SENT)),
+            failed=Count("forwardings", filter=Q(forwardings__state=Forwarding.State.FAILED)),
+        )
+        .order_by("category__name")
+    )

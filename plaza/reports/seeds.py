@@ -1,14 +1,19 @@
 """Demo civic reports: Seoul's Digital Civic Mayor's Office in full, a few in Johannesburg, categories elsewhere."""
 
+import random
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from plaza.core.demo import DEMO_PASSWORD
 from plaza.core.geo import Point
 from plaza.core.models import Role, RoleGrant, User
 from plaza.reports import operations
-from plaza.reports.models import Area, Category, Report
+from plaza.reports.models import Area, Category, Report, Status, Update
+from plaza.reports.stats import rebuild_daily_stats
+
+HISTORY_REPORTS = 400  # a year of past reports, so that the dashboard has a history
 
 # (code, name, department, hours to acknowledge, hours to fix)
 CATEGORIES = {
@@ -150,7 +155,7 @@ def _categories(jurisdiction) -> dict[str, Category]:
     return found
 
 
-def _report(jurisdiction, component, categories, reporter, row, now) -> None:
+def _report(jurisdiction, component, categories, reporter, row, now) -> Report:
     code, lat, lon, description, status, reason, days = row
     category = categories[code]
     report = operations.submit_report(
@@ -170,9 +175,98 @@ def _report(jurisdiction, component, categories, reporter, row, now) -> None:
             close_reason=reason if step == "closed" else "",
             note=NOTES[step],
         )
-    created = now - timedelta(days=days, hours=3)
-    acknowledged = created + timedelta(hours=2 + days % 5 * 7) if status != "open" else None
-    Report.objects.filter(pk=report.pk).update(created_at=created, acknowledged_at=acknowledged)
+    _backdate(report, now - timedelta(days=days, hours=3), hours_between=2 + days % 5 * 7)
+    return report
+
+
+def _backdate(report: Report, created, *, hours_between: float) -> None:
+    """Move a seeded report and its timeline into the past, one step every `hours_between` hours."""
+    moments = {}
+    for number, update in enumerate(Update.objects.filter(report=report).order_by("id")):
+        moments[update.pk] = min(created + timedelta(hours=hours_between * number), timezone.now())
+        Update.objects.filter(pk=update.pk).update(created_at=moments[update.pk])
+    report.refresh_from_db()
+    steps = sorted(moments.values())
+    Report.objects.filter(pk=report.pk).update(
+        created_at=created,
+        acknowledged_at=steps[1] if report.acknowledged_at and len(steps) > 1 else None,
+        fixed_at=steps[-1] if report.status == Status.FIXED else None,
+        closed_at=steps[-1] if report.status == Status.CLOSED else None,
+    )
+
+
+def _point_in(geometry: dict, rng: random.Random) -> Point:
+    ring = geometry["coordinates"][0]
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return Point(round(rng.uniform(min(lats), max(lats)), 5), round(rng.uniform(min(lons), max(lons)), 5))
+
+
+def _past_report(jurisdiction, component, category, area, rng, now) -> None:
+    """One report of the past year with a believable history: most answered in time, some late, a few open."""
+    age = rng.uniform(1, 360)
+    created = now - timedelta(days=age)
+    ack = created + timedelta(hours=category.acknowledge_hours * rng.uniform(0.1, 1.6))
+    fix = ack + timedelta(hours=category.fix_hours * rng.uniform(0.1, 1.4))
+    roll = rng.random()
+    ending = "open" if roll < 0.06 else "acknowledged" if roll < 0.12 else "closed" if roll < 0.22 else "fixed"
+    if fix > now and ending == "fixed":
+        ending = "in_progress"
+    point = _point_in(area.geometry, rng)
+    report = Report.objects.create(
+        jurisdiction=jurisdiction,
+        component=component,
+        category=category,
+        area=area,
+        department=category.department,
+        description=f"{category.name} reported in {area.name}.",
+        latitude=point.latitude,
+        longitude=point.longitude,
+        status=ending,
+        close_reason="not_responsible" if ending == "closed" else "",
+        acknowledged_at=ack if ending != "open" else None,
+        fixed_at=fix if ending == "fixed" else None,
+        closed_at=ack if ending == "closed" else None,
+        is_anonymous=True,
+    )
+    steps = [("created", "", "open", created)]
+    if ending != "open":
+        steps.append(("status", "open", "closed" if ending == "closed" else "acknowledged", ack))
+    if ending in ("in_progress", "fixed"):
+        steps.append(("status", "acknowledged", "in_progress", ack + (fix - ack) / 3))
+    if ending == "fixed":
+        steps.append(("status", "in_progress", "fixed", fix))
+    for kind, before, after, moment in steps:
+        line = Update.objects.create(
+            jurisdiction=jurisdiction, report=report, kind=kind, from_status=before, to_status=after
+        )
+        Update.objects.filter(pk=line.pk).update(created_at=moment)
+    Report.objects.filter(pk=report.pk).update(created_at=created)
+
+
+def _history(jurisdiction, component, categories, now) -> None:
+    rng = random.Random(311)  # the same demo every time
+    areas = list(Area.objects.filter(jurisdiction=jurisdiction))
+    weighted = [c for c in categories.values() for _ in range(3 if c.code in ("pothole", "illegal-parking") else 1)]
+    with transaction.atomic():
+        for _ in range(HISTORY_REPORTS):
+            _past_report(jurisdiction, component, rng.choice(weighted), rng.choice(areas), rng, now)
+
+
+def _showcase_merge_and_reopen(jurisdiction, component, reports: list[Report], reporter) -> None:
+    """A duplicate merged into its original, and a fix the reporter disputed: the workflow's other paths."""
+    original = reports[0]  # the open pothole at Gwanghwamun
+    neighbour = _account(f"neighbour.{jurisdiction.slug}@demo.plaza", "Neighbour at Gwanghwamun", jurisdiction)
+    duplicate = operations.submit_report(
+        actor=neighbour,
+        component=component,
+        category=original.category,
+        description="Pothole by the Gwanghwamun crossing, a car tyre burst on it.",
+        point=Point(original.latitude + 0.0002, original.longitude),
+    )
+    official = _official(jurisdiction, original.category.department)
+    operations.merge_duplicate(actor=official, duplicate=duplicate, original=original, note="Same crossing.")
+    fixed = Report.objects.get(pk=reports[3].pk)  # the fixed pothole at Gangnam station
+    operations.reopen_report(actor=reporter, report=fixed, reason="The patch broke up again after the rain.")
 
 
 def seed(jurisdiction, process, component) -> None:
@@ -187,5 +281,8 @@ def seed(jurisdiction, process, component) -> None:
         return
     reporter = _account(f"resident.{jurisdiction.slug}@demo.plaza", f"Resident of {jurisdiction.name}", jurisdiction)
     now = timezone.now()
-    for row in rows:
-        _report(jurisdiction, component, categories, reporter, row, now)
+    reports = [_report(jurisdiction, component, categories, reporter, row, now) for row in rows]
+    if jurisdiction.slug == "seoul":
+        _showcase_merge_and_reopen(jurisdiction, component, reports, reporter)
+        _history(jurisdiction, component, categories, now)
+    rebuild_daily_stats(jurisdiction)  # the figures follow the backdated timelines

@@ -6,18 +6,32 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plaza.core.geo import map_context
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
-from plaza.reports import forms, operations, queries
+from plaza.reports import charts, forms, forwarding, operations, queries, stats
 from plaza.reports.models import Status
 from plaza.reports.permissions import departments_of, is_report_staff, may_handle
 from plaza.reports.workflow import REOPENABLE, next_statuses
 
 PAGE_SIZE = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the aggregates) instead of running COUNT(*) over a million reports."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -32,9 +46,10 @@ def _add_errors(form, error: ValidationError) -> None:
 def report_list(request, jurisdiction):
     j = request.jurisdiction
     status, category, area = (request.GET.get(k, "") for k in ("status", "category", "area"))
-    page = Paginator(queries.public_reports(j, status=status, category=category, area=area), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = queries.public_reports(j, status=status, category=category, area=area)
+    known = stats.counted_reports(j, status=status, category=category, area=area)
+    paginator = Paginator(found, PAGE_SIZE) if known is None else CountedPaginator(found, PAGE_SIZE, count=known)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "reports/list.html",
@@ -52,35 +67,60 @@ def report_list(request, jurisdiction):
     )
 
 
+def _send_report(request, component, data):
+    """Signed in: the report is published now. Otherwise it waits for the link mailed to the address given."""
+    point, address = data["location"]
+    common = {
+        "component": component,
+        "category": data["category"],
+        "description": data["description"],
+        "point": point,
+        "address": address,
+        "is_anonymous": data["is_anonymous"],
+        "photos": data["photos"],
+    }
+    if request.user.is_authenticated:
+        report = operations.submit_report(actor=request.user, **common)
+        return redirect(report.get_absolute_url())
+    pending = operations.request_report_by_email(
+        email=data["email"], language=translation.get_language() or "", **common
+    )
+    return render(request, "reports/check_email.html", {"pending": pending, "hours": operations.confirm_hours()})
+
+
 def new_report(request, jurisdiction):
     j = request.jurisdiction
     component = queries.reports_component(j)
     categories = list(queries.categories(j))
+    with_email = not request.user.is_authenticated and component is not None
+    with_email = with_email and operations.email_reporting_allowed(component)
     if request.method == "POST":
-        form = forms.ReportForm(request.POST, request.FILES, categories=categories)
+        form = forms.ReportForm(request.POST, request.FILES, categories=categories, with_email=with_email)
         if form.is_valid() and component is not None:
-            data = form.cleaned_data
-            point, address = data["location"]
             try:
-                report = operations.submit_report(
-                    actor=request.user,
-                    component=component,
-                    category=data["category"],
-                    description=data["description"],
-                    point=point,
-                    address=address,
-                    is_anonymous=data["is_anonymous"],
-                    photos=data["photos"],
-                )
+                return _send_report(request, component, form.cleaned_data)
             except ValidationError as refused:
                 _add_errors(form, refused)
-            else:
-                return redirect(report.get_absolute_url())
+            except PermissionDenied as refused:
+                form.add_error(None, str(refused))
         return _new_page(request, component, categories, None, form, status=400)
     asked = "category" in request.GET or "location" in request.GET  # ?lang= alone is not a check
     check = forms.CheckNearbyForm(request.GET if asked else None, categories=categories)
-    report_form = forms.ReportForm(initial=request.GET.dict(), categories=categories)
+    report_form = forms.ReportForm(initial=request.GET.dict(), categories=categories, with_email=with_email)
     return _new_page(request, component, categories, check, report_form)
+
+
+def confirm_report(request, jurisdiction, token):
+    """The link mailed to someone without an account: a button publishes the report (a GET changes nothing,
+    so mail scanners that open links publish nothing)."""
+    if request.method == "POST":
+        try:
+            report = operations.confirm_report_by_email(jurisdiction=request.jurisdiction, token=token)
+        except ValidationError as refused:
+            return render(request, "reports/confirm.html", {"error": " ".join(refused.messages)}, status=400)
+        messages.success(request, _("Thank you: your report is published."))
+        return redirect(report.get_absolute_url())
+    return render(request, "reports/confirm.html", {"token": token})
 
 
 def _new_page(request, component, categories, check, report_form, status=200):
@@ -130,6 +170,8 @@ def _detail(request, report, status=200, **bound):
             staff=queries.department_staff(report), initial={"assignee": report.assignee_id or ""}
         )
         context["note_form"] = bound.get("note_form") or forms.NoteForm(templates=queries.templates_for(report))
+        if report.is_open:
+            context["merge_form"] = bound.get("merge_form") or forms.MergeForm()
     return render(request, "reports/detail.html", context, status=status)
 
 
@@ -204,6 +246,18 @@ def add_note(request, jurisdiction, report):
     )
 
 
+def _merge(request, report, data):
+    original = queries.report_by_id(request.jurisdiction, data["original"])
+    if original is None:
+        raise ValidationError({"original": _("There is no report #%(id)s here.") % {"id": data["original"]}})
+    operations.merge_duplicate(actor=request.user, duplicate=report, original=original, note=data["note"])
+
+
+@require_POST
+def merge(request, jurisdiction, report):
+    return _staff_post(request, report, forms.MergeForm, "merge_form", lambda r, d: _merge(request, r, d), lambda r: {})
+
+
 @require_POST
 def reopen(request, jurisdiction, report):
     found = _report_or_404(request, report)
@@ -245,36 +299,51 @@ def _admin_only(request):
         raise PermissionDenied(_("Only the jurisdiction's admins set up civic reports."))
 
 
+def _category_forms(request, all_categories) -> dict:
+    posted = request.POST.get("form")
+    return {
+        "category": forms.CategoryForm(request.POST if posted == "category" else None),
+        "template": forms.TemplateForm(request.POST if posted == "template" else None, categories=all_categories),
+        "destination": forms.DestinationForm(
+            request.POST if posted == "destination" else None, categories=all_categories
+        ),
+    }
+
+
+def _save_category_form(request, name: str, form) -> None:
+    if name == "category":
+        operations.save_category(actor=request.user, jurisdiction=request.jurisdiction, **form.cleaned_data)
+    elif name == "template":
+        operations.add_answer_template(actor=request.user, **form.cleaned_data)
+    else:
+        forwarding.set_open311_destination(actor=request.user, **form.cleaned_data)
+
+
 def manage_categories(request, jurisdiction):
     _admin_only(request)
     j = request.jurisdiction
     all_categories = list(queries.with_categories(j))
-    category_form = forms.CategoryForm(request.POST if request.POST.get("form") == "category" else None)
-    template_form = forms.TemplateForm(
-        request.POST if request.POST.get("form") == "template" else None, categories=all_categories
-    )
+    bound = _category_forms(request, all_categories)
     if request.method == "POST":
-        bound = category_form if category_form.is_bound else template_form
-        if bound.is_bound and bound.is_valid():
+        name, form = next(((n, f) for n, f in bound.items() if f.is_bound), (None, None))
+        if form is not None and form.is_valid():
             try:
-                if bound is category_form:
-                    operations.save_category(actor=request.user, jurisdiction=j, **bound.cleaned_data)
-                else:
-                    operations.add_answer_template(actor=request.user, **bound.cleaned_data)
+                _save_category_form(request, name, form)
             except ValidationError as refused:
-                _add_errors(bound, refused)
+                _add_errors(form, refused)
             else:
                 return redirect("reports:manage_categories", jurisdiction=j.slug)
-    status = 400 if request.method == "POST" else 200
     return render(
         request,
         "reports/manage_categories.html",
         {
             "categories": all_categories,
-            "category_form": category_form,
-            "template_form": template_form,
+            "category_form": bound["category"],
+            "template_form": bound["template"],
+            "destination_form": bound["destination"],
+            "destinations": queries.destinations(j),
         },
-        status=status,
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -295,3 +364,36 @@ def manage_areas(request, jurisdiction):
         {"areas": queries.areas(j), "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _dashboard_context(request, *, mayor: bool) -> dict:
+    j = request.jurisdiction
+    figures = stats.dashboard(j, period=request.GET.get("period", "month"), with_departments=mayor)
+    fmt = "Y-m-d" if figures["period"] == "week" else "Y-m"
+    for row in figures["over_time"]:
+        row["label"] = date_format(row["period"], fmt)
+        row["resolved"] = row["fixed"] + row["closed"]
+    return {
+        "figures": figures,
+        "mayor": mayor,
+        "time_chart": charts.columns(figures["over_time"], label="label", series=("reported", "resolved")),
+        "fix_chart": charts.horizontal(figures["by_category"], label="name", value="hours_to_fix", target="fix_target"),
+        "ack_chart": charts.horizontal(
+            figures["by_category"], label="name", value="hours_to_acknowledge", target="acknowledge_target"
+        ),
+        "overdue": stats.overdue(j) if mayor else [],
+        "periods": [("month", _("per month")), ("week", _("per week"))],
+    }
+
+
+def dashboard(request, jurisdiction):
+    """The residents' view: how fast the city answers, by category and area, over time."""
+    return render(request, "reports/dashboard.html", _dashboard_context(request, mayor=False))
+
+
+@login_required
+def mayor_dashboard(request, jurisdiction):
+    """The Mayor's view: the public figures, by department too, and the reports overdue now."""
+    if not is_report_staff(request.user, request.jurisdiction):
+        raise PermissionDenied(_("The responsiveness dashboard for staff is for officials and admins."))
+    return render(request, "reports/dashboard.html", _dashboard_context(request, mayor=True))

@@ -3,17 +3,17 @@
 from datetime import datetime
 from typing import Annotated
 
-from django.http import Http404
-from ninja import Path, Router, Schema
+from django.http import Http404, HttpResponse
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from plaza.core.api.auth import PUBLIC_READ
+from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.models import Jurisdiction
 from plaza.core.queries.processes import active_jurisdictions
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.votes import exports, queries
+from plaza.votes import exports, operations, queries
 from plaza.votes.models import Votation
 
 router = Router(tags=["votes"])
@@ -87,12 +87,22 @@ class OptionResultOut(Schema):
     percent: str
 
 
+class RoundOut(Schema):
+    counts: dict[str, int]
+    exhausted: int
+    eliminated: str | None
+
+
 class QuestionResultOut(Schema):
     key: str
     text: str
     answered: int
     invalid: int
     options: list[OptionResultOut]
+    # Ranked questions only (docs/ballots-format.md): the rule, its rounds and the winner's option key.
+    rule: str | None = None
+    rounds: list[RoundOut] | None = None
+    winner: str | None = None
 
 
 class ChannelTurnoutOut(Schema):
@@ -108,12 +118,33 @@ class DistrictTurnoutOut(Schema):
     percent: str
 
 
+class GroupTurnoutOut(Schema):
+    group: str
+    voters: int
+    electorate: int
+    percent: str
+
+
+class TimeTurnoutOut(Schema):
+    at: datetime
+    label: str
+    voters: int
+
+
+class OverTimeOut(Schema):
+    unit: str  # "hour" or "day"
+    rows: list[TimeTurnoutOut]
+
+
 class TurnoutOut(Schema):
     electorate: int
     voters: int
     percent: str
     by_channel: list[ChannelTurnoutOut]
     by_district: list[DistrictTurnoutOut]
+    by_age: list[GroupTurnoutOut]
+    by_gender: list[GroupTurnoutOut]  # empty where the census has no gender
+    over_time: OverTimeOut
 
 
 class ResultsOut(Schema):
@@ -163,3 +194,57 @@ def get_results(request, slug: Slug, votation: Slug):
             raise Http404("Results are published when the votation closes.")
         results = queries.results_of(found).as_dict()
         return {"votation": found.slug, **results, "turnout": queries.turnout_of(found)}
+
+
+# --- Casting through the API: the same operations as the ballot page, the same guarantees ------------------------
+
+Answers = dict[str, list[str]]
+
+
+class BallotIn(Schema):
+    answers: Answers = Field(
+        ..., description='Question key → chosen option keys: {"q1": ["yes"]}; a ranked question in order of preference'
+    )
+
+
+class ChangeIn(BallotIn):
+    change_code: str = Field(..., max_length=40, description="The change code given with the first ballot")
+
+
+class ReceiptOut(Schema):
+    votation: str
+    receipt: str = Field(..., description="Shown once, never stored: it finds the ballot in the published file")
+    change_code: str = Field(..., description="Empty unless the votation lets voters change their vote")
+
+
+def _receipt(response: HttpResponse, receipt: operations.CastReceipt) -> dict:
+    response["Cache-Control"] = "no-store"
+    return {"votation": receipt.votation.slug, "receipt": receipt.code, "change_code": receipt.change_code}
+
+
+@router.post("/{slug}/votations/{votation}/ballot", response={201: ReceiptOut}, auth=SIGNED_IN)
+def cast_ballot(request, response: HttpResponse, slug: Slug, votation: Slug, body: BallotIn):
+    """Cast the ballot of the person the account is verified as (a token with the write scope), once.
+
+    A second ballot by the same person (any account, or at a booth) is refused with 422, as are
+    answers that break a question's rules; nothing is written then.
+    """
+    jurisdiction = _jurisdiction(slug)
+    request.auth.require_write(jurisdiction)
+    with jurisdiction_scope(jurisdiction):
+        found = _votation(jurisdiction, votation)
+        receipt = operations.cast_online(actor=request.auth.user, votation=found, answers=body.answers)
+        return Status(201, _receipt(response, receipt))
+
+
+@router.post("/{slug}/votations/{votation}/ballot/change", response=ReceiptOut, auth=SIGNED_IN)
+def change_ballot(request, response: HttpResponse, slug: Slug, votation: Slug, body: ChangeIn):
+    """Replace one's ballot with the change code, where the votation allows it; only the last counts."""
+    jurisdiction = _jurisdiction(slug)
+    request.auth.require_write(jurisdiction)
+    with jurisdiction_scope(jurisdiction):
+        found = _votation(jurisdiction, votation)
+        receipt = operations.change_online(
+            actor=request.auth.user, votation=found, change_code=body.change_code, answers=body.answers
+        )
+        return _receipt(response, receipt)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from plaza.core.components import ComponentManifest, Export, PermissionAction, registry
+from plaza.core.components import ComponentManifest, Export, LinkTarget, PermissionAction, registry
 from plaza.core.search import SearchFields
 from plaza.votes.exports import VOTATION_COLUMNS, votation_rows
 
@@ -45,5 +45,11 @@ manifest = registry.register(
         stats=votes_stats,
         seeds="plaza.votes.seeds:seed",
         personal_data=personal_data,
+        # A proposal (or any content) sent to a binding vote becomes a draft votation here.
+        link_targets=(
+            LinkTarget(
+                kind="decision", label=_("a binding votation"), create="plaza.votes.operations:votation_from_content"
+            ),
+        ),
     )
 )

@@ -8,7 +8,7 @@ from plaza.core.models import CensusRecord, Person, Verification
 from plaza.votes.models import Votation
 
 
-def _reference_year(votation: Votation) -> int:
+def reference_year(votation: Votation) -> int:
     # The census keeps only the birth year: a person is as old as the year they turn in the closing year.
     return timezone.localtime(votation.closes_at, votation.jurisdiction.zone).year
 
@@ -19,7 +19,7 @@ def electorate(votation: Votation) -> QuerySet:
     if votation.district:
         records = records.filter(district=votation.district)
     if votation.min_age is not None:
-        records = records.filter(birth_year__lte=_reference_year(votation) - votation.min_age)
+        records = records.filter(birth_year__lte=reference_year(votation) - votation.min_age)
     return records
 
 
@@ -31,7 +31,7 @@ def ineligibility(votation: Votation, person: Person) -> str:
     if votation.district and record.district != votation.district:
         return _("Only residents of %(district)s can vote in this votation.") % {"district": votation.district}
     if votation.min_age is not None and (
-        record.birth_year is None or _reference_year(votation) - record.birth_year < votation.min_age
+        record.birth_year is None or reference_year(votation) - record.birth_year < votation.min_age
     ):
         return _("Only residents aged %(age)s or over can vote in this votation.") % {"age": votation.min_age}
     return ""

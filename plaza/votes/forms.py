@@ -8,11 +8,66 @@ from plaza.votes.models import Booth, Question, Votation
 from plaza.votes.operations import QuestionSpec
 
 
+class RankingWidget(forms.MultiWidget):
+    """One labelled "rank" select per option, in a fieldset: keyboard and screen reader friendly, no script."""
+
+    template_name = "votes/widgets/ranking.html"
+    use_fieldset = True
+
+    def __init__(self, labels: list[str], ranks: int):
+        choices = [("", _("Not ranked"))] + [(str(n), str(n)) for n in range(1, ranks + 1)]
+        self.labels = labels
+        super().__init__([forms.Select(choices=choices) for _label in labels])
+
+    def decompress(self, value):
+        return value or [None] * len(self.labels)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label in zip(context["widget"]["subwidgets"], self.labels, strict=True):
+            sub["option_label"] = label
+        return context
+
+
+class RankingField(forms.MultiValueField):
+    """A ranked question's answer: option keys, most preferred first, from the rank given to each option."""
+
+    def __init__(self, *, question: Question, **kwargs):
+        options = list(question.options.all())
+        self.keys = [o.key for o in options]
+        self.most = question.max_choices
+        ranks = [str(n) for n in range(1, len(options) + 1)]
+        fields = [forms.ChoiceField(choices=[("", "")] + [(r, r) for r in ranks], required=False) for _o in options]
+        super().__init__(
+            fields=fields,
+            require_all_fields=False,
+            widget=RankingWidget([o.label for o in options], len(options)),
+            **kwargs,
+        )
+
+    def compress(self, data_list) -> list[str]:
+        ranked = sorted((int(rank), key) for rank, key in zip(data_list or [], self.keys, strict=False) if rank)
+        ranks = [rank for rank, _key in ranked]
+        if len(set(ranks)) != len(ranks):
+            raise forms.ValidationError(_("Give each rank to one option only."), code="duplicate_rank")
+        if ranks != list(range(1, len(ranks) + 1)):
+            raise forms.ValidationError(_("Number your choices 1, 2, 3… without gaps."), code="rank_gap")
+        return [key for _rank, key in ranked]
+
+
 def add_ballot_fields(form: forms.Form, votation: Votation) -> None:
-    """One field per question, named by its key ("q1"…): radios for one choice, checkboxes for several."""
+    """One field per question, named by its key ("q1"…): radios for one choice, checkboxes for several,
+    a rank for each option of a ranked question."""
     for question in votation.questions.all():
         choices = [(o.key, o.label) for o in question.options.all()]
-        if question.kind == Question.Kind.MULTIPLE:
+        if question.kind == Question.Kind.RANKED:
+            field = RankingField(
+                question=question,
+                label=question.text,
+                help_text=_("Give 1 to your first choice, 2 to your second, and so on (up to %(max)s).")
+                % {"max": question.max_choices},
+            )
+        elif question.kind == Question.Kind.MULTIPLE:
             field = forms.MultipleChoiceField(
                 label=question.text,
                 choices=choices,
@@ -35,6 +90,39 @@ def ballot_answers(form: forms.Form, votation: Votation) -> dict[str, list[str]]
 
 
 class BallotForm(forms.Form):
+    def __init__(self, *args, votation: Votation, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_ballot_fields(self, votation)
+
+
+class ChangeBallotForm(forms.Form):
+    """A new ballot replacing the one the change code opens."""
+
+    change_code = forms.CharField(
+        label=_("Change code"),
+        max_length=40,
+        help_text=_("The change code shown when you voted, such as ABCD-EFGH-IJKL-MNOP."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, votation: Votation, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_ballot_fields(self, votation)
+
+
+class CodeBallotForm(forms.Form):
+    """Voting without an account: the document number and the one-time code, then the ballot."""
+
+    document_id = forms.CharField(
+        label=_("Identity document number"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    code = forms.CharField(
+        label=_("One-time code"),
+        max_length=20,
+        help_text=_("The 8 digits you received, such as 1234-5678."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
     def __init__(self, *args, votation: Votation, **kwargs):
         super().__init__(*args, **kwargs)
         add_ballot_fields(self, votation)
@@ -103,10 +191,21 @@ class VotationForm(forms.Form):
         help_text=_("One name a line."),
     )
     is_secret = forms.BooleanField(label=_("Secret ballot"), required=False, initial=True)
+    allows_changes = forms.BooleanField(
+        label=_("Voters may change their online vote until closing"),
+        required=False,
+        help_text=_("Only the last ballot counts; voters need the change code they were given."),
+    )
     district = forms.CharField(
         label=_("Only this district"), max_length=100, required=False, help_text=_("Empty: the whole census.")
     )
     min_age = forms.IntegerField(label=_("Minimum age"), min_value=0, max_value=130, required=False)
+    is_published = forms.BooleanField(
+        label=_("Published"),
+        required=False,
+        initial=True,
+        help_text=_("A draft is seen by admins only and takes no votes."),
+    )
 
     def booth_names(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.cleaned_data.get("booths", "").splitlines() if line.strip())

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from plaza.core.models.roll import Channel
 from plaza.core.tenancy import TenantManager, TenantModel
 
-__all__ = ["Ballot", "Booth", "BoothTally", "Option", "Question", "Votation"]
+__all__ = ["AccessCode", "Ballot", "Booth", "BoothTally", "Option", "Question", "Votation"]
 
 
 class Votation(TenantModel):
@@ -33,6 +33,8 @@ class Votation(TenantModel):
     online = models.BooleanField(_("online voting"), default=True)
     booth = models.BooleanField(_("voting at polling booths"), default=False)
     is_secret = models.BooleanField(_("secret ballot"), default=True)
+    # Whether a person who voted online may replace their ballot until closing (only the last counts).
+    allows_changes = models.BooleanField(_("votes can be changed until closing"), default=False)
     # The electorate: the jurisdiction's active census, optionally one district and a minimum age.
     district = models.CharField(_("district"), max_length=100, blank=True)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
@@ -97,6 +99,7 @@ class Question(TenantModel):
         SINGLE = "single", _("One choice")
         MULTIPLE = "multiple", _("Several choices")
         YES_NO = "yes_no", _("Yes, no or abstain")
+        RANKED = "ranked", _("Ranked (instant-runoff)")
 
     votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()
@@ -171,6 +174,8 @@ class Ballot(TenantModel):
     votation = models.ForeignKey(Votation, on_delete=models.PROTECT, related_name="ballots")
     answers = models.JSONField()  # {"q1": ["yes"], "q2": ["o1", "o3"]}
     receipt_hash = models.CharField(max_length=64)
+    # SHA-256 of the change code the voter holds, for a votation that allows changing a vote; never published.
+    change_hash = models.CharField(max_length=64, blank=True, default="")
     cast_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
     booth = models.ForeignKey(Booth, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
@@ -183,6 +188,9 @@ class Ballot(TenantModel):
         ordering = ["receipt_hash"]
         constraints = [
             models.UniqueConstraint(fields=["votation", "receipt_hash"], name="ballot_receipt_once"),
+            models.UniqueConstraint(
+                fields=["votation", "change_hash"], condition=~models.Q(change_hash=""), name="ballot_change_code_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(channel="online", booth__isnull=True)
                 | models.Q(channel="booth", booth__isnull=False),
@@ -205,3 +213,36 @@ class BoothTally(TenantModel):
     class Meta:
         ordering = ["day", "booth__name"]
         constraints = [models.UniqueConstraint(fields=["booth", "day"], name="booth_tally_once_a_day")]
+
+
+class AccessCode(TenantModel):
+    """A one-time code that lets a person on the census vote in one votation without an account.
+
+    Sent to the e-mail address on the census or handed over by a poll officer. Only a keyed hash of
+    the code is kept; it expires, dies after a few wrong tries, and is spent by the ballot it casts
+    (in the same transaction). One row per person and votation: a new code replaces the old one.
+    """
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", _("Sent by e-mail")
+        OFFICER = "officer", _("Handed over by a poll officer")
+
+    votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("core.Person", on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices)
+    issued_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["votation", "person"], name="access_code_one_per_person"),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("issued_at")), name="access_code_expires"
+            ),
+        ]

@@ -4,27 +4,34 @@ Casting goes through `plaza.core.roll.cast_once`: the person goes on the roll an
 ballot is written in one transaction, exactly once (its docstring gives the argument).
 """
 
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import wraps
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plaza.core.audit import record
-from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role
-from plaza.core.operations.identity import verify_in_person
+from plaza.core.census import document_hash
+from plaza.core.models import CensusRecord, ComponentInstance, Jurisdiction, Person, Role
+from plaza.core.operations.identity import census_record_matching, verify_in_person
+from plaza.core.operations.notifications import absolute_url
 from plaza.core.permissions import component_action_allowed, has_role, require_role
-from plaza.core.roll import Channel, cast_once
+from plaza.core.roll import AlreadyVoted, Channel, cast_once, has_voted
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.votes.electorate import ineligibility, person_of
-from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
-from plaza.votes.receipts import new_receipt_code, receipt_hash
+from plaza.votes.models import AccessCode, Ballot, Booth, BoothTally, Option, Question, Votation
+from plaza.votes.receipts import access_code_hash, new_access_code, new_receipt_code, receipt_hash
 
 
 def yes_no_options() -> list[tuple[str, str]]:
@@ -42,10 +49,15 @@ class QuestionSpec:
 
 @dataclass(frozen=True)
 class CastReceipt:
-    """What the voter takes home: the code (shown once, never stored) and the votation."""
+    """What the voter takes home: the codes (shown once, never stored) and the votation.
+
+    `change_code` is set only when the votation lets voters change their vote: whoever holds it
+    can replace this ballot until closing (docs/secret-ballot.md).
+    """
 
     votation: Votation
     code: str
+    change_code: str = ""
 
 
 def _in_scope(jurisdiction_of: Callable[[dict], Jurisdiction]):
@@ -90,6 +102,11 @@ def _question_problem(questions: list[QuestionSpec]) -> str:
             return _("Question %(n)s needs at least two options.") % {"n": number}
         if len(set(options)) != len(options):
             return _("Question %(n)s lists the same option twice.") % {"n": number}
+        if spec.kind == Question.Kind.RANKED and not 1 <= spec.min_choices <= _most_ranked(spec) <= len(options):
+            return _("Question %(n)s: rank between 1 and %(count)s options, the minimum not above the maximum.") % {
+                "n": number,
+                "count": len(options),
+            }
         if spec.kind == Question.Kind.MULTIPLE and not 1 <= spec.min_choices <= spec.max_choices <= len(options):
             return _("Question %(n)s: choose between 1 and %(count)s options, the minimum not above the maximum.") % {
                 "n": number,
@@ -98,10 +115,17 @@ def _question_problem(questions: list[QuestionSpec]) -> str:
     return ""
 
 
+def _most_ranked(spec: QuestionSpec) -> int:
+    """How many options a ranked question lets a voter rank: all of them unless the admin set a smaller maximum."""
+    options = len([o for o in spec.options if o.strip()])
+    return spec.max_choices if spec.max_choices > 1 else options
+
+
 def _write_questions(votation: Votation, questions: list[QuestionSpec]) -> None:
     Question.objects.with_scope(jurisdiction=votation.jurisdiction).filter(votation=votation).delete()
     for position, spec in enumerate(questions, start=1):
-        single = spec.kind != Question.Kind.MULTIPLE
+        single = spec.kind not in (Question.Kind.MULTIPLE, Question.Kind.RANKED)
+        most = _most_ranked(spec) if spec.kind == Question.Kind.RANKED else spec.max_choices
         question = Question.objects.create(
             jurisdiction=votation.jurisdiction,
             votation=votation,
@@ -109,7 +133,7 @@ def _write_questions(votation: Votation, questions: list[QuestionSpec]) -> None:
             text=spec.text.strip(),
             kind=spec.kind,
             min_choices=1 if single else spec.min_choices,
-            max_choices=1 if single else spec.max_choices,
+            max_choices=1 if single else most,
         )
         if spec.kind == Question.Kind.YES_NO:
             labels = yes_no_options()
@@ -142,13 +166,18 @@ def create_votation(
     online: bool = True,
     booth: bool = False,
     is_secret: bool = True,
+    allows_changes: bool = False,
     district: str = "",
     min_age: int | None = None,
     booths: tuple[str, ...] = (),
     component: ComponentInstance | None = None,
+    is_published: bool = True,
 ) -> Votation:
-    """A jurisdiction admin sets up a votation (published at once; it opens at `opens_at`)."""
-    require_role(actor, jurisdiction, Role.ADMIN)
+    """A jurisdiction admin sets up a votation (published at once unless a draft; it opens at `opens_at`).
+
+    An official may make a draft (sending a proposal to a vote); only an admin publishes it.
+    """
+    require_role(actor, jurisdiction, *((Role.ADMIN,) if is_published else (Role.ADMIN, Role.OFFICIAL)))
     _check_setup(opens_at=opens_at, closes_at=closes_at, online=online, booth=booth, questions=questions)
     slug = slug or slugify(title)[:80]
     votations = Votation.objects.with_scope(jurisdiction=jurisdiction)
@@ -166,8 +195,10 @@ def create_votation(
             online=online,
             booth=booth,
             is_secret=is_secret,
+            allows_changes=allows_changes,
             district=district,
             min_age=min_age,
+            is_published=is_published,
         )
         _write_questions(votation, questions)
         _write_booths(votation, booths)
@@ -181,20 +212,27 @@ RESERVED_SLUGS = frozenset({"new", "export"})
 
 # Fields an admin may still change once the votation has opened: words, never rules.
 WORDING_FIELDS = ("title", "description")
-RULE_FIELDS = ("opens_at", "closes_at", "online", "booth", "is_secret", "district", "min_age")
+RULE_FIELDS = (
+    "opens_at", "closes_at", "online", "booth", "is_secret", "allows_changes", "district", "min_age", "is_published"
+)  # fmt: skip
+
+
+def rules_may_change(votation: Votation) -> bool:
+    """Before it opens, or while it is a draft nobody can vote in, a votation's rules and questions may change."""
+    return not votation.is_published or votation.status == Votation.Status.UPCOMING
 
 
 @_in_scope(lambda kw: kw["votation"].jurisdiction)
 def update_votation(
     *, actor, votation: Votation, questions: list[QuestionSpec] | None = None, booths=(), **changes
 ) -> Votation:
-    """Change a votation; its rules and questions only before it opens."""
+    """Change a votation; its rules and questions only before it opens (a draft, unpublished, changes freely)."""
     require_role(actor, votation.jurisdiction, Role.ADMIN)
     unknown = set(changes) - set(WORDING_FIELDS) - set(RULE_FIELDS)
     if unknown:
         raise TypeError(f"update_votation does not change {sorted(unknown)}")
     changed_rules = {f for f in RULE_FIELDS if f in changes and changes[f] != getattr(votation, f)}
-    if votation.status != Votation.Status.UPCOMING and (changed_rules or questions is not None):
+    if not rules_may_change(votation) and (changed_rules or questions is not None):
         raise ValidationError(_("This votation has opened: only its title and description can still change."))
     after = {f: changes.get(f, getattr(votation, f)) for f in RULE_FIELDS}
     _check_setup(
@@ -220,6 +258,52 @@ def update_votation(
     return votation
 
 
+# --- From other content (core's "decision" link) ---------------------------------------------
+
+# A draft made from a proposal opens this long after it is made, for this long, unless the admin says otherwise.
+DRAFT_OPENS_AFTER = timedelta(days=30)
+DRAFT_LASTS = timedelta(days=14)
+
+
+def votation_from_content(*, actor, source, component: ComponentInstance, note: str = "") -> Votation:
+    """Core's `send_to` target for kind "decision": a draft votation asking yes/no/abstain on `source`.
+
+    The draft is unpublished (nobody but admins sees it, nobody can vote) until an admin sets its
+    times and electorate and publishes it; core records the link in the same transaction.
+    """
+    title = str(getattr(source, "title", "") or source).strip()[:180]
+    opens_at = (timezone.now() + DRAFT_OPENS_AFTER).replace(minute=0, second=0, microsecond=0)
+    votation = create_votation(
+        actor=actor,
+        jurisdiction=component.jurisdiction,
+        component=component,
+        title=title,
+        slug=_free_slug(component.jurisdiction, slugify(title)[:70] or "votation"),
+        description=note,
+        opens_at=opens_at,
+        closes_at=opens_at + DRAFT_LASTS,
+        questions=[QuestionSpec(text=_("Do you approve “%(title)s”?") % {"title": title}, kind=Question.Kind.YES_NO)],
+        is_published=False,
+    )
+    return votation
+
+
+def _free_slug(jurisdiction: Jurisdiction, base: str) -> str:
+    taken = (
+        set(
+            Votation.objects.with_scope(jurisdiction=jurisdiction)
+            .filter(slug__startswith=base)
+            .values_list("slug", flat=True)
+        )
+        | RESERVED_SLUGS
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 # --- Casting ----------------------------------------------------------------------------------
 
 
@@ -238,7 +322,13 @@ def check_answers(votation: Votation, answers: dict[str, list[str]]) -> dict[str
         elif len(chosen) < question.min_choices:
             errors[question.key] = _("Choose at least %(n)s options.") % {"n": question.min_choices}
         elif len(chosen) > question.max_choices:
-            errors[question.key] = _("Choose at most %(n)s options.") % {"n": question.max_choices}
+            errors[question.key] = (
+                _("Rank at most %(n)s options.")
+                if question.kind == Question.Kind.RANKED
+                else _("Choose at most %(n)s options.")
+            ) % {"n": question.max_choices}
+        elif question.kind == Question.Kind.RANKED:
+            clean[question.key] = chosen  # the order is the ranking, most preferred first
         else:
             clean[question.key] = sorted(chosen, key=[o.key for o in question.options.all()].index)
     if set(answers) - {q.key for q in votation.questions.all()}:
@@ -261,10 +351,16 @@ def _check_open(votation: Votation, channel: str) -> None:
         )
 
 
-def _cast(*, votation: Votation, person: Person, channel: str, answers: dict, booth: Booth | None = None) -> str:
-    code = new_receipt_code()
+def _hour_now(votation: Votation) -> datetime:
     # Rounded down to the hour of the jurisdiction's clock (so that a day's ballots stay on that day).
-    cast_at = timezone.localtime(timezone.now(), votation.jurisdiction.zone).replace(minute=0, second=0, microsecond=0)
+    return timezone.localtime(timezone.now(), votation.jurisdiction.zone).replace(minute=0, second=0, microsecond=0)
+
+
+def _cast(
+    *, votation: Votation, person: Person, channel: str, answers: dict, booth: Booth | None = None, change_code=""
+) -> str:
+    code = new_receipt_code()
+    cast_at = _hour_now(votation)
 
     def write_ballot() -> Ballot:
         return Ballot.objects.create(
@@ -272,6 +368,7 @@ def _cast(*, votation: Votation, person: Person, channel: str, answers: dict, bo
             votation=votation,
             answers=answers,
             receipt_hash=receipt_hash(code),
+            change_hash=receipt_hash(change_code) if change_code else "",
             cast_at=cast_at,
             channel=channel,
             booth=booth,
@@ -291,31 +388,77 @@ def _cast(*, votation: Votation, person: Person, channel: str, answers: dict, bo
 
 def may_vote_online(user, votation: Votation) -> tuple[bool, str]:
     """Whether the account may cast an online ballot now, and if not, why (translated)."""
+    _person, reason = _online_voter(user, votation)
+    return (False, reason) if reason else (True, "")
+
+
+def _online_voter(user, votation: Votation) -> tuple[Person | None, str]:
+    """The person the account votes as, or why it may not vote online (translated)."""
     if votation.component is not None:
         allowed, reason = component_action_allowed(user, votation.component, "vote")
         if not allowed:
-            return False, reason
+            return None, reason
     if user is None or not user.is_authenticated:
-        return False, _("Sign in to vote.")
+        return None, _("Sign in to vote.")
     person = person_of(user, votation.jurisdiction)
     if person is None:
-        return False, _("Verify your identity with the census to vote.")
-    reason = ineligibility(votation, person)
-    return (False, reason) if reason else (True, "")
+        return None, _("Verify your identity with the census to vote.")
+    return person, ineligibility(votation, person)
 
 
 @_in_scope(lambda kw: kw["votation"].jurisdiction)
 def cast_online(*, actor, votation: Votation, answers: dict[str, list[str]]) -> CastReceipt:
     """A verified person votes online, once; the receipt code is returned, never stored."""
     _check_open(votation, Channel.ONLINE)
-    allowed, reason = may_vote_online(actor, votation)
-    if not allowed:
+    person, reason = _online_voter(actor, votation)
+    if reason:
         raise PermissionDenied(reason)
     clean = check_answers(votation, answers)
+    change_code = new_receipt_code() if votation.allows_changes else ""
     code = _cast(
-        votation=votation, person=person_of(actor, votation.jurisdiction), channel=Channel.ONLINE, answers=clean
+        votation=votation,
+        person=person,
+        channel=Channel.ONLINE,
+        answers=clean,
+        change_code=change_code,
     )
-    return CastReceipt(votation=votation, code=code)
+    return CastReceipt(votation=votation, code=code, change_code=change_code)
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def change_online(*, actor, votation: Votation, change_code: str, answers: dict[str, list[str]]) -> CastReceipt:
+    """Replace the ballot that `change_code` opens with new answers: only the last counts.
+
+    The roll is untouched (the person voted once and still has); the ballot is found by the code's
+    hash alone, never through the person, so changing keeps the ballot secret. The ballot gets a new
+    receipt code (the old one no longer finds it) and keeps its change code for a later change.
+    """
+    _check_open(votation, Channel.ONLINE)
+    if not votation.allows_changes:
+        raise ValidationError(_("This votation does not let voters change their vote."))
+    person, reason = _online_voter(actor, votation)
+    if reason:
+        raise PermissionDenied(reason)
+    if not has_voted(jurisdiction=votation.jurisdiction, election_key=votation.election_key, person=person):
+        raise ValidationError(_("You have not voted in this votation yet: cast a ballot first."))
+    clean = check_answers(votation, answers)
+    code = new_receipt_code()
+    with transaction.atomic():
+        ballot = (
+            Ballot.objects.with_scope(jurisdiction=votation.jurisdiction)
+            .select_for_update()
+            .filter(votation=votation, channel=Channel.ONLINE)
+            .exclude(change_hash="")
+            .filter(change_hash=receipt_hash(change_code))
+            .first()
+        )
+        if ballot is None:
+            raise ValidationError({"change_code": _("No ballot of this votation has this change code.")})
+        ballot.answers = clean
+        ballot.receipt_hash = receipt_hash(code)
+        ballot.cast_at = _hour_now(votation)
+        ballot.save(update_fields=["answers", "receipt_hash", "cast_at"])
+    return CastReceipt(votation=votation, code=code, change_code=change_code.strip().upper())
 
 
 @_in_scope(lambda kw: kw["votation"].jurisdiction)
@@ -377,6 +520,197 @@ def report_booth_tally(*, officer, booth: Booth, day: date, count: int) -> Booth
             public=True,
         )
     return tally
+
+
+# --- Voting without an account: a one-time code ------------------------------------------------
+
+CODE_LIFETIME = timedelta(minutes=30)
+MAX_CODE_ATTEMPTS = 5  # wrong codes before a code dies and a new one must be asked for
+MAX_CODES_PER_HOUR = 3  # codes sent to one person in an hour (against mail bombing)
+MAX_CLIENT_FAILURES_PER_HOUR = 20  # wrong census details or codes from one client address
+
+
+def _client_key(votation: Votation, client: str) -> str:
+    return f"votes-code-failures:{votation.pk}:{client}"
+
+
+def _check_client(votation: Votation, client: str) -> None:
+    if cache.get(_client_key(votation, client), 0) >= MAX_CLIENT_FAILURES_PER_HOUR:
+        raise ValidationError(_("Too many attempts from this connection. Try again in an hour or vote at a booth."))
+
+
+def _client_failed(votation: Votation, client: str) -> None:
+    key = _client_key(votation, client)
+    if not cache.add(key, 1, 3600):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 3600)
+
+
+def _census_person(votation: Votation, document_id: str, birth_date: date, postal_code: str) -> Person | None:
+    record = census_record_matching(
+        votation.jurisdiction, document_id=document_id, birth_date=birth_date, postal_code=postal_code
+    )
+    if record is None:
+        return None
+    person, _created = Person.objects.with_scope(jurisdiction=votation.jurisdiction).get_or_create(
+        jurisdiction=votation.jurisdiction, census_record=record
+    )
+    return person
+
+
+def _may_get_code(votation: Votation, person: Person) -> None:
+    reason = ineligibility(votation, person)
+    if reason:
+        raise ValidationError(reason)
+    if has_voted(jurisdiction=votation.jurisdiction, election_key=votation.election_key, person=person):
+        raise AlreadyVoted()
+
+
+def _issue_code(*, votation: Votation, person: Person, delivery: str, officer=None) -> str:
+    """A new code for (votation, person), replacing any earlier one (the unique row is rewritten)."""
+    code = new_access_code()
+    now = timezone.now()
+    AccessCode.objects.with_scope(jurisdiction=votation.jurisdiction).update_or_create(
+        votation=votation,
+        person=person,
+        defaults={
+            "jurisdiction": votation.jurisdiction,
+            "code_hash": access_code_hash(code, votation_id=votation.pk, person_id=person.pk),
+            "delivery": delivery,
+            "issued_by": officer,
+            "issued_at": now,
+            "expires_at": now + CODE_LIFETIME,
+            "used_at": None,
+            "failed_attempts": 0,
+        },
+    )
+    return code
+
+
+def _mask(email: str) -> str:
+    name, _at, domain = email.partition("@")
+    return f"{name[:1]}…@{domain}"
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def send_access_code(*, votation: Votation, document_id: str, birth_date: date, postal_code: str, client: str) -> str:
+    """A person on the census asks for a one-time code by e-mail; returns the masked address it went to.
+
+    No account needed. Refused cleanly when the details do not match the census, the census has no
+    e-mail address for the person (then a poll officer can hand a code over), or they already voted.
+    """
+    _check_open(votation, Channel.ONLINE)
+    _check_client(votation, client)
+    person = _census_person(votation, document_id, birth_date, postal_code)
+    if person is None:
+        _client_failed(votation, client)
+        raise ValidationError(_("These details do not match the census. Check them and try again."))
+    _may_get_code(votation, person)
+    email = person.census_record.email
+    if not email:
+        raise ValidationError(
+            _("The census has no e-mail address for you. A poll officer can give you a code, or vote at a booth.")
+        )
+    sent_key = f"votes-codes-sent:{votation.pk}:{person.pk}"
+    if cache.get(sent_key, 0) >= MAX_CODES_PER_HOUR:
+        raise ValidationError(_("We already sent you several codes this hour. Use the last one, or try again later."))
+    with transaction.atomic():
+        code = _issue_code(votation=votation, person=person, delivery=AccessCode.Delivery.EMAIL)
+        record(jurisdiction=votation.jurisdiction, actor=None, action="votes.code_sent", target=votation)
+        transaction.on_commit(lambda: _mail_code(votation, email, code))
+    cache.set(sent_key, cache.get(sent_key, 0) + 1, 3600)
+    return _mask(email)
+
+
+def _mail_code(votation: Votation, email: str, code: str) -> None:
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    body = _(
+        "Your one-time code to vote in “%(title)s” is %(code)s.\n\n"
+        "It works once, for %(minutes)s minutes, at %(url)s\n\n"
+        "If you did not ask for it, ignore this message: nobody can vote with it without your identity details."
+    ) % {"title": votation.title, "code": code, "minutes": minutes, "url": absolute_url(code_ballot_path(votation))}
+    EmailMessage(subject=_("Your voting code: %(code)s") % {"code": code}, body=body, to=[email]).send()
+
+
+def code_ballot_path(votation: Votation) -> str:
+    return reverse("votes:code_vote", kwargs={"jurisdiction": votation.jurisdiction.slug, "votation": votation.slug})
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def hand_over_code(*, officer, votation: Votation, document_id: str, birth_date: date, postal_code: str) -> str:
+    """A poll officer checks a person's document and gives them a one-time code to vote online (returned once)."""
+    require_role(officer, votation.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+    _check_open(votation, Channel.ONLINE)
+    with transaction.atomic():
+        person = verify_in_person(
+            officer=officer,
+            jurisdiction=votation.jurisdiction,
+            document_id=document_id,
+            birth_date=birth_date,
+            postal_code=postal_code,
+        )
+        _may_get_code(votation, person)
+        code = _issue_code(votation=votation, person=person, delivery=AccessCode.Delivery.OFFICER, officer=officer)
+        record(jurisdiction=votation.jurisdiction, actor=officer, action="votes.code_handed", target=votation)
+    return code
+
+
+def _code_refused(votation: Votation, client: str, access: AccessCode | None) -> ValidationError:
+    _client_failed(votation, client)
+    if access is not None:
+        AccessCode.objects.with_scope(jurisdiction=votation.jurisdiction).filter(pk=access.pk).update(
+            failed_attempts=F("failed_attempts") + 1
+        )
+    return ValidationError({"code": _("This code is not valid: it is wrong, expired, or already used.")})
+
+
+@_in_scope(lambda kw: kw["votation"].jurisdiction)
+def cast_with_code(
+    *, votation: Votation, document_id: str, code: str, answers: dict[str, list[str]], client: str
+) -> CastReceipt:
+    """Vote without an account: the document number names the person, the one-time code proves it's them.
+
+    The code is spent in the transaction that puts the person on the roll and writes the ballot, so
+    it casts at most one ballot, and the person cannot vote again with any account or at a booth.
+    """
+    _check_open(votation, Channel.ONLINE)
+    _check_client(votation, client)
+    clean = check_answers(votation, answers)
+    jurisdiction = votation.jurisdiction
+    record_ = (
+        CensusRecord.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(document_hash=document_hash(jurisdiction.pk, document_id), is_active=True)
+        .first()
+    )
+    codes = AccessCode.objects.with_scope(jurisdiction=jurisdiction)
+    access = codes.filter(votation=votation, person__census_record=record_).first() if record_ else None
+    if access is None or not _code_matches(access, code):
+        raise _code_refused(votation, client, access)
+    with transaction.atomic():
+        access = codes.select_for_update().get(pk=access.pk)
+        if not _code_matches(access, code):  # spent or replaced by a racing request meanwhile
+            raise ValidationError({"code": _("This code is not valid: it is wrong, expired, or already used.")})
+        person = (
+            Person.objects.with_scope(jurisdiction=jurisdiction)
+            .select_related("census_record")
+            .get(pk=access.person_id)
+        )
+        reason = ineligibility(votation, person)
+        if reason:
+            raise ValidationError(reason)
+        access.used_at = timezone.now()
+        access.save(update_fields=["used_at"])
+        receipt_code = _cast(votation=votation, person=person, channel=Channel.ONLINE, answers=clean)
+    return CastReceipt(votation=votation, code=receipt_code)
+
+
+def _code_matches(access: AccessCode, code: str) -> bool:
+    live = access.used_at is None and access.expires_at > timezone.now()
+    live = live and access.failed_attempts < MAX_CODE_ATTEMPTS
+    expected = access_code_hash(code, votation_id=access.votation_id, person_id=access.person_id)
+    return hmac.compare_digest(access.code_hash, expected) and live
 
 
 def is_poll_officer(user, jurisdiction: Jurisdiction) -> bool:

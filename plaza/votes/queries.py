@@ -1,12 +1,15 @@
 """Reads shared by the votes pages, API and downloads: votations, results, turnout, ballots, booths."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
 from plaza.core.models import Jurisdiction
 from plaza.core.roll import Channel, VoterRollEntry
 from plaza.votes import tally
-from plaza.votes.electorate import electorate
+from plaza.votes.electorate import electorate, reference_year
 from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
 from plaza.votes.receipts import receipt_hash
 
@@ -65,15 +68,78 @@ def _ballots(votation: Votation) -> QuerySet:
 
 def results_of(votation: Votation) -> tally.Results:
     """The count of every ballot, by the very function `plaza-tally` runs on the published file."""
-    answers = _ballots(votation).values_list("answers", flat=True).iterator(chunk_size=5000)
-    return tally.count(votation_header(votation), answers)
+    # The database groups identical ballots (on PostgreSQL by jsonb equality), so a million ballots
+    # come back as a few rows; the count itself is still tally.py's.
+    groups = _ballots(votation).order_by().values_list("answers").annotate(n=Count("pk")).values_list("answers", "n")
+    return tally.count_groups(votation_header(votation), groups.iterator(chunk_size=5000))
+
+
+def _roll(votation: Votation) -> QuerySet:
+    return VoterRollEntry.objects.with_scope(jurisdiction=votation.jurisdiction).filter(
+        election_key=votation.election_key
+    )
+
+
+# Age bands of the turnout, as (lowest age, highest age or None); the census keeps the birth year only.
+AGE_BANDS = ((0, 17), (18, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, None))
+
+
+def _band(age: int | None) -> str:
+    if age is None:
+        return ""
+    for low, high in AGE_BANDS:
+        if high is None or age <= high:
+            return f"{low}+" if high is None else f"{low}–{high}"
+    return ""
+
+
+def _by_attribute(votation: Votation, voters_field: str, electorate_field: str, key=lambda value: value) -> list:
+    """Voters and electorate grouped by a census attribute (mapped by `key`), as turnout rows."""
+    voters: dict = {}
+    for value, n in _roll(votation).values_list(voters_field).annotate(n=Count("id")).values_list(voters_field, "n"):
+        voters[key(value)] = voters.get(key(value), 0) + n
+    eligible: dict = {}
+    for value, n in (
+        electorate(votation).values_list(electorate_field).annotate(n=Count("id")).values_list(electorate_field, "n")
+    ):
+        eligible[key(value)] = eligible.get(key(value), 0) + n
+    return [
+        {"group": group, "voters": voters.get(group, 0), "electorate": n, "percent": _percent(voters.get(group, 0), n)}
+        for group, n in sorted(eligible.items(), key=lambda item: _group_order(item[0]))
+    ]
+
+
+def _group_order(group: str):
+    digits = group.split("–")[0].rstrip("+")
+    return (0, int(digits), "") if digits.isdigit() else (1, 0, group)
+
+
+def _gender_rows(votation: Votation) -> list[dict]:
+    rows = _by_attribute(votation, "person__census_record__gender", "gender")
+    return rows if any(row["group"] for row in rows) else []
+
+
+def turnout_over_time(votation: Votation) -> dict:
+    """Voters per hour (a votation of two days or less) or per day, in the jurisdiction's zone, from the roll."""
+    zone = votation.jurisdiction.zone
+    hourly = votation.closes_at - votation.opens_at <= timedelta(days=2)
+    trunc = TruncHour("voted_at", tzinfo=zone) if hourly else TruncDay("voted_at", tzinfo=zone)
+    counts = _roll(votation).annotate(at=trunc).values_list("at").annotate(n=Count("id")).order_by("at")
+    rows = []
+    for at, n in counts.values_list("at", "n"):
+        local = timezone.localtime(at, zone)
+        rows.append(
+            {"at": local.isoformat(), "label": local.strftime("%Y-%m-%d %H:00" if hourly else "%Y-%m-%d"), "voters": n}
+        )
+    return {"unit": "hour" if hourly else "day", "rows": rows}
 
 
 def turnout_of(votation: Votation) -> dict:
-    """Voters by channel and by district, against the electorate (from the roll, never the ballots)."""
-    roll = VoterRollEntry.objects.with_scope(jurisdiction=votation.jurisdiction).filter(
-        election_key=votation.election_key
-    )
+    """Voters by channel, district, age band, gender and over time, against the electorate (the roll, never ballots).
+
+    Gender is given only where the census has it (the rows are left out when nobody has one).
+    """
+    roll = _roll(votation)
     by_channel = dict(roll.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
     voters_by_district = dict(
         roll.values_list("person__census_record__district")
@@ -101,6 +167,14 @@ def turnout_of(votation: Votation) -> dict:
             }
             for d, n in sorted(eligible_by_district.items())
         ],
+        "by_age": _by_attribute(
+            votation,
+            "person__census_record__birth_year",
+            "birth_year",
+            key=lambda year: _band(None if year is None else reference_year(votation) - year),
+        ),
+        "by_gender": _gender_rows(votation),
+        "over_time": turnout_over_time(votation),
     }
 
 

@@ -2,7 +2,8 @@
 
 Paris's real votation (May–June 2018, online and at polling stations) approved the plan with
 95.95 % yes out of 73,765 votes; the demo keeps a small sample of ballots in that proportion so the
-results page, the ballots files and `plaza-tally` have something to show. Elsewhere: one open votation.
+results page, the ballots files and `plaza-tally` have something to show. Paris also has two open
+votations (one choice; ranked, with changes allowed); elsewhere: one open votation.
 """
 
 import base64
@@ -46,6 +47,20 @@ def seed(jurisdiction, process, component) -> None:
                 options=("Plant 20,000 trees", "Insulate schools", "Protected cycle lanes"),
             ),
         )
+        # A ranked question decided by instant-runoff, where a voter may change their online vote until closing.
+        _open_votation(
+            jurisdiction,
+            admin,
+            component,
+            "new-park-name",
+            "Name the new park on the Petite Ceinture",
+            QuestionSpec(
+                "Rank the names you like, 1 for your favourite",
+                kind="ranked",
+                options=("Jardin Olympe de Gouges", "Parc de la Petite Ceinture", "Jardin Simone Veil"),
+            ),
+            allows_changes=True,
+        )
         return
     _open_votation(
         jurisdiction,
@@ -57,7 +72,7 @@ def seed(jurisdiction, process, component) -> None:
     )
 
 
-def _open_votation(jurisdiction, admin, component, slug, title, question) -> None:
+def _open_votation(jurisdiction, admin, component, slug, title, question, allows_changes=False) -> None:
     if Votation.objects.filter(jurisdiction=jurisdiction, slug=slug).exists():
         return
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -74,6 +89,7 @@ def _open_votation(jurisdiction, admin, component, slug, title, question) -> Non
         booth=True,
         booths=("Mairie du 11e arrondissement",) if jurisdiction.slug == "paris" else ("Town hall",),
         questions=[question],
+        allows_changes=allows_changes,
     )
 
 

@@ -12,17 +12,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plaza.core.client_address import client_address
+from plaza.core.forms import CensusMatchForm
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
 from plaza.core.roll import has_voted
 from plaza.votes import exports, operations, queries
+from plaza.votes.charts import turnout_charts
 from plaza.votes.electorate import person_of
 from plaza.votes.forms import (
     BallotForm,
     BoothBallotForm,
     BoothTallyForm,
+    ChangeBallotForm,
+    CodeBallotForm,
     QuestionFormSet,
     ReceiptForm,
     VotationForm,
@@ -77,6 +82,7 @@ def _ballot_context(request, votation: Votation) -> dict:
         "votation": votation,
         "description": render_markdown(votation.description),
         "may_vote": allowed and votation.is_open and votation.online and not voted,
+        "may_change": allowed and votation.is_open and votation.online and voted and votation.allows_changes,
         "reason": reason,
         "voted": voted,
         "is_admin": _is_admin(request),
@@ -88,7 +94,16 @@ def _ballot_context(request, votation: Votation) -> dict:
 def votation_detail(request, votation):
     context = _ballot_context(request, votation)
     context["form"] = BallotForm(votation=votation)
+    if context["may_change"]:
+        context["change_form"] = ChangeBallotForm(votation=votation)
     return render(request, "votes/votation.html", context)
+
+
+def _receipt_page(request, receipt: operations.CastReceipt, *, changed: bool = False):
+    context = {"votation": receipt.votation, "code": receipt.code, "change_code": receipt.change_code}
+    response = render(request, "votes/receipt.html", context | {"changed": changed})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -104,11 +119,83 @@ def cast(request, votation):
         except ValidationError as error:
             add_operation_errors(form, error)
         else:
-            response = render(request, "votes/receipt.html", {"votation": votation, "code": receipt.code})
-            response["Cache-Control"] = "no-store"
-            return response
+            return _receipt_page(request, receipt)
     context = _ballot_context(request, votation) | {"form": form}
     return render(request, "votes/votation.html", context, status=400)
+
+
+@require_POST
+@with_votation
+def change(request, votation):
+    """Replace one's online ballot (the change code finds it); the new receipt is the answer, shown once."""
+    form = ChangeBallotForm(request.POST, votation=votation)
+    if form.is_valid():
+        try:
+            receipt = operations.change_online(
+                actor=request.user,
+                votation=votation,
+                change_code=form.cleaned_data["change_code"],
+                answers=ballot_answers(form, votation),
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return _receipt_page(request, receipt, changed=True)
+    context = _ballot_context(request, votation) | {"form": BallotForm(votation=votation), "change_form": form}
+    return render(request, "votes/votation.html", context, status=400)
+
+
+# --- Voting without an account ----------------------------------------------------------------
+
+
+def _no_code_voting(votation: Votation) -> None:
+    if not (votation.online and votation.is_published):
+        raise Http404("This votation takes no online votes.")
+
+
+@with_votation
+def code_request(request, votation):
+    """A person on the census asks for a one-time code by e-mail (no account)."""
+    _no_code_voting(votation)
+    form = CensusMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent_to = operations.send_access_code(
+                votation=votation,
+                document_id=data["document_id"],
+                birth_date=data["date_of_birth"],
+                postal_code=data["postal_code"],
+                client=client_address(request),
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return render(request, "votes/code_sent.html", {"votation": votation, "sent_to": sent_to})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/code_request.html", {"votation": votation, "form": form}, status=status)
+
+
+@with_votation
+def code_vote(request, votation):
+    """The ballot for a voter without an account: document number, one-time code, answers."""
+    _no_code_voting(votation)
+    form = CodeBallotForm(request.POST or None, votation=votation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = operations.cast_with_code(
+                votation=votation,
+                document_id=form.cleaned_data["document_id"],
+                code=form.cleaned_data["code"],
+                answers=ballot_answers(form, votation),
+                client=client_address(request),
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            return _receipt_page(request, receipt)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/code_vote.html", {"votation": votation, "form": form}, status=status)
 
 
 @with_votation
@@ -125,11 +212,33 @@ def receipt_check(request, votation):
     )
 
 
+def _round_rows(question: dict) -> list[dict]:
+    """A ranked question's instant-runoff rounds as table rows, the option columns in the question's order."""
+    labels = {o["key"]: o["label"] for o in question["options"]}
+    return [
+        {
+            "number": number,
+            "cells": [round_["counts"].get(o["key"]) for o in question["options"]],
+            "exhausted": round_["exhausted"],
+            "eliminated": labels.get(round_["eliminated"], ""),
+        }
+        for number, round_ in enumerate(question.get("rounds", []), start=1)
+    ]
+
+
 @with_votation
 def results(request, votation):
     context = {"votation": votation, "published": votation.is_closed}
     if votation.is_closed:
-        context |= {"results": queries.results_of(votation).as_dict(), "turnout": queries.turnout_of(votation)}
+        found = queries.results_of(votation).as_dict()
+        for question in found["questions"]:
+            if "rounds" in question:
+                question["round_rows"] = _round_rows(question)
+                question["winner_label"] = next(
+                    (o["label"] for o in question["options"] if o["key"] == question["winner"]), ""
+                )
+        turnout = queries.turnout_of(votation)
+        context |= {"results": found, "turnout": turnout, "charts": turnout_charts(turnout)}
     return render(request, "votes/results.html", context)
 
 
@@ -176,6 +285,31 @@ def booth(request, votation):
 
 @with_votation
 @officer_only
+def booth_code(request, votation):
+    """A poll officer checks a person's document and hands over a one-time code to vote online."""
+    form = CensusMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            code = operations.hand_over_code(
+                officer=request.user,
+                votation=votation,
+                document_id=data["document_id"],
+                birth_date=data["date_of_birth"],
+                postal_code=data["postal_code"],
+            )
+        except ValidationError as error:
+            add_operation_errors(form, error)
+        else:
+            response = render(request, "votes/booth_code_done.html", {"votation": votation, "code": code})
+            response["Cache-Control"] = "no-store"
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "votes/booth_code.html", {"votation": votation, "form": form}, status=status)
+
+
+@with_votation
+@officer_only
 def booth_totals(request, votation):
     form = BoothTallyForm(request.POST or None, booths=queries.booths_of(votation))
     if request.method == "POST" and form.is_valid():
@@ -212,7 +346,8 @@ def _setup_forms(request, votation: Votation | None):
     initial = None
     if votation is not None:
         initial = {f: getattr(votation, f) for f in ("title", "slug", "description", "opens_at", "closes_at")}
-        initial |= {f: getattr(votation, f) for f in ("online", "booth", "is_secret", "district", "min_age")}
+        rules = ("online", "booth", "is_secret", "allows_changes", "district", "min_age", "is_published")
+        initial |= {f: getattr(votation, f) for f in rules}
         initial["booths"] = "\n".join(b.name for b in queries.booths_of(votation))
     form = VotationForm(request.POST or None, initial=initial)
     if request.method == "POST":  # no initial values: an unchanged extra form would read as empty
@@ -232,6 +367,8 @@ def _setup_values(form, questions) -> dict:
 
 def _setup_page(request, template_context: dict, status: int | None = None):
     status = status or (400 if request.method == "POST" else 200)
+    votation = template_context.get("votation")
+    template_context["rules_locked"] = votation is not None and not operations.rules_may_change(votation)
     return render(request, "votes/votation_form.html", template_context, status=status)
 
 
@@ -257,7 +394,7 @@ def votation_edit(request, votation):
     if request.method == "POST" and form.is_valid() and questions.is_valid():
         values = _setup_values(form, questions)
         values.pop("slug")  # the address never changes: people bookmark it
-        if votation.status != Votation.Status.UPCOMING:
+        if not operations.rules_may_change(votation):
             values = {k: values[k] for k in operations.WORDING_FIELDS}
         try:
             operations.update_votation(actor=request.user, votation=votation, **values)

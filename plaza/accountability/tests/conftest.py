@@ -45,3 +45,39 @@ def partner(plan):
     with scopes_disabled():
         PlanPartnerFactory(plan=plan, user=user, organisation="Alternatiba")
     return user
+
+
+@pytest.fixture
+def assessor(paris):
+    user = UserFactory(public_name="Ivy Reviewer")
+    with scopes_disabled():
+        RoleGrantFactory(jurisdiction=paris, user=user, role=Role.ASSESSOR)
+    return user
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def run_jobs(settings, django_capture_on_commit_callbacks):
+    """`run_jobs(fn, **kw)`: call fn, then run the jobs it submitted inline, as after a real commit."""
+    settings.PLAZA_JOB_BACKEND = "inline"
+
+    def run(fn, /, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(**kwargs)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The network view caches its members and policy areas; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -12,6 +12,7 @@ from plaza.accountability.models import (
     Milestone,
     PlanPartner,
     PlanStatus,
+    Result,
     Sector,
 )
 from plaza.core.tests.factories import JurisdictionFactory, UserFactory
@@ -65,6 +66,7 @@ class PlanPartnerFactory(factory.django.DjangoModelFactory):
 class CommitmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commitment
+        skip_postgeneration_save = True
 
     plan = factory.SubFactory(ActionPlanFactory)
     jurisdiction = factory.SelfAttribute("plan.jurisdiction")
@@ -79,6 +81,13 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     start_date = date(2025, 2, 1)
     end_date = date(2026, 12, 31)
 
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create:
+            from plaza.accountability.operations import set_topics
+
+            set_topics(obj)
+
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -89,3 +98,12 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n + 1)
     deliverable = factory.Sequence(lambda n: f"Deliverable {n}")
     due_date = date(2026, 6, 30)
+
+
+class ResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Result
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    external_id = factory.Sequence(lambda n: f"PB-{n:04d}")
+    title = factory.Sequence(lambda n: f"Result {n}")

@@ -10,7 +10,10 @@ from plaza.core.models import User
 class CensusUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Census file (CSV)"),
-        help_text=_("Columns: document_id, date_of_birth (YYYY-MM-DD), postal_code; optional: district, gender."),
+        help_text=_(
+            "Columns: document_id, date_of_birth (YYYY-MM-DD), postal_code; "
+            "optional: district, gender, email (where one-time voting codes are sent)."
+        ),
     )
     replace = forms.BooleanField(
         label=_("Replace the whole census (people not in this file can no longer verify)"), required=False

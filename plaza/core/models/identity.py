@@ -34,6 +34,8 @@ class CensusRecord(TenantModel):
     district = models.CharField(_("district"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=20, blank=True)
+    # The contact the census gives, if any: where a one-time voting code is sent (votes without an account).
+    email = models.EmailField(blank=True, default="")
     census_import = models.ForeignKey(CensusImport, null=True, on_delete=models.SET_NULL, related_name="+")
     is_active = models.BooleanField(default=True)
 

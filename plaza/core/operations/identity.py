@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from plaza.core.models import CensusImport, CensusRecord, Jurisdiction, Person, 
 from plaza.core.permissions import require_role
 
 REQUIRED_COLUMNS = ("document_id", "date_of_birth", "postal_code")
-OPTIONAL_COLUMNS = ("district", "gender")
+OPTIONAL_COLUMNS = ("district", "gender", "email")
 MAX_FAILED_ATTEMPTS = 5
 ATTEMPT_WINDOW_SECONDS = 3600
 
@@ -91,6 +92,9 @@ def parse_census(jurisdiction: Jurisdiction, content: bytes) -> tuple[list[dict]
             errors.append(CensusRowError(line, "date_of_birth", _("This date of birth is not possible.")))
         if not postal:
             errors.append(CensusRowError(line, "postal_code", _("The postal code is empty.")))
+        email = (raw.get("email") or "").strip().lower()
+        if email and not _is_email(email):
+            errors.append(CensusRowError(line, "email", _("This is not an e-mail address.")))
         if doc and born and postal and doc not in seen:
             seen[doc] = line
             rows.append(
@@ -100,6 +104,7 @@ def parse_census(jurisdiction: Jurisdiction, content: bytes) -> tuple[list[dict]
                     "birth_year": born.year,
                     "district": (raw.get("district") or "").strip()[:100],
                     "gender": (raw.get("gender") or "").strip()[:20],
+                    "email": email,
                 }
             )
     if not rows and not errors:
@@ -132,7 +137,7 @@ def import_census(
             [CensusRecord(jurisdiction=jurisdiction, census_import=census_import, is_active=True, **r) for r in rows],
             update_conflicts=True,
             unique_fields=["jurisdiction", "document_hash"],
-            update_fields=["match_hash", "birth_year", "district", "gender", "census_import", "is_active"],
+            update_fields=["match_hash", "birth_year", "district", "gender", "email", "census_import", "is_active"],
             batch_size=1000,
         )
         deactivated = 0
@@ -151,6 +156,21 @@ def import_census(
             },
         )
     return CensusResult(census_import, census_import.created, census_import.updated, deactivated)
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= 254
+
+
+def census_record_matching(
+    jurisdiction: Jurisdiction, *, document_id: str, birth_date: date, postal_code: str
+) -> CensusRecord | None:
+    """The active census record these details match, or None (for components that check the census themselves)."""
+    return _matching_record(jurisdiction, document_id, birth_date, postal_code)
 
 
 def _matching_record(jurisdiction: Jurisdiction, document_id: str, birth_date: date, postal_code: str):

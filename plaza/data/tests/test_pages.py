@@ -87,3 +87,18 @@ def test_exports_and_json_api(client, air, secret_plan):
     listed = client.get("/api/v1/data/paris/datasets").json()
     assert listed["count"] == 1 and listed["items"][0]["resources"][0]["format"] == "CSV"
     assert client.get("/api/v1/data/paris/datasets/noise-draft").status_code == 404
+
+
+def test_the_portal_home_lists_themes_and_the_organisation_page_its_datasets(client, air, metro, secret_plan):
+    home = client.get("/paris/data/").content.decode()
+    assert "Browse by theme" in home and '<a href="?theme=TRAN">' in home
+    assert "Browse by theme" not in client.get("/paris/data/?theme=TRAN").content.decode()
+    page = client.get("/paris/data/organizations/environment/").content.decode()
+    assert "Air quality stations" in page and "Noise survey draft" not in page
+    assert client.get("/paris/data/organizations/nobody/").status_code == 404
+
+
+def test_the_dataset_form_names_the_sustainable_development_goals(client, paris, environment, env_official):
+    client.force_login(env_official)
+    body = client.get("/paris/data/new/").content.decode()
+    assert "1. End poverty in all its forms everywhere" in body and "bound method" not in body

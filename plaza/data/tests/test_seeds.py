@@ -10,13 +10,13 @@ from plaza.data.seeds import seed
 pytestmark = pytest.mark.django_db
 
 
-def test_seoul_gets_ten_public_datasets_with_csv_files_and_seeding_twice_changes_nothing(client):
+def test_seoul_gets_datasets_in_ten_themes_with_csv_files_and_seeding_twice_changes_nothing(client):
     seoul = JurisdictionFactory(slug="seoul", name="Seoul")
     with scope(jurisdiction=seoul):
         seed(seoul, None, None)
         seed(seoul, None, None)
-        assert Dataset.objects.filter(state="public").count() == 10
-        assert DatasetTheme.objects.values("code").distinct().count() >= 5
+        assert Dataset.objects.filter(state="public").count() == 15
+        assert DatasetTheme.objects.values("code").distinct().count() >= 10
         subway = Dataset.objects.get(name="subway-ridership")
         assert subway.versions.count() == 1
         resource = subway.resources.get()
@@ -31,3 +31,22 @@ def test_buenos_aires_gets_its_health_centres():
     with scope(jurisdiction=buenos_aires):
         seed(buenos_aires, None, None)
         assert Dataset.objects.get().title.startswith("Centros de Salud")
+
+
+def test_seoul_has_open_requests_and_its_tables_are_loaded(client):
+    from plaza.core.tests.factories import CensusRecordFactory
+    from plaza.data.models import DatasetRequest, DatastoreTable
+
+    seoul = JurisdictionFactory(slug="seoul", name="Seoul")
+    CensusRecordFactory.create_batch(20, jurisdiction=seoul)
+    with scope(jurisdiction=seoul):
+        seed(seoul, None, None)
+        seed(seoul, None, None)
+        assert DatasetRequest.objects.filter(status="open").count() == 3
+        published = DatasetRequest.objects.get(status="published")
+        assert published.dataset.name == "noise-monitoring"
+        assert published.support_count == published.supports.count() == 6
+        assert set(DatastoreTable.objects.values_list("status", flat=True)) == {"active"}
+        resource = Dataset.objects.get(name="subway-ridership").resources.get()
+    found = client.get("/seoul/api/3/action/datastore_search", {"resource_id": str(resource.uuid), "limit": 1}).json()
+    assert found["result"]["total"] == 14 and found["result"]["records"][0]["station"] == "Seoul Station"

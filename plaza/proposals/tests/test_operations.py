@@ -198,3 +198,26 @@ def test_starting_a_debate_needs_a_question(component):
     assert "title" in refused.value.message_dict
     debate = operations.start_debate(actor=UserFactory(), component=component, title="Trams?", body="Why not.")
     assert debate.pk
+
+
+def test_the_comment_count_follows_core_comments_posted_hidden_and_restored(
+    madrid, component, django_capture_on_commit_callbacks
+):
+    from plaza.core.operations.comments import hide_comment, post_comment, restore_comment
+
+    proposal = ProposalFactory(component=component)
+    moderator = UserFactory()
+    RoleGrantFactory(user=moderator, jurisdiction=madrid, role=Role.MODERATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_comment(actor=UserFactory(), target=proposal, body="Yes, please.")
+        post_comment(actor=UserFactory(), target=proposal, body="And near the school.")
+    proposal.refresh_from_db()
+    assert proposal.comments_count == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        hide_comment(actor=moderator, comment=first, reason="Off topic")
+    proposal.refresh_from_db()
+    assert proposal.comments_count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        restore_comment(actor=moderator, comment=first)
+    proposal.refresh_from_db()
+    assert proposal.comments_count == 2

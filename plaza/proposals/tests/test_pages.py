@@ -195,3 +195,56 @@ def test_stats_count_public_proposals_and_supports(component):
     ProposalFactory(component=component, support_count=2)
     ProposalFactory(component=component, status=Proposal.Status.DRAFT)
     assert [n for _label, n in component.stats()] == [2, 6]
+
+
+INDEX_VARIANTS = [{"order": order} for order in ("hot", "most_supported", "newest", "most_commented", "random")] + [
+    {"category": "Mobility"},
+    {"tag": "bikes"},
+    {"goal": "11"},
+    {"status": "archived"},
+]
+
+
+@pytest.mark.parametrize("params", INDEX_VARIANTS, ids=lambda p: "-".join(f"{k}={v}" for k, v in p.items()))
+def test_the_index_runs_the_same_queries_whatever_the_page_size(
+    client, component, params, monkeypatch, django_assert_num_queries
+):
+    """Each order and filter: one page of 3 and one of 30 cost the same number of queries (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plaza.proposals import views
+
+    goal = SDGGoal.objects.get(number=11)
+    status = Proposal.Status.ARCHIVED if params.get("status") else Proposal.Status.PUBLISHED
+    for n in range(30):
+        proposal = ProposalFactory(
+            component=component, category="Mobility", status=status, latitude=40.4, longitude=-3.7, support_count=n
+        )
+        proposal.tags.create(jurisdiction=proposal.jurisdiction, name="bikes")
+        SDGTag.objects.create(
+            jurisdiction=proposal.jurisdiction,
+            content_type=ContentType.objects.get_for_model(Proposal),
+            object_id=proposal.pk,
+            goal=goal,
+        )
+    client.get(url(component), params)  # warm the per-process caches (content types, the session)
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get(url(component), params).context["page"].object_list) == 3
+    monkeypatch.setattr(views, "PAGE_SIZE", 30)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert len(client.get(url(component), params).context["page"].object_list) == 30
+
+
+def test_the_map_page_shows_every_located_proposal_and_the_index_its_page(client, component):
+    for n in range(25):
+        ProposalFactory(component=component, title=f"Bench {n}", latitude=40.4, longitude=-3.7, category="Health")
+    ProposalFactory(component=component, title="Nowhere in particular")
+    index = client.get(url(component))
+    on_page = [p.title for p in index.context["page"].object_list if p.latitude is not None]
+    assert [place["name"] for place in index.context["map"]["places"]] == on_page and len(on_page) >= 19
+    page = client.get(url(component, "map/"), {"category": "Health"})
+    body = page.content.decode()
+    assert page.status_code == 200 and len(page.context["map"]["places"]) == 25
+    assert "Bench 24" in body and "Nowhere in particular" not in body

@@ -83,3 +83,53 @@ def test_staff_pages(page, axe, sign_in, some_reports, roads_official, seoul_adm
     axe(page)
     page.goto("/seoul/reports/manage/areas/")
     axe(page)
+
+
+def test_the_dashboards(page, axe, sign_in, some_reports, seoul_admin, roads_official):
+    from plaza.reports import operations
+
+    operations.change_status(actor=roads_official, report=some_reports[0], status="acknowledged")
+    page.goto("/seoul/reports/dashboard/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("How fast the city answers")
+    expect(page.get_by_role("img", name="Average hours to fix, per category")).to_be_visible()
+    axe(page)
+    sign_in(page, seoul_admin)
+    page.goto("/seoul/reports/manage/dashboard/?period=week")
+    expect(page.get_by_role("heading", name="By department")).to_be_visible()
+    axe(page)
+
+
+def test_reporting_with_only_an_e_mail_address_without_javascript(page_without_js, some_reports, live_server):
+    from django.core import mail
+
+    page = page_without_js
+    page.goto("/seoul/reports/new/")
+    page.locator("#report_category").select_option("pothole")
+    page.locator("#report_location").fill("37.5700, 126.9800")
+    page.locator("#report_description").fill("Broken kerb by the bus stop")
+    page.get_by_label("Your e-mail address").fill("visitor@example.org")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    link = re.search(r"/seoul/reports/confirm/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Publish my report").click()
+    expect(page.get_by_text("Broken kerb by the bus stop")).to_be_visible()
+
+
+def test_the_e_mail_steps_pass_axe(page, axe, some_reports):
+    from django.core import mail
+
+    page.goto("/seoul/reports/new/")
+    page.locator("#report_category").select_option("pothole")
+    page.locator("#report_location").fill("37.5700, 126.9800")
+    page.locator("#report_description").fill("Broken kerb")
+    page.get_by_label("Your e-mail address").fill("visitor@example.org")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    axe(page)
+    page.goto(re.search(r"/seoul/reports/confirm/\S+/", mail.outbox[-1].body).group(0))
+    axe(page)
+    page.goto("/seoul/reports/confirm/not-a-token/")
+    page.get_by_role("button", name="Publish my report").click()
+    expect(page.get_by_role("alert")).to_contain_text("This link is not valid")
+    axe(page)

@@ -1,0 +1,448 @@
+"""Votes benchmark: ballots per second through the real HTTP path, next to raw single-row inserts; a big tally.
+
+It makes its own database (PostgreSQL by default, `plaza_bench_votes`), migrates it, puts a
+votation and BENCH_BALLOTS verified voters (73,765 by default: Paris's 2018 climate-plan votation),
+each with an API token of the write scope, in it, serves Plaza with gunicorn and casts every voter's
+ballot once through `POST /api/v1/votes/paris/votations/climate/ballot` from concurrent clients:
+the whole path (token, permission, census electorate, roll, ballot, receipt). The elapsed time
+of that run is "Paris's ballots time"; the reference, measured in the same run just before, is
+the database's raw rate of committed single-row INSERTs from 16 clients. Then BENCH_TALLY_BALLOTS
+(1,000,000) ballots are written straight into a second votation and counted the way the results
+page counts them (`queries.results_of`), and the way `plaza-tally` counts a file (`tally.count`).
+
+Run it through `make bench` (benchmarks/run.py), or alone with `--json out.json`.
+"""
+
+import argparse
+import asyncio
+import hashlib
+import itertools
+import json
+import os
+import secrets
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_pages import (  # noqa: E402 - the harness's shared pieces: database, server, percentiles
+    Config,
+    _ms,
+    create_database,
+    drop_database,
+    gunicorn,
+    percentile,
+    server_environment,
+    server_version,
+)
+
+INSERT_CLIENTS = 16
+PARIS_BALLOTS = 73_765
+ANSWERS = ("yes", "no", "abstain")
+
+
+def log(message: str) -> None:
+    print(f"[bench_votes] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    ballots: int
+    tally_ballots: int
+    insert_seconds: float
+
+    @classmethod
+    def from_env(cls, tiny: bool) -> "Sizes":
+        env = os.environ.get
+        return cls(
+            ballots=int(env("BENCH_BALLOTS", "40" if tiny else str(PARIS_BALLOTS))),
+            tally_ballots=int(env("BENCH_TALLY_BALLOTS", "2000" if tiny else "1000000")),
+            insert_seconds=float(env("BENCH_INSERT_SECONDS", "1" if tiny else "10")),
+        )
+
+
+def own_database(url: str) -> str:
+    """The votes benchmark's own database, so that it never drops the one bench_pages is using."""
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        path = Path(parts.path)
+        return f"sqlite:///{path.with_name(path.stem + '_votes' + path.suffix)}"
+    name = parts.path.lstrip("/")
+    return urlunsplit(parts._replace(path="/" + (name + "_votes" if not name.endswith("_votes") else name)))
+
+
+# --- the site: a votation and its voters, made in bulk -----------------------------------------------
+
+
+def prepare_site(voters: int) -> list[str]:
+    """Migrate, make Paris, a votation and `voters` verified persons with write tokens; their token secrets."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django_scopes import scopes_disabled
+
+    from plaza.core.models import ApiToken, CensusRecord, Person, User, Verification
+    from plaza.core.models.api import TOKEN_PREFIX, hash_secret
+    from plaza.core.tests.factories import JurisdictionFactory
+    from plaza.votes.tests.factories import VotationFactory
+
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    with scopes_disabled():
+        paris = JurisdictionFactory(slug="paris", name="Paris", time_zone="Europe/Paris")
+        VotationFactory(jurisdiction=paris, slug="climate", title="Climate plan", booth=False)
+        VotationFactory(jurisdiction=paris, slug="tally", title="A million ballots", booth=False)
+        batch = 5000
+        unusable = "!"  # nobody signs in: the voters use tokens
+        users = User.objects.bulk_create(
+            (User(email=f"voter{n}@bench.example", password=unusable) for n in range(voters)), batch_size=batch
+        )
+        records = CensusRecord.objects.bulk_create(
+            (
+                CensusRecord(
+                    jurisdiction=paris,
+                    document_hash=hashlib.sha256(f"doc{n}".encode()).hexdigest(),
+                    match_hash=hashlib.sha256(f"match{n}".encode()).hexdigest(),
+                    birth_year=1940 + n % 60,
+                    district=f"{1 + n % 20}e",
+                )
+                for n in range(voters)
+            ),
+            batch_size=batch,
+        )
+        persons = Person.objects.bulk_create(
+            (Person(jurisdiction=paris, census_record=record) for record in records), batch_size=batch
+        )
+        Verification.objects.bulk_create(
+            (
+                Verification(jurisdiction=paris, user=user, person=person, level=Verification.Level.VERIFIED)
+                for user, person in zip(users, persons, strict=True)
+            ),
+            batch_size=batch,
+        )
+        tokens = [f"{TOKEN_PREFIX}{n:08x}_{secrets.token_urlsafe(24)}" for n in range(voters)]
+        ApiToken.objects.bulk_create(
+            (
+                ApiToken(
+                    user=user,
+                    name="bench",
+                    prefix=token.split("_", 2)[0] + "_" + token.split("_", 2)[1],
+                    secret_hash=hash_secret(token),
+                    scope=ApiToken.Scope.WRITE,
+                )
+                for user, token in zip(users, tokens, strict=True)
+            ),
+            batch_size=batch,
+        )
+    log(f"database migrated, {voters:,} verified voters with tokens made in {time.monotonic() - started:.1f} s")
+    return tokens
+
+
+# --- the reference: committed single-row inserts from 16 clients -------------------------------------
+
+
+def insert_rate(url: str, seconds: float) -> dict:
+    """INSERT one row and COMMIT, again and again, from 16 clients at once (threads, one connection each)."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(INSERT_CLIENTS)
+    sqlite_path = urlsplit(url).path if url.startswith("sqlite") else None
+
+    def connect():
+        if sqlite_path:
+            conn = sqlite3.connect(sqlite_path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            return conn
+        import psycopg
+
+        parts = urlsplit(url)
+        return psycopg.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password,
+            dbname=parts.path.lstrip("/"),
+            autocommit=True,
+        )
+
+    setup = connect()
+    setup.execute("CREATE TABLE IF NOT EXISTS bench_insert (id INTEGER PRIMARY KEY, client INT, payload TEXT)")
+    setup.close()
+    counter = itertools.count(1)
+    deadline_holder: list[float] = []
+
+    def client(number: int) -> None:
+        conn = connect()
+        mine = []
+        try:
+            start.wait()
+            if number == 0:
+                deadline_holder.append(time.perf_counter() + seconds)
+            while not deadline_holder:
+                time.sleep(0.0005)
+            mark = "?" if sqlite_path else "%s"
+            statement = f"INSERT INTO bench_insert (id, client, payload) VALUES ({mark}, {mark}, {mark})"  # noqa: S608
+            while time.perf_counter() < deadline_holder[0]:
+                sent = time.perf_counter()
+                conn.execute(statement, (next(counter), number, '{"q1": ["yes"]}'))
+                mine.append(time.perf_counter() - sent)
+        finally:
+            conn.close()
+            with lock:
+                latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(INSERT_CLIENTS)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    ordered = sorted(latencies)
+    log(f"reference: {len(ordered):,} committed single-row inserts in {elapsed:.1f} s")
+    return {
+        "target": f"raw INSERT + COMMIT, {INSERT_CLIENTS} clients (reference)",
+        "reference": True,
+        "count": len(ordered),
+        "errors": 0,
+        "rate": len(ordered) / seconds,
+        "p50_ms": _ms(percentile(ordered, 0.50)),
+        "p95_ms": _ms(percentile(ordered, 0.95)),
+        "seconds": seconds,
+    }
+
+
+# --- the ballots, through HTTP ----------------------------------------------------------------------
+
+
+@dataclass
+class Casting:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+    statuses: dict = field(default_factory=dict)
+
+
+async def cast_all(base: str, tokens: list[str], clients: int) -> Casting:
+    """Every voter casts once; `clients` concurrent clients take the next voter as soon as they are free."""
+    result = Casting()
+    voters = iter(enumerate(tokens))
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    url = f"{base}/api/v1/votes/paris/votations/climate/ballot"
+    async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+        started = time.perf_counter()
+
+        async def one_client() -> None:
+            for n, token in voters:
+                sent = time.perf_counter()
+                try:
+                    response = await client.post(
+                        url,
+                        json={"answers": {"q1": [ANSWERS[n % 3]]}},
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                    status = response.status_code
+                except httpx.HTTPError:
+                    status = "connection error"
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                if status == 201:
+                    result.latencies.append(time.perf_counter() - sent)
+                else:
+                    result.errors += 1
+
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        result.elapsed = time.perf_counter() - started
+    return result
+
+
+def ballots_in_database() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM votes_ballot b JOIN votes_votation v ON v.id = b.votation_id WHERE v.slug = 'climate'"
+        )
+        return cursor.fetchone()[0]
+
+
+# --- the tally of a million ballots -----------------------------------------------------------------
+
+
+def write_tally_ballots(count: int) -> None:
+    """`count` ballots straight into the second votation (COPY on PostgreSQL), as if cast."""
+    import uuid
+
+    from django.db import connection
+    from django.utils import timezone
+    from django_scopes import scopes_disabled
+
+    from plaza.votes.models import Ballot, Votation
+
+    with scopes_disabled():
+        votation = Votation.objects.get(slug="tally")
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    started = time.monotonic()
+    if connection.vendor == "postgresql":
+        columns = "id, jurisdiction_id, votation_id, answers, receipt_hash, change_hash, cast_at, channel"
+        with connection.cursor() as cursor, cursor.copy(f"COPY votes_ballot ({columns}) FROM STDIN") as copy:
+            for n in range(count):
+                copy.write_row(
+                    (
+                        uuid.uuid4(),
+                        votation.jurisdiction_id,
+                        votation.pk,
+                        json.dumps({"q1": [ANSWERS[n % 3]]}),
+                        hashlib.sha256(n.to_bytes(8, "big")).hexdigest(),
+                        "",
+                        now,
+                        "online",
+                    )
+                )
+    else:
+        with scopes_disabled():
+            Ballot.objects.bulk_create(
+                (
+                    Ballot(
+                        jurisdiction_id=votation.jurisdiction_id,
+                        votation=votation,
+                        answers={"q1": [ANSWERS[n % 3]]},
+                        receipt_hash=hashlib.sha256(n.to_bytes(8, "big")).hexdigest(),
+                        cast_at=now,
+                        channel="online",
+                    )
+                    for n in range(count)
+                ),
+                batch_size=5000,
+            )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE votes_ballot")
+    log(f"{count:,} ballots written for the tally in {time.monotonic() - started:.1f} s")
+
+
+def tally_rows(count: int) -> list[dict]:
+    from django_scopes import scopes_disabled
+
+    from plaza.core.tenancy import jurisdiction_scope
+    from plaza.votes import queries, tally
+    from plaza.votes.models import Votation
+
+    with scopes_disabled():
+        votation = Votation.objects.select_related("jurisdiction").get(slug="tally")
+    with jurisdiction_scope(votation.jurisdiction):
+        votation = queries.votation_page(votation.jurisdiction, "tally")
+        began = time.perf_counter()
+        results = queries.results_of(votation)
+        in_database = time.perf_counter() - began
+        header = queries.votation_header(votation)
+    expected = {key: sum(1 for n in range(count) if ANSWERS[n % 3] == key) for key in ANSWERS}
+    got = {o.key: o.count for o in results.questions[0].options}
+    if got != expected:
+        raise SystemExit(f"the tally is wrong: {got} != {expected}")
+    answers = [{"q1": [ANSWERS[n % 3]]} for n in range(count)]  # what plaza-tally holds after reading the file
+    began = time.perf_counter()
+    recount = tally.count(header, answers)
+    in_python = time.perf_counter() - began
+    if {o.key: o.count for o in recount.questions[0].options} != expected:
+        raise SystemExit("plaza-tally's count differs from the app's")
+    log(f"tally of {count:,}: {in_database:.2f} s from the database, {in_python:.2f} s in plaza-tally's count")
+    return [
+        {"target": f"tally of {count:,} ballots, results page (database)", "count": count, "seconds": in_database},
+        {"target": f"tally of {count:,} ballots, plaza-tally count (Python)", "count": count, "seconds": in_python},
+    ]
+
+
+# --- the whole run ----------------------------------------------------------------------------------
+
+COLUMNS = [
+    {"key": "target", "label": "target"},
+    {"key": "count", "label": "rows/ballots", "format": "int"},
+    {"key": "errors", "label": "errors", "format": "int"},
+    {"key": "rate", "label": "per second", "format": "float1"},
+    {"key": "p50_ms", "label": "p50 ms", "format": "float1"},
+    {"key": "p95_ms", "label": "p95 ms", "format": "float1"},
+    {"key": "seconds", "label": "seconds", "format": "float2"},
+]
+
+
+def run(config: Config, sizes: Sizes) -> dict:
+    config = replace(config, database_url=own_database(config.database_url))
+    with tempfile.TemporaryDirectory(prefix="plaza-bench-votes-") as tmp:
+        env = server_environment(config, Path(tmp))
+        env["PLAZA_API_RATE"] = "1000000/m"  # one token a voter, but the load comes from one address
+        os.environ.update(env)
+        create_database(config.database_url)
+        try:
+            tokens = prepare_site(sizes.ballots)
+            from django.db import connections
+
+            connections.close_all()
+            reference = insert_rate(config.database_url, sizes.insert_seconds)
+            with gunicorn(config, env) as (_server, base):
+                casting = asyncio.run(cast_all(base, tokens, config.clients))
+            stored = ballots_in_database()
+            if stored != len(casting.latencies):
+                raise SystemExit(f"{stored} ballots stored but {len(casting.latencies)} acknowledged")
+            log(f"{len(tokens):,} ballots in {casting.elapsed:.1f} s; answers: {casting.statuses}")
+            write_tally_ballots(sizes.tally_ballots)
+            tallies = tally_rows(sizes.tally_ballots)
+            version = server_version(config.database_url)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(config.database_url)
+    ordered = sorted(casting.latencies)
+    ballots_row = {
+        "target": f"ballot via HTTP (POST …/ballot), {config.clients} clients",
+        "count": len(tokens),
+        "errors": casting.errors,
+        "rate": len(ordered) / casting.elapsed if casting.elapsed else None,
+        "p50_ms": _ms(percentile(ordered, 0.50)),
+        "p95_ms": _ms(percentile(ordered, 0.95)),
+        "seconds": casting.elapsed,
+    }
+    kind = "sync" if config.threads == 1 else f"gthread x{config.threads}"
+    return {
+        "title": "ballots through HTTP, raw inserts, tally",
+        "config": [
+            f"server: gunicorn, {config.workers} {kind} workers, plaza.settings.production (DEBUG off), {version}, "
+            f"DB_CONN_MAX_AGE={config.conn_max_age}",
+            f"load: {len(tokens):,} verified voters cast once each (a write token each) from {config.clients} "
+            "concurrent clients, Python asyncio + httpx on the same machine, 127.0.0.1",
+        ],
+        "columns": COLUMNS,
+        "rows": [reference, ballots_row, *tallies],
+        "ratio_of": ["rate"],
+        "notes": [
+            f"reference: {INSERT_CLIENTS} threads, one connection each, autocommit INSERT of one row, for "
+            f"{sizes.insert_seconds:g} s, in the same database just before the ballots.",
+            "ballot: token check, permission, electorate, roll row and ballot row in one transaction, receipt; "
+            "'seconds' is the time for all the ballots (Paris 2018: 73,765).",
+            "tally: the results page's count (the database groups identical ballots, tally.py counts) and "
+            "plaza-tally's count of the same ballots in memory (file reading not included).",
+        ],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, required=True, help="write the result here")
+    args = parser.parse_args()
+    config = Config.from_env()
+    tiny = config.database_url.startswith("sqlite")
+    result = run(config, Sizes.from_env(tiny))
+    args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

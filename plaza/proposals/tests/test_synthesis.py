@@ -1,0 +1,145 @@
+"""Syntheses: an official groups a phase's proposals and answers each group, as Paris did for its climate plan."""
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from plaza.core.models import AuditEntry, Follow, Notification, Role
+from plaza.core.tests.factories import PhaseFactory, RoleGrantFactory, UserFactory
+from plaza.proposals import operations
+from plaza.proposals.models import Proposal, Synthesis, SynthesisEntry
+from plaza.proposals.operations import SynthesisGroupText
+from plaza.proposals.tests.factories import ProposalFactory, open_component
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def official(madrid):
+    user = UserFactory()
+    RoleGrantFactory(user=user, jurisdiction=madrid, role=Role.OFFICIAL)
+    return user
+
+
+@pytest.fixture
+def proposals(component):
+    return [
+        ProposalFactory(component=component, title="Trees on school streets"),
+        ProposalFactory(component=component, title="Green schoolyards", is_expert=True),
+        ProposalFactory(component=component, title="Solar roofs"),
+    ]
+
+
+def publish(official, component, proposals, **overrides):
+    if "groups" not in overrides:
+        overrides["groups"] = [
+            SynthesisGroupText("Greening", "We plant **1,000 trees** a year.", [proposals[0].pk, proposals[1].pk]),
+            SynthesisGroupText("Energy", "Solar on every public roof by 2030.", [proposals[2].pk]),
+        ]
+    values = {"title": "Climate plan synthesis", "introduction": "What we heard."}
+    return operations.publish_synthesis(actor=official, component=component, **{**values, **overrides})
+
+
+def test_an_official_publishes_a_synthesis_and_followers_hear_the_answer(
+    component, official, proposals, django_capture_on_commit_callbacks
+):
+    follower = UserFactory()
+    Follow.objects.create(jurisdiction=component.jurisdiction, user=follower, target=proposals[2])
+    phase = PhaseFactory(process=component.process, position=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        synthesis = publish(official, component, proposals, phase=phase)
+    assert [g.title for g in synthesis.groups.all()] == ["Greening", "Energy"]
+    assert SynthesisEntry.objects.get(proposal=proposals[2]).group.title == "Energy"
+    assert AuditEntry.objects.filter(action="proposal.synthesis", is_public=True).exists()
+    assert Notification.objects.filter(recipient=follower, event="proposal.answered").count() == 1
+
+
+@pytest.mark.parametrize(
+    "groups, message",
+    [
+        ([], "at least one group"),
+        ([SynthesisGroupText("", "An answer", [])], "needs a title and an answer"),
+        ([SynthesisGroupText("A", "x", [1]), SynthesisGroupText("B", "y", [1])], "one group only"),
+        ([SynthesisGroupText("A", "x", [999999])], "not published proposals"),
+    ],
+)
+def test_bad_groups_are_refused_and_nothing_is_written(component, official, proposals, groups, message):
+    if groups and groups[0].proposal_ids == [1]:
+        groups = [SynthesisGroupText(g.title, g.answer, [proposals[0].pk]) for g in groups]
+    with pytest.raises(ValidationError, match=message):
+        publish(official, component, proposals, groups=groups)
+    assert not Synthesis.objects.exists() and not SynthesisEntry.objects.exists()
+
+
+def test_drafts_hidden_proposals_and_other_processes_cannot_be_answered(madrid, component, official):
+    draft = ProposalFactory(component=component, status=Proposal.Status.DRAFT)
+    elsewhere = ProposalFactory(component=open_component(madrid))
+    for proposal in (draft, elsewhere):
+        with pytest.raises(ValidationError, match="not published proposals"):
+            publish(official, component, [], groups=[SynthesisGroupText("A", "x", [proposal.pk])])
+
+
+def test_only_officials_and_admins_publish(component, proposals, paris_admin):
+    for actor in (UserFactory(), paris_admin):  # a resident; another jurisdiction's admin
+        with pytest.raises(PermissionDenied):
+            publish(actor, component, proposals)
+
+
+def test_the_pages_show_the_synthesis_and_each_proposal_its_answer(client, component, official, proposals):
+    synthesis = publish(official, component, proposals)
+    page = client.get(synthesis.get_absolute_url()).content.decode()
+    assert "Greening" in page and "<strong>1,000 trees</strong>" in page and proposals[1].get_absolute_url() in page
+    index = client.get(f"{component.get_absolute_url()}synthesis/").content.decode()
+    assert "Climate plan synthesis" in index
+    answered = client.get(proposals[2].get_absolute_url()).content.decode()
+    assert "The official answer" in answered and "Energy" in answered and "Solar on every public roof" in answered
+
+
+def test_an_official_publishes_through_the_form_without_javascript(client, component, official, proposals):
+    client.force_login(official)
+    url = f"{component.get_absolute_url()}synthesis/new/"
+    form = client.get(url, {"groups": "2"})
+    assert form.status_code == 200 and f"{proposals[0].pk}: " in form.content.decode()
+    data = {
+        "title": "What Paris heard",
+        "phase": "",
+        "introduction": "",
+        "group-TOTAL_FORMS": "2",
+        "group-INITIAL_FORMS": "0",
+        "group-MIN_NUM_FORMS": "1",
+        "group-MAX_NUM_FORMS": "100",
+        "group-0-title": "Greening",
+        "group-0-answer": "Yes.",
+        "group-0-proposals": f"{proposals[0].pk}, #{proposals[1].pk}",
+        "group-1-title": "",
+        "group-1-answer": "",
+        "group-1-proposals": "",
+    }
+    refused = client.post(url, {**data, "group-0-proposals": "12, twelve"})
+    assert refused.status_code == 400 and "separated by commas" in refused.content.decode()
+    unknown = client.post(url, {**data, "group-0-proposals": "999999"})
+    assert unknown.status_code == 400 and "not published proposals of this process" in unknown.content.decode()
+    assert not Synthesis.objects.exists()
+    assert client.post(url, data).status_code == 302
+    assert SynthesisEntry.objects.count() == 2
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+
+def test_api_and_export_carry_the_answers(client, paris, component, official, proposals):
+    synthesis = publish(official, component, proposals)
+    body = client.get("/api/v1/proposals/madrid/syntheses").json()
+    [item] = body["items"]
+    assert item["title"] == "Climate plan synthesis"
+    assert item["groups"][0]["proposals"] == [proposals[0].pk, proposals[1].pk]
+    assert client.get(f"/api/v1/proposals/madrid/syntheses/{synthesis.pk}").json()["groups"][1]["title"] == "Energy"
+    assert client.get("/api/v1/proposals/paris/syntheses").json()["count"] == 0
+    download = client.get("/madrid/proposals/export/synthesis.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert [(r["group_title"], r["proposal"]) for r in rows] == [
+        ("Greening", str(proposals[0].pk)),
+        ("Greening", str(proposals[1].pk)),
+        ("Energy", str(proposals[2].pk)),
+    ]
