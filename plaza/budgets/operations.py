@@ -450,13 +450,24 @@ def _compute_results(budget: Budget) -> None:
 
 @_in_scope(lambda kw: kw["budget"].jurisdiction)
 def track_winners(*, actor, budget: Budget, component: ComponentInstance) -> int:
-    """Send each winner (by the budget's rule) to a component that tracks results (core's generic link)."""
+    """Send each winner (by the budget's rule) to a component that tracks results (core's generic link).
+
+    Winners already tracked are left alone, so running it again sends only what is new.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
     from plaza.core.models import ContentLink
     from plaza.core.operations.links import send_to
 
     require_role(actor, budget.jurisdiction, Role.ADMIN, Role.OFFICIAL)
+    budget.refresh_from_db(fields=["phase", "rule"])
     _require_phase(budget, Budget.Phase.FINISHED)
-    winners = Project.objects.filter(result_rows__rule=budget.rule, result_rows__selected=True, budget=budget)
+    tracked = ContentLink.objects.filter(
+        kind=ContentLink.Kind.RESULT, source_type=ContentType.objects.get_for_model(Project)
+    ).values_list("source_id", flat=True)
+    winners = Project.objects.filter(budget=budget, result_rows__rule=budget.rule, result_rows__selected=True).exclude(
+        pk__in=tracked
+    )
     sent = 0
     with transaction.atomic():
         for project in winners:
