@@ -142,6 +142,8 @@ class Report(TenantModel):
             models.Index(fields=["jurisdiction", "department", "status"], name="report_department_status"),
             models.Index(fields=["jurisdiction", "category", "latitude"], name="report_category_latitude"),
             models.Index(fields=["jurisdiction", "category", "status", "created_at"], name="report_category_status"),
+            # Open311 requests.json by service_code, newest first, whatever the status (a rare category too).
+            models.Index(fields=["jurisdiction", "category", "created_at"], name="report_category_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_known"),

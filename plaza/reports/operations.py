@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from plaza.core.audit import record
 from plaza.core.geo import Point
 from plaza.core.jobs import enqueue
-from plaza.core.models import Attachment, ComponentInstance, Jurisdiction, Role, User
+from plaza.core.models import Attachment, ComponentInstance, Follow, Jurisdiction, Role, User
 from plaza.core.operations.attachments import attach_file, check_upload
 from plaza.core.operations.comments import start_following
 from plaza.core.operations.notifications import followers, notify
@@ -78,8 +78,11 @@ def _check_location(point: Point | None, address: str) -> str:
     return address
 
 
-def _check_report(*, component, category, description, address, point, photos) -> tuple[str, str]:
-    """What every report must satisfy, whoever sends it; refuses a bad photo before anything is written."""
+def _check_report(*, component, category, description, address, point, photos) -> tuple[str, str, Area | None]:
+    """What every report must satisfy, whoever sends it; refuses a bad photo before anything is written.
+
+    Returns the description, the address and the area the point falls in (routed once, reused for the row).
+    """
     jurisdiction = component.jurisdiction
     if category.jurisdiction_id != jurisdiction.pk or not category.is_active:
         raise ValidationError({"category": _("Choose one of the categories offered.")})
@@ -92,18 +95,23 @@ def _check_report(*, component, category, description, address, point, photos) -
             check_upload(photo)
         except ValidationError as bad:
             raise ValidationError({"photos": bad.messages}) from bad
-    area_for(jurisdiction, point)  # a point outside every area is refused here too
-    return description, address
+    area = area_for(jurisdiction, point)  # a point outside every area is refused here too
+    return description, address, area
 
 
-def _create_report(*, component, category, description, point, address, is_anonymous, reporter, email="") -> Report:
+_ROUTE = object()  # _create_report's default: route the point now
+
+
+def _create_report(
+    *, component, category, description, point, address, is_anonymous, reporter, email="", area=_ROUTE
+) -> Report:
     """The report row, its first timeline line and its figures; inside the caller's transaction and scope."""
     jurisdiction = component.jurisdiction
     report = Report.objects.create(
         jurisdiction=jurisdiction,
         component=component,
         category=category,
-        area=area_for(jurisdiction, point),
+        area=area_for(jurisdiction, point) if area is _ROUTE else area,
         department=category.department,
         description=description,
         latitude=point.latitude if point else None,
@@ -136,7 +144,7 @@ def submit_report(
         raise PermissionDenied(why)
     jurisdiction = component.jurisdiction
     with jurisdiction_scope(jurisdiction):
-        description, address = _check_report(
+        description, address, area = _check_report(
             component=component,
             category=category,
             description=description,
@@ -153,11 +161,18 @@ def submit_report(
             address=address,
             is_anonymous=is_anonymous,
             reporter=actor,
+            area=area,
         )
         for number, photo in enumerate(photos, start=1):
             title = _("Photo %(number)s of report %(id)s") % {"number": number, "id": report.pk}
             attach_file(actor=actor, target=report, upload=photo, title=title, component=component, action="report")
-        start_following(actor, report)
+        # A new report has no followers yet: one INSERT, not get_or_create's SELECT and savepoint.
+        Follow.objects.create(
+            jurisdiction=jurisdiction,
+            user=actor,
+            content_type=ContentType.objects.get_for_model(Report),
+            object_id=report.pk,
+        )
         record(jurisdiction=jurisdiction, actor=actor, action="report.create", target=report)
         index_object(report)
         _after_commit(report, "report.created", actor, recipients=_officials(jurisdiction, report.department))
@@ -580,7 +595,7 @@ def request_report_by_email(
         raise ValidationError({"email": _("Give a valid e-mail address.")}) from bad
     jurisdiction = component.jurisdiction
     with jurisdiction_scope(jurisdiction):
-        description, address = _check_report(
+        description, address, _area = _check_report(
             component=component,
             category=category,
             description=description,
