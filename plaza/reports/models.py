@@ -127,6 +127,10 @@ class Report(TenantModel):
     )
     # Open311's tokens/{token}: we create requests at once, so the token always names one.
     token = models.CharField(max_length=40, unique=True, default=new_token)
+    # Received over Open311 from another authority: the Open311 endpoint that sent it (never forwarded back
+    # there) and how many forwards it has been through (never forwarded past MAX_OPEN311_HOPS).
+    open311_origin = models.URLField(max_length=300, blank=True)
+    open311_hops = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -103,7 +103,18 @@ _ROUTE = object()  # _create_report's default: route the point now
 
 
 def _create_report(
-    *, component, category, description, point, address, is_anonymous, reporter, email="", area=_ROUTE
+    *,
+    component,
+    category,
+    description,
+    point,
+    address,
+    is_anonymous,
+    reporter,
+    email="",
+    area=_ROUTE,
+    open311_origin="",
+    open311_hops=0,
 ) -> Report:
     """The report row, its first timeline line and its figures; inside the caller's transaction and scope."""
     jurisdiction = component.jurisdiction
@@ -120,6 +131,8 @@ def _create_report(
         reporter=reporter,
         reporter_email=email,
         is_anonymous=is_anonymous,
+        open311_origin=open311_origin,
+        open311_hops=open311_hops,
     )
     Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
     count_change(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
@@ -137,8 +150,14 @@ def submit_report(
     address: str = "",
     is_anonymous: bool = False,
     photos: tuple = (),
+    open311_origin: str = "",
+    open311_hops: int = 0,
 ) -> Report:
-    """A resident reports a problem; it is routed to the category's department and the point's area."""
+    """A resident reports a problem; it is routed to the category's department and the point's area.
+
+    `open311_origin`/`open311_hops`: the Open311 endpoint of the authority that forwarded it and its forwards
+    so far (the loop guard in `forwarding.forward_if_configured`).
+    """
     allowed, why = component_action_allowed(actor, component, "report")
     if not allowed:
         raise PermissionDenied(why)
@@ -162,6 +181,8 @@ def submit_report(
             is_anonymous=is_anonymous,
             reporter=actor,
             area=area,
+            open311_origin=(open311_origin or "")[:300],
+            open311_hops=max(0, open311_hops),
         )
         for number, photo in enumerate(photos, start=1):
             title = _("Photo %(number)s of report %(id)s") % {"number": number, "id": report.pk}
@@ -382,6 +403,45 @@ def reopen_report(*, actor, report: Report, reason: str) -> Report:
     """The reporter says the problem is still there: the report is open again and its department is told."""
     if actor is None or not actor.is_authenticated or report.reporter_id != actor.pk:
         raise PermissionDenied(_("Only the person who reported the problem can reopen it."))
+    return _reopen(report, reason, actor)
+
+
+REOPEN_SALT = "plaza.reports.reopen"
+REOPEN_LINK_DAYS = 90
+
+
+def reopen_link_token(report: Report) -> str:
+    """The signed token of the link mailed to someone who reported with only an e-mail address: it names the
+    report and the address (a link stops working if the report's address changes), and expires."""
+    return signing.dumps({"r": report.pk, "e": report.reporter_email}, salt=REOPEN_SALT)
+
+
+def report_for_reopen_link(jurisdiction: Jurisdiction, token: str) -> Report:
+    """The report a reopen link names, or a ValidationError saying why the link does not work."""
+    invalid = _("This link is not valid. Copy the whole link from the e-mail.")
+    try:
+        named = signing.loads(token, salt=REOPEN_SALT, max_age=REOPEN_LINK_DAYS * 86400)
+    except signing.SignatureExpired as old:
+        raise ValidationError(_("This link has expired: please report the problem again."), code="expired") from old
+    except signing.BadSignature as bad:
+        raise ValidationError(invalid, code="invalid") from bad
+    report = (
+        Report.objects.with_scope(jurisdiction=jurisdiction).filter(pk=named.get("r")).first()
+        if isinstance(named, dict)
+        else None
+    )
+    if report is None or not report.reporter_email or report.reporter_email != named.get("e"):
+        raise ValidationError(invalid, code="invalid")
+    return report
+
+
+def reopen_report_by_link(*, jurisdiction: Jurisdiction, token: str, reason: str) -> Report:
+    """Someone who reported with only an e-mail address reopens it through the signed link mailed to them."""
+    report = report_for_reopen_link(jurisdiction, token)
+    return _reopen(report, reason, None)
+
+
+def _reopen(report: Report, reason: str, actor) -> Report:
     if report.status not in REOPENABLE:
         raise ValidationError({"reason": _("Only a fixed or closed report can be reopened.")})
     reason = _check_text("reason", reason, NOTE_MAX, _("Say why the problem is not solved."))

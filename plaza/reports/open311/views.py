@@ -1,6 +1,7 @@
 """The Open311 GeoReport v2 server of one jurisdiction: discovery, services, requests, tokens."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -164,6 +165,21 @@ def _location(post):
     raise BadParameter("Give lat and long, or address_string.")
 
 
+def _origin(post) -> tuple[str, int]:
+    """Plaza's extension parameters from a forwarding Plaza: its endpoint and the forwards so far."""
+    origin = (post.get("plaza_origin") or "").strip()
+    if not origin:
+        return "", 0
+    try:
+        URLValidator(schemes=["https", "http"])(origin)
+        hops = int(post.get("plaza_hops") or 1)
+    except (ValidationError, ValueError) as bad:
+        raise BadParameter("plaza_origin must be an Open311 address and plaza_hops a whole number.") from bad
+    if not 0 < hops < 100:
+        raise BadParameter("plaza_hops must be between 1 and 99.")
+    return origin[:300], hops
+
+
 def _create(request, fmt) -> HttpResponse:
     api_key, refused = _api_key(request, fmt)
     if refused:
@@ -177,6 +193,7 @@ def _create(request, fmt) -> HttpResponse:
         return _error(fmt, 404, "This jurisdiction does not take service requests.")
     try:
         point, address = _location(post)
+        origin, hops = _origin(post)
         report = submit_report(
             actor=api_key.user,
             component=component,
@@ -184,6 +201,8 @@ def _create(request, fmt) -> HttpResponse:
             description=post.get("description", "").strip() or category.name,
             point=point,
             address=address,
+            open311_origin=origin,
+            open311_hops=hops,
         )
     except BadParameter as bad:
         return _error(fmt, 400, str(bad))
