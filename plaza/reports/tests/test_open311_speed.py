@@ -86,3 +86,23 @@ def test_creating_a_request_over_open311_costs_a_fixed_number_of_statements(clie
     assert response.status_code == 201
     assert len(queries) == CREATE_QUERIES
     assert sum("reports_area" in q["sql"] for q in queries.captured_queries) == 1  # routed once, not twice
+
+
+def test_the_xml_list_writer_matches_the_generic_writer():
+    from datetime import UTC, datetime
+
+    from plaza.reports.open311.format import ServiceRequest, dumps_xml, request_to_dict, requests_to_xml
+
+    found = [
+        ServiceRequest(
+            service_request_id="7",
+            status="open",
+            description="Hole & <sofa>",
+            requested_datetime=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            lat=37.5,
+            long=126.9,
+        ),
+        ServiceRequest(service_request_id="8", status="closed", status_notes="Done."),
+    ]
+    generic = dumps_xml("service_requests", "request", [request_to_dict(r, with_extensions=False) for r in found])
+    assert requests_to_xml(found) == generic
