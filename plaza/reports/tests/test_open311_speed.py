@@ -106,3 +106,18 @@ def test_the_xml_list_writer_matches_the_generic_writer():
     ]
     generic = dumps_xml("service_requests", "request", [request_to_dict(r, with_extensions=False) for r in found])
     assert requests_to_xml(found) == generic
+
+
+# the above, with the session and the account instead of the api_key (the page needs no savepoint of its own)
+PAGE_CREATE_QUERIES = 23
+
+
+def test_reporting_through_the_page_costs_a_fixed_number_of_statements(client, component, pothole, resident):
+    client.force_login(resident)
+    data = {"category": "pothole", "location": "37.5665, 126.9780", "description": "A hole"}
+    client.post("/seoul/reports/new/", data)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/seoul/reports/new/", data)
+    assert response.status_code == 302
+    assert len(queries) == PAGE_CREATE_QUERIES
+    assert sum("reports_area" in q["sql"] for q in queries.captured_queries) == 1
