@@ -61,3 +61,16 @@ def test_purge_is_queued_where_a_link_expired_and_forgets_it(
     with scopes_disabled():
         assert not PendingReport.objects.filter(pk=pending.pk).exists()  # the job ran (eagerly in tests)
     assert queue_purge_unconfirmed() == []  # nothing left to forget
+
+
+def test_the_beat_task_queues_the_jobs(seoul, seoul_admin, pothole):
+    set_open311_destination(
+        actor=seoul_admin, category=pothole, endpoint="https://roads.example/open311/v2/", service_code="x", api_key="k"
+    )
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+    task = app.tasks[app.conf.beat_schedule["reports-pull-open311"]["task"]]
+    assert task.apply().get() == 1
+    assert task.apply().get() == 1  # the same slot: the same job, not a second one
+    assert len(_jobs("reports.pull_open311")) == 1
+    purge = app.tasks[app.conf.beat_schedule["reports-purge-unconfirmed"]["task"]]
+    assert purge.apply().get() == 0  # no expired link anywhere
