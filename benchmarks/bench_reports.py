@@ -401,7 +401,8 @@ def run(config: pages.Config, n: int) -> dict:
         "ratio_of": ["rps", "p50_ms", "p95_ms"],
         "notes": [
             "list + map: the first page of 50 and its map; filtered: status, category and district.",
-            "requests.json: Open311 GeoReport v2 (its default window is the last 90 days, 1,000 results at most).",
+            "requests.json: Open311 GeoReport v2 (its default window is the last 90 days, 200 results at most, "
+            "as discovery.json announces).",
             "create: Open311 POST with a write api_key, each a new report routed by point in polygon; req/s is "
             "reports created per second.",
             "With more clients than workers the server is saturated: latency is mostly queueing.",

@@ -7,11 +7,14 @@ encrypted). Each new report of that category gets a `Forwarding` row and a `repo
 ours along: their note becomes a public note, "closed" becomes fixed.
 """
 
+import logging
 from urllib.parse import urlparse
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +28,12 @@ from plaza.reports.models import OPEN_STATUSES, Category, Forwarding, Open311Des
 from plaza.reports.open311.client import Open311Client, RemoteRequest
 from plaza.reports.stats import count_change
 
+logger = logging.getLogger(__name__)
+
 PULL_BATCH = 50
+# A report forwarded from authority to authority stops after this many forwards (a loop through three
+# authorities is caught here; a loop of two by its origin).
+MAX_OPEN311_HOPS = 3
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
@@ -80,10 +88,38 @@ def set_open311_destination(
     return destination
 
 
+def own_endpoint(jurisdiction: Jurisdiction) -> str:
+    """Our Open311 address, as another Plaza sees it (sent along with each forwarded report)."""
+    return f"{settings.PLAZA_SITE_URL}{reverse('open311:root', kwargs={'jurisdiction': jurisdiction.slug})}"
+
+
+def same_endpoint(one: str, other: str) -> bool:
+    """Two Open311 addresses naming the same server and path (scheme, case and a final slash aside)."""
+
+    def key(url: str) -> tuple[str, str]:
+        parts = urlparse((url or "").strip())
+        return (parts.hostname or "").lower() + (f":{parts.port}" if parts.port else ""), parts.path.rstrip("/")
+
+    return bool(one and other) and key(one) == key(other)
+
+
+def loops(report: Report, destination: Open311Destination) -> bool:
+    """Forwarding would send the report back where it came from, or past the hop limit."""
+    return same_endpoint(destination.endpoint, report.open311_origin) or report.open311_hops >= MAX_OPEN311_HOPS
+
+
 def forward_if_configured(report: Report) -> Forwarding | None:
-    """Inside the transaction that creates the report: queue it for the category's authority, if any."""
+    """Inside the transaction that creates the report: queue it for the category's authority, if any.
+
+    A report that came over Open311 from that very authority, or through too many, is kept here (a loop guard).
+    """
     destination = Open311Destination.objects.filter(category_id=report.category_id, is_active=True).first()
     if destination is None:
+        return None
+    if loops(report, destination):
+        logger.warning(
+            "report %s not forwarded to %s: it came from there or hopped too often", report.pk, destination.endpoint
+        )
         return None
     forwarding = Forwarding.objects.create(jurisdiction=report.jurisdiction, report=report, destination=destination)
     enqueue(jurisdiction=report.jurisdiction, kind="reports.forward", params={"forwarding": forwarding.pk})

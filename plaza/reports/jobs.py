@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from plaza.core.jobs import JobError, job
 from plaza.core.operations.notifications import absolute_url
 from plaza.reports.stats import rebuild_daily_stats
+from plaza.reports.workflow import REOPENABLE
 
 
 @job("reports.rebuild_stats", max_attempts=2, retry_backoff=60)
@@ -43,6 +44,16 @@ def send_confirmation(job, context):
     return {"sent": 1}
 
 
+def _reopen_url(report) -> str:
+    from plaza.reports.operations import reopen_link_token
+
+    path = reverse(
+        "reports:reopen_by_link",
+        kwargs={"jurisdiction": report.jurisdiction.slug, "token": reopen_link_token(report)},
+    )
+    return absolute_url(path)
+
+
 @job("reports.email_reporter", max_attempts=5, retry_backoff=60)
 def email_reporter(job, context):
     """Tell someone who reported with only an e-mail address what changed on their report."""
@@ -56,7 +67,12 @@ def email_reporter(job, context):
         subject = _("Your report #%(id)s: %(what)s") % {"id": report.pk, "what": update.get_kind_display()}
         body = render_to_string(
             "reports/email/update.txt",
-            {"report": report, "update": update, "url": absolute_url(report.get_absolute_url())},
+            {
+                "report": report,
+                "update": update,
+                "url": absolute_url(report.get_absolute_url()),
+                "reopen_url": _reopen_url(report) if report.status in REOPENABLE else "",
+            },
         )
     EmailMessage(subject=subject[:200], body=body, to=[report.reporter_email]).send()
     return {"sent": 1}
@@ -73,7 +89,14 @@ def purge_unconfirmed(job, context):
 @job("reports.forward", max_attempts=6, retry_backoff=60)
 def forward(job, context):
     """Send one report to the authority of its category; retried with backoff (1, 2, 4, 8, 16 min) while unreachable."""
-    from plaza.reports.forwarding import announce_sent, client_for, keep_remote_ids, record_failure, scrub
+    from plaza.reports.forwarding import (
+        announce_sent,
+        client_for,
+        keep_remote_ids,
+        own_endpoint,
+        record_failure,
+        scrub,
+    )
     from plaza.reports.models import Forwarding
     from plaza.reports.open311.client import Open311Error
     from plaza.reports.queries import first_photos
@@ -96,6 +119,8 @@ def forward(job, context):
                 long=report.longitude,
                 address_string=report.address,
                 media_url=absolute_url(photo.get_absolute_url()) if photo else "",
+                origin=own_endpoint(report.jurisdiction),
+                hops=report.open311_hops + 1,
             )
     except Open311Error as failed:
         final = not failed.retryable or job.attempts >= job.max_attempts

@@ -127,6 +127,10 @@ class Report(TenantModel):
     )
     # Open311's tokens/{token}: we create requests at once, so the token always names one.
     token = models.CharField(max_length=40, unique=True, default=new_token)
+    # Received over Open311 from another authority: the Open311 endpoint that sent it (never forwarded back
+    # there) and how many forwards it has been through (never forwarded past MAX_OPEN311_HOPS).
+    open311_origin = models.URLField(max_length=300, blank=True)
+    open311_hops = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -142,6 +146,8 @@ class Report(TenantModel):
             models.Index(fields=["jurisdiction", "department", "status"], name="report_department_status"),
             models.Index(fields=["jurisdiction", "category", "latitude"], name="report_category_latitude"),
             models.Index(fields=["jurisdiction", "category", "status", "created_at"], name="report_category_status"),
+            # Open311 requests.json by service_code, newest first, whatever the status (a rare category too).
+            models.Index(fields=["jurisdiction", "category", "created_at"], name="report_category_created"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_known"),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from plaza.core.audit import record
 from plaza.core.geo import Point
 from plaza.core.jobs import enqueue
-from plaza.core.models import Attachment, ComponentInstance, Jurisdiction, Role, User
+from plaza.core.models import Attachment, ComponentInstance, Follow, Jurisdiction, Role, User
 from plaza.core.operations.attachments import attach_file, check_upload
 from plaza.core.operations.comments import start_following
 from plaza.core.operations.notifications import followers, notify
@@ -78,8 +78,11 @@ def _check_location(point: Point | None, address: str) -> str:
     return address
 
 
-def _check_report(*, component, category, description, address, point, photos) -> tuple[str, str]:
-    """What every report must satisfy, whoever sends it; refuses a bad photo before anything is written."""
+def _check_report(*, component, category, description, address, point, photos) -> tuple[str, str, Area | None]:
+    """What every report must satisfy, whoever sends it; refuses a bad photo before anything is written.
+
+    Returns the description, the address and the area the point falls in (routed once, reused for the row).
+    """
     jurisdiction = component.jurisdiction
     if category.jurisdiction_id != jurisdiction.pk or not category.is_active:
         raise ValidationError({"category": _("Choose one of the categories offered.")})
@@ -92,18 +95,34 @@ def _check_report(*, component, category, description, address, point, photos) -
             check_upload(photo)
         except ValidationError as bad:
             raise ValidationError({"photos": bad.messages}) from bad
-    area_for(jurisdiction, point)  # a point outside every area is refused here too
-    return description, address
+    area = area_for(jurisdiction, point)  # a point outside every area is refused here too
+    return description, address, area
 
 
-def _create_report(*, component, category, description, point, address, is_anonymous, reporter, email="") -> Report:
+_ROUTE = object()  # _create_report's default: route the point now
+
+
+def _create_report(
+    *,
+    component,
+    category,
+    description,
+    point,
+    address,
+    is_anonymous,
+    reporter,
+    email="",
+    area=_ROUTE,
+    open311_origin="",
+    open311_hops=0,
+) -> Report:
     """The report row, its first timeline line and its figures; inside the caller's transaction and scope."""
     jurisdiction = component.jurisdiction
     report = Report.objects.create(
         jurisdiction=jurisdiction,
         component=component,
         category=category,
-        area=area_for(jurisdiction, point),
+        area=area_for(jurisdiction, point) if area is _ROUTE else area,
         department=category.department,
         description=description,
         latitude=point.latitude if point else None,
@@ -112,6 +131,8 @@ def _create_report(*, component, category, description, point, address, is_anony
         reporter=reporter,
         reporter_email=email,
         is_anonymous=is_anonymous,
+        open311_origin=open311_origin,
+        open311_hops=open311_hops,
     )
     Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
     count_change(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
@@ -129,14 +150,20 @@ def submit_report(
     address: str = "",
     is_anonymous: bool = False,
     photos: tuple = (),
+    open311_origin: str = "",
+    open311_hops: int = 0,
 ) -> Report:
-    """A resident reports a problem; it is routed to the category's department and the point's area."""
+    """A resident reports a problem; it is routed to the category's department and the point's area.
+
+    `open311_origin`/`open311_hops`: the Open311 endpoint of the authority that forwarded it and its forwards
+    so far (the loop guard in `forwarding.forward_if_configured`).
+    """
     allowed, why = component_action_allowed(actor, component, "report")
     if not allowed:
         raise PermissionDenied(why)
     jurisdiction = component.jurisdiction
     with jurisdiction_scope(jurisdiction):
-        description, address = _check_report(
+        description, address, area = _check_report(
             component=component,
             category=category,
             description=description,
@@ -153,11 +180,20 @@ def submit_report(
             address=address,
             is_anonymous=is_anonymous,
             reporter=actor,
+            area=area,
+            open311_origin=(open311_origin or "")[:300],
+            open311_hops=max(0, open311_hops),
         )
         for number, photo in enumerate(photos, start=1):
             title = _("Photo %(number)s of report %(id)s") % {"number": number, "id": report.pk}
             attach_file(actor=actor, target=report, upload=photo, title=title, component=component, action="report")
-        start_following(actor, report)
+        # A new report has no followers yet: one INSERT, not get_or_create's SELECT and savepoint.
+        Follow.objects.create(
+            jurisdiction=jurisdiction,
+            user=actor,
+            content_type=ContentType.objects.get_for_model(Report),
+            object_id=report.pk,
+        )
         record(jurisdiction=jurisdiction, actor=actor, action="report.create", target=report)
         index_object(report)
         _after_commit(report, "report.created", actor, recipients=_officials(jurisdiction, report.department))
@@ -367,6 +403,45 @@ def reopen_report(*, actor, report: Report, reason: str) -> Report:
     """The reporter says the problem is still there: the report is open again and its department is told."""
     if actor is None or not actor.is_authenticated or report.reporter_id != actor.pk:
         raise PermissionDenied(_("Only the person who reported the problem can reopen it."))
+    return _reopen(report, reason, actor)
+
+
+REOPEN_SALT = "plaza.reports.reopen"
+REOPEN_LINK_DAYS = 90
+
+
+def reopen_link_token(report: Report) -> str:
+    """The signed token of the link mailed to someone who reported with only an e-mail address: it names the
+    report and the address (a link stops working if the report's address changes), and expires."""
+    return signing.dumps({"r": report.pk, "e": report.reporter_email}, salt=REOPEN_SALT)
+
+
+def report_for_reopen_link(jurisdiction: Jurisdiction, token: str) -> Report:
+    """The report a reopen link names, or a ValidationError saying why the link does not work."""
+    invalid = _("This link is not valid. Copy the whole link from the e-mail.")
+    try:
+        named = signing.loads(token, salt=REOPEN_SALT, max_age=REOPEN_LINK_DAYS * 86400)
+    except signing.SignatureExpired as old:
+        raise ValidationError(_("This link has expired: please report the problem again."), code="expired") from old
+    except signing.BadSignature as bad:
+        raise ValidationError(invalid, code="invalid") from bad
+    report = (
+        Report.objects.with_scope(jurisdiction=jurisdiction).filter(pk=named.get("r")).first()
+        if isinstance(named, dict)
+        else None
+    )
+    if report is None or not report.reporter_email or report.reporter_email != named.get("e"):
+        raise ValidationError(invalid, code="invalid")
+    return report
+
+
+def reopen_report_by_link(*, jurisdiction: Jurisdiction, token: str, reason: str) -> Report:
+    """Someone who reported with only an e-mail address reopens it through the signed link mailed to them."""
+    report = report_for_reopen_link(jurisdiction, token)
+    return _reopen(report, reason, None)
+
+
+def _reopen(report: Report, reason: str, actor) -> Report:
     if report.status not in REOPENABLE:
         raise ValidationError({"reason": _("Only a fixed or closed report can be reopened.")})
     reason = _check_text("reason", reason, NOTE_MAX, _("Say why the problem is not solved."))
@@ -580,7 +655,7 @@ def request_report_by_email(
         raise ValidationError({"email": _("Give a valid e-mail address.")}) from bad
     jurisdiction = component.jurisdiction
     with jurisdiction_scope(jurisdiction):
-        description, address = _check_report(
+        description, address, _area = _check_report(
             component=component,
             category=category,
             description=description,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:report>/assign/", views.assign, name="assign"),
     path("<int:report>/note/", views.add_note, name="add_note"),
     path("<int:report>/reopen/", views.reopen, name="reopen"),
+    path("reopen/<str:token>/", views.reopen_by_link, name="reopen_by_link"),
     path("<int:report>/merge/", views.merge, name="merge"),
     path("manage/", views.inbox, name="inbox"),
     path("manage/dashboard/", views.mayor_dashboard, name="mayor_dashboard"),

@@ -129,6 +129,28 @@ def confirm_report(request, jurisdiction, token):
     return render(request, "reports/confirm.html", {"token": token})
 
 
+def reopen_by_link(request, jurisdiction, token):
+    """The link mailed to someone who reported with only an e-mail address, once their report is fixed or closed:
+    a form to say why the problem is still there (a GET changes nothing)."""
+    try:
+        report = operations.report_for_reopen_link(request.jurisdiction, token)
+    except ValidationError as refused:
+        return render(request, "reports/reopen_link.html", {"error": " ".join(refused.messages)}, status=400)
+    form = forms.ReopenForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            operations.reopen_report_by_link(
+                jurisdiction=request.jurisdiction, token=token, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("Thank you: your report is open again and its department is told."))
+            return redirect(report.get_absolute_url())
+    status = 400 if form.is_bound else 200
+    return render(request, "reports/reopen_link.html", {"report": report, "form": form}, status=status)
+
+
 def _new_page(request, component, categories, check, report_form, status=200):
     nearby = None
     if check is not None and check.is_bound and not check.is_valid():

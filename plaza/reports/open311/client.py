@@ -221,9 +221,18 @@ class Open311Client:
         long: float | None = None,
         address_string: str = "",
         media_url: str = "",
+        origin: str = "",
+        hops: int = 0,
     ) -> RemoteRequest:
-        """Create a service request; the answer holds its id, or a token to resolve later."""
+        """Create a service request; the answer holds its id, or a token to resolve later.
+
+        `origin` (our own endpoint) and `hops` travel as the extension parameters `plaza_origin` and
+        `plaza_hops`: a Plaza receiving them never forwards the request back to us, nor past a hop limit
+        (servers ignore parameters they do not know, as the specification's extensions do).
+        """
         form = {"api_key": self._api_key, "service_code": service_code, **self._common()}
+        if origin:
+            form.update(plaza_origin=origin, plaza_hops=str(hops))
         if lat is not None and long is not None:
             form.update(lat=repr(lat), long=repr(long))
         if address_string:

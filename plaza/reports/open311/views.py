@@ -1,6 +1,7 @@
 """The Open311 GeoReport v2 server of one jurisdiction: discovery, services, requests, tokens."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -9,7 +10,7 @@ from plaza.core.geo import make_point
 from plaza.core.models import ApiToken
 from plaza.core.operations.api_tokens import use_api_token
 from plaza.reports import queries
-from plaza.reports.models import OPEN_STATUSES, Report, Status
+from plaza.reports.models import OPEN_STATUSES, Category, Report, Status
 from plaza.reports.open311 import documents
 from plaza.reports.open311.format import dumps_json, dumps_xml, errors, request_to_dict, requests_to_xml
 from plaza.reports.open311.params import MAX_RESULTS, BadParameter, request_filters
@@ -96,19 +97,20 @@ def _send_requests(fmt: str, found) -> HttpResponse:
     return _answer(fmt, [request_to_dict(r) for r in found], root="service_requests", item="request")
 
 
-def _filtered(jurisdiction, query):
+def _filtered(jurisdiction, query, services: dict[int, Category]):
+    """The list's rows as plain values (no model instances: a thousand of them cost more than the query)."""
     filters = request_filters(query)
-    found = queries.public_reports(jurisdiction)
+    found = Report.objects.with_scope(jurisdiction=jurisdiction).order_by("-created_at", "-id")
     if filters.ids is not None:  # the spec: service_request_id overrides every other argument
-        return found.filter(pk__in=filters.ids)
+        return found.filter(pk__in=filters.ids).values(*documents.ROW_FIELDS)
     found = found.filter(created_at__gte=filters.start, created_at__lte=filters.end)
-    if filters.service_codes:
-        found = found.filter(category__code__in=filters.service_codes)
+    if filters.service_codes:  # by category id, so the (jurisdiction, category, status, created_at) index serves it
+        found = found.filter(category_id__in=[pk for pk, c in services.items() if c.code in filters.service_codes])
     if filters.statuses == ["open"]:
         found = found.filter(status__in=OPEN_STATUSES)
     elif filters.statuses == ["closed"]:
         found = found.filter(status__in=[Status.FIXED, Status.CLOSED])
-    return found
+    return found.values(*documents.ROW_FIELDS)
 
 
 @csrf_exempt  # a program posts with its api_key, never with a browser's cookies
@@ -116,11 +118,12 @@ def _filtered(jurisdiction, query):
 def service_requests(request, jurisdiction, fmt):
     if request.method == "POST":
         return _create(request, fmt)
+    services = {c.pk: c for c in queries.categories(request.jurisdiction, active_only=False)}
     try:
-        reports = list(_filtered(request.jurisdiction, request.GET)[:MAX_RESULTS])
+        rows = list(_filtered(request.jurisdiction, request.GET, services)[:MAX_RESULTS])
     except BadParameter as bad:
         return _error(fmt, 400, str(bad))
-    return _send_requests(fmt, _requests_document(request.jurisdiction, reports))
+    return _send_requests(fmt, documents.service_request_rows(request.jurisdiction, rows, services))
 
 
 @_checked
@@ -162,6 +165,21 @@ def _location(post):
     raise BadParameter("Give lat and long, or address_string.")
 
 
+def _origin(post) -> tuple[str, int]:
+    """Plaza's extension parameters from a forwarding Plaza: its endpoint and the forwards so far."""
+    origin = (post.get("plaza_origin") or "").strip()
+    if not origin:
+        return "", 0
+    try:
+        URLValidator(schemes=["https", "http"])(origin)
+        hops = int(post.get("plaza_hops") or 1)
+    except (ValidationError, ValueError) as bad:
+        raise BadParameter("plaza_origin must be an Open311 address and plaza_hops a whole number.") from bad
+    if not 0 < hops < 100:
+        raise BadParameter("plaza_hops must be between 1 and 99.")
+    return origin[:300], hops
+
+
 def _create(request, fmt) -> HttpResponse:
     api_key, refused = _api_key(request, fmt)
     if refused:
@@ -175,6 +193,7 @@ def _create(request, fmt) -> HttpResponse:
         return _error(fmt, 404, "This jurisdiction does not take service requests.")
     try:
         point, address = _location(post)
+        origin, hops = _origin(post)
         report = submit_report(
             actor=api_key.user,
             component=component,
@@ -182,6 +201,8 @@ def _create(request, fmt) -> HttpResponse:
             description=post.get("description", "").strip() or category.name,
             point=point,
             address=address,
+            open311_origin=origin,
+            open311_hops=hops,
         )
     except BadParameter as bad:
         return _error(fmt, 400, str(bad))

@@ -136,3 +136,23 @@ def test_the_e_mail_steps_pass_axe(page, axe, some_reports):
     page.get_by_role("button", name="Publish my report").click()
     expect(page.get_by_role("alert")).to_contain_text("This link is not valid")
     axe(page)
+
+
+def test_reopening_by_the_mailed_link(page, axe, component, pothole):
+    from plaza.reports.operations import reopen_link_token
+
+    with scopes_disabled():
+        report = ReportFactory(
+            category=pothole, component=component, reporter=None, reporter_email="minji@example.org", status="fixed"
+        )
+    page.goto(f"/seoul/reports/reopen/{reopen_link_token(report)}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reopen your report")
+    axe(page)
+    page.get_by_role("button", name="Reopen the report").click()
+    expect(page.get_by_role("alert")).to_be_visible()  # no reason given: the summary and the field say so
+    axe(page)
+    page.get_by_label("Why is the problem not solved?").fill("The hole is back after the rain")
+    page.get_by_role("button", name="Reopen the report").click()
+    expect(page.get_by_text("The hole is back after the rain")).to_be_visible()
+    with scopes_disabled():
+        assert Report.objects.get(pk=report.pk).status == "open"

@@ -102,3 +102,36 @@ def test_a_wrong_key_is_refused_by_the_authority_and_not_retried(
         assert not Report.objects.filter(jurisdiction=authority["jurisdiction"]).exists()
     assert job.status == "failed" and job.attempts == 1 and "HTTP 403" in job.error
     assert forwarding.state == "failed" and "Invalid api_key" in forwarding.error
+
+
+def test_two_authorities_forwarding_to_each_other_do_not_loop(
+    live_server, settings, authority, seoul, seoul_admin, component, pothole, resident
+):
+    """Seoul forwards potholes to the roads authority, which forwards road damage to Seoul: the report goes
+    there once and stops (it came from Seoul), instead of bouncing between the two for ever."""
+    settings.PLAZA_SITE_URL = live_server.url  # the address each instance announces as its origin
+    set_open311_destination(
+        actor=seoul_admin,
+        category=pothole,
+        endpoint=f"{live_server.url}/gyeonggi/open311/v2/",
+        service_code="road-damage",
+        api_key=authority["key"],
+    )
+    their_admin, their_robot = UserFactory(public_name="Authority admin"), UserFactory(public_name="Authority robot")
+    with scopes_disabled():
+        RoleGrantFactory(jurisdiction=authority["jurisdiction"], user=their_admin, role=Role.ADMIN)
+    seoul_key = ApiTokenFactory(user=their_robot, scope=ApiToken.Scope.WRITE, jurisdiction=seoul).secret
+    set_open311_destination(
+        actor=their_admin,
+        category=authority["category"],
+        endpoint=f"{live_server.url.upper().replace('HTTP://', 'http://')}/seoul/open311/v2",  # spelt differently
+        service_code="pothole",
+        api_key=seoul_key,
+    )
+    ours = submit(component, pothole, resident, description="Road caved in by the bridge")
+    theirs = _their_report(authority)
+    assert theirs.open311_origin == f"{live_server.url}/seoul/open311/v2/" and theirs.open311_hops == 1
+    with scopes_disabled():
+        assert Report.objects.filter(jurisdiction=seoul).get() == ours  # nothing came back
+        assert not Forwarding.objects.filter(report=theirs).exists()
+        assert Forwarding.objects.get(report=ours).state == "sent"
