@@ -173,6 +173,8 @@ class Debate(TenantModel):
     disagree_count = models.PositiveIntegerField(default=0)
     # Why it waits for a moderator before the public sees it (it looked like spam); empty when public.
     held_reason = models.CharField(_("held because"), max_length=300, blank=True)
+    # A moderator hid it (a held debate that was spam after all): the public reason, empty when not hidden.
+    hidden_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -188,7 +190,7 @@ class Debate(TenantModel):
 
     @property
     def is_published(self) -> bool:
-        return not self.held_reason
+        return not self.held_reason and not self.hidden_reason
 
     def is_public_content(self) -> bool:
         return self.is_published and self.component.is_published and self.component.process.is_published
@@ -274,4 +276,21 @@ class SynthesisEntry(TenantModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["synthesis", "proposal"], name="synthesis_answers_a_proposal_once")
+        ]
+
+
+class BlockedAccount(TenantModel):
+    """An account a moderator blocked in the jurisdiction: it writes nothing here, its content is hidden."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("reason"))
+    blocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "user"], name="account_blocked_once"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="account_block_has_reason"),
         ]

@@ -161,6 +161,12 @@ def _allowed(actor, component: ComponentInstance, action: str) -> None:
     allowed, why = component_action_allowed(actor, component, action)
     if not allowed:
         raise PermissionDenied(why)
+    _not_blocked(actor, component.jurisdiction)
+
+
+def _not_blocked(actor, jurisdiction) -> None:
+    if is_blocked(actor, jurisdiction):
+        raise PermissionDenied(_("A moderator blocked your account here: you cannot write in this jurisdiction."))
 
 
 def create_proposal(*, actor, component: ComponentInstance, text: ProposalText) -> Proposal:
@@ -186,6 +192,7 @@ def _require_author(actor, proposal: Proposal) -> None:
 def update_proposal(*, actor, proposal: Proposal, text: ProposalText) -> Proposal:
     """The author rewrites the proposal, only until its first support (checked in the same UPDATE)."""
     _require_author(actor, proposal)
+    _not_blocked(actor, proposal.jurisdiction)
     text = clean_proposal_text(proposal.component, text)
     editable = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED)
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
@@ -670,8 +677,206 @@ ATTACHABLE = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED, Proposal.Status.
 def attach_to_proposal(*, actor, proposal: Proposal, upload, title: str):
     """The author adds an image or a document; core checks its type and size and strips image metadata."""
     _require_author(actor, proposal)
+    _not_blocked(actor, proposal.jurisdiction)
     if proposal.status not in ATTACHABLE:
         raise ValidationError(_("Files can be added to a draft or an open proposal only."))
     return attach_file(
         actor=actor, target=proposal, upload=upload, title=title, component=proposal.component, action="attach"
     )
+
+
+register_event("debate.hidden", gettext_lazy("A moderator hid “%(target)s”."))
+
+
+def _clean_reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": message})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("Keep the reason under %(max)s characters.") % {"max": 2000}})
+    return reason
+
+
+def _hide_debate(actor, debate: Debate, reason: str) -> None:
+    if not Debate.objects.filter(pk=debate.pk, hidden_reason="").update(hidden_reason=reason):
+        raise ValidationError(_("This debate is already hidden."))
+    debate.hidden_reason = reason
+    record(
+        jurisdiction=debate.jurisdiction, actor=actor, action="debate.hide", target=debate, reason=reason, public=True
+    )
+    index_object(debate)
+    if debate.author_id is not None:
+        transaction.on_commit(
+            partial(
+                notify,
+                jurisdiction=debate.jurisdiction,
+                event="debate.hidden",
+                target=debate,
+                actor=actor,
+                recipients=[debate.author],
+            )
+        )
+
+
+def hide_debate(*, actor, debate: Debate, reason: str) -> Debate:
+    """A moderator hides a debate (typically one held for review that was spam): out of every list, reason public."""
+    require_role(actor, debate.jurisdiction, *MODERATOR_ROLES, process=debate.component.process)
+    reason = _clean_reason(reason, _("Say why: the reason is public."))
+    with transaction.atomic(), jurisdiction_scope(debate.jurisdiction):
+        _hide_debate(actor, debate, reason)
+    return debate
+
+
+BULK_ACTIONS = ("publish", "hide")
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    proposals: int
+    debates: int
+
+
+def moderate_in_bulk(
+    *,
+    actor,
+    component: ComponentInstance,
+    action: str,
+    proposal_ids: list[int],
+    debate_ids: list[int],
+    reason: str = "",
+) -> BulkOutcome:
+    """A moderator publishes, or hides with one public reason, several held proposals and debates at once.
+
+    One transaction: if any item cannot take the action (not held any more, another process), nothing is
+    written. Each item gets its own public audit entry, as if handled one by one.
+    """
+    require_role(actor, component.jurisdiction, *MODERATOR_ROLES, process=component.process)
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Choose publish or hide.")})
+    if not proposal_ids and not debate_ids:
+        raise ValidationError(_("Select at least one proposal or debate."))
+    if action == "hide":
+        reason = _clean_reason(reason, _("Say why: the reason is public, in each item's place."))
+    with transaction.atomic(), jurisdiction_scope(component.jurisdiction):
+        proposals = list(
+            Proposal.objects.select_for_update()
+            .filter(component=component, pk__in=set(proposal_ids))
+            .select_related("component__process", "component__jurisdiction", "jurisdiction", "author")
+            .order_by("pk")
+        )
+        debates = list(
+            Debate.objects.select_for_update()
+            .filter(component=component, pk__in=set(debate_ids))
+            .select_related("component__process", "component__jurisdiction", "jurisdiction", "author")
+            .order_by("pk")
+        )
+        if len(proposals) != len(set(proposal_ids)) or len(debates) != len(set(debate_ids)):
+            raise ValidationError(_("Some of the selected items are not in this process."))
+        if any(p.status != Proposal.Status.HELD for p in proposals) or any(
+            not d.held_reason or d.hidden_reason for d in debates
+        ):
+            raise ValidationError(_("Some of the selected items are no longer held for review: reload the queue."))
+        now = timezone.now()
+        for proposal in proposals:
+            if action == "publish":
+                Proposal.objects.filter(pk=proposal.pk).update(
+                    status=Proposal.Status.PUBLISHED, published_at=now, hot_score=hot_score(0, now), held_reason=""
+                )
+                proposal.refresh_from_db()
+                record(
+                    jurisdiction=component.jurisdiction,
+                    actor=actor,
+                    action="proposal.release",
+                    target=proposal,
+                    public=True,
+                )
+                index_object(proposal)
+            else:
+                _set_status(
+                    actor=actor,
+                    proposal=proposal,
+                    status=Proposal.Status.HIDDEN,
+                    action="proposal.hide",
+                    reason=reason,
+                    allowed_from=(Proposal.Status.HELD,),
+                )
+        for debate in debates:
+            if action == "publish":
+                Debate.objects.filter(pk=debate.pk).update(held_reason="")
+                debate.held_reason = ""
+                record(
+                    jurisdiction=component.jurisdiction,
+                    actor=actor,
+                    action="debate.release",
+                    target=debate,
+                    public=True,
+                )
+                index_object(debate)
+            else:
+                _hide_debate(actor, debate, reason)
+    return BulkOutcome(proposals=len(proposals), debates=len(debates))
+
+
+def is_blocked(user, jurisdiction) -> bool:
+    from plaza.proposals.models import BlockedAccount
+
+    if user is None or not user.is_authenticated:
+        return False
+    return BlockedAccount.objects.with_scope(jurisdiction=jurisdiction).filter(user=user).exists()
+
+
+def block_account(*, actor, jurisdiction, user, reason: str):
+    """A jurisdiction moderator blocks an account: it can no longer write here, and its proposals and debates are
+    hidden with the block's public reason. The block is in the public audit log; `unblock_account` lifts it."""
+    from plaza.proposals.models import BlockedAccount
+
+    require_role(actor, jurisdiction, *MODERATOR_ROLES)
+    reason = _clean_reason(reason, _("Say why: the reason is public."))
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot block your own account."))
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        try:
+            with transaction.atomic():
+                block = BlockedAccount.objects.create(
+                    jurisdiction=jurisdiction, user=user, reason=reason, blocked_by=actor
+                )
+        except IntegrityError as twice:
+            raise ValidationError(_("This account is already blocked.")) from twice
+        visible = [s for s in Proposal.Status if s not in (Proposal.Status.HIDDEN, Proposal.Status.DRAFT)]
+        proposals = list(Proposal.objects.filter(author=user, status__in=visible).order_by("pk"))
+        Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
+            status=Proposal.Status.HIDDEN, hidden_reason=reason
+        )
+        debates = list(Debate.objects.filter(author=user, hidden_reason="").order_by("pk"))
+        Debate.objects.filter(pk__in=[d.pk for d in debates]).update(hidden_reason=reason)
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="account.block",
+            reason=reason,
+            data={"account": user.display_name, "proposals": len(proposals), "debates": len(debates)},
+            public=True,
+        )
+        for item in [*proposals, *debates]:
+            item.refresh_from_db()
+            index_object(item)
+    return block
+
+
+def unblock_account(*, actor, jurisdiction, user) -> None:
+    """A moderator lifts a block: the account writes again; what was hidden stays hidden (restore it one by one)."""
+    from plaza.proposals.models import BlockedAccount
+
+    require_role(actor, jurisdiction, *MODERATOR_ROLES)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        block = BlockedAccount.objects.filter(user=user).first()
+        if block is None:
+            raise ValidationError(_("This account is not blocked."))
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="account.unblock",
+            data={"account": user.display_name},
+            public=True,
+        )
+        block.delete()

@@ -284,7 +284,7 @@ def debates_of(component: ComponentInstance, *, held: bool = False) -> QuerySet[
     jurisdiction = component.jurisdiction
     debates = Debate.objects.with_scope(jurisdiction=jurisdiction).filter(component=component)
     return (
-        (debates if held else debates.filter(held_reason=""))
+        (debates if held else debates.filter(held_reason="", hidden_reason=""))
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("-created_at", "-id")
@@ -303,7 +303,9 @@ def held_for_review(component: ComponentInstance) -> tuple[list[Proposal], list[
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("created_at", "id")
     )
-    debates = debates_of(component, held=True).exclude(held_reason="").order_by("created_at", "id")
+    debates = (
+        debates_of(component, held=True).exclude(held_reason="").filter(hidden_reason="").order_by("created_at", "id")
+    )
     return list(proposals), list(debates)
 
 
@@ -324,7 +326,7 @@ def public_proposals(jurisdiction: Jurisdiction) -> QuerySet[Proposal]:
 def public_debates(jurisdiction: Jurisdiction) -> QuerySet[Debate]:
     return (
         Debate.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(component__is_published=True, component__process__is_published=True, held_reason="")
+        .filter(component__is_published=True, component__process__is_published=True, held_reason="", hidden_reason="")
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("id")
@@ -419,4 +421,15 @@ def count_comments(jurisdiction_id: int, proposal_id: int) -> int:
         Comment.objects.with_scope(jurisdiction=jurisdiction_id)
         .filter(content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal_id, is_hidden=False)
         .count()
+    )
+
+
+def blocked_accounts(jurisdiction: Jurisdiction) -> list:
+    """The accounts moderators blocked in the jurisdiction, newest first, with who they are."""
+    from plaza.proposals.models import BlockedAccount
+
+    return list(
+        BlockedAccount.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("user", "blocked_by")
+        .order_by("-created_at", "-id")
     )

@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/hide/", views.hide, name="hide_proposal"),
     path("<int:pk>/release/", views.release, name="release_proposal"),
     path("moderation/", views.moderation_queue, name="proposals_moderation"),
+    path("moderation/block/<int:user_id>/", views.block, name="proposals_block"),
+    path("moderation/unblock/<int:user_id>/", views.unblock, name="proposals_unblock"),
     path("<int:pk>/merge/", views.merge, name="merge_proposal"),
     path("synthesis/", views.synthesis_index, name="synthesis_index"),
     path("synthesis/new/", views.new_synthesis, name="new_synthesis"),
@@ -28,4 +30,5 @@ urlpatterns = [
     path("debates/<int:pk>/", views.debate_detail, name="debate_detail"),
     path("debates/<int:pk>/vote/", views.debate_vote, name="debate_vote"),
     path("debates/<int:pk>/release/", views.release_debate, name="release_debate"),
+    path("debates/<int:pk>/hide/", views.hide_debate, name="hide_debate"),
 ]

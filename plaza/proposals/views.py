@@ -4,10 +4,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,8 @@ from plaza.core.queries.attachments import attachments_of
 from plaza.proposals import operations, queries
 from plaza.proposals.forms import (
     AttachmentForm,
+    BlockForm,
+    BulkModerationForm,
     DebateForm,
     DebateVoteForm,
     FilterForm,
@@ -224,11 +227,77 @@ def release(request, pk: int):
 
 
 def moderation_queue(request):
-    """What waits for a moderator: proposals and debates held because they looked like spam."""
+    """What waits for a moderator: proposals and debates held because they looked like spam; bulk actions on them."""
     if not _is_moderator(request):
         raise PermissionDenied(_("You do not have the role needed for this."))
     proposals, debates = queries.held_for_review(request.component)
-    return _form_page(request, "proposals/moderation.html", {"proposals": proposals, "debates": debates})
+    form = BulkModerationForm(request.POST or None, proposals=proposals, debates=debates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = operations.moderate_in_bulk(
+                actor=request.user,
+                component=request.component,
+                action=form.cleaned_data["action"],
+                proposal_ids=form.cleaned_data["proposals"],
+                debate_ids=form.cleaned_data["debates"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Done: %(proposals)s proposals and %(debates)s debates.")
+                % {"proposals": done.proposals, "debates": done.debates},
+            )
+            return redirect(f"{request.component.get_absolute_url()}moderation/")
+    context = {
+        "proposals": proposals,
+        "debates": debates,
+        "form": form,
+        "blocked": queries.blocked_accounts(request.jurisdiction),
+        "may_block": _may_block(request),
+    }
+    return _form_page(request, "proposals/moderation.html", context, refused=request.method == "POST")
+
+
+def _may_block(request) -> bool:
+    return has_role(request.user, request.jurisdiction, Role.MODERATOR, Role.ADMIN)
+
+
+def block(request, user_id: int):
+    """A jurisdiction moderator blocks an account: no more writing here, its proposals and debates hidden."""
+    if not _may_block(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    account = get_object_or_404(get_user_model(), pk=user_id)
+    form = BlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.block_account(
+                actor=request.user, jurisdiction=request.jurisdiction, user=account, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The account is blocked; its proposals and debates are hidden."))
+            return redirect(f"{request.component.get_absolute_url()}moderation/")
+    return _form_page(
+        request, "proposals/block.html", {"form": form, "account": account}, refused=request.method == "POST"
+    )
+
+
+@require_POST
+def unblock(request, user_id: int):
+    if not _may_block(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    account = get_object_or_404(get_user_model(), pk=user_id)
+    try:
+        operations.unblock_account(actor=request.user, jurisdiction=request.jurisdiction, user=account)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("The account can write again; what was hidden stays hidden."))
+    return redirect(f"{request.component.get_absolute_url()}moderation/")
 
 
 @require_POST
@@ -390,9 +459,31 @@ def _debate(request, pk: int):
     debate = queries.debate_for(request.component, pk)
     if debate is None:
         raise Http404(_("No such debate."))
-    if debate.held_reason and debate.author_id != request.user.pk and not _is_moderator(request):
+    if (
+        (debate.held_reason or debate.hidden_reason)
+        and debate.author_id != request.user.pk
+        and not _is_moderator(request)
+    ):
         raise Http404(_("No such debate."))
     return debate
+
+
+def hide_debate(request, pk: int):
+    debate = _debate(request, pk)
+    if not _is_moderator(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.hide_debate(actor=request.user, debate=debate, reason=form.cleaned_data["reason"])
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The debate is hidden; the reason is public."))
+            return redirect(f"{request.component.get_absolute_url()}moderation/")
+    return _form_page(
+        request, "proposals/debate_hide.html", {"form": form, "debate": debate}, refused=request.method == "POST"
+    )
 
 
 @require_POST
