@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, FloatField
+from django.db.models.functions import Cast, Ln
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -358,62 +359,81 @@ def set_expert(*, actor, proposal: Proposal, is_expert: bool) -> Proposal:
     return proposal
 
 
-def _person_of(actor, proposal: Proposal):
-    verification = (
-        Verification.objects.with_scope(jurisdiction=proposal.jurisdiction)
+def _supporter(actor, jurisdiction) -> int:
+    """The person behind the account, and that the account is not blocked, in one query."""
+    from plaza.proposals.models import BlockedAccount
+
+    found = (
+        Verification.objects.with_scope(jurisdiction=jurisdiction)
         .filter(user=actor)
-        .select_related("person")
+        .annotate(blocked=Exists(BlockedAccount.objects.with_scope(jurisdiction=jurisdiction).filter(user=actor)))
+        .values_list("person_id", "blocked")
         .first()
     )
-    if verification is None:
+    if found is None:
         raise PermissionDenied(_("Verify your identity with the census to support proposals."))
-    return verification.person
+    person_id, blocked = found
+    if blocked:
+        raise PermissionDenied(_("A moderator blocked your account here: you cannot write in this jurisdiction."))
+    return person_id
+
+
+# hot_score = log2(supports + 1) + freshness, so one more support adds log2(n + 2) - log2(n + 1): the UPDATE that
+# counts the support moves the score too, without reading the row (merges recompute it exactly).
+_LOG2 = math.log(2)
+
+
+def _hot_step():
+    count = F("support_count")
+    return F("hot_score") + (Ln(Cast(count + 2, FloatField())) - Ln(Cast(count + 1, FloatField()))) / _LOG2
 
 
 def support_proposal(*, actor, proposal: Proposal) -> Support:
     """One support per person (whichever account casts it), counted once even under concurrency.
 
-    The database's unique constraint refuses a second support of the same person; the count and
-    the threshold move in conditional UPDATEs, so the threshold is marked, and notified, once.
+    Four statements: the permission checks (phase, verification level; then person and block at once), an
+    UPDATE that counts the support and moves the hot score (it also locks the row until commit, so a support
+    is ordered before or after a merge moving this proposal's supports), the INSERT (the unique constraint
+    refuses a second support of the same person, and the whole transaction, count included, rolls back),
+    and a conditional UPDATE that marks the threshold, so that it is marked, and notified, once.
     """
+    component = proposal.component
+    jurisdiction = component.jurisdiction
     takes = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
-    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
-        _allowed(actor, proposal.component, "support")
-        person = _person_of(actor, proposal)
-        # The row lock orders a support after a merge that moves this proposal's supports (see merge_proposals).
-        if not Proposal.objects.select_for_update().filter(pk=proposal.pk, status__in=takes).exists():
-            raise ValidationError(_("This proposal does not take supports now."))
-        try:
-            with transaction.atomic():
-                support = Support.objects.create(
-                    jurisdiction=proposal.jurisdiction,
-                    component=proposal.component,
-                    proposal=proposal,
-                    person=person,
-                    user=actor,
-                )
-        except IntegrityError as twice:
-            raise ValidationError(_("You have already supported this proposal.")) from twice
-        if not Proposal.objects.filter(pk=proposal.pk, status__in=takes).update(support_count=F("support_count") + 1):
-            raise ValidationError(_("This proposal does not take supports now."))
-        _after_support(actor, proposal)
+    try:
+        with transaction.atomic(), jurisdiction_scope(jurisdiction):
+            allowed, why = component_action_allowed(actor, component, "support")
+            if not allowed:
+                raise PermissionDenied(why)
+            person_id = _supporter(actor, jurisdiction)
+            counted = Proposal.objects.filter(pk=proposal.pk, status__in=takes).update(
+                support_count=F("support_count") + 1, hot_score=_hot_step()
+            )
+            if not counted:
+                raise ValidationError(_("This proposal does not take supports now."))
+            support = Support.objects.create(
+                jurisdiction=jurisdiction, component=component, proposal=proposal, person_id=person_id, user=actor
+            )
+            proposal.support_count += 1
+            _mark_threshold(proposal, support_threshold(component))
+    except IntegrityError as twice:
+        raise ValidationError(_("You have already supported this proposal.")) from twice
     return support
 
 
-def _after_support(actor, proposal: Proposal) -> None:
-    count, published_at = Proposal.objects.filter(pk=proposal.pk).values_list("support_count", "published_at").get()
-    proposal.support_count = count
-    Proposal.objects.filter(pk=proposal.pk).update(hot_score=hot_score(count, published_at))
-    threshold = support_threshold(proposal.component)
+def _mark_threshold(proposal: Proposal, threshold: int) -> None:
+    """Mark the proposal if its supports reached the threshold (a conditional UPDATE: marked, and notified, once)."""
     now = timezone.now()
     reached = Proposal.objects.filter(
         pk=proposal.pk, status=Proposal.Status.PUBLISHED, support_count__gte=threshold
     ).update(status=Proposal.Status.THRESHOLD_REACHED, threshold_reached_at=now)
     if not reached:
         return
+    count = Proposal.objects.filter(pk=proposal.pk).values_list("support_count", flat=True).get()
+    proposal.support_count = count
     proposal.status, proposal.threshold_reached_at = Proposal.Status.THRESHOLD_REACHED, now
     record(
-        jurisdiction=proposal.jurisdiction,
+        jurisdiction=proposal.component.jurisdiction,
         actor=None,
         action="proposal.threshold_reached",
         target=proposal,
@@ -422,9 +442,21 @@ def _after_support(actor, proposal: Proposal) -> None:
     )
     transaction.on_commit(
         partial(
-            notify, jurisdiction=proposal.jurisdiction, event="proposal.threshold_reached", target=proposal, actor=None
+            notify,
+            jurisdiction=proposal.component.jurisdiction,
+            event="proposal.threshold_reached",
+            target=proposal,
+            actor=None,
         )
     )
+
+
+def _after_support(actor, proposal: Proposal) -> None:
+    """After a merge moved supports: the exact hot score, then the threshold."""
+    count, published_at = Proposal.objects.filter(pk=proposal.pk).values_list("support_count", "published_at").get()
+    proposal.support_count = count
+    Proposal.objects.filter(pk=proposal.pk).update(hot_score=hot_score(count, published_at))
+    _mark_threshold(proposal, support_threshold(proposal.component))
 
 
 def start_debate(*, actor, component: ComponentInstance, title: str, body: str) -> Debate:
@@ -759,13 +791,13 @@ def moderate_in_bulk(
         reason = _clean_reason(reason, _("Say why: the reason is public, in each item's place."))
     with transaction.atomic(), jurisdiction_scope(component.jurisdiction):
         proposals = list(
-            Proposal.objects.select_for_update()
+            Proposal.objects.select_for_update(of=("self",))
             .filter(component=component, pk__in=set(proposal_ids))
             .select_related("component__process", "component__jurisdiction", "jurisdiction", "author")
             .order_by("pk")
         )
         debates = list(
-            Debate.objects.select_for_update()
+            Debate.objects.select_for_update(of=("self",))
             .filter(component=component, pk__in=set(debate_ids))
             .select_related("component__process", "component__jurisdiction", "jurisdiction", "author")
             .order_by("pk")

@@ -224,6 +224,14 @@ def proposal_for(component: ComponentInstance, pk: int) -> Proposal | None:
     return _with_related(found.select_related("merged_into"), jurisdiction).first()
 
 
+def proposal_row(component: ComponentInstance, pk: int) -> Proposal | None:
+    """Just the proposal's row, its component the one given (the support button needs no more)."""
+    found = Proposal.objects.with_scope(jurisdiction=component.jurisdiction).filter(component=component, pk=pk).first()
+    if found is not None:
+        found.component = component
+    return found
+
+
 def merged_into(proposal: Proposal) -> list[Proposal]:
     """The duplicates a moderator merged into `proposal` (their comments stay on their own pages)."""
     return list(

@@ -302,12 +302,20 @@ def unblock(request, user_id: int):
 
 @require_POST
 def support(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda p: operations.support_proposal(actor=request.user, proposal=p),
-        _("Thank you: your support is counted."),
-    )
+    """The hot path: one row read, then the operation; on refusal the full page is built with the reason."""
+    proposal = queries.proposal_row(request.component, pk)
+    if proposal is None or proposal.status in (Proposal.Status.DRAFT, Proposal.Status.HELD):
+        proposal = _proposal(request, pk)  # the same 404s as the proposal's page
+    try:
+        operations.support_proposal(actor=request.user, proposal=proposal)
+    except PermissionDenied as refused:
+        page = _detail_context(request, _proposal(request, pk), str(refused))
+        return render(request, "proposals/detail.html", page, status=403)
+    except ValidationError as refused:
+        page = _detail_context(request, _proposal(request, pk), " ".join(refused.messages))
+        return render(request, "proposals/detail.html", page, status=400)
+    messages.success(request, _("Thank you: your support is counted."))
+    return redirect(proposal.get_absolute_url())
 
 
 @require_POST
