@@ -1,5 +1,7 @@
 """Proposals, the supports they gather (one per person), debates and their agree/disagree votes."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,14 @@ OPEN_ORDERS = (
     ("commented", "comments_count"),
 )
 OPEN_CONDITION = models.Q(status__in=["published", "threshold_reached"])
+RANDOM_KEY_LIMIT = 2**31
+
+
+def random_key() -> int:
+    """A proposal's place in the "random" order: visitors start reading it at their own seed (see queries)."""
+    return secrets.randbelow(RANDOM_KEY_LIMIT)
+
+
 STATUSES = ["draft", "held", "published", "threshold_reached", "archived", "withdrawn", "hidden", "merged"]
 
 
@@ -57,6 +67,7 @@ class Proposal(TenantModel):
     comments_count = models.PositiveIntegerField(default=0)
     # Supports decayed by age, kept on the row so that "hot" is an indexed order (see operations.hot_score).
     hot_score = models.FloatField(default=0)
+    random_key = models.PositiveIntegerField(default=random_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     threshold_reached_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +89,9 @@ class Proposal(TenantModel):
                 )
                 for name, field in OPEN_ORDERS
             ],
+            models.Index(
+                fields=["component", "random_key", "id"], condition=OPEN_CONDITION, name="proposal_open_random"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="proposal_status_known"),

@@ -32,7 +32,7 @@ from plaza.proposals.forms import (
     SynthesisForm,
     SynthesisGroupFormSet,
 )
-from plaza.proposals.models import Proposal
+from plaza.proposals.models import RANDOM_KEY_LIMIT, Proposal
 
 PAGE_SIZE = 20
 SEED_KEY = "proposals_seed"
@@ -52,7 +52,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def _visitor_seed(request) -> int:
     """A random order that stays the same for one visitor while they page through it."""
     if SEED_KEY not in request.session:
-        request.session[SEED_KEY] = secrets.randbelow(2**31 - 1) + 1
+        request.session[SEED_KEY] = secrets.randbelow(RANDOM_KEY_LIMIT)
     return request.session[SEED_KEY]
 
 
@@ -74,7 +74,7 @@ def proposal_index(request):
     component = request.component
     form = FilterForm(request.GET or None, categories=queries.categories_of(component))
     filters = _filters(request, form)
-    proposals = queries.proposal_index(component, filters)
+    proposals = queries.index_pages(component, filters)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

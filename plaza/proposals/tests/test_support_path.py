@@ -54,3 +54,26 @@ def test_the_support_button_is_a_constant_number_of_queries(client, component, d
             response = client.post(f"{proposal.get_absolute_url()}support/")
         assert response.status_code == 302
     assert Support.objects.filter(user=resident).count() == 2
+
+
+def test_random_order_is_the_visitor_rotation_of_stored_keys_paged_without_gaps(client, component, monkeypatch):
+    from plaza.proposals import queries, views
+
+    proposals = [ProposalFactory(component=component) for _ in range(9)]
+    ProposalFactory(component=component, status=Proposal.Status.HIDDEN, hidden_reason="spam")
+    keys = sorted((p.random_key, p.pk) for p in proposals)
+    seed = keys[4][0]  # the visitor starts mid-way: keys from the seed on, then the ones before it
+    expected = [pk for _key, pk in keys[4:] + keys[:4]]
+    order = queries.index_pages(component, queries.ProposalFilters(order="random", seed=seed))
+    assert order.count() == 9
+    assert [p.pk for p in order[0:9]] == expected
+    assert [p.pk for p in order[3:6]] == expected[3:6]  # a page across the wrap-around
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    session = client.session
+    session[views.SEED_KEY] = seed
+    session.save()
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(component.get_absolute_url(), {"order": "random", "page": page})
+        seen += [p.pk for p in response.context["page"].object_list]
+    assert seen == expected
