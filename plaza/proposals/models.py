@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,8 @@ class Proposal(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     threshold_reached_at = models.DateTimeField(null=True, blank=True)
+    # Core's attachments (images and documents) on the proposal, for prefetching in the API.
+    attachments = GenericRelation("core.Attachment")
 
     objects = TenantManager()
 
