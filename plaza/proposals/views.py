@@ -575,11 +575,34 @@ def _group_texts(formset) -> list[operations.SynthesisGroupText]:
     ]
 
 
+def _more_groups(request, phases):
+    """The "more groups" button: the same form again, what was typed kept, three more empty groups (no errors yet)."""
+    data = request.POST
+    form = SynthesisForm(
+        initial={name: data.get(name, "") for name in ("title", "introduction", "phase")}, phases=phases
+    )
+    total = data.get("group-TOTAL_FORMS", "")
+    typed = min(int(total), 100) if total.isdigit() else 0
+    names = ("title", "answer", "proposals")
+    initial = [{name: data.get(f"group-{n}-{name}", "") for name in names} for n in range(typed)]
+    rows = min(typed + 3, 100)
+    formset = SynthesisGroupFormSet(prefix="group", initial=initial + [{}] * (rows - typed))
+    context = {
+        "form": form,
+        "formset": formset,
+        "proposals": queries.answerable_proposals(request.component),
+        "more_rows": rows + 3,
+    }
+    return _form_page(request, "proposals/synthesis_new.html", context)
+
+
 def new_synthesis(request):
     """An official groups the proposals and answers each group; without JavaScript, ?groups=N gives more rows."""
     if not _may_synthesise(request):
         raise PermissionDenied(_("You do not have the role needed for this."))
     phases = list(request.process.phases.all())
+    if request.method == "POST" and "more" in request.POST:
+        return _more_groups(request, phases)
     form = SynthesisForm(request.POST or None, phases=phases)
     asked = request.GET.get("groups", "")
     rows = min(int(asked), 100) if asked.isdigit() and int(asked) > 0 else 3

@@ -143,3 +143,30 @@ def test_api_and_export_carry_the_answers(client, paris, component, official, pr
         ("Greening", str(proposals[1].pk)),
         ("Energy", str(proposals[2].pk)),
     ]
+
+
+def test_more_groups_keeps_what_was_typed_and_writes_nothing(client, component, official, proposals):
+    client.force_login(official)
+    url = f"{component.get_absolute_url()}synthesis/new/"
+    typed = {
+        "title": "Climate plan answers",
+        "introduction": "What we heard.",
+        "phase": "",
+        "group-TOTAL_FORMS": "2",
+        "group-INITIAL_FORMS": "0",
+        "group-MIN_NUM_FORMS": "1",
+        "group-MAX_NUM_FORMS": "100",
+        "group-0-title": "Greening",
+        "group-0-answer": "Trees everywhere.",
+        "group-0-proposals": f"{proposals[0].pk}",
+        "group-1-title": "Energy",
+        "group-1-answer": "",
+        "group-1-proposals": "",
+        "more": "1",
+    }
+    response = client.post(url, typed)
+    assert response.status_code == 200 and not Synthesis.objects.exists()
+    page = response.content.decode()
+    assert "Climate plan answers" in page and "Trees everywhere." in page and 'value="Energy"' in page
+    assert len(response.context["formset"].forms) == 5
+    assert "There is a problem" not in page
