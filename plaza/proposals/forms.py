@@ -260,3 +260,18 @@ class BlockForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown in the place of each proposal and debate hidden, and in the public record."),
     )
+
+
+class SynthesisEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    introduction = forms.CharField(
+        label=_("Introduction"), required=False, max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SynthesisGroupEditForm(forms.Form):
+    title = forms.CharField(label=_("Group title"), max_length=200)
+    answer = forms.CharField(label=_("Answer"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+SynthesisGroupEditFormSet = forms.formset_factory(SynthesisGroupEditForm, extra=0)

@@ -912,3 +912,59 @@ def unblock_account(*, actor, jurisdiction, user) -> None:
             public=True,
         )
         block.delete()
+
+
+@dataclass
+class SynthesisEdit:
+    title: str
+    introduction: str
+    groups: list[tuple[str, str]]  # (title, answer) per group, in the synthesis's order; the groupings stay
+
+
+def edit_synthesis(*, actor, synthesis, edit: SynthesisEdit):
+    """An official corrects a published synthesis's words (its groupings stay): the previous text goes into the
+    public audit log, so the history of every answer can be read."""
+    from plaza.proposals.models import Synthesis, SynthesisGroup
+
+    component = synthesis.component
+    require_role(actor, component.jurisdiction, *SYNTHESIS_ROLES, process=component.process)
+    errors: dict[str, str] = {}
+    title = _required(errors, "title", edit.title, 200)
+    introduction = (edit.introduction or "").strip()
+    if len(introduction) > BODY_MAX_LENGTH:
+        errors["introduction"] = _("Keep it under %(max)s characters.") % {"max": BODY_MAX_LENGTH}
+    with transaction.atomic(), jurisdiction_scope(component.jurisdiction):
+        synthesis = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
+        groups = list(SynthesisGroup.objects.filter(synthesis=synthesis).order_by("position"))
+        if len(edit.groups) != len(groups):
+            errors["groups"] = _("The synthesis has %(n)s groups: edit each of them.") % {"n": len(groups)}
+        texts = [((t or "").strip(), (a or "").strip()) for t, a in edit.groups]
+        for n, (group_title, answer) in enumerate(texts, start=1):
+            if not group_title or not answer:
+                errors.setdefault("groups", _("Group %(n)s needs a title and an answer.") % {"n": n})
+            elif len(group_title) > 200 or len(answer) > BODY_MAX_LENGTH:
+                errors.setdefault("groups", _("Group %(n)s is too long.") % {"n": n})
+        if errors:
+            raise ValidationError(errors)
+        before = {
+            "title": synthesis.title,
+            "introduction": synthesis.introduction,
+            "groups": [{"title": g.title, "answer": g.answer} for g in groups],
+        }
+        synthesis.title, synthesis.introduction = title, introduction
+        synthesis.save(update_fields=["title", "introduction"])
+        changed = []
+        for group, (group_title, answer) in zip(groups, texts, strict=True):
+            if (group.title, group.answer) != (group_title, answer):
+                group.title, group.answer = group_title, answer
+                changed.append(group)
+        SynthesisGroup.objects.bulk_update(changed, ["title", "answer"])
+        record(
+            jurisdiction=component.jurisdiction,
+            actor=actor,
+            action="proposal.synthesis_edit",
+            target=synthesis,
+            data={"before": before, "groups_changed": [g.position for g in changed]},
+            public=True,
+        )
+    return synthesis

@@ -25,6 +25,7 @@ urlpatterns = [
     path("synthesis/", views.synthesis_index, name="synthesis_index"),
     path("synthesis/new/", views.new_synthesis, name="new_synthesis"),
     path("synthesis/<int:pk>/", views.synthesis_detail, name="synthesis_detail"),
+    path("synthesis/<int:pk>/edit/", views.edit_synthesis, name="edit_synthesis"),
     path("debates/", views.debate_index, name="debate_index"),
     path("debates/new/", views.new_debate, name="new_debate"),
     path("debates/<int:pk>/", views.debate_detail, name="debate_detail"),

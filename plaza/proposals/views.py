@@ -29,7 +29,9 @@ from plaza.proposals.forms import (
     MergeForm,
     ProposalForm,
     SimilarCheckForm,
+    SynthesisEditForm,
     SynthesisForm,
+    SynthesisGroupEditFormSet,
     SynthesisGroupFormSet,
 )
 from plaza.proposals.models import RANDOM_KEY_LIMIT, Proposal
@@ -559,8 +561,44 @@ def synthesis_detail(request, pk: int):
     if synthesis is None:
         raise Http404(_("No such synthesis."))
     groups = [(group, render_markdown(group.answer)) for group in synthesis.groups.all()]
-    context = {"synthesis": synthesis, "introduction": render_markdown(synthesis.introduction), "groups": groups}
+    context = {
+        "synthesis": synthesis,
+        "introduction": render_markdown(synthesis.introduction),
+        "groups": groups,
+        "may_edit": _may_synthesise(request),
+    }
     return _form_page(request, "proposals/synthesis_detail.html", context)
+
+
+def edit_synthesis(request, pk: int):
+    """An official corrects the synthesis's words; the previous text stays in the public audit log."""
+    synthesis = queries.synthesis_for(request.component, pk)
+    if synthesis is None:
+        raise Http404(_("No such synthesis."))
+    if not _may_synthesise(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    groups = list(synthesis.groups.all())
+    form = SynthesisEditForm(
+        request.POST or None, initial={"title": synthesis.title, "introduction": synthesis.introduction}
+    )
+    formset = SynthesisGroupEditFormSet(
+        request.POST or None, prefix="group", initial=[{"title": g.title, "answer": g.answer} for g in groups]
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        edit = operations.SynthesisEdit(
+            title=form.cleaned_data["title"],
+            introduction=form.cleaned_data["introduction"],
+            groups=[(f.cleaned_data["title"], f.cleaned_data["answer"]) for f in formset],
+        )
+        try:
+            operations.edit_synthesis(actor=request.user, synthesis=synthesis, edit=edit)
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The synthesis is corrected; the previous text is in the public record."))
+            return redirect(synthesis.get_absolute_url())
+    context = {"form": form, "formset": formset, "synthesis": synthesis, "groups": groups}
+    return _form_page(request, "proposals/synthesis_edit.html", context, refused=request.method == "POST")
 
 
 def _group_texts(formset) -> list[operations.SynthesisGroupText]:
