@@ -142,6 +142,32 @@ def test_bulk_moderation_and_blocking_are_accessible(page, axe, sign_in, compone
     assert Proposal.objects.get(title="Cheap cars").status == Proposal.Status.HIDDEN
 
 
+def test_the_synthesis_correction_page_is_accessible(page, axe, sign_in, component):
+    from plaza.core.models import Role
+    from plaza.core.tests.factories import RoleGrantFactory, UserFactory
+    from plaza.proposals import operations
+    from plaza.proposals.models import Proposal
+
+    official = UserFactory()
+    RoleGrantFactory(user=official, jurisdiction=component.jurisdiction, role=Role.OFFICIAL)
+    proposal = Proposal.objects.get(title="Más carriles bici")
+    synthesis = operations.publish_synthesis(
+        actor=official,
+        component=component,
+        title="Lo que oímos",
+        groups=[operations.SynthesisGroupText("Movilidad", "Sí.", [proposal.pk])],
+    )
+    sign_in(page, official)
+    page.goto(f"{synthesis.get_absolute_url()}edit/")
+    page.get_by_label("Answer").fill("")
+    page.get_by_role("button", name="Save the correction").click()
+    axe(page)
+    page.get_by_label("Answer").fill("Sí, en 2027.")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("Sí, en 2027.")).to_be_visible()
+    axe(page)
+
+
 def test_the_map_page_and_the_synthesis_form_are_accessible(page, axe, sign_in, component):
     from plaza.core.models import Role
     from plaza.core.tests.factories import RoleGrantFactory, UserFactory
