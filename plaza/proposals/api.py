@@ -3,13 +3,14 @@
 from datetime import datetime
 from typing import Annotated
 
+from django.db.models import Prefetch
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
-from plaza.core.models import Jurisdiction
+from plaza.core.models import Attachment, Jurisdiction
 from plaza.core.queries.processes import active_jurisdictions
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.proposals import operations, queries
@@ -18,6 +19,22 @@ from plaza.proposals.models import Proposal
 router = Router(tags=["proposals"])
 
 Slug = Annotated[str, Path(..., pattern=SLUG_PATTERN, max_length=80)]
+
+
+class AttachmentOut(Schema):
+    title: str
+    file_name: str
+    mime_type: str
+    size: int = Field(..., description="Bytes")
+    url: str
+
+    @staticmethod
+    def resolve_file_name(obj) -> str:
+        return obj.original_name
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
 
 
 class ProposalOut(Schema):
@@ -41,7 +58,12 @@ class ProposalOut(Schema):
     published_at: datetime | None
     threshold_reached_at: datetime | None
     merged_into: int | None = Field(None, description="The proposal this duplicate was merged into")
+    attachments: list[AttachmentOut] = Field(..., description="Its images and documents, to download")
     url: str
+
+    @staticmethod
+    def resolve_attachments(obj: Proposal) -> list:
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_merged_into(obj: Proposal) -> int | None:
@@ -201,8 +223,13 @@ def _jurisdiction(slug: str) -> Jurisdiction:
     return found
 
 
+def _with_attachments(jurisdiction: Jurisdiction, found):
+    attachments = Attachment.objects.with_scope(jurisdiction=jurisdiction).select_related("jurisdiction")
+    return found.prefetch_related(Prefetch("attachments", queryset=attachments))
+
+
 def _public_proposal(jurisdiction: Jurisdiction, pk: int) -> Proposal:
-    found = queries.public_proposals(jurisdiction).filter(pk=pk).first()
+    found = _with_attachments(jurisdiction, queries.public_proposals(jurisdiction)).filter(pk=pk).first()
     if found is None:
         raise Http404("No such proposal.")
     return found
@@ -224,7 +251,7 @@ def list_proposals(
     """The jurisdiction's public proposals (hidden ones left out), oldest first, with their support counts."""
     jurisdiction = _jurisdiction(slug)
     with jurisdiction_scope(jurisdiction):
-        found = queries.public_proposals(jurisdiction)
+        found = _with_attachments(jurisdiction, queries.public_proposals(jurisdiction))
         if process:
             found = found.filter(component__process__slug=process)
         if status:

@@ -215,3 +215,63 @@ class AttachmentForm(forms.Form):
         label=_("File"),
         help_text=_("An image (PNG, JPEG, WebP) or a document (PDF, ODT, ODS, DOCX, XLSX, CSV, TXT)."),
     )
+
+
+class BulkModerationForm(forms.Form):
+    """The moderation queue's checkboxes and one action for all of them."""
+
+    proposals = forms.TypedMultipleChoiceField(
+        label=_("Proposals"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    debates = forms.TypedMultipleChoiceField(
+        label=_("Debates"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    action = forms.ChoiceField(
+        label=_("Do this to the selected items"),
+        choices=[("publish", _("Publish them")), ("hide", _("Hide them"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Public reason (to hide)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown in each hidden item's place and in the public record."),
+    )
+
+    def __init__(self, *args, proposals=(), debates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [(p.pk, p.title) for p in proposals]
+        self.fields["debates"].choices = [(d.pk, d.title) for d in debates]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("proposals") and not data.get("debates") and not self.errors:
+            raise forms.ValidationError(_("Select at least one proposal or debate."))
+        if data.get("action") == "hide" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why: the reason is public, in each item's place."))
+        return data
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the place of each proposal and debate hidden, and in the public record."),
+    )
+
+
+class SynthesisEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    introduction = forms.CharField(
+        label=_("Introduction"), required=False, max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SynthesisGroupEditForm(forms.Form):
+    title = forms.CharField(label=_("Group title"), max_length=200)
+    answer = forms.CharField(label=_("Answer"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+SynthesisGroupEditFormSet = forms.formset_factory(SynthesisGroupEditForm, extra=0)

@@ -1,6 +1,9 @@
 """Proposals, the supports they gather (one per person), debates and their agree/disagree votes."""
 
+import secrets
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +20,14 @@ OPEN_ORDERS = (
     ("commented", "comments_count"),
 )
 OPEN_CONDITION = models.Q(status__in=["published", "threshold_reached"])
+RANDOM_KEY_LIMIT = 2**31
+
+
+def random_key() -> int:
+    """A proposal's place in the "random" order: visitors start reading it at their own seed (see queries)."""
+    return secrets.randbelow(RANDOM_KEY_LIMIT)
+
+
 STATUSES = ["draft", "held", "published", "threshold_reached", "archived", "withdrawn", "hidden", "merged"]
 
 
@@ -57,9 +68,12 @@ class Proposal(TenantModel):
     comments_count = models.PositiveIntegerField(default=0)
     # Supports decayed by age, kept on the row so that "hot" is an indexed order (see operations.hot_score).
     hot_score = models.FloatField(default=0)
+    random_key = models.PositiveIntegerField(default=random_key, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     threshold_reached_at = models.DateTimeField(null=True, blank=True)
+    # Core's attachments (images and documents) on the proposal, for prefetching in the API.
+    attachments = GenericRelation("core.Attachment")
 
     objects = TenantManager()
 
@@ -78,6 +92,9 @@ class Proposal(TenantModel):
                 )
                 for name, field in OPEN_ORDERS
             ],
+            models.Index(
+                fields=["component", "random_key", "id"], condition=OPEN_CONDITION, name="proposal_open_random"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="proposal_status_known"),
@@ -173,6 +190,8 @@ class Debate(TenantModel):
     disagree_count = models.PositiveIntegerField(default=0)
     # Why it waits for a moderator before the public sees it (it looked like spam); empty when public.
     held_reason = models.CharField(_("held because"), max_length=300, blank=True)
+    # A moderator hid it (a held debate that was spam after all): the public reason, empty when not hidden.
+    hidden_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
@@ -188,7 +207,7 @@ class Debate(TenantModel):
 
     @property
     def is_published(self) -> bool:
-        return not self.held_reason
+        return not self.held_reason and not self.hidden_reason
 
     def is_public_content(self) -> bool:
         return self.is_published and self.component.is_published and self.component.process.is_published
@@ -274,4 +293,21 @@ class SynthesisEntry(TenantModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["synthesis", "proposal"], name="synthesis_answers_a_proposal_once")
+        ]
+
+
+class BlockedAccount(TenantModel):
+    """An account a moderator blocked in the jurisdiction: it writes nothing here, its content is hidden."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("reason"))
+    blocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "user"], name="account_blocked_once"),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="account_block_has_reason"),
         ]

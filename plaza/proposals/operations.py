@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, FloatField
+from django.db.models.functions import Cast, Ln
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -161,6 +162,12 @@ def _allowed(actor, component: ComponentInstance, action: str) -> None:
     allowed, why = component_action_allowed(actor, component, action)
     if not allowed:
         raise PermissionDenied(why)
+    _not_blocked(actor, component.jurisdiction)
+
+
+def _not_blocked(actor, jurisdiction) -> None:
+    if is_blocked(actor, jurisdiction):
+        raise PermissionDenied(_("A moderator blocked your account here: you cannot write in this jurisdiction."))
 
 
 def create_proposal(*, actor, component: ComponentInstance, text: ProposalText) -> Proposal:
@@ -186,6 +193,7 @@ def _require_author(actor, proposal: Proposal) -> None:
 def update_proposal(*, actor, proposal: Proposal, text: ProposalText) -> Proposal:
     """The author rewrites the proposal, only until its first support (checked in the same UPDATE)."""
     _require_author(actor, proposal)
+    _not_blocked(actor, proposal.jurisdiction)
     text = clean_proposal_text(proposal.component, text)
     editable = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED)
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
@@ -351,62 +359,81 @@ def set_expert(*, actor, proposal: Proposal, is_expert: bool) -> Proposal:
     return proposal
 
 
-def _person_of(actor, proposal: Proposal):
-    verification = (
-        Verification.objects.with_scope(jurisdiction=proposal.jurisdiction)
+def _supporter(actor, jurisdiction) -> int:
+    """The person behind the account, and that the account is not blocked, in one query."""
+    from plaza.proposals.models import BlockedAccount
+
+    found = (
+        Verification.objects.with_scope(jurisdiction=jurisdiction)
         .filter(user=actor)
-        .select_related("person")
+        .annotate(blocked=Exists(BlockedAccount.objects.with_scope(jurisdiction=jurisdiction).filter(user=actor)))
+        .values_list("person_id", "blocked")
         .first()
     )
-    if verification is None:
+    if found is None:
         raise PermissionDenied(_("Verify your identity with the census to support proposals."))
-    return verification.person
+    person_id, blocked = found
+    if blocked:
+        raise PermissionDenied(_("A moderator blocked your account here: you cannot write in this jurisdiction."))
+    return person_id
+
+
+# hot_score = log2(supports + 1) + freshness, so one more support adds log2(n + 2) - log2(n + 1): the UPDATE that
+# counts the support moves the score too, without reading the row (merges recompute it exactly).
+_LOG2 = math.log(2)
+
+
+def _hot_step():
+    count = F("support_count")
+    return F("hot_score") + (Ln(Cast(count + 2, FloatField())) - Ln(Cast(count + 1, FloatField()))) / _LOG2
 
 
 def support_proposal(*, actor, proposal: Proposal) -> Support:
     """One support per person (whichever account casts it), counted once even under concurrency.
 
-    The database's unique constraint refuses a second support of the same person; the count and
-    the threshold move in conditional UPDATEs, so the threshold is marked, and notified, once.
+    Four statements: the permission checks (phase, verification level; then person and block at once), an
+    UPDATE that counts the support and moves the hot score (it also locks the row until commit, so a support
+    is ordered before or after a merge moving this proposal's supports), the INSERT (the unique constraint
+    refuses a second support of the same person, and the whole transaction, count included, rolls back),
+    and a conditional UPDATE that marks the threshold, so that it is marked, and notified, once.
     """
+    component = proposal.component
+    jurisdiction = component.jurisdiction
     takes = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
-    with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
-        _allowed(actor, proposal.component, "support")
-        person = _person_of(actor, proposal)
-        # The row lock orders a support after a merge that moves this proposal's supports (see merge_proposals).
-        if not Proposal.objects.select_for_update().filter(pk=proposal.pk, status__in=takes).exists():
-            raise ValidationError(_("This proposal does not take supports now."))
-        try:
-            with transaction.atomic():
-                support = Support.objects.create(
-                    jurisdiction=proposal.jurisdiction,
-                    component=proposal.component,
-                    proposal=proposal,
-                    person=person,
-                    user=actor,
-                )
-        except IntegrityError as twice:
-            raise ValidationError(_("You have already supported this proposal.")) from twice
-        if not Proposal.objects.filter(pk=proposal.pk, status__in=takes).update(support_count=F("support_count") + 1):
-            raise ValidationError(_("This proposal does not take supports now."))
-        _after_support(actor, proposal)
+    try:
+        with transaction.atomic(), jurisdiction_scope(jurisdiction):
+            allowed, why = component_action_allowed(actor, component, "support")
+            if not allowed:
+                raise PermissionDenied(why)
+            person_id = _supporter(actor, jurisdiction)
+            counted = Proposal.objects.filter(pk=proposal.pk, status__in=takes).update(
+                support_count=F("support_count") + 1, hot_score=_hot_step()
+            )
+            if not counted:
+                raise ValidationError(_("This proposal does not take supports now."))
+            support = Support.objects.create(
+                jurisdiction=jurisdiction, component=component, proposal=proposal, person_id=person_id, user=actor
+            )
+            proposal.support_count += 1
+            _mark_threshold(proposal, support_threshold(component))
+    except IntegrityError as twice:
+        raise ValidationError(_("You have already supported this proposal.")) from twice
     return support
 
 
-def _after_support(actor, proposal: Proposal) -> None:
-    count, published_at = Proposal.objects.filter(pk=proposal.pk).values_list("support_count", "published_at").get()
-    proposal.support_count = count
-    Proposal.objects.filter(pk=proposal.pk).update(hot_score=hot_score(count, published_at))
-    threshold = support_threshold(proposal.component)
+def _mark_threshold(proposal: Proposal, threshold: int) -> None:
+    """Mark the proposal if its supports reached the threshold (a conditional UPDATE: marked, and notified, once)."""
     now = timezone.now()
     reached = Proposal.objects.filter(
         pk=proposal.pk, status=Proposal.Status.PUBLISHED, support_count__gte=threshold
     ).update(status=Proposal.Status.THRESHOLD_REACHED, threshold_reached_at=now)
     if not reached:
         return
+    count = Proposal.objects.filter(pk=proposal.pk).values_list("support_count", flat=True).get()
+    proposal.support_count = count
     proposal.status, proposal.threshold_reached_at = Proposal.Status.THRESHOLD_REACHED, now
     record(
-        jurisdiction=proposal.jurisdiction,
+        jurisdiction=proposal.component.jurisdiction,
         actor=None,
         action="proposal.threshold_reached",
         target=proposal,
@@ -415,9 +442,21 @@ def _after_support(actor, proposal: Proposal) -> None:
     )
     transaction.on_commit(
         partial(
-            notify, jurisdiction=proposal.jurisdiction, event="proposal.threshold_reached", target=proposal, actor=None
+            notify,
+            jurisdiction=proposal.component.jurisdiction,
+            event="proposal.threshold_reached",
+            target=proposal,
+            actor=None,
         )
     )
+
+
+def _after_support(actor, proposal: Proposal) -> None:
+    """After a merge moved supports: the exact hot score, then the threshold."""
+    count, published_at = Proposal.objects.filter(pk=proposal.pk).values_list("support_count", "published_at").get()
+    proposal.support_count = count
+    Proposal.objects.filter(pk=proposal.pk).update(hot_score=hot_score(count, published_at))
+    _mark_threshold(proposal, support_threshold(proposal.component))
 
 
 def start_debate(*, actor, component: ComponentInstance, title: str, body: str) -> Debate:
@@ -670,8 +709,262 @@ ATTACHABLE = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED, Proposal.Status.
 def attach_to_proposal(*, actor, proposal: Proposal, upload, title: str):
     """The author adds an image or a document; core checks its type and size and strips image metadata."""
     _require_author(actor, proposal)
+    _not_blocked(actor, proposal.jurisdiction)
     if proposal.status not in ATTACHABLE:
         raise ValidationError(_("Files can be added to a draft or an open proposal only."))
     return attach_file(
         actor=actor, target=proposal, upload=upload, title=title, component=proposal.component, action="attach"
     )
+
+
+register_event("debate.hidden", gettext_lazy("A moderator hid “%(target)s”."))
+
+
+def _clean_reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": message})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("Keep the reason under %(max)s characters.") % {"max": 2000}})
+    return reason
+
+
+def _hide_debate(actor, debate: Debate, reason: str) -> None:
+    if not Debate.objects.filter(pk=debate.pk, hidden_reason="").update(hidden_reason=reason):
+        raise ValidationError(_("This debate is already hidden."))
+    debate.hidden_reason = reason
+    record(
+        jurisdiction=debate.jurisdiction, actor=actor, action="debate.hide", target=debate, reason=reason, public=True
+    )
+    index_object(debate)
+    if debate.author_id is not None:
+        transaction.on_commit(
+            partial(
+                notify,
+                jurisdiction=debate.jurisdiction,
+                event="debate.hidden",
+                target=debate,
+                actor=actor,
+                recipients=[debate.author],
+            )
+        )
+
+
+def hide_debate(*, actor, debate: Debate, reason: str) -> Debate:
+    """A moderator hides a debate (typically one held for review that was spam): out of every list, reason public."""
+    require_role(actor, debate.jurisdiction, *MODERATOR_ROLES, process=debate.component.process)
+    reason = _clean_reason(reason, _("Say why: the reason is public."))
+    with transaction.atomic(), jurisdiction_scope(debate.jurisdiction):
+        _hide_debate(actor, debate, reason)
+    return debate
+
+
+BULK_ACTIONS = ("publish", "hide")
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    proposals: int
+    debates: int
+
+
+def moderate_in_bulk(
+    *,
+    actor,
+    component: ComponentInstance,
+    action: str,
+    proposal_ids: list[int],
+    debate_ids: list[int],
+    reason: str = "",
+) -> BulkOutcome:
+    """A moderator publishes, or hides with one public reason, several held proposals and debates at once.
+
+    One transaction: if any item cannot take the action (not held any more, another process), nothing is
+    written. Each item gets its own public audit entry, as if handled one by one.
+    """
+    require_role(actor, component.jurisdiction, *MODERATOR_ROLES, process=component.process)
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Choose publish or hide.")})
+    if not proposal_ids and not debate_ids:
+        raise ValidationError(_("Select at least one proposal or debate."))
+    if action == "hide":
+        reason = _clean_reason(reason, _("Say why: the reason is public, in each item's place."))
+    with transaction.atomic(), jurisdiction_scope(component.jurisdiction):
+        proposals = list(
+            Proposal.objects.select_for_update(of=("self",))
+            .filter(component=component, pk__in=set(proposal_ids))
+            .select_related("component__process", "component__jurisdiction", "jurisdiction", "author")
+            .order_by("pk")
+        )
+        debates = list(
+            Debate.objects.select_for_update(of=("self",))
+            .filter(component=component, pk__in=set(debate_ids))
+            .select_related("component__process", "component__jurisdiction", "jurisdiction", "author")
+            .order_by("pk")
+        )
+        if len(proposals) != len(set(proposal_ids)) or len(debates) != len(set(debate_ids)):
+            raise ValidationError(_("Some of the selected items are not in this process."))
+        if any(p.status != Proposal.Status.HELD for p in proposals) or any(
+            not d.held_reason or d.hidden_reason for d in debates
+        ):
+            raise ValidationError(_("Some of the selected items are no longer held for review: reload the queue."))
+        now = timezone.now()
+        for proposal in proposals:
+            if action == "publish":
+                Proposal.objects.filter(pk=proposal.pk).update(
+                    status=Proposal.Status.PUBLISHED, published_at=now, hot_score=hot_score(0, now), held_reason=""
+                )
+                proposal.refresh_from_db()
+                record(
+                    jurisdiction=component.jurisdiction,
+                    actor=actor,
+                    action="proposal.release",
+                    target=proposal,
+                    public=True,
+                )
+                index_object(proposal)
+            else:
+                _set_status(
+                    actor=actor,
+                    proposal=proposal,
+                    status=Proposal.Status.HIDDEN,
+                    action="proposal.hide",
+                    reason=reason,
+                    allowed_from=(Proposal.Status.HELD,),
+                )
+        for debate in debates:
+            if action == "publish":
+                Debate.objects.filter(pk=debate.pk).update(held_reason="")
+                debate.held_reason = ""
+                record(
+                    jurisdiction=component.jurisdiction,
+                    actor=actor,
+                    action="debate.release",
+                    target=debate,
+                    public=True,
+                )
+                index_object(debate)
+            else:
+                _hide_debate(actor, debate, reason)
+    return BulkOutcome(proposals=len(proposals), debates=len(debates))
+
+
+def is_blocked(user, jurisdiction) -> bool:
+    from plaza.proposals.models import BlockedAccount
+
+    if user is None or not user.is_authenticated:
+        return False
+    return BlockedAccount.objects.with_scope(jurisdiction=jurisdiction).filter(user=user).exists()
+
+
+def block_account(*, actor, jurisdiction, user, reason: str):
+    """A jurisdiction moderator blocks an account: it can no longer write here, and its proposals and debates are
+    hidden with the block's public reason. The block is in the public audit log; `unblock_account` lifts it."""
+    from plaza.proposals.models import BlockedAccount
+
+    require_role(actor, jurisdiction, *MODERATOR_ROLES)
+    reason = _clean_reason(reason, _("Say why: the reason is public."))
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot block your own account."))
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        try:
+            with transaction.atomic():
+                block = BlockedAccount.objects.create(
+                    jurisdiction=jurisdiction, user=user, reason=reason, blocked_by=actor
+                )
+        except IntegrityError as twice:
+            raise ValidationError(_("This account is already blocked.")) from twice
+        visible = [s for s in Proposal.Status if s not in (Proposal.Status.HIDDEN, Proposal.Status.DRAFT)]
+        proposals = list(Proposal.objects.filter(author=user, status__in=visible).order_by("pk"))
+        Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
+            status=Proposal.Status.HIDDEN, hidden_reason=reason
+        )
+        debates = list(Debate.objects.filter(author=user, hidden_reason="").order_by("pk"))
+        Debate.objects.filter(pk__in=[d.pk for d in debates]).update(hidden_reason=reason)
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="account.block",
+            reason=reason,
+            data={"account": user.display_name, "proposals": len(proposals), "debates": len(debates)},
+            public=True,
+        )
+        for item in [*proposals, *debates]:
+            item.refresh_from_db()
+            index_object(item)
+    return block
+
+
+def unblock_account(*, actor, jurisdiction, user) -> None:
+    """A moderator lifts a block: the account writes again; what was hidden stays hidden (restore it one by one)."""
+    from plaza.proposals.models import BlockedAccount
+
+    require_role(actor, jurisdiction, *MODERATOR_ROLES)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        block = BlockedAccount.objects.filter(user=user).first()
+        if block is None:
+            raise ValidationError(_("This account is not blocked."))
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="account.unblock",
+            data={"account": user.display_name},
+            public=True,
+        )
+        block.delete()
+
+
+@dataclass
+class SynthesisEdit:
+    title: str
+    introduction: str
+    groups: list[tuple[str, str]]  # (title, answer) per group, in the synthesis's order; the groupings stay
+
+
+def edit_synthesis(*, actor, synthesis, edit: SynthesisEdit):
+    """An official corrects a published synthesis's words (its groupings stay): the previous text goes into the
+    public audit log, so the history of every answer can be read."""
+    from plaza.proposals.models import Synthesis, SynthesisGroup
+
+    component = synthesis.component
+    require_role(actor, component.jurisdiction, *SYNTHESIS_ROLES, process=component.process)
+    errors: dict[str, str] = {}
+    title = _required(errors, "title", edit.title, 200)
+    introduction = (edit.introduction or "").strip()
+    if len(introduction) > BODY_MAX_LENGTH:
+        errors["introduction"] = _("Keep it under %(max)s characters.") % {"max": BODY_MAX_LENGTH}
+    with transaction.atomic(), jurisdiction_scope(component.jurisdiction):
+        synthesis = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
+        groups = list(SynthesisGroup.objects.filter(synthesis=synthesis).order_by("position"))
+        if len(edit.groups) != len(groups):
+            errors["groups"] = _("The synthesis has %(n)s groups: edit each of them.") % {"n": len(groups)}
+        texts = [((t or "").strip(), (a or "").strip()) for t, a in edit.groups]
+        for n, (group_title, answer) in enumerate(texts, start=1):
+            if not group_title or not answer:
+                errors.setdefault("groups", _("Group %(n)s needs a title and an answer.") % {"n": n})
+            elif len(group_title) > 200 or len(answer) > BODY_MAX_LENGTH:
+                errors.setdefault("groups", _("Group %(n)s is too long.") % {"n": n})
+        if errors:
+            raise ValidationError(errors)
+        before = {
+            "title": synthesis.title,
+            "introduction": synthesis.introduction,
+            "groups": [{"title": g.title, "answer": g.answer} for g in groups],
+        }
+        synthesis.title, synthesis.introduction = title, introduction
+        synthesis.save(update_fields=["title", "introduction"])
+        changed = []
+        for group, (group_title, answer) in zip(groups, texts, strict=True):
+            if (group.title, group.answer) != (group_title, answer):
+                group.title, group.answer = group_title, answer
+                changed.append(group)
+        SynthesisGroup.objects.bulk_update(changed, ["title", "answer"])
+        record(
+            jurisdiction=component.jurisdiction,
+            actor=actor,
+            action="proposal.synthesis_edit",
+            target=synthesis,
+            data={"before": before, "groups_changed": [g.position for g in changed]},
+            public=True,
+        )
+    return synthesis

@@ -4,8 +4,9 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Mod
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from plaza.core.models import CensusRecord, Comment, ComponentInstance, Jurisdiction, SDGTag, Verification
 from plaza.core.queries.search import search_jurisdiction
@@ -31,9 +32,6 @@ PUBLIC_STATUSES = (
 )
 ACTIVE_STATUSES = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
 ORDERS = ("hot", "most_supported", "newest", "most_commented", "random")
-# A multiplicative hash of the id, salted by the visitor's seed: a stable shuffle on any database.
-RANDOM_MULTIPLIER = 2_654_435_761
-RANDOM_MODULUS = 4_294_967_291
 # English, Spanish, French and Portuguese words too common to say two titles are alike.
 STOP_WORDS = frozenset(
     [
@@ -200,9 +198,74 @@ def _ordered(proposals: QuerySet, order: str, seed: int) -> QuerySet:
     if order == "most_commented":
         return proposals.order_by("-comments_count", "-id")
     if order == "random":
-        shuffle = Mod(F("id") * Value(RANDOM_MULTIPLIER) + Value(seed), Value(RANDOM_MODULUS))
-        return proposals.annotate(shuffle=shuffle).order_by("shuffle", "id")
+        return proposals.order_by("random_key", "id")
     return proposals.order_by("-hot_score", "-id")
+
+
+class RandomOrder:
+    """The "random" order for one visitor, for a Paginator: every proposal's stored random key, read from the
+    visitor's seed up to the end and then from the start (a rotation, so it is the same on every page).
+
+    Both halves are index range scans (proposal_open_random), each with its own LIMIT, in one UNION ALL query
+    of ids; then the page's rows and their tags. Nothing sorts every open proposal.
+    """
+
+    def __init__(self, proposals: QuerySet, jurisdiction: Jurisdiction, seed: int):
+        self.proposals, self.jurisdiction, self.seed = proposals, jurisdiction, seed
+        self._counts: tuple[int, int] | None = None
+
+    def _split(self) -> tuple[int, int]:
+        if self._counts is None:
+            found = self.proposals.order_by().aggregate(
+                total=Count("id"), after=Count("id", filter=Q(random_key__gte=self.seed))
+            )
+            self._counts = (found["total"], found["after"])
+        return self._counts
+
+    def count(self) -> int:
+        return self._split()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Proposal]:
+        total, after = self._split()
+        start, stop = window.start or 0, min(window.stop if window.stop is not None else total, total)
+        if stop <= start:
+            return []
+        ordered = self.proposals.order_by("random_key", "id").values_list("random_key", "id")
+        halves = [
+            (ordered.filter(random_key__gte=self.seed), min(start, after), min(stop, after)),
+            (ordered.filter(random_key__lt=self.seed), max(start - after, 0), max(stop - after, 0)),
+        ]
+        selects, params = [], []
+        for n, (part, low, high) in enumerate(halves):
+            # Each half is the ORM's own SQL with its window; an empty window still runs (LIMIT 0), so a page
+            # costs the same queries wherever it falls.
+            sql, part_params = part.query.sql_with_params()
+            selects.append(f"SELECT {n} AS half, k{n}.* FROM ({sql} LIMIT %s OFFSET %s) k{n}")  # noqa: S608
+            params.extend([*part_params, high - low, low])
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            ids = [row[2] for row in sorted(cursor.fetchall())]
+        rows = {
+            p.pk: p
+            for p in _with_related(
+                Proposal.objects.with_scope(jurisdiction=self.jurisdiction), self.jurisdiction
+            ).filter(pk__in=ids)
+        }
+        return [rows[pk] for pk in ids if pk in rows]
+
+
+def index_pages(component: ComponentInstance, filters: ProposalFilters):
+    """What the index pages through: the ordered queryset, or for "random" the visitor's rotation."""
+    if filters.order != "random":
+        return proposal_index(component, filters)
+    jurisdiction = component.jurisdiction
+    proposals = _filtered(
+        Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component), jurisdiction, filters
+    )
+    return RandomOrder(proposals, jurisdiction, filters.seed)
 
 
 def proposal_index(component: ComponentInstance, filters: ProposalFilters) -> QuerySet[Proposal]:
@@ -222,6 +285,14 @@ def proposal_for(component: ComponentInstance, pk: int) -> Proposal | None:
     jurisdiction = component.jurisdiction
     found = Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component, pk=pk)
     return _with_related(found.select_related("merged_into"), jurisdiction).first()
+
+
+def proposal_row(component: ComponentInstance, pk: int) -> Proposal | None:
+    """Just the proposal's row, its component the one given (the support button needs no more)."""
+    found = Proposal.objects.with_scope(jurisdiction=component.jurisdiction).filter(component=component, pk=pk).first()
+    if found is not None:
+        found.component = component
+    return found
 
 
 def merged_into(proposal: Proposal) -> list[Proposal]:
@@ -284,7 +355,7 @@ def debates_of(component: ComponentInstance, *, held: bool = False) -> QuerySet[
     jurisdiction = component.jurisdiction
     debates = Debate.objects.with_scope(jurisdiction=jurisdiction).filter(component=component)
     return (
-        (debates if held else debates.filter(held_reason=""))
+        (debates if held else debates.filter(held_reason="", hidden_reason=""))
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("-created_at", "-id")
@@ -303,7 +374,9 @@ def held_for_review(component: ComponentInstance) -> tuple[list[Proposal], list[
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("created_at", "id")
     )
-    debates = debates_of(component, held=True).exclude(held_reason="").order_by("created_at", "id")
+    debates = (
+        debates_of(component, held=True).exclude(held_reason="").filter(hidden_reason="").order_by("created_at", "id")
+    )
     return list(proposals), list(debates)
 
 
@@ -324,7 +397,7 @@ def public_proposals(jurisdiction: Jurisdiction) -> QuerySet[Proposal]:
 def public_debates(jurisdiction: Jurisdiction) -> QuerySet[Debate]:
     return (
         Debate.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(component__is_published=True, component__process__is_published=True, held_reason="")
+        .filter(component__is_published=True, component__process__is_published=True, held_reason="", hidden_reason="")
         .annotate(comments_count=_comment_count(jurisdiction, Debate))
         .select_related("author", "component__process", "component__jurisdiction")
         .order_by("id")
@@ -419,4 +492,15 @@ def count_comments(jurisdiction_id: int, proposal_id: int) -> int:
         Comment.objects.with_scope(jurisdiction=jurisdiction_id)
         .filter(content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal_id, is_hidden=False)
         .count()
+    )
+
+
+def blocked_accounts(jurisdiction: Jurisdiction) -> list:
+    """The accounts moderators blocked in the jurisdiction, newest first, with who they are."""
+    from plaza.proposals.models import BlockedAccount
+
+    return list(
+        BlockedAccount.objects.with_scope(jurisdiction=jurisdiction)
+        .select_related("user", "blocked_by")
+        .order_by("-created_at", "-id")
     )

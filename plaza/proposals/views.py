@@ -4,10 +4,11 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,8 @@ from plaza.core.queries.attachments import attachments_of
 from plaza.proposals import operations, queries
 from plaza.proposals.forms import (
     AttachmentForm,
+    BlockForm,
+    BulkModerationForm,
     DebateForm,
     DebateVoteForm,
     FilterForm,
@@ -26,10 +29,12 @@ from plaza.proposals.forms import (
     MergeForm,
     ProposalForm,
     SimilarCheckForm,
+    SynthesisEditForm,
     SynthesisForm,
+    SynthesisGroupEditFormSet,
     SynthesisGroupFormSet,
 )
-from plaza.proposals.models import Proposal
+from plaza.proposals.models import RANDOM_KEY_LIMIT, Proposal
 
 PAGE_SIZE = 20
 SEED_KEY = "proposals_seed"
@@ -49,7 +54,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def _visitor_seed(request) -> int:
     """A random order that stays the same for one visitor while they page through it."""
     if SEED_KEY not in request.session:
-        request.session[SEED_KEY] = secrets.randbelow(2**31 - 1) + 1
+        request.session[SEED_KEY] = secrets.randbelow(RANDOM_KEY_LIMIT)
     return request.session[SEED_KEY]
 
 
@@ -71,7 +76,7 @@ def proposal_index(request):
     component = request.component
     form = FilterForm(request.GET or None, categories=queries.categories_of(component))
     filters = _filters(request, form)
-    proposals = queries.proposal_index(component, filters)
+    proposals = queries.index_pages(component, filters)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -224,21 +229,95 @@ def release(request, pk: int):
 
 
 def moderation_queue(request):
-    """What waits for a moderator: proposals and debates held because they looked like spam."""
+    """What waits for a moderator: proposals and debates held because they looked like spam; bulk actions on them."""
     if not _is_moderator(request):
         raise PermissionDenied(_("You do not have the role needed for this."))
     proposals, debates = queries.held_for_review(request.component)
-    return _form_page(request, "proposals/moderation.html", {"proposals": proposals, "debates": debates})
+    form = BulkModerationForm(request.POST or None, proposals=proposals, debates=debates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = operations.moderate_in_bulk(
+                actor=request.user,
+                component=request.component,
+                action=form.cleaned_data["action"],
+                proposal_ids=form.cleaned_data["proposals"],
+                debate_ids=form.cleaned_data["debates"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(
+                request,
+                _("Done: %(proposals)s proposals and %(debates)s debates.")
+                % {"proposals": done.proposals, "debates": done.debates},
+            )
+            return redirect(f"{request.component.get_absolute_url()}moderation/")
+    context = {
+        "proposals": proposals,
+        "debates": debates,
+        "form": form,
+        "blocked": queries.blocked_accounts(request.jurisdiction),
+        "may_block": _may_block(request),
+    }
+    return _form_page(request, "proposals/moderation.html", context, refused=request.method == "POST")
+
+
+def _may_block(request) -> bool:
+    return has_role(request.user, request.jurisdiction, Role.MODERATOR, Role.ADMIN)
+
+
+def block(request, user_id: int):
+    """A jurisdiction moderator blocks an account: no more writing here, its proposals and debates hidden."""
+    if not _may_block(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    account = get_object_or_404(get_user_model(), pk=user_id)
+    form = BlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.block_account(
+                actor=request.user, jurisdiction=request.jurisdiction, user=account, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The account is blocked; its proposals and debates are hidden."))
+            return redirect(f"{request.component.get_absolute_url()}moderation/")
+    return _form_page(
+        request, "proposals/block.html", {"form": form, "account": account}, refused=request.method == "POST"
+    )
+
+
+@require_POST
+def unblock(request, user_id: int):
+    if not _may_block(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    account = get_object_or_404(get_user_model(), pk=user_id)
+    try:
+        operations.unblock_account(actor=request.user, jurisdiction=request.jurisdiction, user=account)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("The account can write again; what was hidden stays hidden."))
+    return redirect(f"{request.component.get_absolute_url()}moderation/")
 
 
 @require_POST
 def support(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda p: operations.support_proposal(actor=request.user, proposal=p),
-        _("Thank you: your support is counted."),
-    )
+    """The hot path: one row read, then the operation; on refusal the full page is built with the reason."""
+    proposal = queries.proposal_row(request.component, pk)
+    if proposal is None or proposal.status in (Proposal.Status.DRAFT, Proposal.Status.HELD):
+        proposal = _proposal(request, pk)  # the same 404s as the proposal's page
+    try:
+        operations.support_proposal(actor=request.user, proposal=proposal)
+    except PermissionDenied as refused:
+        page = _detail_context(request, _proposal(request, pk), str(refused))
+        return render(request, "proposals/detail.html", page, status=403)
+    except ValidationError as refused:
+        page = _detail_context(request, _proposal(request, pk), " ".join(refused.messages))
+        return render(request, "proposals/detail.html", page, status=400)
+    messages.success(request, _("Thank you: your support is counted."))
+    return redirect(proposal.get_absolute_url())
 
 
 @require_POST
@@ -390,9 +469,31 @@ def _debate(request, pk: int):
     debate = queries.debate_for(request.component, pk)
     if debate is None:
         raise Http404(_("No such debate."))
-    if debate.held_reason and debate.author_id != request.user.pk and not _is_moderator(request):
+    if (
+        (debate.held_reason or debate.hidden_reason)
+        and debate.author_id != request.user.pk
+        and not _is_moderator(request)
+    ):
         raise Http404(_("No such debate."))
     return debate
+
+
+def hide_debate(request, pk: int):
+    debate = _debate(request, pk)
+    if not _is_moderator(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.hide_debate(actor=request.user, debate=debate, reason=form.cleaned_data["reason"])
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The debate is hidden; the reason is public."))
+            return redirect(f"{request.component.get_absolute_url()}moderation/")
+    return _form_page(
+        request, "proposals/debate_hide.html", {"form": form, "debate": debate}, refused=request.method == "POST"
+    )
 
 
 @require_POST
@@ -460,8 +561,44 @@ def synthesis_detail(request, pk: int):
     if synthesis is None:
         raise Http404(_("No such synthesis."))
     groups = [(group, render_markdown(group.answer)) for group in synthesis.groups.all()]
-    context = {"synthesis": synthesis, "introduction": render_markdown(synthesis.introduction), "groups": groups}
+    context = {
+        "synthesis": synthesis,
+        "introduction": render_markdown(synthesis.introduction),
+        "groups": groups,
+        "may_edit": _may_synthesise(request),
+    }
     return _form_page(request, "proposals/synthesis_detail.html", context)
+
+
+def edit_synthesis(request, pk: int):
+    """An official corrects the synthesis's words; the previous text stays in the public audit log."""
+    synthesis = queries.synthesis_for(request.component, pk)
+    if synthesis is None:
+        raise Http404(_("No such synthesis."))
+    if not _may_synthesise(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    groups = list(synthesis.groups.all())
+    form = SynthesisEditForm(
+        request.POST or None, initial={"title": synthesis.title, "introduction": synthesis.introduction}
+    )
+    formset = SynthesisGroupEditFormSet(
+        request.POST or None, prefix="group", initial=[{"title": g.title, "answer": g.answer} for g in groups]
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        edit = operations.SynthesisEdit(
+            title=form.cleaned_data["title"],
+            introduction=form.cleaned_data["introduction"],
+            groups=[(f.cleaned_data["title"], f.cleaned_data["answer"]) for f in formset],
+        )
+        try:
+            operations.edit_synthesis(actor=request.user, synthesis=synthesis, edit=edit)
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The synthesis is corrected; the previous text is in the public record."))
+            return redirect(synthesis.get_absolute_url())
+    context = {"form": form, "formset": formset, "synthesis": synthesis, "groups": groups}
+    return _form_page(request, "proposals/synthesis_edit.html", context, refused=request.method == "POST")
 
 
 def _group_texts(formset) -> list[operations.SynthesisGroupText]:
@@ -476,11 +613,34 @@ def _group_texts(formset) -> list[operations.SynthesisGroupText]:
     ]
 
 
+def _more_groups(request, phases):
+    """The "more groups" button: the same form again, what was typed kept, three more empty groups (no errors yet)."""
+    data = request.POST
+    form = SynthesisForm(
+        initial={name: data.get(name, "") for name in ("title", "introduction", "phase")}, phases=phases
+    )
+    total = data.get("group-TOTAL_FORMS", "")
+    typed = min(int(total), 100) if total.isdigit() else 0
+    names = ("title", "answer", "proposals")
+    initial = [{name: data.get(f"group-{n}-{name}", "") for name in names} for n in range(typed)]
+    rows = min(typed + 3, 100)
+    formset = SynthesisGroupFormSet(prefix="group", initial=initial + [{}] * (rows - typed))
+    context = {
+        "form": form,
+        "formset": formset,
+        "proposals": queries.answerable_proposals(request.component),
+        "more_rows": rows + 3,
+    }
+    return _form_page(request, "proposals/synthesis_new.html", context)
+
+
 def new_synthesis(request):
     """An official groups the proposals and answers each group; without JavaScript, ?groups=N gives more rows."""
     if not _may_synthesise(request):
         raise PermissionDenied(_("You do not have the role needed for this."))
     phases = list(request.process.phases.all())
+    if request.method == "POST" and "more" in request.POST:
+        return _more_groups(request, phases)
     form = SynthesisForm(request.POST or None, phases=phases)
     asked = request.GET.get("groups", "")
     rows = min(int(asked), 100) if asked.isdigit() and int(asked) > 0 else 3

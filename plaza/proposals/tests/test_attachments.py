@@ -74,3 +74,27 @@ def test_the_location_is_typed_without_javascript_and_a_map_offered_with_it(clie
     page = client.get(f"{component.get_absolute_url()}new/").content.decode()
     assert 'data-pick-into="id_location"' in page and "proposals/pick.js" in page
     assert 'name="location"' in page
+
+
+def test_the_api_lists_a_proposals_attachments_in_constant_queries(client, component, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    proposals = [ProposalFactory(component=component) for _ in range(3)]
+    for n, proposal in enumerate(proposals):
+        operations.attach_to_proposal(
+            actor=proposal.author,
+            proposal=proposal,
+            upload=SimpleUploadedFile(f"street{n}.png", png()),
+            title=f"Street {n}",
+        )
+    one = client.get(f"/api/v1/proposals/madrid/proposals/{proposals[0].pk}").json()
+    assert [(a["title"], a["mime_type"], a["file_name"]) for a in one["attachments"]] == [
+        ("Street 0", "image/png", "street0.png")
+    ]
+    assert client.get(one["attachments"][0]["url"]).status_code == 200
+    with CaptureQueriesContext(connection) as first:
+        client.get("/api/v1/proposals/madrid/proposals", {"limit": 1})
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        listed = client.get("/api/v1/proposals/madrid/proposals", {"limit": 3}).json()
+    assert [len(item["attachments"]) for item in listed["items"]] == [1, 1, 1]

@@ -111,6 +111,63 @@ def test_moderation_pages_are_accessible(page, axe, sign_in, component, people):
     axe(page)
 
 
+def test_bulk_moderation_and_blocking_are_accessible(page, axe, sign_in, component, people):
+    from plaza.proposals.models import Proposal
+    from plaza.proposals.tests.factories import DebateFactory
+
+    author = people["resident"]
+    for title in ("Cheap bikes", "Cheap cars"):
+        ProposalFactory(
+            component=component, title=title, status=Proposal.Status.HELD, held_reason="many links", author=author
+        )
+    DebateFactory(component=component, title="Buy now?", held_reason="many links")
+    sign_in(page, people["moderator"])
+    page.goto(f"{component.get_absolute_url()}moderation/")
+    page.get_by_role("button", name="Apply to the selected items").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe(page)
+    page.get_by_role("checkbox", name="Cheap bikes").check()
+    page.get_by_role("checkbox", name="Buy now?").check()
+    page.get_by_role("radio", name="Hide them").check()
+    page.get_by_label("Public reason (to hide)").fill("Advertising")
+    page.get_by_role("button", name="Apply to the selected items").click()
+    expect(page.get_by_text("Done: 1 proposals and 1 debates.")).to_be_visible()
+    expect(page.get_by_role("link", name="Cheap bikes", exact=True)).to_have_count(0)
+    page.get_by_role("link", name=f"Block {author.display_name}").first.click()
+    axe(page)
+    page.get_by_label("Public reason").fill("Fake account")
+    page.get_by_role("button", name="Block the account").click()
+    expect(page.get_by_role("button", name=f"Unblock {author.display_name}")).to_be_visible()
+    axe(page)
+    assert Proposal.objects.get(title="Cheap cars").status == Proposal.Status.HIDDEN
+
+
+def test_the_synthesis_correction_page_is_accessible(page, axe, sign_in, component):
+    from plaza.core.models import Role
+    from plaza.core.tests.factories import RoleGrantFactory, UserFactory
+    from plaza.proposals import operations
+    from plaza.proposals.models import Proposal
+
+    official = UserFactory()
+    RoleGrantFactory(user=official, jurisdiction=component.jurisdiction, role=Role.OFFICIAL)
+    proposal = Proposal.objects.get(title="Más carriles bici")
+    synthesis = operations.publish_synthesis(
+        actor=official,
+        component=component,
+        title="Lo que oímos",
+        groups=[operations.SynthesisGroupText("Movilidad", "Sí.", [proposal.pk])],
+    )
+    sign_in(page, official)
+    page.goto(f"{synthesis.get_absolute_url()}edit/")
+    page.get_by_label("Answer").fill("")
+    page.get_by_role("button", name="Save the correction").click()
+    axe(page)
+    page.get_by_label("Answer").fill("Sí, en 2027.")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_text("Sí, en 2027.")).to_be_visible()
+    axe(page)
+
+
 def test_the_map_page_and_the_synthesis_form_are_accessible(page, axe, sign_in, component):
     from plaza.core.models import Role
     from plaza.core.tests.factories import RoleGrantFactory, UserFactory

@@ -143,3 +143,70 @@ def test_api_and_export_carry_the_answers(client, paris, component, official, pr
         ("Greening", str(proposals[1].pk)),
         ("Energy", str(proposals[2].pk)),
     ]
+
+
+def test_more_groups_keeps_what_was_typed_and_writes_nothing(client, component, official, proposals):
+    client.force_login(official)
+    url = f"{component.get_absolute_url()}synthesis/new/"
+    typed = {
+        "title": "Climate plan answers",
+        "introduction": "What we heard.",
+        "phase": "",
+        "group-TOTAL_FORMS": "2",
+        "group-INITIAL_FORMS": "0",
+        "group-MIN_NUM_FORMS": "1",
+        "group-MAX_NUM_FORMS": "100",
+        "group-0-title": "Greening",
+        "group-0-answer": "Trees everywhere.",
+        "group-0-proposals": f"{proposals[0].pk}",
+        "group-1-title": "Energy",
+        "group-1-answer": "",
+        "group-1-proposals": "",
+        "more": "1",
+    }
+    response = client.post(url, typed)
+    assert response.status_code == 200 and not Synthesis.objects.exists()
+    page = response.content.decode()
+    assert "Climate plan answers" in page and "Trees everywhere." in page and 'value="Energy"' in page
+    assert len(response.context["formset"].forms) == 5
+    assert "There is a problem" not in page
+
+
+def test_an_official_corrects_a_synthesis_and_the_previous_text_is_public(client, component, official, proposals):
+    synthesis = publish(official, component, proposals)
+    client.force_login(official)
+    url = f"{synthesis.get_absolute_url()}edit/"
+    assert "Correct the synthesis" in client.get(synthesis.get_absolute_url()).content.decode()
+    data = {
+        "title": "What Paris heard (corrected)",
+        "introduction": "",
+        "group-TOTAL_FORMS": "2",
+        "group-INITIAL_FORMS": "2",
+        "group-0-title": "Greening",
+        "group-0-answer": "We plant **2,000 trees** a year.",
+        "group-1-title": "Energy",
+        "group-1-answer": "",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    synthesis.refresh_from_db()
+    assert synthesis.title != data["title"]
+    assert client.post(url, {**data, "group-1-answer": "Solar on every public roof by 2030."}).status_code == 302
+    synthesis.refresh_from_db()
+    assert synthesis.title == "What Paris heard (corrected)"
+    assert [g.answer for g in synthesis.groups.all()][0] == "We plant **2,000 trees** a year."
+    assert SynthesisEntry.objects.filter(synthesis=synthesis).count() == 3  # the groupings stay
+    entry = AuditEntry.objects.get(action="proposal.synthesis_edit")
+    assert entry.is_public and entry.data["groups_changed"] == [1]
+    assert entry.data["before"]["groups"][0]["answer"] == "We plant **1,000 trees** a year."
+    assert "2,000 trees" in client.get(proposals[0].get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        operations.edit_synthesis(
+            actor=UserFactory(), synthesis=synthesis, edit=operations.SynthesisEdit("x", "", [("a", "b"), ("c", "d")])
+        )
+    with pytest.raises(ValidationError, match="2 groups"):
+        operations.edit_synthesis(
+            actor=official, synthesis=synthesis, edit=operations.SynthesisEdit("x", "", [("a", "b")])
+        )

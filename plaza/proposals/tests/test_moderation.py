@@ -1,0 +1,204 @@
+"""Moderation: bulk actions on the queue, hiding a held debate, blocking an account."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from plaza.core.models import AuditEntry, Role
+from plaza.core.tests.factories import RoleGrantFactory, UserFactory
+from plaza.proposals import operations
+from plaza.proposals.models import BlockedAccount, Debate, Proposal, Support
+from plaza.proposals.operations import ProposalText
+from plaza.proposals.tests.factories import DebateFactory, ProposalFactory, open_component, verified_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def component(madrid, unscoped):
+    return open_component(madrid, actions=["propose", "support", "comment"])
+
+
+@pytest.fixture
+def moderator(madrid):
+    user = UserFactory()
+    RoleGrantFactory(user=user, jurisdiction=madrid, role=Role.MODERATOR)
+    return user
+
+
+def held_proposal(component, **kwargs):
+    return ProposalFactory(
+        component=component, status=Proposal.Status.HELD, held_reason="many links", published_at=None, **kwargs
+    )
+
+
+def held_debate(component, **kwargs):
+    return DebateFactory(component=component, held_reason="many links", **kwargs)
+
+
+def actions_on(target) -> list[tuple[str, bool, str]]:
+    return list(
+        AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .order_by("id")
+        .values_list("action", "is_public", "reason")
+    )
+
+
+def test_bulk_publish_releases_each_selected_item_with_its_own_public_entry(client, component, moderator):
+    first, second, left = held_proposal(component), held_proposal(component), held_proposal(component)
+    debate = held_debate(component)
+    client.force_login(moderator)
+    queue = f"{component.get_absolute_url()}moderation/"
+    response = client.post(queue, {"proposals": [first.pk, second.pk], "debates": [debate.pk], "action": "publish"})
+    assert response.status_code == 302
+    for proposal in (first, second):
+        proposal.refresh_from_db()
+        assert proposal.status == Proposal.Status.PUBLISHED and proposal.published_at and not proposal.held_reason
+        assert actions_on(proposal) == [("proposal.release", True, "")]
+    left.refresh_from_db()
+    assert left.status == Proposal.Status.HELD
+    debate.refresh_from_db()
+    assert debate.held_reason == "" and actions_on(debate) == [("debate.release", True, "")]
+    page = client.get(queue).content.decode()
+    assert left.title in page and first.title not in page
+
+
+def test_bulk_hide_needs_one_reason_and_hides_each_with_it(client, component, moderator):
+    proposal, debate = held_proposal(component), held_debate(component)
+    client.force_login(moderator)
+    queue = f"{component.get_absolute_url()}moderation/"
+    refused = client.post(queue, {"proposals": [proposal.pk], "debates": [debate.pk], "action": "hide", "reason": " "})
+    assert refused.status_code == 400 and "the reason is public" in refused.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.HELD
+    done = client.post(queue, {"proposals": [proposal.pk], "debates": [debate.pk], "action": "hide", "reason": "Spam"})
+    assert done.status_code == 302
+    proposal.refresh_from_db()
+    debate.refresh_from_db()
+    assert proposal.status == Proposal.Status.HIDDEN and proposal.hidden_reason == "Spam"
+    assert debate.hidden_reason == "Spam" and not debate.is_published
+    assert actions_on(proposal) == [("proposal.hide", True, "Spam")]
+    assert actions_on(debate) == [("debate.hide", True, "Spam")]
+    client.logout()
+    assert client.get(debate.get_absolute_url()).status_code == 404
+    assert debate.title not in client.get(f"{component.get_absolute_url()}debates/").content.decode()
+    assert client.get("/api/v1/proposals/madrid/debates").json()["count"] == 0
+
+
+def test_a_bulk_action_is_all_or_nothing(component, moderator):
+    held, published = held_proposal(component), ProposalFactory(component=component)
+    with pytest.raises(ValidationError, match="no longer held"):
+        operations.moderate_in_bulk(
+            actor=moderator,
+            component=component,
+            action="publish",
+            proposal_ids=[held.pk, published.pk],
+            debate_ids=[],
+        )
+    held.refresh_from_db()
+    assert held.status == Proposal.Status.HELD and actions_on(held) == []
+    other = held_proposal(open_component(component.jurisdiction))
+    with pytest.raises(ValidationError, match="not in this process"):
+        operations.moderate_in_bulk(
+            actor=moderator, component=component, action="publish", proposal_ids=[held.pk, other.pk], debate_ids=[]
+        )
+    held.refresh_from_db()
+    assert held.status == Proposal.Status.HELD
+
+
+def test_only_moderators_act_in_bulk(client, component, paris):
+    proposal = held_proposal(component)
+    outsider = UserFactory()
+    RoleGrantFactory(user=outsider, jurisdiction=paris, role=Role.MODERATOR)
+    with pytest.raises(PermissionDenied):
+        operations.moderate_in_bulk(
+            actor=outsider, component=component, action="publish", proposal_ids=[proposal.pk], debate_ids=[]
+        )
+    client.force_login(outsider)
+    response = client.post(
+        f"{component.get_absolute_url()}moderation/", {"proposals": [proposal.pk], "action": "publish"}
+    )
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.HELD
+
+
+def test_a_moderator_hides_a_held_debate_from_its_page(client, component, moderator):
+    debate = held_debate(component)
+    client.force_login(moderator)
+    assert "Hide it" in client.get(debate.get_absolute_url()).content.decode()
+    refused = client.post(f"{debate.get_absolute_url()}hide/", {"reason": ""})
+    assert refused.status_code == 400
+    assert client.post(f"{debate.get_absolute_url()}hide/", {"reason": "Advertising"}).status_code == 302
+    debate.refresh_from_db()
+    assert debate.hidden_reason == "Advertising"
+    page = client.get(debate.get_absolute_url()).content.decode()
+    assert "A moderator hid this debate: Advertising" in page
+    assert debate.title not in client.get(f"{component.get_absolute_url()}moderation/").content.decode()
+    with pytest.raises(ValidationError):
+        operations.hide_debate(actor=moderator, debate=debate, reason="Again")
+
+
+def test_blocking_an_account_hides_its_content_and_stops_its_writing_until_unblocked(
+    client, component, moderator, madrid
+):
+    author = verified_user(madrid)
+    proposal = ProposalFactory(component=component, author=author)
+    debate = DebateFactory(component=component, author=author)
+    draft = ProposalFactory(component=component, author=author, status=Proposal.Status.DRAFT, published_at=None)
+    someone_else = ProposalFactory(component=component)
+    client.force_login(moderator)
+    assert (
+        client.post(f"{component.get_absolute_url()}moderation/block/{author.pk}/", {"reason": ""}).status_code == 400
+    )
+    response = client.post(f"{component.get_absolute_url()}moderation/block/{author.pk}/", {"reason": "Fake account"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    debate.refresh_from_db()
+    draft.refresh_from_db()
+    someone_else.refresh_from_db()
+    assert proposal.status == Proposal.Status.HIDDEN and proposal.hidden_reason == "Fake account"
+    assert debate.hidden_reason == "Fake account"
+    assert draft.status == Proposal.Status.DRAFT and someone_else.status == Proposal.Status.PUBLISHED
+    entry = AuditEntry.objects.get(action="account.block")
+    assert entry.is_public and entry.reason == "Fake account" and entry.data["account"] == author.display_name
+    assert entry.data["proposals"] == 1 and entry.data["debates"] == 1
+    assert author.email not in str(entry.data)
+    assert author.display_name in client.get(f"{component.get_absolute_url()}moderation/").content.decode()
+
+    with pytest.raises(PermissionDenied, match="blocked"):
+        operations.create_proposal(actor=author, component=component, text=ProposalText("T", "S", "B"))
+    with pytest.raises(PermissionDenied, match="blocked"):
+        operations.support_proposal(actor=author, proposal=someone_else)
+    with pytest.raises(PermissionDenied, match="blocked"):
+        operations.start_debate(actor=author, component=component, title="T", body="B")
+    with pytest.raises(PermissionDenied, match="blocked"):
+        operations.update_proposal(actor=author, proposal=draft, text=ProposalText("T", "S", "B"))
+    assert Support.objects.count() == 0
+    client.force_login(author)
+    assert client.post(f"{someone_else.get_absolute_url()}support/").status_code == 403
+
+    client.force_login(moderator)
+    assert client.post(f"{component.get_absolute_url()}moderation/unblock/{author.pk}/").status_code == 302
+    assert not BlockedAccount.objects.exists()
+    assert AuditEntry.objects.filter(action="account.unblock", is_public=True).exists()
+    operations.support_proposal(actor=author, proposal=someone_else)
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.HIDDEN  # what was hidden stays hidden
+
+
+def test_a_block_holds_in_its_own_jurisdiction_only(component, moderator, madrid, paris):
+    author = verified_user(madrid)
+    operations.block_account(actor=moderator, jurisdiction=madrid, user=author, reason="Spam")
+    with pytest.raises(ValidationError, match="already blocked"):
+        operations.block_account(actor=moderator, jurisdiction=madrid, user=author, reason="Spam")
+    elsewhere = open_component(paris, actions=["propose"])
+    debate = operations.start_debate(actor=author, component=elsewhere, title="In Paris", body="Fine here.")
+    assert debate.pk and Debate.objects.filter(pk=debate.pk).exists()
+    paris_moderator = UserFactory()
+    RoleGrantFactory(user=paris_moderator, jurisdiction=paris, role=Role.MODERATOR)
+    with pytest.raises(PermissionDenied):
+        operations.unblock_account(actor=paris_moderator, jurisdiction=madrid, user=author)
+    process_moderator = UserFactory()
+    RoleGrantFactory(user=process_moderator, jurisdiction=madrid, role=Role.MODERATOR, process=component.process)
+    with pytest.raises(PermissionDenied):
+        operations.block_account(actor=process_moderator, jurisdiction=madrid, user=UserFactory(), reason="x")
