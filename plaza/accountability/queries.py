@@ -156,6 +156,17 @@ def commitment_progress(plan: ActionPlan, number: int) -> CommitmentProgress:
     return _progress([commitment], current, history)[0]
 
 
+def commitment(plan: ActionPlan, number: int) -> Commitment:
+    """One commitment of the plan, without its history (for forms), or Commitment.DoesNotExist."""
+    if not 1 <= number <= LARGEST_NUMBER:
+        raise Commitment.DoesNotExist
+    return (
+        Commitment.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .select_related("jurisdiction", "plan")
+        .get(plan=plan, number=number)
+    )
+
+
 def milestone(plan: ActionPlan, number: int, position: int) -> Milestone:
     """A milestone of a commitment of this plan, or Milestone.DoesNotExist (never another jurisdiction's)."""
     if not (1 <= number <= LARGEST_NUMBER and 1 <= position <= LARGEST_NUMBER):

@@ -22,10 +22,18 @@ urlpatterns = [
     path("plans/<slug:plan>/", views.plan_detail, name="plan"),
     path("plans/<slug:plan>/commitments/new/", views.new_commitment, name="new_commitment"),
     path("plans/<slug:plan>/commitments/<int:number>/milestones/new/", views.new_milestone, name="new_milestone"),
+    path("plans/<slug:plan>/forum/members/new/", views.new_forum_member, name="new_forum_member"),
+    path("plans/<slug:plan>/forum/meetings/new/", views.new_meeting, name="new_meeting"),
     path("plans/<slug:plan>/timeline/", views.timeline, name="timeline"),
     path("plans/<slug:plan>/candidates/<int:candidate>/decide/", views.decide, name="decide_candidate"),
     path("plans/<slug:plan>/assessment/", views.assessment_report, name="assessment"),
     path("plans/<slug:plan>/commitments/<int:number>/", views.commitment_detail, name="commitment"),
+    path("plans/<slug:plan>/commitments/<int:number>/edit/", views.edit_commitment, name="edit_commitment"),
+    path(
+        "plans/<slug:plan>/commitments/<int:number>/milestones/<int:position>/edit/",
+        views.edit_milestone,
+        name="edit_milestone",
+    ),
     path("plans/<slug:plan>/commitments/<int:number>/evidence/", views.commitment_evidence, name="evidence"),
     path("plans/<slug:plan>/commitments/<int:number>/assess/", views.assess_commitment, name="assess"),
     path(

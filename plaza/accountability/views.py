@@ -13,8 +13,12 @@ from plaza.accountability.component import manifest
 from plaza.accountability.forms import (
     AssessmentForm,
     CandidateDecisionForm,
+    CommitmentEditForm,
     CommitmentForm,
     EvidenceForm,
+    ForumMemberForm,
+    MeetingForm,
+    MilestoneEditForm,
     MilestoneForm,
     PlanForm,
     ProgressUpdateForm,
@@ -34,6 +38,7 @@ from plaza.accountability.models import (
 )
 from plaza.accountability.operations import (
     add_commitment_evidence,
+    add_forum_member,
     add_milestone,
     add_result_photo,
     create_commitment,
@@ -41,7 +46,10 @@ from plaza.accountability.operations import (
     decide_candidate,
     post_progress_update,
     record_assessment,
+    record_meeting,
     start_results_import,
+    update_commitment,
+    update_milestone,
     update_result,
 )
 from plaza.core.exports import FORMATS, export_response
@@ -535,3 +543,96 @@ def new_milestone(request, jurisdiction, plan, number):
     status = 400 if request.method == "POST" else 200
     context = {"plan": found, "commitment": commitment, "form": form}
     return render(request, "accountability/milestone_form.html", context, status=status)
+
+
+def new_forum_member(request, jurisdiction, plan):
+    """Officials list a member of the plan's multi-stakeholder forum (person, organisation, sector)."""
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    form = ForumMemberForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_forum_member(actor=request.user, plan=found, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(found.get_absolute_url() + "#cocreation-title")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/forum_member_form.html", {"plan": found, "form": form}, status=status)
+
+
+def new_meeting(request, jurisdiction, plan):
+    """Officials record a forum meeting: date, place, attendees, minutes and a document (core attachment)."""
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    form = MeetingForm(*_posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in ("title", "held_on", "place", "attendees", "minutes")}
+        try:
+            record_meeting(actor=request.user, plan=found, documents=form.documents(), **values)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(found.get_absolute_url() + "#cocreation-title")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/meeting_form.html", {"plan": found, "form": form}, status=status)
+
+
+def _commitment(found: ActionPlan, number: int) -> Commitment:
+    try:
+        return queries.commitment(found, number)
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+
+
+def edit_commitment(request, jurisdiction, plan, number):
+    """Officials correct a commitment; the change and its reason go to the public audit log."""
+    found = _plan(request, plan)
+    commitment = _commitment(found, number)
+    refused = _officials_only(request, _("Only the jurisdiction's officials edit commitments."))
+    if refused:
+        return refused
+    form = CommitmentEditForm(_posted_data(request)[0], commitment=commitment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_commitment(actor=request.user, commitment=commitment, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "form": form}
+    return render(request, "accountability/commitment_edit.html", context, status=status)
+
+
+def edit_milestone(request, jurisdiction, plan, number, position):
+    """Officials correct a milestone's deliverable or due date (inside the plan's period), with a reason."""
+    found = _plan(request, plan)
+    commitment = _commitment(found, number)
+    try:
+        milestone = queries.milestone(found, number, position)
+    except Milestone.DoesNotExist as missing:
+        raise Http404("No such milestone.") from missing
+    refused = _officials_only(request, _("Only the jurisdiction's officials edit milestones."))
+    if refused:
+        return refused
+    initial = {
+        "deliverable": milestone.deliverable,
+        "due_date": milestone.due_date,
+        "external_id": milestone.external_id,
+    }
+    form = MilestoneEditForm(_posted_data(request)[0], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_milestone(actor=request.user, milestone=milestone, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url() + "#milestones-title")
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "milestone": milestone, "form": form}
+    return render(request, "accountability/milestone_edit.html", context, status=status)

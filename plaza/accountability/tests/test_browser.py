@@ -191,3 +191,23 @@ def test_plan_commitment_and_milestone_forms_are_accessible(page, axe, sign_in, 
     expect(page.get_by_role("link", name="OCDS feed")).to_be_visible()
     page.get_by_role("link", name="Add an evidence file").click()
     axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_and_edit_pages_and_their_errors_are_accessible(page, axe, sign_in, milestone, official):
+    sign_in(page, official)
+    base = "/paris/accountability/plans/climate/"
+    for address, heading, button in [
+        (base + "forum/members/new/", "New forum member", "Add the member"),
+        (base + "forum/meetings/new/", "Record a forum meeting", "Record the meeting"),
+        (base + "commitments/1/edit/", "Edit the commitment", "Save the commitment"),
+        (base + "commitments/1/milestones/1/edit/", "Edit milestone 1", "Save the milestone"),
+    ]:
+        page.goto(address)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        axe(page)
+        for box in page.get_by_role("textbox").all():
+            box.fill("")
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        axe(page)
