@@ -52,10 +52,6 @@ class ProgressUpdateForm(forms.Form):
         if len(sides) == 1:
             self.fields["side"].initial = sides[0]
             self.fields["side"].widget = forms.HiddenInput()
-        if Side.GOVERNMENT not in sides:
-            # Core lets officials attach files; partners give their evidence as links.
-            del self.fields["evidence"]
-            del self.fields["evidence_title"]
 
     def clean_links(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
@@ -277,3 +273,18 @@ class CommitmentEditForm(CommitmentForm):
 
 class MilestoneEditForm(MilestoneForm):
     reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
+
+
+class ProgressImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: commitment, milestone (their external ids), status, percentage, narrative; optional links "
+            "(separated by spaces)."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and report what would change, without changing anything"),
+        required=False,
+        initial=True,
+    )

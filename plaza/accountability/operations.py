@@ -532,8 +532,8 @@ def post_progress_update(
     """Post a new assessment of a milestone; it supersedes the side's current one (never edits it).
 
     Officials and admins post the government's; the plan's civil society partners post
-    counter-assessments. Evidence files go through core attachments (officials only: core's
-    attachment rule); links are for everyone.
+    counter-assessments. Evidence files go through core attachments (officials by their role,
+    partners through the component's "partner_evidence" action); links are for everyone.
     """
     plan = milestone.commitment.plan
     if side not in sides_for(actor, plan):
@@ -542,8 +542,6 @@ def post_progress_update(
         raise ValidationError({"status": _("Progress is reported while the plan is being implemented.")})
     _check_progress(status=status, percentage=percentage, narrative=narrative)
     cleaned_links = _check_links(links)
-    if evidence is not None and side != Side.GOVERNMENT:
-        raise ValidationError({"evidence": _("Civil society partners give their evidence as links.")})
     jurisdiction = milestone.jurisdiction
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         Milestone.objects.select_for_update().filter(pk=milestone.pk).first()  # one chain per side, no fork
@@ -570,8 +568,10 @@ def post_progress_update(
             data={"milestone": milestone.position, "side": side, "status": status, "percentage": percentage},
             public=True,
         )
-        if evidence is not None:
-            attach_file(actor=actor, target=update, upload=evidence, title=evidence_title or _("Evidence"))
+        if evidence is not None:  # officials by their role, partners through the component's action
+            _attach_evidence(
+                actor=actor, plan=plan, target=update, upload=evidence, title=evidence_title or _("Evidence")
+            )
     return update
 
 
@@ -909,10 +909,17 @@ def add_commitment_evidence(*, actor, commitment: Commitment, upload, title: str
     plan = commitment.plan
     if not sides_for(actor, plan):
         raise PermissionDenied(_("Only the jurisdiction's officials and the plan's partners add evidence."))
+    return _attach_evidence(actor=actor, plan=plan, target=commitment, upload=upload, title=title)
+
+
+def _attach_evidence(*, actor, plan: ActionPlan, target, upload, title: str):
+    """An evidence file through core's attach_file: officials by their role, the plan's partners by the action.
+
+    A partner is no official: core lets them attach through the component's declared action, which the
+    callers reach only after checking they are this plan's partner (sides_for).
+    """
     if has_role(actor, plan.jurisdiction, *OFFICIALS):
-        return attach_file(actor=actor, target=commitment, upload=upload, title=title)
-    # A partner is no official: core lets them attach through the component's declared action, which we
-    # reach only after checking they are this plan's partner (sides_for above).
+        return attach_file(actor=actor, target=target, upload=upload, title=title)
     component = (
         ComponentInstance.objects.with_scope(jurisdiction=plan.jurisdiction)
         .filter(manifest_name="accountability")
@@ -922,12 +929,30 @@ def add_commitment_evidence(*, actor, commitment: Commitment, upload, title: str
     if component is None:
         raise PermissionDenied(_("Evidence files need the action plan component in one of the processes."))
     return attach_file(
-        actor=actor, target=commitment, upload=upload, title=title, component=component, action=PARTNER_EVIDENCE
+        actor=actor, target=target, upload=upload, title=title, component=component, action=PARTNER_EVIDENCE
     )
 
 
 def start_results_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool) -> Job:
     """Store the CSV and start the background job that checks it and (unless a dry run) applies it."""
+    return _start_import(
+        actor=actor, jurisdiction=jurisdiction, upload=upload, dry_run=dry_run, kind="results", action="result"
+    )
+
+
+def start_progress_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool) -> Job:
+    """Store a CSV of milestone progress (keyed by commitment and milestone external ids) and start its job."""
+    return _start_import(
+        actor=actor,
+        jurisdiction=jurisdiction,
+        upload=upload,
+        dry_run=dry_run,
+        kind="progress",
+        action="progress_update",
+    )
+
+
+def _start_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool, kind: str, action: str) -> Job:
     from plaza.accountability.imports import decode
 
     require_role(actor, jurisdiction, *OFFICIALS)
@@ -946,14 +971,14 @@ def start_results_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: 
     with transaction.atomic():
         started = enqueue(
             jurisdiction=jurisdiction,
-            kind="accountability.import_results",
+            kind=f"accountability.import_{kind}",
             params={"path": path, "dry_run": dry_run, "name": getattr(upload, "name", "")[:200]},
             actor=actor,
         )
         record(
             jurisdiction=jurisdiction,
             actor=actor,
-            action="result.import.start",
+            action=f"{action}.import.start",
             target=started,
             data={"dry_run": dry_run},
         )

@@ -16,6 +16,8 @@ urlpatterns = [
     path("results/", views.results, name="results"),
     path("results/import/", views.results_import, name="results_import"),
     path("results/import/<int:job_id>/", views.import_report, name="import_report"),
+    path("progress/import/", views.progress_import, name="progress_import"),
+    path("progress/import/<int:job_id>/", views.progress_import_report, name="progress_import_report"),
     path("results/<int:result>/", views.result_detail, name="result"),
     path("results/<int:result>/update/", views.result_update, name="result_update"),
     path("plans/new/", views.new_plan, name="new_plan"),
@@ -29,6 +31,11 @@ urlpatterns = [
     path("plans/<slug:plan>/assessment/", views.assessment_report, name="assessment"),
     path("plans/<slug:plan>/commitments/<int:number>/", views.commitment_detail, name="commitment"),
     path("plans/<slug:plan>/commitments/<int:number>/edit/", views.edit_commitment, name="edit_commitment"),
+    path(
+        "plans/<slug:plan>/commitments/<int:number>/milestones/<int:position>/history/",
+        views.milestone_history,
+        name="milestone_history",
+    ),
     path(
         "plans/<slug:plan>/commitments/<int:number>/milestones/<int:position>/edit/",
         views.edit_milestone,

@@ -211,3 +211,14 @@ def test_record_and_edit_pages_and_their_errors_are_accessible(page, axe, sign_i
         page.get_by_role("button", name=button).click()
         expect(page.get_by_role("alert")).to_be_visible()
         axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_import_page_and_its_errors_are_accessible(page, axe, sign_in, official):
+    sign_in(page, official)
+    page.goto("/paris/accountability/progress/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import milestone progress from a CSV file")
+    axe(page)
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe(page)
