@@ -222,3 +222,26 @@ def test_progress_import_page_and_its_errors_are_accessible(page, axe, sign_in, 
     page.get_by_role("button", name="Check and import").click()
     expect(page.get_by_role("alert")).to_be_visible()
     axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_milestone_history_and_partner_progress_form_are_accessible(page, axe, sign_in, milestone, partner):
+    from plaza.accountability.operations import post_progress_update
+
+    with scopes_disabled():
+        for n in range(3):
+            post_progress_update(
+                actor=partner,
+                milestone=milestone,
+                side="civil_society",
+                status="limited",
+                percentage=n + 1,
+                narrative="x",
+            )
+    page.goto("/paris/accountability/plans/climate/commitments/1/milestones/1/history/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("History of milestone 1: Renovations dataset")
+    axe(page)
+    sign_in(page, partner)
+    page.goto("/paris/accountability/plans/climate/commitments/1/milestones/1/progress/")
+    expect(page.get_by_label("Evidence file", exact=True)).to_be_visible()
+    axe(page)
