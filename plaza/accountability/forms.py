@@ -11,6 +11,7 @@ from plaza.accountability.models import (
     ProgressStatus,
     Relevance,
     ResultStatus,
+    Sector,
     Side,
 )
 
@@ -51,10 +52,6 @@ class ProgressUpdateForm(forms.Form):
         if len(sides) == 1:
             self.fields["side"].initial = sides[0]
             self.fields["side"].widget = forms.HiddenInput()
-        if Side.GOVERNMENT not in sides:
-            # Core lets officials attach files; partners give their evidence as links.
-            del self.fields["evidence"]
-            del self.fields["evidence_title"]
 
     def clean_links(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
@@ -188,6 +185,12 @@ class CommitmentForm(forms.Form):
     )
     start_date = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    external_id = forms.CharField(
+        label=_("External id"),
+        required=False,
+        max_length=100,
+        help_text=_("Optional: the key your back-office system uses, for bulk progress imports."),
+    )
 
     def clean_policy_areas(self) -> list[str]:
         return _lines(self.cleaned_data["policy_areas"])
@@ -205,3 +208,83 @@ class CommitmentForm(forms.Form):
 class MilestoneForm(forms.Form):
     deliverable = forms.CharField(label=_("Deliverable"), max_length=300)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    external_id = forms.CharField(
+        label=_("External id"),
+        required=False,
+        max_length=100,
+        help_text=_("Optional: the key your back-office system uses, for bulk progress imports."),
+    )
+
+
+class ForumMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organisation = forms.CharField(label=_("Organisation or government area"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, widget=forms.RadioSelect)
+    role = forms.CharField(
+        label=_("Role in the forum"), required=False, max_length=120, help_text=_("For example: co-chair.")
+    )
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    attendees = forms.IntegerField(label=_("Number of attendees"), min_value=0, max_value=100000)
+    minutes = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Markdown")
+    )
+    document_title = forms.CharField(label=_("Title of the document"), required=False, max_length=200)
+    document = forms.FileField(
+        label=_("Document"), required=False, help_text=_("Optional: PDF, image, office document, CSV or text.")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("document") and not (cleaned.get("document_title") or "").strip():
+            self.add_error("document_title", _("Give the document a title."))
+        return cleaned
+
+    def documents(self) -> list[tuple[str, object]]:
+        upload = self.cleaned_data.get("document")
+        return [(self.cleaned_data["document_title"], upload)] if upload else []
+
+
+REASON_HELP = _("Kept in the public history with the change.")
+
+
+class CommitmentEditForm(CommitmentForm):
+    """The commitment's OGP fields, corrected; SDG tags are kept as they are."""
+
+    reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
+
+    def __init__(self, *args, commitment=None, **kwargs):
+        data = args[0] if args else kwargs.get("data")
+        if commitment is not None and data is None:
+            kwargs["initial"] = {
+                **{name: getattr(commitment, name) for name in self.base_fields if hasattr(commitment, name)},
+                **{
+                    name: "\n".join(getattr(commitment, name))
+                    for name in ("policy_areas", "supporting_government", "supporting_civil_society")
+                },
+            }
+        super().__init__(*args, **kwargs)
+        del self.fields["sdg_targets"]
+
+
+class MilestoneEditForm(MilestoneForm):
+    reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
+
+
+class ProgressImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: commitment, milestone (their external ids), status, percentage, narrative; optional links "
+            "(separated by spaces)."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and report what would change, without changing anything"),
+        required=False,
+        initial=True,
+    )

@@ -190,7 +190,7 @@ def _update_results(jurisdiction: Jurisdiction, pairs: list[tuple[int, Row]], no
             cursor.execute(sql, [*params, now, jurisdiction.pk])
 
 
-def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | None) -> Report:
+def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | None, progress=None) -> Report:
     """Write every checked row in one transaction: new results, their new state, one update per row."""
     now = timezone.now()
     label = str(actor.display_name) if actor is not None else _("Import")
@@ -235,8 +235,13 @@ def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | No
                     created_at=now,
                 )
             )
+        total = len(report.rows)
         _update_results(jurisdiction, [(existing[row.external_id].pk, row) for row in report.rows], now)
+        if progress:
+            progress(total // 2, total)
         ResultUpdate.objects.bulk_create(updates, batch_size=1000)
+        if progress:
+            progress(total, total)
         report.created, report.updated = len(new), len(report.rows) - len(new)
         record(
             jurisdiction=jurisdiction,

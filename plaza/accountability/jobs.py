@@ -1,10 +1,45 @@
-"""Accountability's background job: the bulk update of results from a CSV (checked in full, then all or nothing)."""
+"""Accountability's background jobs: bulk updates of results and of milestone progress from a CSV.
+
+Both check every row first, then (unless it is a dry run or a row is wrong) apply them all in one
+transaction. The progress bar runs over both steps: the first half while checking, the second while writing.
+"""
 
 from django.core.files.storage import default_storage
 
-from plaza.accountability import imports
+from plaza.accountability import imports, progress_import
 from plaza.accountability.models import ResultUpdate
 from plaza.core.jobs import JobError, job
+from plaza.core.models import AuditEntry
+
+
+def _read(job) -> str:
+    try:
+        with default_storage.open(job.parameters["path"], "rb") as stored:
+            return imports.decode(stored.read())
+    except FileNotFoundError as gone:
+        raise JobError("The uploaded file is no longer there: upload it again.") from gone
+    except ValueError as unreadable:
+        raise JobError(str(unreadable)) from unreadable
+
+
+class Bar:
+    """One progress bar over both steps: checking fills it (a dry run) or its first half, writing the rest."""
+
+    def __init__(self, context, *, writes: bool):
+        self.context, self.steps, self.total = context, 2 if writes else 1, 0
+
+    def checking(self, done: int, total: int) -> None:
+        self.context.check_cancelled()
+        self.total = total
+        self.context.progress(done, self.steps * total, "")
+
+    def writing(self, done: int, total: int) -> None:
+        """`done` of the `total` valid rows written (a file's blank lines were counted while checking)."""
+        self.context.progress(self.total + done * self.total // max(total, 1), 2 * self.total, "")
+
+    def stopped(self) -> None:
+        """Nothing will be written (a wrong row): the bar ends full."""
+        self.context.progress(self.steps * self.total, self.steps * self.total, "")
 
 
 @job("accountability.import_results")
@@ -14,20 +49,35 @@ def import_results(job, context):
     if ResultUpdate.objects.filter(import_job=job.pk).exists():  # a rerun after the commit: already applied
         rows = ResultUpdate.objects.filter(import_job=job.pk).count()
         return {"dry_run": False, "applied": True, "rows": rows, "created": None, "updated": None, "errors": []}
-    try:
-        with default_storage.open(job.parameters["path"], "rb") as stored:
-            text = imports.decode(stored.read())
-    except FileNotFoundError as gone:
-        raise JobError("The uploaded file is no longer there: upload it again.") from gone
-    except ValueError as unreadable:
-        raise JobError(str(unreadable)) from unreadable
-
-    def progress(done: int, total: int) -> None:
-        context.check_cancelled()
-        context.progress(done, total, "")
-
-    report = imports.check(text, job.jurisdiction, progress=progress)
+    text = _read(job)
+    bar = Bar(context, writes=not dry_run)
+    report = imports.check(text, job.jurisdiction, progress=bar.checking)
     if report.error_count or dry_run:
+        bar.stopped()
         return report.as_dict(dry_run=dry_run, applied=False)
-    imports.apply(report, jurisdiction=job.jurisdiction, actor=job.created_by, job_id=job.pk)
+    imports.apply(report, jurisdiction=job.jurisdiction, actor=job.created_by, job_id=job.pk, progress=bar.writing)
+    return report.as_dict(dry_run=False, applied=True)
+
+
+@job("accountability.import_progress")
+def import_progress(job, context):
+    """Milestone progress from a CSV: checked in full, then all rows written as new government updates, or none."""
+    dry_run = bool(job.parameters.get("dry_run"))
+    applied = (
+        AuditEntry.objects.with_scope(jurisdiction=job.jurisdiction)
+        .filter(action="progress_update.import", data__job=job.pk)
+        .first()
+    )
+    if applied is not None:  # a rerun after the commit: already applied
+        rows = applied.data.get("rows", 0)
+        return {"kind": "progress", "dry_run": False, "applied": True, "rows": rows, "created": rows, "errors": []}
+    text = _read(job)
+    bar = Bar(context, writes=not dry_run)
+    report = progress_import.check(text, job.jurisdiction, progress=bar.checking)
+    if report.error_count or dry_run:
+        bar.stopped()
+        return report.as_dict(dry_run=dry_run, applied=False)
+    progress_import.apply(
+        report, jurisdiction=job.jurisdiction, actor=job.created_by, job_id=job.pk, progress=bar.writing
+    )
     return report.as_dict(dry_run=False, applied=True)

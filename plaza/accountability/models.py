@@ -155,6 +155,9 @@ class Commitment(TenantModel):
     supporting_civil_society = models.JSONField(_("supporting civil society organisations"), default=list)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    external_id = models.CharField(
+        _("external id"), max_length=100, blank=True, help_text=_("The key a back-office system uses for it.")
+    )
 
     objects = TenantManager()
 
@@ -162,6 +165,11 @@ class Commitment(TenantModel):
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="commitment_number_once"),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "external_id"],
+                condition=~Q(external_id=""),
+                name="commitment_external_id_once",
+            ),
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="commitment_dates"),
             models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive"),
         ]
@@ -188,6 +196,9 @@ class Milestone(TenantModel):
     position = models.PositiveSmallIntegerField(_("position"))
     deliverable = models.CharField(_("deliverable"), max_length=300)
     due_date = models.DateField(_("due date"))
+    external_id = models.CharField(
+        _("external id"), max_length=100, blank=True, help_text=_("The key a back-office system uses for it.")
+    )
 
     objects = TenantManager()
 
@@ -195,6 +206,9 @@ class Milestone(TenantModel):
         ordering = ["commitment", "position"]
         constraints = [
             models.UniqueConstraint(fields=["commitment", "position"], name="milestone_position_once"),
+            models.UniqueConstraint(
+                fields=["commitment", "external_id"], condition=~Q(external_id=""), name="milestone_external_id_once"
+            ),
             models.CheckConstraint(condition=Q(position__gte=1), name="milestone_position_positive"),
         ]
 

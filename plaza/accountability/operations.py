@@ -245,6 +245,16 @@ def _check_commitment(values: dict, plan: ActionPlan) -> None:
         raise ValidationError(errors)
 
 
+def _check_external_id(queryset, external_id: str) -> str:
+    """The stripped external id, or ValidationError if it is too long or another row already has it."""
+    external_id = (external_id or "").strip()
+    if len(external_id) > 100:
+        raise ValidationError({"external_id": _("An external id has at most 100 characters.")})
+    if external_id and queryset.filter(external_id=external_id).exists():
+        raise ValidationError({"external_id": _("Another one already has this external id.")})
+    return external_id
+
+
 def _clean_list(items: Sequence[str]) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
@@ -266,6 +276,7 @@ def create_commitment(
     supporting_civil_society: Sequence[str] = (),
     sdg_goals: Sequence[int] = (),
     sdg_targets: Sequence[str] = (),
+    external_id: str = "",
 ) -> Commitment:
     require_role(actor, plan.jurisdiction, *OFFICIALS)
     values = {
@@ -286,6 +297,7 @@ def create_commitment(
             jurisdiction=plan.jurisdiction,
             plan=plan,
             number=number,
+            external_id=_check_external_id(Commitment.objects.all(), external_id),
             policy_areas=_clean_list(policy_areas),
             supporting_government=_clean_list(supporting_government),
             supporting_civil_society=_clean_list(supporting_civil_society),
@@ -323,7 +335,9 @@ def set_topics(commitment: Commitment) -> None:
     CommitmentTopic.objects.bulk_create(topics_for(commitment))
 
 
-def add_milestone(*, actor, commitment: Commitment, deliverable: str, due_date: date) -> Milestone:
+def add_milestone(
+    *, actor, commitment: Commitment, deliverable: str, due_date: date, external_id: str = ""
+) -> Milestone:
     require_role(actor, commitment.jurisdiction, *OFFICIALS)
     _required(deliverable=deliverable)
     plan = commitment.plan
@@ -343,6 +357,7 @@ def add_milestone(*, actor, commitment: Commitment, deliverable: str, due_date: 
             position=position,
             deliverable=deliverable.strip(),
             due_date=due_date,
+            external_id=_check_external_id(Milestone.objects.filter(commitment=commitment), external_id),
         )
         record(
             jurisdiction=commitment.jurisdiction,
@@ -353,6 +368,123 @@ def add_milestone(*, actor, commitment: Commitment, deliverable: str, due_date: 
             public=True,
         )
     return milestone
+
+
+def _changes(obj, values: dict) -> dict[str, dict]:
+    """{field: {"before": old, "after": new}} for the values that differ (dates as ISO text), for the audit log."""
+
+    def plain(value):
+        return value.isoformat() if isinstance(value, date) else value
+
+    return {
+        name: {"before": plain(getattr(obj, name)), "after": plain(value)}
+        for name, value in values.items()
+        if getattr(obj, name) != value
+    }
+
+
+def _outside(plan: ActionPlan) -> str:
+    return _("The date must fall within the plan's period (%(start)s to %(end)s).") % {
+        "start": plan.period_start,
+        "end": plan.period_end,
+    }
+
+
+def update_milestone(
+    *, actor, milestone: Milestone, deliverable: str, due_date: date, external_id: str = "", reason: str = ""
+) -> Milestone:
+    """Correct a milestone's deliverable or due date; the audit log keeps what it was (its history)."""
+    require_role(actor, milestone.jurisdiction, *OFFICIALS)
+    _required(deliverable=deliverable)
+    plan = milestone.commitment.plan
+    if not plan.period_start <= due_date <= plan.period_end:
+        raise ValidationError({"due_date": _outside(plan)})
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"deliverable": _("This plan is closed: its milestones are kept as they were.")})
+    values = {"deliverable": deliverable.strip(), "due_date": due_date, "external_id": (external_id or "").strip()}
+    changes = _changes(milestone, values)
+    if not changes:
+        return milestone
+    with transaction.atomic(), jurisdiction_scope(milestone.jurisdiction):
+        if "external_id" in changes:
+            others = Milestone.objects.filter(commitment_id=milestone.commitment_id).exclude(pk=milestone.pk)
+            _check_external_id(others, external_id)
+        for name, value in values.items():
+            setattr(milestone, name, value)
+        milestone.save(update_fields=list(values))
+        record(
+            jurisdiction=milestone.jurisdiction,
+            actor=actor,
+            action="milestone.edit",
+            target=milestone.commitment,
+            reason=reason,
+            data={"milestone": milestone.position, "changes": changes},
+            public=True,
+        )
+    return milestone
+
+
+def update_commitment(
+    *,
+    actor,
+    commitment: Commitment,
+    title: str,
+    problem: str,
+    description: str,
+    contribution: str,
+    ogp_values: Sequence[str],
+    lead_institution: str,
+    start_date: date,
+    end_date: date,
+    policy_areas: Sequence[str] = (),
+    supporting_government: Sequence[str] = (),
+    supporting_civil_society: Sequence[str] = (),
+    external_id: str = "",
+    reason: str = "",
+) -> Commitment:
+    """Correct a commitment's OGP fields; dates stay inside the plan's period, the audit log keeps the history."""
+    plan = commitment.plan
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    values = {
+        "title": title,
+        "problem": problem,
+        "description": description,
+        "contribution": contribution,
+        "ogp_values": list(dict.fromkeys(ogp_values)),
+        "lead_institution": lead_institution,
+        "start_date": start_date,
+        "end_date": end_date,
+    }
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"title": _("This plan is closed: its commitments are kept as they were.")})
+    _check_commitment(values, plan)
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    values["policy_areas"] = _clean_list(policy_areas)
+    values["supporting_government"] = _clean_list(supporting_government)
+    values["supporting_civil_society"] = _clean_list(supporting_civil_society)
+    values["external_id"] = (external_id or "").strip()
+    changes = _changes(commitment, values)
+    if not changes:
+        return commitment
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        if "external_id" in changes:
+            _check_external_id(Commitment.objects.exclude(pk=commitment.pk), external_id)
+        for name, value in values.items():
+            setattr(commitment, name, value)
+        commitment.save(update_fields=list(values))
+        if "policy_areas" in changes or "ogp_values" in changes:
+            set_topics(commitment)
+        record(
+            jurisdiction=plan.jurisdiction,
+            actor=actor,
+            action="commitment.edit",
+            target=commitment,
+            reason=reason,
+            data={"changes": changes},
+            public=True,
+        )
+        index_object(commitment)
+    return commitment
 
 
 def _check_links(links: Sequence[str]) -> list[str]:
@@ -400,8 +532,8 @@ def post_progress_update(
     """Post a new assessment of a milestone; it supersedes the side's current one (never edits it).
 
     Officials and admins post the government's; the plan's civil society partners post
-    counter-assessments. Evidence files go through core attachments (officials only: core's
-    attachment rule); links are for everyone.
+    counter-assessments. Evidence files go through core attachments (officials by their role,
+    partners through the component's "partner_evidence" action); links are for everyone.
     """
     plan = milestone.commitment.plan
     if side not in sides_for(actor, plan):
@@ -410,8 +542,6 @@ def post_progress_update(
         raise ValidationError({"status": _("Progress is reported while the plan is being implemented.")})
     _check_progress(status=status, percentage=percentage, narrative=narrative)
     cleaned_links = _check_links(links)
-    if evidence is not None and side != Side.GOVERNMENT:
-        raise ValidationError({"evidence": _("Civil society partners give their evidence as links.")})
     jurisdiction = milestone.jurisdiction
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         Milestone.objects.select_for_update().filter(pk=milestone.pk).first()  # one chain per side, no fork
@@ -438,8 +568,10 @@ def post_progress_update(
             data={"milestone": milestone.position, "side": side, "status": status, "percentage": percentage},
             public=True,
         )
-        if evidence is not None:
-            attach_file(actor=actor, target=update, upload=evidence, title=evidence_title or _("Evidence"))
+        if evidence is not None:  # officials by their role, partners through the component's action
+            _attach_evidence(
+                actor=actor, plan=plan, target=update, upload=evidence, title=evidence_title or _("Evidence")
+            )
     return update
 
 
@@ -777,10 +909,17 @@ def add_commitment_evidence(*, actor, commitment: Commitment, upload, title: str
     plan = commitment.plan
     if not sides_for(actor, plan):
         raise PermissionDenied(_("Only the jurisdiction's officials and the plan's partners add evidence."))
+    return _attach_evidence(actor=actor, plan=plan, target=commitment, upload=upload, title=title)
+
+
+def _attach_evidence(*, actor, plan: ActionPlan, target, upload, title: str):
+    """An evidence file through core's attach_file: officials by their role, the plan's partners by the action.
+
+    A partner is no official: core lets them attach through the component's declared action, which the
+    callers reach only after checking they are this plan's partner (sides_for).
+    """
     if has_role(actor, plan.jurisdiction, *OFFICIALS):
-        return attach_file(actor=actor, target=commitment, upload=upload, title=title)
-    # A partner is no official: core lets them attach through the component's declared action, which we
-    # reach only after checking they are this plan's partner (sides_for above).
+        return attach_file(actor=actor, target=target, upload=upload, title=title)
     component = (
         ComponentInstance.objects.with_scope(jurisdiction=plan.jurisdiction)
         .filter(manifest_name="accountability")
@@ -790,12 +929,30 @@ def add_commitment_evidence(*, actor, commitment: Commitment, upload, title: str
     if component is None:
         raise PermissionDenied(_("Evidence files need the action plan component in one of the processes."))
     return attach_file(
-        actor=actor, target=commitment, upload=upload, title=title, component=component, action=PARTNER_EVIDENCE
+        actor=actor, target=target, upload=upload, title=title, component=component, action=PARTNER_EVIDENCE
     )
 
 
 def start_results_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool) -> Job:
     """Store the CSV and start the background job that checks it and (unless a dry run) applies it."""
+    return _start_import(
+        actor=actor, jurisdiction=jurisdiction, upload=upload, dry_run=dry_run, kind="results", action="result"
+    )
+
+
+def start_progress_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool) -> Job:
+    """Store a CSV of milestone progress (keyed by commitment and milestone external ids) and start its job."""
+    return _start_import(
+        actor=actor,
+        jurisdiction=jurisdiction,
+        upload=upload,
+        dry_run=dry_run,
+        kind="progress",
+        action="progress_update",
+    )
+
+
+def _start_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool, kind: str, action: str) -> Job:
     from plaza.accountability.imports import decode
 
     require_role(actor, jurisdiction, *OFFICIALS)
@@ -814,14 +971,14 @@ def start_results_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: 
     with transaction.atomic():
         started = enqueue(
             jurisdiction=jurisdiction,
-            kind="accountability.import_results",
+            kind=f"accountability.import_{kind}",
             params={"path": path, "dry_run": dry_run, "name": getattr(upload, "name", "")[:200]},
             actor=actor,
         )
         record(
             jurisdiction=jurisdiction,
             actor=actor,
-            action="result.import.start",
+            action=f"{action}.import.start",
             target=started,
             data={"dry_run": dry_run},
         )

@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from plaza.accountability.models import (
     ActionPlan,
@@ -57,6 +58,7 @@ class MilestoneProgress:
     government: ProgressUpdate | None = None
     civil_society: ProgressUpdate | None = None
     history: list[ProgressUpdate] = field(default_factory=list)
+    history_count: int = 0  # every update of the milestone; `history` may hold only the newest ones
 
 
 @dataclass
@@ -97,6 +99,7 @@ def _progress(commitments, current, history=None) -> list[CommitmentProgress]:
                     government=current.get((m.pk, Side.GOVERNMENT)),
                     civil_society=current.get((m.pk, Side.CIVIL_SOCIETY)),
                     history=history.get(m.pk, []),
+                    history_count=len(history.get(m.pk, [])),
                 )
                 for m in c.milestones.all()
             ],
@@ -130,8 +133,12 @@ def jurisdiction_progress(jurisdiction: Jurisdiction) -> list[CommitmentProgress
     return _progress(commitments, _current_updates(jurisdiction))
 
 
-def commitment_progress(plan: ActionPlan, number: int) -> CommitmentProgress:
-    """One commitment with each milestone's current assessments and full history, or Commitment.DoesNotExist."""
+def commitment_progress(plan: ActionPlan, number: int, history_limit: int | None = None) -> CommitmentProgress:
+    """One commitment with each milestone's current assessments and its history, or Commitment.DoesNotExist.
+
+    With `history_limit`, each milestone's history holds only its newest updates (and `history_count` says how
+    many there are): the page stays the same size, and the same few queries, however long the history grows.
+    """
     if not 1 <= number <= LARGEST_NUMBER:
         raise Commitment.DoesNotExist
     j = plan.jurisdiction
@@ -141,19 +148,50 @@ def commitment_progress(plan: ActionPlan, number: int) -> CommitmentProgress:
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.with_scope(jurisdiction=j).all()))
         .get(plan=plan, number=number)
     )
-    updates = list(
-        ProgressUpdate.objects.with_scope(jurisdiction=j)
-        .filter(milestone__commitment=commitment)
-        .select_related("superseded_by")
+    updates = ProgressUpdate.objects.with_scope(jurisdiction=j).filter(milestone__commitment=commitment)
+    if history_limit is None:
+        every = list(updates.select_related("superseded_by"))
+        attach_files(every)
+        history: dict[int, list[ProgressUpdate]] = defaultdict(list)
+        current = {}
+        for update in every:
+            history[update.milestone_id].append(update)
+            if not hasattr(update, "superseded_by"):
+                current[(update.milestone_id, update.side)] = update
+        return _progress([commitment], current, history)[0]
+    newest = list(
+        updates.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("milestone_id")], order_by=[F("created_at").desc(), F("id").desc()]
+            )
+        ).filter(rank__lte=history_limit)
     )
-    attach_files(updates)
-    history: dict[int, list[ProgressUpdate]] = defaultdict(list)
-    current = {}
-    for update in updates:
+    current = {(u.milestone_id, u.side): u for u in updates.filter(superseded_by__isnull=True)}
+    attach_files(newest + list(current.values()))  # one query for both lists
+    history = defaultdict(list)
+    for update in newest:
         history[update.milestone_id].append(update)
-        if not hasattr(update, "superseded_by"):
-            current[(update.milestone_id, update.side)] = update
-    return _progress([commitment], current, history)[0]
+    counts = dict(updates.values_list("milestone_id").annotate(n=Count("id")).values_list("milestone_id", "n"))
+    progress = _progress([commitment], current, history)[0]
+    for item in progress.milestones:
+        item.history_count = counts.get(item.milestone.pk, 0)
+    return progress
+
+
+def milestone_history(milestone: Milestone):
+    """Every update of one milestone, newest first (a queryset, to paginate)."""
+    return ProgressUpdate.objects.with_scope(jurisdiction=milestone.jurisdiction).filter(milestone=milestone)
+
+
+def commitment(plan: ActionPlan, number: int) -> Commitment:
+    """One commitment of the plan, without its history (for forms), or Commitment.DoesNotExist."""
+    if not 1 <= number <= LARGEST_NUMBER:
+        raise Commitment.DoesNotExist
+    return (
+        Commitment.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .select_related("jurisdiction", "plan")
+        .get(plan=plan, number=number)
+    )
 
 
 def milestone(plan: ActionPlan, number: int, position: int) -> Milestone:

@@ -1,6 +1,7 @@
 """Accountability's pages: plans, a plan, a commitment, the timeline, and the progress form."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,10 +14,15 @@ from plaza.accountability.component import manifest
 from plaza.accountability.forms import (
     AssessmentForm,
     CandidateDecisionForm,
+    CommitmentEditForm,
     CommitmentForm,
     EvidenceForm,
+    ForumMemberForm,
+    MeetingForm,
+    MilestoneEditForm,
     MilestoneForm,
     PlanForm,
+    ProgressImportForm,
     ProgressUpdateForm,
     ResultsImportForm,
     ResultUpdateForm,
@@ -34,6 +40,7 @@ from plaza.accountability.models import (
 )
 from plaza.accountability.operations import (
     add_commitment_evidence,
+    add_forum_member,
     add_milestone,
     add_result_photo,
     create_commitment,
@@ -41,7 +48,11 @@ from plaza.accountability.operations import (
     decide_candidate,
     post_progress_update,
     record_assessment,
+    record_meeting,
+    start_progress_import,
     start_results_import,
+    update_commitment,
+    update_milestone,
     update_result,
 )
 from plaza.core.exports import FORMATS, export_response
@@ -51,6 +62,8 @@ from plaza.core.models import Job, Jurisdiction, Role
 from plaza.core.permissions import has_role, is_network_staff
 
 TIMELINE_LIMIT = 300
+HISTORY_LIMIT = 10  # updates per milestone on the commitment page; the rest on the milestone's history pages
+HISTORY_PAGE = 25
 
 
 def _plan(request, slug: str) -> ActionPlan:
@@ -62,7 +75,11 @@ def _plan(request, slug: str) -> ActionPlan:
 
 def plan_list(request, jurisdiction=None):
     may_create = has_role(request.user, request.jurisdiction, Role.ADMIN)
-    context = {"plans": queries.plans_of(request.jurisdiction), "may_create": may_create}
+    context = {
+        "plans": queries.plans_of(request.jurisdiction),
+        "may_create": may_create,
+        "may_import": _is_official(request),
+    }
     return render(request, "accountability/plans.html", context)
 
 
@@ -93,7 +110,7 @@ def plan_detail(request, jurisdiction, plan):
 def commitment_detail(request, jurisdiction, plan, number):
     found = _plan(request, plan)
     try:
-        progress = queries.commitment_progress(found, number)
+        progress = queries.commitment_progress(found, number, history_limit=HISTORY_LIMIT)
     except Commitment.DoesNotExist as missing:
         raise Http404("No such commitment.") from missing
     queries.attach_files([progress.commitment])
@@ -372,14 +389,45 @@ def import_report(request, jurisdiction, job_id):
     refused = _officials_only(request, _("Only the jurisdiction's officials import results."))
     if refused:
         return refused
-    job = (
-        Job.objects.with_scope(jurisdiction=request.jurisdiction)
-        .filter(pk=job_id, kind="accountability.import_results")
-        .first()
-    )
+    back = (reverse("accountability:results", kwargs={"jurisdiction": jurisdiction}), _("What became of each decision"))
+    return _import_report(request, job_id, "accountability.import_results", back)
+
+
+def progress_import(request, jurisdiction):
+    """Officials upload milestone progress from their back-office system (keyed by external ids), as a job."""
+    refused = _officials_only(request, _("Only the jurisdiction's officials import progress."))
+    if refused:
+        return refused
+    form = ProgressImportForm(*_posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = start_progress_import(
+                actor=request.user,
+                jurisdiction=request.jurisdiction,
+                upload=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect("accountability:progress_import_report", jurisdiction=jurisdiction, job_id=started.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/progress_import.html", {"form": form}, status=status)
+
+
+def progress_import_report(request, jurisdiction, job_id):
+    refused = _officials_only(request, _("Only the jurisdiction's officials import progress."))
+    if refused:
+        return refused
+    back = (reverse("accountability:progress_import", kwargs={"jurisdiction": jurisdiction}), _("Import progress"))
+    return _import_report(request, job_id, "accountability.import_progress", back)
+
+
+def _import_report(request, job_id: int, kind: str, back: tuple[str, str]):
+    job = Job.objects.with_scope(jurisdiction=request.jurisdiction).filter(pk=job_id, kind=kind).first()
     if job is None:
         raise Http404("No such import.")
-    context = {"job": job, "report": job.result or {}}
+    context = {"job": job, "report": job.result or {}, "back_url": back[0], "back_label": back[1]}
     if not request.htmx:
         response = render(request, "accountability/import_report.html", context)
     else:  # 286 stops htmx polling once the job is done
@@ -393,7 +441,7 @@ def commitment_evidence(request, jurisdiction, plan, number):
     """Officials and the plan's partners upload evidence files to a commitment (core attachments)."""
     found = _plan(request, plan)
     try:
-        commitment = queries.commitment_progress(found, number).commitment
+        commitment = queries.commitment(found, number)
     except Commitment.DoesNotExist as missing:
         raise Http404("No such commitment.") from missing
     if not queries.sides_for(request.user, found):
@@ -518,7 +566,7 @@ def new_commitment(request, jurisdiction, plan):
 def new_milestone(request, jurisdiction, plan, number):
     found = _plan(request, plan)
     try:
-        commitment = queries.commitment_progress(found, number).commitment
+        commitment = queries.commitment(found, number)
     except Commitment.DoesNotExist as missing:
         raise Http404("No such commitment.") from missing
     refused = _officials_only(request, _("Only the jurisdiction's officials add milestones."))
@@ -535,3 +583,109 @@ def new_milestone(request, jurisdiction, plan, number):
     status = 400 if request.method == "POST" else 200
     context = {"plan": found, "commitment": commitment, "form": form}
     return render(request, "accountability/milestone_form.html", context, status=status)
+
+
+def new_forum_member(request, jurisdiction, plan):
+    """Officials list a member of the plan's multi-stakeholder forum (person, organisation, sector)."""
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    form = ForumMemberForm(_posted_data(request)[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_forum_member(actor=request.user, plan=found, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(found.get_absolute_url() + "#cocreation-title")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/forum_member_form.html", {"plan": found, "form": form}, status=status)
+
+
+def new_meeting(request, jurisdiction, plan):
+    """Officials record a forum meeting: date, place, attendees, minutes and a document (core attachment)."""
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    form = MeetingForm(*_posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in ("title", "held_on", "place", "attendees", "minutes")}
+        try:
+            record_meeting(actor=request.user, plan=found, documents=form.documents(), **values)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(found.get_absolute_url() + "#cocreation-title")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accountability/meeting_form.html", {"plan": found, "form": form}, status=status)
+
+
+def _commitment(found: ActionPlan, number: int) -> Commitment:
+    try:
+        return queries.commitment(found, number)
+    except Commitment.DoesNotExist as missing:
+        raise Http404("No such commitment.") from missing
+
+
+def edit_commitment(request, jurisdiction, plan, number):
+    """Officials correct a commitment; the change and its reason go to the public audit log."""
+    found = _plan(request, plan)
+    commitment = _commitment(found, number)
+    refused = _officials_only(request, _("Only the jurisdiction's officials edit commitments."))
+    if refused:
+        return refused
+    form = CommitmentEditForm(_posted_data(request)[0], commitment=commitment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_commitment(actor=request.user, commitment=commitment, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "form": form}
+    return render(request, "accountability/commitment_edit.html", context, status=status)
+
+
+def edit_milestone(request, jurisdiction, plan, number, position):
+    """Officials correct a milestone's deliverable or due date (inside the plan's period), with a reason."""
+    found = _plan(request, plan)
+    commitment = _commitment(found, number)
+    try:
+        milestone = queries.milestone(found, number, position)
+    except Milestone.DoesNotExist as missing:
+        raise Http404("No such milestone.") from missing
+    refused = _officials_only(request, _("Only the jurisdiction's officials edit milestones."))
+    if refused:
+        return refused
+    initial = {
+        "deliverable": milestone.deliverable,
+        "due_date": milestone.due_date,
+        "external_id": milestone.external_id,
+    }
+    form = MilestoneEditForm(_posted_data(request)[0], initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_milestone(actor=request.user, milestone=milestone, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(commitment.get_absolute_url() + "#milestones-title")
+    status = 400 if request.method == "POST" else 200
+    context = {"plan": found, "commitment": commitment, "milestone": milestone, "form": form}
+    return render(request, "accountability/milestone_edit.html", context, status=status)
+
+
+def milestone_history(request, jurisdiction, plan, number, position):
+    """Every progress update of one milestone, newest first, a page at a time."""
+    found = _plan(request, plan)
+    try:
+        milestone = queries.milestone(found, number, position)
+    except Milestone.DoesNotExist as missing:
+        raise Http404("No such milestone.") from missing
+    page = Paginator(queries.milestone_history(milestone), HISTORY_PAGE).get_page(request.GET.get("page"))
+    queries.attach_files(list(page.object_list))
+    context = {"plan": found, "commitment": milestone.commitment, "milestone": milestone, "page": page}
+    return render(request, "accountability/milestone_history.html", context)

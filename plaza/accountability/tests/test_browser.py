@@ -191,3 +191,57 @@ def test_plan_commitment_and_milestone_forms_are_accessible(page, axe, sign_in, 
     expect(page.get_by_role("link", name="OCDS feed")).to_be_visible()
     page.get_by_role("link", name="Add an evidence file").click()
     axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_and_edit_pages_and_their_errors_are_accessible(page, axe, sign_in, milestone, official):
+    sign_in(page, official)
+    base = "/paris/accountability/plans/climate/"
+    for address, heading, button in [
+        (base + "forum/members/new/", "New forum member", "Add the member"),
+        (base + "forum/meetings/new/", "Record a forum meeting", "Record the meeting"),
+        (base + "commitments/1/edit/", "Edit the commitment", "Save the commitment"),
+        (base + "commitments/1/milestones/1/edit/", "Edit milestone 1", "Save the milestone"),
+    ]:
+        page.goto(address)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        axe(page)
+        for box in page.get_by_role("textbox").all():
+            box.fill("")
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("alert")).to_be_visible()
+        axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_import_page_and_its_errors_are_accessible(page, axe, sign_in, official):
+    sign_in(page, official)
+    page.goto("/paris/accountability/progress/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import milestone progress from a CSV file")
+    axe(page)
+    page.get_by_role("button", name="Check and import").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_milestone_history_and_partner_progress_form_are_accessible(page, axe, sign_in, milestone, partner):
+    from plaza.accountability.operations import post_progress_update
+
+    with scopes_disabled():
+        for n in range(3):
+            post_progress_update(
+                actor=partner,
+                milestone=milestone,
+                side="civil_society",
+                status="limited",
+                percentage=n + 1,
+                narrative="x",
+            )
+    page.goto("/paris/accountability/plans/climate/commitments/1/milestones/1/history/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("History of milestone 1: Renovations dataset")
+    axe(page)
+    sign_in(page, partner)
+    page.goto("/paris/accountability/plans/climate/commitments/1/milestones/1/progress/")
+    expect(page.get_by_label("Evidence file", exact=True)).to_be_visible()
+    axe(page)

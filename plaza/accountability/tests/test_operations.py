@@ -217,11 +217,12 @@ def test_no_progress_outside_implementation(paris, official, unscoped):
         _post(official, milestone)
 
 
-def test_partners_give_links_not_files(milestone, partner, unscoped):
+def test_a_partners_evidence_file_needs_the_component_and_nothing_is_written_without_it(milestone, partner, unscoped):
+    """Partners attach through the component's "partner_evidence" action: no component, no update either."""
     upload = SimpleUploadedFile("e.txt", b"evidence", content_type="text/plain")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(PermissionDenied):
         _post(partner, milestone, side="civil_society", evidence=upload)
-    assert "evidence" in refused.value.message_dict
+    assert not ProgressUpdate.objects.exists()
 
 
 def test_the_database_refuses_a_second_first_update(milestone, official, unscoped):

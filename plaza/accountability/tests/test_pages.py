@@ -104,10 +104,10 @@ def test_official_posts_progress_with_a_file(client, milestone, official, settin
         assert Attachment.objects.get().target == ProgressUpdate.objects.get()
 
 
-def test_partner_posts_a_counter_assessment_without_a_file_field(client, milestone, partner):
+def test_partner_posts_a_counter_assessment(client, milestone, partner):
     client.force_login(partner)
     form = client.get(PROGRESS_URL).content.decode()
-    assert 'type="file"' not in form and 'type="hidden" name="side" value="civil_society"' in form
+    assert 'type="file"' in form and 'type="hidden" name="side" value="civil_society"' in form
     data = {"side": "civil_society", "status": "limited", "percentage": "10", "narrative": "Barely started."}
     assert client.post(PROGRESS_URL, data).status_code == 302
     with scopes_disabled():

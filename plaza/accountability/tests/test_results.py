@@ -206,6 +206,7 @@ def test_import_job_is_all_or_nothing(paris, official, media, run_jobs, unscoped
     )
     good.refresh_from_db()
     assert good.result["applied"] is True and good.result["created"] == 1 and good.result["updated"] == 1
+    assert good.progress_done == good.progress_total == 4  # the bar covers checking, then writing
     assert Result.objects.get(external_id="PB-1").budget_spent_minor == 500_000
     assert Result.objects.get(external_id="PB-2").title == "Square"
     assert ResultUpdate.objects.filter(import_job=good.pk).count() == 2

@@ -1,0 +1,198 @@
+"""Bulk progress updates on milestones from a CSV keyed by external ids: checked in full, then all or nothing.
+
+Columns (header row, any order): ``commitment`` and ``milestone`` (the external ids of a commitment of the
+jurisdiction and of one of its milestones), ``status``, ``percentage``, ``narrative`` (required); ``links``
+(evidence addresses separated by spaces, optional). Each row becomes the government's new assessment of the
+milestone (it supersedes the current one, as a page post does). The milestone's plan must be in implementation.
+Errors name the file's line numbers; a file with any error writes nothing.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.accountability.imports import MAX_ERRORS, MAX_ROWS
+from plaza.accountability.models import Milestone, PlanStatus, ProgressUpdate, Side
+from plaza.accountability.operations import _check_links as check_links
+from plaza.accountability.operations import _check_progress as check_progress
+from plaza.core.audit import record
+from plaza.core.models import Jurisdiction
+
+REQUIRED = ("commitment", "milestone", "status", "percentage", "narrative")
+OPTIONAL = ("links",)
+BATCH = 1000
+
+
+@dataclass
+class Row:
+    line: int
+    milestone_id: int
+    status: str
+    percentage: int
+    narrative: str
+    links: list[str]
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append((line, message))
+
+    def as_dict(self, *, dry_run: bool, applied: bool) -> dict:
+        return {
+            "kind": "progress",
+            "dry_run": dry_run,
+            "applied": applied,
+            "rows": len(self.rows),
+            "created": len(self.rows),
+            "updated": 0,
+            "errors": [{"line": line, "message": message} for line, message in self.errors],
+            "error_count": self.error_count,
+        }
+
+
+def _milestones(jurisdiction: Jurisdiction) -> dict[tuple[str, str], tuple[int, str]]:
+    """{(commitment external id, milestone external id): (milestone id, plan status)} of the jurisdiction."""
+    rows = (
+        Milestone.objects.with_scope(jurisdiction=jurisdiction)
+        .exclude(external_id="")
+        .exclude(commitment__external_id="")
+        .values_list("commitment__external_id", "external_id", "pk", "commitment__plan__status")
+    )
+    return {(commitment, milestone): (pk, status) for commitment, milestone, pk, status in rows}
+
+
+def _message(problem: ValidationError) -> str:
+    return " ".join(str(message) for messages in problem.message_dict.values() for message in messages)
+
+
+def check(text: str, jurisdiction: Jurisdiction, progress=None) -> Report:
+    """Read and check every row; nothing is written. `progress(done, total)` is told along the way."""
+    report = Report()
+    reader = csv.reader(io.StringIO(text))
+    header = [name.strip().lower() for name in next(reader, [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        report.error(1, _("The header row lacks the column(s): %(names)s.") % {"names": ", ".join(missing)})
+        return report
+    unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
+    if unknown:
+        report.error(1, _("Unknown column(s): %(names)s.") % {"names": ", ".join(unknown)})
+        return report
+    records = list(reader)
+    if len(records) > MAX_ROWS:
+        report.error(1, _("The file has more than %(n)s rows: split it.") % {"n": MAX_ROWS})
+        return report
+    known = _milestones(jurisdiction)
+    seen: dict[tuple[str, str], int] = {}
+    total = len(records)
+    for index, cells in enumerate(records):
+        line = index + 2
+        if progress and index % 1000 == 0:
+            progress(index, total)
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            report.error(line, _("Expected %(n)s cells, found %(found)s.") % {"n": len(header), "found": len(cells)})
+            continue
+        values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        _check_row(report, line, values, known, seen)
+    if progress:
+        progress(total, total)
+    return report
+
+
+def _check_row(report: Report, line: int, values: dict, known: dict, seen: dict) -> None:
+    key = (values["commitment"], values["milestone"])
+    if key in seen:
+        report.error(line, _("This milestone already appears on line %(line)s.") % {"line": seen[key]})
+        return
+    seen[key] = line
+    if key not in known:
+        report.error(
+            line,
+            _("No milestone “%(milestone)s” of a commitment “%(commitment)s” here.")
+            % {"milestone": key[1][:100], "commitment": key[0][:100]},
+        )
+        return
+    milestone_id, plan_status = known[key]
+    if plan_status != PlanStatus.IMPLEMENTATION:
+        report.error(line, _("Progress is reported while the plan is being implemented."))
+        return
+    try:
+        percentage = int(values["percentage"])
+    except ValueError:
+        report.error(line, _("Percentage “%(value)s” is not a whole number.") % {"value": values["percentage"][:20]})
+        return
+    try:
+        check_progress(status=values["status"], percentage=percentage, narrative=values["narrative"])
+        links = check_links(values.get("links", "").split())
+    except ValidationError as problem:
+        report.error(line, _message(problem))
+        return
+    report.rows.append(Row(line, milestone_id, values["status"], percentage, values["narrative"], links))
+
+
+def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | None, progress=None) -> Report:
+    """Write every checked row in one transaction, each superseding its milestone's current government update."""
+    now = timezone.now()
+    label = str(actor.display_name) if actor is not None else _("Import")
+    ids = [row.milestone_id for row in report.rows]
+    total = len(report.rows)
+    with transaction.atomic():
+        for start in range(0, total, BATCH):  # a page post on the same milestone waits for us (and we for it)
+            list(
+                Milestone.objects.with_scope(jurisdiction=jurisdiction)
+                .select_for_update()
+                .filter(pk__in=ids[start : start + BATCH])
+                .values_list("pk", flat=True)
+            )
+        current: dict[int, int] = {}
+        for start in range(0, total, BATCH):
+            current.update(
+                ProgressUpdate.objects.with_scope(jurisdiction=jurisdiction)
+                .filter(milestone_id__in=ids[start : start + BATCH], side=Side.GOVERNMENT, superseded_by__isnull=True)
+                .values_list("milestone_id", "pk")
+            )
+        for start in range(0, total, BATCH):
+            ProgressUpdate.objects.bulk_create(
+                [
+                    ProgressUpdate(
+                        jurisdiction=jurisdiction,
+                        milestone_id=row.milestone_id,
+                        side=Side.GOVERNMENT,
+                        status=row.status,
+                        percentage=row.percentage,
+                        narrative=row.narrative,
+                        links=row.links,
+                        supersedes_id=current.get(row.milestone_id),
+                        author=actor,
+                        author_label=label,
+                        organisation=str(jurisdiction.name),
+                        created_at=now,
+                    )
+                    for row in report.rows[start : start + BATCH]
+                ]
+            )
+            if progress:
+                progress(min(start + BATCH, total), total)
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="progress_update.import",
+            target=jurisdiction,
+            data={"job": job_id, "rows": total},
+            public=True,
+        )
+    return report
