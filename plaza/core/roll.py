@@ -73,24 +73,39 @@ def cast_once(
     booth: str = "",
     voted_at: datetime | None = None,
 ) -> T:
-    """Put `person` on the roll of `election_key` and run `write_ballot()`, in one transaction, once."""
-    with transaction.atomic():
+    """Put `person` on the roll of `election_key` and run `write_ballot()`, in one transaction, once.
+
+    Called outside any transaction (a request's usual case), the transaction is the whole of it: a
+    duplicate roll row rolls back everything, and no savepoint is needed (two statements fewer per
+    ballot). Called inside a caller's transaction, the roll row goes in a savepoint so that the
+    caller's transaction stays usable after a duplicate.
+    """
+    entry = VoterRollEntry(
+        jurisdiction=jurisdiction,
+        election_key=election_key,
+        person=person,
+        channel=channel,
+        booth=booth,
+        voted_at=voted_at or timezone.now(),
+    )
+    roll = VoterRollEntry.objects.with_scope(jurisdiction=jurisdiction)
+    if not transaction.get_connection(roll.db).in_atomic_block:
         try:
-            with transaction.atomic():  # a savepoint: a caller's own transaction stays usable
-                VoterRollEntry.objects.with_scope(jurisdiction=jurisdiction).create(
-                    jurisdiction=jurisdiction,
-                    election_key=election_key,
-                    person=person,
-                    channel=channel,
-                    booth=booth,
-                    voted_at=voted_at or timezone.now(),
-                )
+            with transaction.atomic(using=roll.db):
+                entry.save(force_insert=True, using=roll.db)
+                return write_ballot()
+        except IntegrityError as error:
+            # The transaction was rolled back: nothing of this cast is written. It was a second vote
+            # if the person is on the roll now (put there by the transaction that won).
+            earlier = roll.filter(election_key=election_key, person=person).values_list("channel", flat=True).first()
+            if earlier is None:
+                raise
+            raise AlreadyVoted(earlier) from error
+    with transaction.atomic(using=roll.db):
+        try:
+            with transaction.atomic(using=roll.db):  # a savepoint: a caller's own transaction stays usable
+                entry.save(force_insert=True, using=roll.db)
         except IntegrityError as duplicate:
-            earlier = (
-                VoterRollEntry.objects.with_scope(jurisdiction=jurisdiction)
-                .filter(election_key=election_key, person=person)
-                .values_list("channel", flat=True)
-                .first()
-            )
+            earlier = roll.filter(election_key=election_key, person=person).values_list("channel", flat=True).first()
             raise AlreadyVoted(earlier) from duplicate
         return write_ballot()

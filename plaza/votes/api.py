@@ -229,10 +229,15 @@ def cast_ballot(request, response: HttpResponse, slug: Slug, votation: Slug, bod
     A second ballot by the same person (any account, or at a booth) is refused with 422, as are
     answers that break a question's rules; nothing is written then.
     """
-    jurisdiction = _jurisdiction(slug)
+    found = queries.ballot_votation(slug, votation)  # one query for the jurisdiction, votation, questions, options
+    if found is None:  # say what is missing (and refuse a read-only token first, as for a votation that exists)
+        jurisdiction = _jurisdiction(slug)
+        request.auth.require_write(jurisdiction)
+        with jurisdiction_scope(jurisdiction):
+            found = _votation(jurisdiction, votation)
+    jurisdiction = found.jurisdiction
     request.auth.require_write(jurisdiction)
     with jurisdiction_scope(jurisdiction):
-        found = _votation(jurisdiction, votation)
         receipt = operations.cast_online(actor=request.auth.user, votation=found, answers=body.answers)
         return Status(201, _receipt(response, receipt))
 

@@ -40,6 +40,53 @@ def votation_page(jurisdiction: Jurisdiction, slug: str, *, include_unpublished:
     return votations_of(jurisdiction, include_unpublished=include_unpublished).get(slug=slug)
 
 
+def ballot_votation(jurisdiction_slug: str, slug: str) -> Votation | None:
+    """The published votation `slug` of the active jurisdiction `jurisdiction_slug`, ready for a ballot, in ONE query.
+
+    The ballot's hot path (the API cast): the jurisdiction, the votation, its component, questions
+    and options come from one join over the options (every question has at least two options, a
+    rule of the setup), then are shared between the rows as `votation_page` would prefetch them,
+    so `votation.questions.all()` and `question.options.all()` query nothing. None when nothing
+    matches (the caller then says what is missing, the usual way). The query names the jurisdiction
+    by its slug, as the address does, which is why it runs outside any one jurisdiction's scope.
+    """
+    from plaza.core.tenancy import across_jurisdictions
+
+    with across_jurisdictions():
+        rows = list(
+            Option.objects.select_related("question__votation__jurisdiction", "question__votation__component")
+            .filter(
+                question__votation__slug=slug,
+                question__votation__is_published=True,
+                question__votation__jurisdiction__slug=jurisdiction_slug,
+                question__votation__jurisdiction__is_active=True,
+            )
+            .order_by("question__position", "position")
+        )
+    if not rows:
+        return None
+    votation = rows[0].question.votation
+    questions: dict[int, Question] = {}
+    options: dict[int, list[Option]] = {}
+    for option in rows:
+        question = questions.setdefault(option.question_id, option.question)
+        question.votation = votation
+        option.question = question
+        options.setdefault(question.pk, []).append(option)
+    for question in questions.values():
+        _prefetched(question, "options", Option, options[question.pk])
+    _prefetched(votation, "questions", Question, list(questions.values()))
+    return votation
+
+
+def _prefetched(instance, name: str, model, objects: list) -> None:
+    """Give `instance.<name>.all()` these objects, as `prefetch_related` does (no query when read)."""
+    rows = QuerySet(model=model)
+    rows._result_cache = objects
+    rows._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = rows
+
+
 def votation_header(votation: Votation) -> dict:
     """The votation as described at the top of its ballots file (and read by `plaza-tally`)."""
     return {

@@ -107,9 +107,20 @@ def _receipt_page(request, receipt: operations.CastReceipt, *, changed: bool = F
 
 
 @require_POST
-@with_votation
-def cast(request, votation):
-    """Cast an online ballot; the receipt is the answer to this POST, shown once and never stored."""
+def cast(request, jurisdiction, votation):
+    """Cast an online ballot; the receipt is the answer to this POST, shown once and never stored.
+
+    A published votation (the only kind that takes ballots) comes in one query with its questions
+    and options; anything else (a draft an admin sees, an unknown address) goes the usual way.
+    """
+    found = queries.ballot_votation(request.jurisdiction.slug, votation)
+    if found is None:
+        return with_votation(_cast)(request, jurisdiction, votation)
+    with timezone.override(request.jurisdiction.zone):
+        return _cast(request, found)
+
+
+def _cast(request, votation):
     form = BallotForm(request.POST, votation=votation)
     if form.is_valid():
         try:

@@ -1,6 +1,7 @@
 """The votes API: votations with their questions, and results once the votation has closed."""
 
 import pytest
+from django_scopes import scopes_disabled
 
 from plaza.votes.operations import cast_online
 from plaza.votes.tests.test_pages import close
@@ -104,4 +105,27 @@ def test_a_vote_changed_through_the_api(client, paris, votation, voter):
     first = _post(client, "ballot", {"answers": {"q1": ["yes"]}}, token).json()
     changed = _post(client, "ballot/change", {"answers": {"q1": ["no"]}, "change_code": first["change_code"]}, token)
     assert changed.status_code == 200 and changed.json()["receipt"] != first["receipt"]
+    assert _ballots(paris) == (1, 1)
+
+
+# --- The cost of a ballot, pinned ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # outside a test transaction, as a real request: no savepoints
+def test_an_api_ballot_costs_a_fixed_number_of_statements(client, paris, votation, voter, django_assert_num_queries):
+    """Token, its last use, the votation with its jurisdiction, questions and options (one join), the voter's
+    verification with person and census record, then the roll row and the ballot in one transaction."""
+    from plaza.core.models import ApiToken
+    from plaza.core.tests.factories import ApiTokenFactory
+    from plaza.votes.tests.factories import OptionFactory, QuestionFactory
+
+    with scopes_disabled():  # a second question: the statements do not grow with the questions
+        second = QuestionFactory(votation=votation, position=2)
+        OptionFactory(question=second, position=1, key="o1")
+        OptionFactory(question=second, position=2, key="o2")
+    token = ApiTokenFactory(user=voter, scope=ApiToken.Scope.WRITE)
+    with django_assert_num_queries(8) as captured:  # the six above, and BEGIN and COMMIT
+        answer = _post(client, "ballot", {"answers": {"q1": ["yes"], "q2": ["o2"]}}, token)
+    assert answer.status_code == 201, answer.content
+    assert not any("SAVEPOINT" in q["sql"] for q in captured.captured_queries)
     assert _ballots(paris) == (1, 1)

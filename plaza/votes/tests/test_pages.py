@@ -193,3 +193,15 @@ def test_an_admin_sets_up_a_votation_through_the_form(client, paris, paris_admin
 def test_only_admins_set_up_votations(client, voter):
     client.force_login(voter)
     assert client.get("/paris/votes/new/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)  # outside a test transaction, as a real request: no savepoints
+def test_a_page_ballot_costs_a_fixed_number_of_statements(client, votation, voter, django_assert_num_queries):
+    """Jurisdiction, session, account, the votation with its questions and options (one join), the verification,
+    the roll row and the ballot in one transaction, then the layout's unread notifications and staff link."""
+
+    client.force_login(voter)
+    with django_assert_num_queries(11) as captured:  # the nine above, and BEGIN and COMMIT
+        answer = client.post("/paris/votes/climate/vote/", {"q1": "yes"})
+    assert answer.status_code == 200 and "Your receipt code" in answer.content.decode()
+    assert not any("SAVEPOINT" in q["sql"] for q in captured.captured_queries)
