@@ -9,6 +9,7 @@ app_name = "budgets"
 urlpatterns = [
     path("", views.budget_list, name="list"),
     path("<slug:budget>/", views.budget_detail, name="budget"),
+    path("<slug:budget>/projects/new/", views.project_new, name="project-new"),
     path("<slug:budget>/projects/<int:project>/", views.project_detail, name="project"),
     path("<slug:budget>/projects/<int:project>/review/", views.project_review, name="review"),
     path("<slug:budget>/ballot/<slug:heading>/", views.ballot, name="ballot"),

@@ -60,3 +60,24 @@ def test_valuator_page_is_accessible(page, axe, sign_in, budget, projects, valua
     page.get_by_role("button", name="Save the review").click()
     expect(page.get_by_role("alert")).to_contain_text("unfeasible")
     axe(page)
+
+
+def test_project_submission_page_is_accessible_and_works_without_javascript(
+    page, page_without_js, axe, sign_in, budget, heading, resident
+):
+    budget.phase = Budget.Phase.ACCEPTING
+    budget.save()
+    sign_in(page, resident)
+    page.goto("/paris/budgets/paris-2026/projects/new/")
+    axe(page)
+    page.get_by_role("button", name="Submit the project").click()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    axe(page)
+    sign_in(page_without_js, resident)
+    page_without_js.goto("/paris/budgets/paris-2026/projects/new/")
+    page_without_js.get_by_label("Title").fill("Benches")
+    page_without_js.get_by_label("Description").fill("Ten benches.")
+    page_without_js.get_by_label("Estimated cost").fill("5000")
+    page_without_js.get_by_label("Location").fill("48.86, 2.37")
+    page_without_js.get_by_role("button", name="Submit the project").click()
+    expect(page_without_js.get_by_role("heading", level=1)).to_have_text("Benches")
