@@ -59,6 +59,8 @@ def budget_detail(request, jurisdiction, budget):
         "chosen": chosen,
         "feasibility": feasibility,
         "feasibilities": Project.Feasibility.choices,
+        "can_manage": _is_admin(request),
+        "can_review": operations.is_valuator(request.user, request.jurisdiction),
     }
     projects = list(queries.projects_of(budget, heading=chosen, feasibility=feasibility))
     context["projects"] = projects
@@ -131,6 +133,44 @@ def project_new(request, jurisdiction, budget):
         "map_tiles": getattr(settings, "PLAZA_MAP_TILES", ""),
     }
     return render(request, "budgets/project_new.html", context, status=400 if refused else 200)
+
+
+@login_required
+def budget_manage(request, jurisdiction, budget):
+    """Admins move the budget from phase to phase (finishing it computes the results)."""
+    if not _is_admin(request):
+        raise PermissionDenied
+    budget = _budget(request, budget)
+    error = ""
+    if request.method == "POST":
+        try:
+            operations.set_phase(actor=request.user, budget=budget, phase=request.POST.get("phase", ""))
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect(request.path + "?moved=1")
+    context = {
+        "budget": budget,
+        "phases": Budget.Phase.choices,
+        "error": error,
+        "moved": request.GET.get("moved") == "1",
+    }
+    return render(request, "budgets/manage.html", context, status=400 if error else 200)
+
+
+@login_required
+def review_queue(request, jurisdiction, budget):
+    """The valuators' queue: the budget's projects not reviewed yet, oldest first, then the reviewed ones."""
+    if not operations.is_valuator(request.user, request.jurisdiction):
+        raise PermissionDenied
+    budget = _budget(request, budget)
+    projects = list(queries.projects_of(budget).order_by("created_at", "pk"))
+    context = {
+        "budget": budget,
+        "pending": [p for p in projects if p.feasibility == Project.Feasibility.PENDING],
+        "reviewed": [p for p in projects if p.feasibility != Project.Feasibility.PENDING],
+    }
+    return render(request, "budgets/review_queue.html", context)
 
 
 @login_required

@@ -122,3 +122,35 @@ def test_the_project_index_maps_the_located_projects(client, budget, heading, pr
 
 def test_without_located_projects_there_is_no_map(client, budget, heading, projects):
     assert "budget-projects-map" not in client.get("/paris/budgets/paris-2026/").content.decode()
+
+
+def test_an_admin_moves_the_phase_on_a_page(client, budget, heading, projects, paris_admin):
+    client.force_login(paris_admin)
+    assert "/paris/budgets/paris-2026/manage/" in client.get("/paris/budgets/paris-2026/").content.decode()
+    answer = client.post("/paris/budgets/paris-2026/manage/", {"phase": "reviewing_ballots"})
+    assert answer.status_code == 302
+    assert "Reviewing ballots" in client.get(answer["Location"]).content.decode()
+    assert client.post("/paris/budgets/paris-2026/manage/", {"phase": "nonsense"}).status_code == 400
+    budget.refresh_from_db()
+    assert budget.phase == Budget.Phase.REVIEWING_BALLOTS
+
+
+def test_residents_and_valuators_cannot_move_phases(client, budget, resident, valuator):
+    for user in (resident, valuator):
+        client.force_login(user)
+        assert client.post("/paris/budgets/paris-2026/manage/", {"phase": "finished"}).status_code == 403
+    budget.refresh_from_db()
+    assert budget.phase == Budget.Phase.BALLOTING
+
+
+def test_the_valuator_queue_lists_pending_projects_first(client, budget, heading, projects, valuator, resident):
+    with scopes_disabled():
+        Project.objects.filter(pk__in=[projects[0].pk, projects[2].pk]).update(feasibility="pending")
+        Project.objects.filter(pk=projects[1].pk).update(feasibility="feasible")
+    client.force_login(resident)
+    assert client.get("/paris/budgets/paris-2026/review/").status_code == 403
+    client.force_login(valuator)
+    page = client.get("/paris/budgets/paris-2026/review/").content.decode()
+    pending, reviewed = page.split("<h2>Reviewed</h2>")
+    assert "Garden" in pending and "Library" in pending and "Bike lanes" not in pending
+    assert "Bike lanes" in reviewed and f"projects/{projects[0].pk}/review/" in pending
