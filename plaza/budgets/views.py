@@ -86,6 +86,7 @@ def project_detail(request, jurisdiction, budget, project):
         "description": render_markdown(project.description),
         "message": message,
         "is_valuator": operations.is_valuator(request.user, request.jurisdiction),
+        "map": map_context([project] if project.latitude is not None else [], map_id="project-map"),
     }
     return render(request, "budgets/project.html", context, status=400 if message else 200)
 

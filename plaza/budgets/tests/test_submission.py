@@ -154,3 +154,10 @@ def test_the_valuator_queue_lists_pending_projects_first(client, budget, heading
     pending, reviewed = page.split("<h2>Reviewed</h2>")
     assert "Garden" in pending and "Library" in pending and "Bike lanes" not in pending
     assert "Bike lanes" in reviewed and f"projects/{projects[0].pk}/review/" in pending
+
+
+def test_a_located_project_page_shows_where_it_is(client, budget, heading, projects):
+    with scopes_disabled():
+        Project.objects.filter(pk=projects[0].pk).update(latitude=48.8655, longitude=2.378)
+    assert "(48.8655, 2.3780)" in client.get(projects[0].get_absolute_url()).content.decode()
+    assert "project-map" not in client.get(projects[1].get_absolute_url()).content.decode()
