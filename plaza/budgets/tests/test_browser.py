@@ -36,6 +36,8 @@ def test_ballot_pages_are_accessible(page, axe, sign_in, budget, heading, projec
 
 
 def test_index_project_and_results_pages_are_accessible(page, axe, paris, paris_admin, budget, heading, projects):
+    projects[0].latitude, projects[0].longitude = 48.8655, 2.378  # the index and the project page draw a map
+    projects[0].save()
     page.goto("/paris/budgets/")
     axe(page)
     page.goto("/paris/budgets/paris-2026/")
