@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from plaza.budgets import pabulib, rules
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow, Support
 from plaza.core.audit import record
+from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Verification
 from plaza.core.permissions import component_action_allowed, has_role, require_role
 from plaza.core.roll import AlreadyVoted, Channel, cast_once
@@ -164,6 +165,8 @@ def submit_project(
     estimated_cost,
     organisation: str = "",
     location: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
     sdgs: list[int] | tuple[int, ...] = (),
 ) -> Project:
     if actor is None or not actor.is_authenticated:
@@ -178,6 +181,13 @@ def submit_project(
         errors["description"] = _("Describe the project.")
     if any(not (1 <= int(g) <= 17) for g in sdgs):
         errors["sdgs"] = _("Sustainable Development Goals are numbered 1 to 17.")
+    if (latitude is None) != (longitude is None):
+        errors["location"] = _("Give both a latitude and a longitude, or neither.")
+    elif latitude is not None:
+        try:
+            make_point(latitude, longitude)
+        except ValidationError as error:
+            errors["location"] = error.messages
     try:
         cost = _money(estimated_cost, "estimated_cost")
     except ValidationError as error:
@@ -195,6 +205,8 @@ def submit_project(
             organisation=organisation.strip(),
             estimated_cost=cost,
             location=location.strip(),
+            latitude=latitude,
+            longitude=longitude,
             sdgs=sorted({int(g) for g in sdgs}),
         )
         record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.project", target=project, public=True)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -9,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from plaza.budgets import operations, queries, rules
+from plaza.budgets.forms import ProjectForm
 from plaza.budgets.models import Budget, Project
+from plaza.core.geo import map_context
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
@@ -56,8 +59,13 @@ def budget_detail(request, jurisdiction, budget):
         "chosen": chosen,
         "feasibility": feasibility,
         "feasibilities": Project.Feasibility.choices,
-        "projects": queries.projects_of(budget, heading=chosen, feasibility=feasibility),
+        "can_manage": _is_admin(request),
+        "can_review": operations.is_valuator(request.user, request.jurisdiction),
     }
+    projects = list(queries.projects_of(budget, heading=chosen, feasibility=feasibility))
+    context["projects"] = projects
+    # The listed projects that have a place, drawn with core's map (the list below it works without JavaScript).
+    context["map"] = map_context([p for p in projects if p.latitude is not None], map_id="budget-projects-map")
     return render(request, "budgets/budget.html", context)
 
 
@@ -78,8 +86,92 @@ def project_detail(request, jurisdiction, budget, project):
         "description": render_markdown(project.description),
         "message": message,
         "is_valuator": operations.is_valuator(request.user, request.jurisdiction),
+        "map": map_context([project] if project.latitude is not None else [], map_id="project-map"),
     }
     return render(request, "budgets/project.html", context, status=400 if message else 200)
+
+
+@login_required
+def project_new(request, jurisdiction, budget):
+    """A resident or an organisation submits a project while the budget accepts them."""
+    budget = _budget(request, budget)
+    headings = queries.headings_of(budget)
+    form = ProjectForm(request.POST or None, headings=headings)
+    refused = False
+    if request.method == "POST":
+        refused = True
+        if form.is_valid():
+            data, point = form.cleaned_data, form.cleaned_data.get("location")
+            try:
+                project = operations.submit_project(
+                    actor=request.user,
+                    budget=budget,
+                    heading=next(h for h in headings if h.pk == data["heading"]),
+                    title=data["title"],
+                    description=data["description"],
+                    estimated_cost=data["estimated_cost"],
+                    organisation=data["organisation"],
+                    location=data["place"],
+                    latitude=point.latitude if point else None,
+                    longitude=point.longitude if point else None,
+                    sdgs=data["sdgs"],
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, messages in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, messages)
+                else:
+                    form.add_error(None, error.messages)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(project.get_absolute_url())
+    context = {
+        "budget": budget,
+        "form": form,
+        "is_open": budget.phase == Budget.Phase.ACCEPTING,
+        "jurisdiction": request.jurisdiction,
+        "map_tiles": getattr(settings, "PLAZA_MAP_TILES", ""),
+    }
+    return render(request, "budgets/project_new.html", context, status=400 if refused else 200)
+
+
+@login_required
+def budget_manage(request, jurisdiction, budget):
+    """Admins move the budget from phase to phase (finishing it computes the results)."""
+    if not _is_admin(request):
+        raise PermissionDenied
+    budget = _budget(request, budget)
+    error = ""
+    if request.method == "POST":
+        try:
+            operations.set_phase(actor=request.user, budget=budget, phase=request.POST.get("phase", ""))
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            return redirect(request.path + "?moved=1")
+    context = {
+        "budget": budget,
+        "phases": Budget.Phase.choices,
+        "error": error,
+        "moved": request.GET.get("moved") == "1",
+    }
+    return render(request, "budgets/manage.html", context, status=400 if error else 200)
+
+
+@login_required
+def review_queue(request, jurisdiction, budget):
+    """The valuators' queue: the budget's projects not reviewed yet, oldest first, then the reviewed ones."""
+    if not operations.is_valuator(request.user, request.jurisdiction):
+        raise PermissionDenied
+    budget = _budget(request, budget)
+    projects = list(queries.projects_of(budget).order_by("created_at", "pk"))
+    context = {
+        "budget": budget,
+        "pending": [p for p in projects if p.feasibility == Project.Feasibility.PENDING],
+        "reviewed": [p for p in projects if p.feasibility != Project.Feasibility.PENDING],
+    }
+    return render(request, "budgets/review_queue.html", context)
 
 
 @login_required

@@ -36,6 +36,8 @@ def test_ballot_pages_are_accessible(page, axe, sign_in, budget, heading, projec
 
 
 def test_index_project_and_results_pages_are_accessible(page, axe, paris, paris_admin, budget, heading, projects):
+    projects[0].latitude, projects[0].longitude = 48.8655, 2.378  # the index and the project page draw a map
+    projects[0].save()
     page.goto("/paris/budgets/")
     axe(page)
     page.goto("/paris/budgets/paris-2026/")
@@ -59,4 +61,38 @@ def test_valuator_page_is_accessible(page, axe, sign_in, budget, projects, valua
     page.get_by_role("radio", name="Unfeasible").check()
     page.get_by_role("button", name="Save the review").click()
     expect(page.get_by_role("alert")).to_contain_text("unfeasible")
+    axe(page)
+
+
+def test_project_submission_page_is_accessible_and_works_without_javascript(
+    page, page_without_js, axe, sign_in, budget, heading, resident
+):
+    budget.phase = Budget.Phase.ACCEPTING
+    budget.save()
+    sign_in(page, resident)
+    page.goto("/paris/budgets/paris-2026/projects/new/")
+    axe(page)
+    page.get_by_role("button", name="Submit the project").click()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    axe(page)
+    sign_in(page_without_js, resident)
+    page_without_js.goto("/paris/budgets/paris-2026/projects/new/")
+    page_without_js.locator("#id_title").fill("Benches")
+    page_without_js.locator("#id_description").fill("Ten benches.")
+    page_without_js.locator("#id_estimated_cost").fill("5000")
+    page_without_js.locator("#id_location").fill("48.86, 2.37")
+    page_without_js.get_by_role("button", name="Submit the project").click()
+    expect(page_without_js.get_by_role("heading", level=1)).to_have_text("Benches")
+
+
+def test_manage_and_review_queue_pages_are_accessible(page, axe, sign_in, budget, projects, paris_admin):
+    sign_in(page, paris_admin)
+    page.goto("/paris/budgets/paris-2026/manage/")
+    axe(page)
+    page.get_by_label("Phase").select_option("reviewing")
+    page.get_by_role("button", name="Move to this phase").click()
+    expect(page.get_by_role("status")).to_contain_text("Reviewing projects")
+    axe(page)
+    page.goto("/paris/budgets/paris-2026/review/")
+    expect(page.get_by_role("link", name="Garden")).to_be_visible()
     axe(page)
