@@ -82,7 +82,7 @@ def catalogue(request, jurisdiction):
     private = has_role(request.user, j, Role.ADMIN, Role.OFFICIAL)
     datasets, listing = queries.catalogue(j, request.user, filters, include_private=private)
     page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
-    facets = queries.facets(datasets)
+    facets = queries.facets(datasets, jurisdictions=[j])
     context = {
         "themes": facets["theme"] if not (filters.q or filters.active()) else [],
         "page": page,
