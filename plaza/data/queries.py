@@ -169,12 +169,14 @@ def facets(
     """How many of `datasets` have each organisation, theme, format, licence and keyword.
 
     Counted in five grouped queries, then cached under the datasets' own SQL (filters, words, visibility) and the
-    stamp of the `jurisdictions` they come from (None: the network), in the language of the labels; `jurisdictions=False` counts without a cache.
+    stamp of the `jurisdictions` they come from (None: the network), in the language of the labels;
+    `jurisdictions=False` counts without a cache.
     """
     if jurisdictions is False:
         return _facets_counted(datasets, limit)
     sql, params = datasets.order_by().values("pk").query.sql_with_params()
-    digest = hashlib.sha256(repr((sql, params, limit, get_language(), catalogue_stamp(jurisdictions))).encode()).hexdigest()
+    described = repr((sql, params, limit, get_language(), catalogue_stamp(jurisdictions)))
+    digest = hashlib.sha256(described.encode()).hexdigest()
     key = f"data:facets:{digest}"
     found = cache.get(key)
     if found is None:
