@@ -218,6 +218,22 @@ def catalogue(
     return found, RankedDatasets(with_details(found), ranked)
 
 
+NETWORK_FACETS = ("theme", "format", "licence", "keyword")  # organisations' short names repeat across jurisdictions
+
+
+def network_catalogue(filters: Filters) -> tuple[QuerySet[Dataset], QuerySet[Dataset] | RankedDatasets]:
+    """Every active jurisdiction's public datasets (read across jurisdictions, explicitly) matching the filters."""
+    filters = Filters(**{f: getattr(filters, f) for f in ("q", *NETWORK_FACETS)})
+    with across_jurisdictions():  # the querysets (prefetches included) are built here, evaluated later
+        datasets = Dataset.objects.filter(state=Dataset.State.PUBLIC, jurisdiction__is_active=True)
+        if not filters.q:
+            found = filtered(datasets.order_by("-modified_at", "pk"), filters)
+            return found, with_details(found)
+        ranked = matching_ids(None, filters.q, include_private=False)
+        found = filtered(datasets.filter(pk__in=ranked), filters)
+        return found, RankedDatasets(with_details(found), ranked)
+
+
 def organizations_with_counts(jurisdiction: Jurisdiction) -> QuerySet[Organization]:
     return (
         Organization.objects.with_scope(jurisdiction=jurisdiction)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries.sdg import tags_of
+from plaza.core.tenancy import across_jurisdictions
 from plaza.core.views.backoffice.flow import render_form_page, submitted
 from plaza.data import previews, queries
 from plaza.data.access import is_member, member_organizations
@@ -92,6 +93,25 @@ def catalogue(request, jurisdiction):
         "page_query": _query(request, page=None),
     }
     return render(request, "data/catalogue.html", context)
+
+
+def network_catalogue(request):
+    """The network's portal: public datasets of every jurisdiction, searchable with facets (no organisation facet:
+    departments are a jurisdiction's own)."""
+    filters = _filters(request)
+    datasets, listing = queries.network_catalogue(filters)
+    with across_jurisdictions():  # read across jurisdictions, explicitly: the page and its prefetches, here
+        page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+    facets = queries.facets(datasets, jurisdictions=None)
+    shown = {name: facets[name] for name in queries.NETWORK_FACETS}
+    context = {
+        "page": page,
+        "filters": filters,
+        "facet_links": _facet_links(request, shown),
+        "page_query": _query(request, page=None),
+    }
+    return render(request, "data/network_catalogue.html", context)
 
 
 def organizations(request, jurisdiction):

@@ -162,3 +162,11 @@ def test_a_resident_asks_for_a_dataset_without_javascript(page_without_js, sign_
     page.get_by_label("Why does it matter?").fill("Older residents need places to rest.")
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bus stop benches")
+
+
+def test_the_network_portal_is_accessible(page, axe, air, metro):
+    page.goto("/network/data/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open data of the network")
+    axe(page)
+    page.get_by_role("link", name="Metro ridership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Metro ridership")
