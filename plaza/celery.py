@@ -11,10 +11,13 @@ app = Celery("plaza")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["plaza.core"])
 app.autodiscover_tasks(["plaza.core"], related_name="tasks_notifications")
+app.autodiscover_tasks(["plaza.data"])
 
 app.conf.beat_schedule = {
     # Jobs whose worker died (SIGKILL, OOM, a deploy) go back in the queue (plaza.core.jobs).
     "requeue-stale-jobs": {"task": "plaza.core.tasks.requeue_stale_jobs", "schedule": 60.0},
     # Once a day (UTC) for every account that chose the daily digest.
     "notification-digests": {"task": "plaza.core.send_notification_digests", "schedule": crontab(hour=6, minute=0)},
+    # Every 15 minutes: the open data portal's harvest sources whose frequency has elapsed (plaza.data.tasks).
+    "harvest-due-sources": {"task": "plaza.data.tasks.harvest_due", "schedule": 15 * 60.0},
 }

@@ -180,3 +180,20 @@ def test_the_harvesting_page_is_for_admins(client, paris, paris_admin, environme
     assert organizations.status_code == 302
     assert "Finance" in client.get("/paris/data/organizations/").content.decode()
     assert json.loads(client.get("/paris/api/3/action/organization_list").content)["result"][1] == "finance"
+
+
+def test_celery_beat_starts_due_harvests_through_the_portals_task(
+    paris, paris_admin, environment, serve, private_fetch, tmp_path, django_capture_on_commit_callbacks
+):
+    from plaza.celery import app
+    from plaza.data.tasks import harvest_due
+
+    schedule = app.conf.beat_schedule["harvest-due-sources"]
+    assert schedule["task"] == harvest_due.name and schedule["schedule"] <= 3600
+    (tmp_path / "catalog.rdf").write_bytes((RECORDED / "dcat" / "ckanext-dcat_catalog.rdf").read_bytes())
+    _source(paris, paris_admin, environment, serve(tmp_path) + "/catalog.rdf", "dcat")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert harvest_due.run() == 1
+    assert harvest_due.run() == 0  # not due again for 24 hours
+    with scope(jurisdiction=paris):
+        assert Dataset.objects.count() == 2
