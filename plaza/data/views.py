@@ -31,10 +31,12 @@ from plaza.data.operations import (
     create_dataset,
     create_harvest_source,
     create_organization,
+    delete_harvest_source,
     start_harvest,
     submit_request,
     support_request,
     update_dataset,
+    update_harvest_source,
 )
 from plaza.data.versions import diff
 from plaza.data.vocabularies import licences
@@ -370,6 +372,38 @@ def harvesting(request, jurisdiction):
         return redirect("data:harvesting", jurisdiction=j.slug)
     context = {"form": form, "sources": queries.harvest_sources(j), "runs": queries.recent_harvest_runs(j)}
     return render_form_page(request, "data/harvesting.html", context)
+
+
+def _source_of(request, source_id):
+    _require_admin(request)
+    source = queries.harvest_sources(request.jurisdiction).filter(pk=source_id).first()
+    if source is None:
+        raise Http404("No such source.")
+    return source
+
+
+@login_required
+def harvest_source_edit(request, jurisdiction, source_id):
+    source, j = _source_of(request, source_id), request.jurisdiction
+    initial = {f: getattr(source, f) for f in ("title", "url", "kind", "organization", "frequency_hours")}
+    form = HarvestSourceForm(request.POST or None, initial=initial, organizations=queries.organizations_with_counts(j))
+
+    def update(data):
+        update_harvest_source(actor=request.user, source=source, **data)
+
+    if submitted(request, form, update):
+        messages.success(request, _("The catalogue is changed."))
+        return redirect("data:harvesting", jurisdiction=j.slug)
+    return render_form_page(request, "data/harvest_source_form.html", {"form": form, "source": source})
+
+
+@require_POST
+@login_required
+def harvest_source_delete(request, jurisdiction, source_id):
+    source = _source_of(request, source_id)
+    delete_harvest_source(actor=request.user, source=source)
+    messages.success(request, _("The catalogue is no longer harvested; the datasets copied from it stay."))
+    return redirect("data:harvesting", jurisdiction=request.jurisdiction.slug)
 
 
 @require_POST
