@@ -25,5 +25,6 @@ urlpatterns = [
     path("<slug:dataset>/versions/diff/", views.version_diff, name="version_diff"),
     path("<slug:dataset>/resources/new/", views.resource_new, name="resource_new"),
     path("<slug:dataset>/resources/<uuid:resource>/", views.resource_detail, name="resource"),
+    path("<slug:dataset>/resources/<uuid:resource>/reload/", views.resource_reload, name="resource_reload"),
     path("<slug:dataset>/resources/<uuid:resource>/download/", views.resource_download, name="resource_download"),
 ]

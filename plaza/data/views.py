@@ -32,6 +32,7 @@ from plaza.data.operations import (
     create_harvest_source,
     create_organization,
     delete_harvest_source,
+    queue_datastore_load,
     start_harvest,
     submit_request,
     support_request,
@@ -187,6 +188,21 @@ def resource_detail(request, jurisdiction, dataset, resource):
             page_query=_query(request, page=None),
         )
     return render(request, "data/resource.html", context)
+
+
+@require_POST
+@login_required
+def resource_reload(request, jurisdiction, dataset, resource):
+    """A publisher loads the table again (the linked file changed, or the loader did): a background job."""
+    found = _dataset(request, dataset)
+    chosen = queries.resource_of(found, resource)
+    if chosen is None:
+        raise Http404("No such resource.")
+    if not is_member(request.user, found.organization):
+        raise PermissionDenied
+    table = queue_datastore_load(actor=request.user, resource=chosen)
+    messages.success(request, _("The table is being loaded again."))
+    return redirect("core:job_detail", jurisdiction=request.jurisdiction.slug, job_id=table.job_id)
 
 
 def versions(request, jurisdiction, dataset):
