@@ -134,10 +134,10 @@ def _facet_fields(params: dict) -> list[str]:
     return raw
 
 
-def _facets(datasets, fields: list[str], limit: int) -> tuple[dict, dict]:
+def _facets(site: Site, datasets, fields: list[str], limit: int) -> tuple[dict, dict]:
     if not fields:
         return {}, {}
-    counted = queries.facets(datasets, limit=limit)
+    counted = queries.facets(datasets, limit=limit, jurisdictions=site.scope())
     facets, search_facets = {}, {}
     for field in fields:
         items = counted[FQ_FIELDS[field]]
@@ -169,7 +169,7 @@ def package_search(site: Site, params: dict) -> dict:
         raise invalid("sort", _("Sort by one of: score desc, %(sorts)s.") % {"sorts": ", ".join(SORTS)})
     elif not filters.q:
         datasets = datasets.order_by(*SORTS["metadata_modified desc"])
-    facets, search_facets = _facets(datasets, _facet_fields(params), limit if limit > 0 else MAX_ROWS)
+    facets, search_facets = _facets(site, datasets, _facet_fields(params), limit if limit > 0 else MAX_ROWS)
     listing = queries.RankedDatasets(datasets, ranked) if ranked is not None else datasets
     page = listing[start : start + rows]
     return {

@@ -1,12 +1,14 @@
 """Fetching a remote file for the portal (a linked resource, a harvested catalogue) without reaching private networks.
 
 The server must never be turned into a proxy into its own network (SSRF): every address a host name
-resolves to must be public, at each redirect, and the body is read up to a size limit only.
+resolves to must be public, at each redirect, the connection goes to the address that was checked (the name is
+not resolved a second time, so DNS rebinding can't slip a private address in), and the body is read up to a
+size limit only.
 """
 
 import ipaddress
 import socket
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 from django.conf import settings
@@ -27,24 +29,64 @@ def private_addresses_allowed() -> bool:
     return bool(getattr(settings, "PLAZA_DATA_FETCH_ALLOW_PRIVATE", False))
 
 
-def check_public_url(url: str, field: str = "url") -> None:
-    """A ValidationError unless `url` is http(s) and its host resolves only to public addresses."""
+def is_allowed_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether the portal may connect to this address: public unicast only, unless private ones are allowed."""
+    if private_addresses_allowed():
+        return True
+    return address.is_global and not address.is_multicast
+
+
+def _split(url: str, field: str):
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValidationError({field: _("Enter a web address starting with http:// or https://.")})
-    if private_addresses_allowed():
-        return
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise ValidationError({field: _("Enter a web address starting with http:// or https://.")}) from None
+    return parts, port
+
+
+def resolve_public(url: str, field: str = "url") -> str:
+    """The one address `url`'s host resolves to that the portal will connect to; a ValidationError unless every
+    address the name resolves to is allowed (a name answering with a private address too is refused)."""
+    parts, port = _split(url, field)
+    try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError):
         raise ValidationError({field: _("The address's host name could not be found.")}) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            raise ValidationError(
-                {field: _("This address points at a private or local network, which the portal does not fetch from.")}
-            )
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise ValidationError({field: _("The address's host name could not be found.")})
+    if not all(is_allowed_address(address) for address in addresses):
+        raise ValidationError(
+            {field: _("This address points at a private or local network, which the portal does not fetch from.")}
+        )
+    return str(addresses[0])
+
+
+def check_public_url(url: str, field: str = "url") -> None:
+    """A ValidationError unless `url` is http(s) and its host resolves only to allowed (public) addresses."""
+    resolve_public(url, field)
+
+
+def pinned_request(url: str, address: str) -> tuple[str, dict, dict]:
+    """The URL with its host replaced by the checked `address`, the Host header, and the TLS name to present.
+
+    Connecting to the address that was checked (not resolving the name again) closes the DNS rebinding gap: a
+    name answering with a public address to the check and a private one to the connection.
+    """
+    parts, port = _split(url, "url")
+    ip = ipaddress.ip_address(address)
+    host = f"[{ip}]" if ip.version == 6 else str(ip)
+    netloc = f"{host}:{port}"
+    pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+    default_port = parts.port is None
+    host_header = parts.hostname if default_port else f"{parts.hostname}:{port}"
+    if ":" in parts.hostname and not parts.hostname.startswith("["):
+        host_header = f"[{parts.hostname}]" + ("" if default_port else f":{port}")
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    return pinned, {"Host": host_header}, extensions
 
 
 def fetch(url: str, *, max_bytes: int | None = None, accept: str = "*/*") -> bytes:
@@ -59,8 +101,9 @@ def fetch(url: str, *, max_bytes: int | None = None, accept: str = "*/*") -> byt
 def _fetch(url: str, limit: int, accept: str) -> bytes:
     with httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=False, headers={"Accept": accept}) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            check_public_url(url)
-            with client.stream("GET", url) as response:
+            address = resolve_public(url)  # resolved once, at each hop; the connection goes to this address
+            pinned, headers, extensions = pinned_request(url, address)
+            with client.stream("GET", pinned, headers=headers, extensions=extensions) as response:
                 if response.is_redirect:
                     url = urljoin(url, response.headers.get("location", ""))
                     continue

@@ -411,13 +411,9 @@ def count_use(*, dataset: Dataset, kind: str, resource: Resource | None = None) 
 # --- harvesting -----------------------------------------------------------------------------------
 
 
-def create_harvest_source(
-    *, actor, jurisdiction: Jurisdiction, title: str, url: str, kind: str, organization: Organization,
-    frequency_hours: int = 24,
-) -> HarvestSource:  # fmt: skip
-    """An admin names another catalogue to copy public datasets from, into one of the portal's organisations."""
-    require_role(actor, jurisdiction, Role.ADMIN)
-    title, url = (title or "").strip(), (url or "").strip()
+def _check_source(
+    *, jurisdiction: Jurisdiction, title: str, url: str, kind: str, organization: Organization, frequency_hours: int
+) -> None:
     errors = {}
     if not title:
         errors["title"] = _("Name the catalogue.")
@@ -433,6 +429,19 @@ def create_harvest_source(
         errors.update(refused.message_dict)
     if errors:
         raise ValidationError(errors)
+
+
+def create_harvest_source(
+    *, actor, jurisdiction: Jurisdiction, title: str, url: str, kind: str, organization: Organization,
+    frequency_hours: int = 24,
+) -> HarvestSource:  # fmt: skip
+    """An admin names another catalogue to copy public datasets from, into one of the portal's organisations."""
+    require_role(actor, jurisdiction, Role.ADMIN)
+    title, url = (title or "").strip(), (url or "").strip()
+    _check_source(
+        jurisdiction=jurisdiction, title=title, url=url, kind=kind, organization=organization,
+        frequency_hours=frequency_hours,
+    )  # fmt: skip
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         if HarvestSource.objects.filter(url=url).exists():
             raise ValidationError({"url": _("This catalogue is already harvested.")})
@@ -442,6 +451,49 @@ def create_harvest_source(
         )  # fmt: skip
         record(jurisdiction=jurisdiction, actor=actor, action="data.harvest.source", target=source, public=True)
     return source
+
+
+def update_harvest_source(
+    *, actor, source: HarvestSource, title: str, url: str, kind: str, organization: Organization,
+    frequency_hours: int,
+) -> HarvestSource:  # fmt: skip
+    """An admin changes a catalogue's name, address, kind, organisation or schedule (its harvests stay)."""
+    jurisdiction = source.jurisdiction
+    require_role(actor, jurisdiction, Role.ADMIN)
+    title, url = (title or "").strip(), (url or "").strip()
+    _check_source(
+        jurisdiction=jurisdiction, title=title, url=url, kind=kind, organization=organization,
+        frequency_hours=frequency_hours,
+    )  # fmt: skip
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        if HarvestSource.objects.filter(url=url).exclude(pk=source.pk).exists():
+            raise ValidationError({"url": _("This catalogue is already harvested.")})
+        before = {
+            "title": source.title,
+            "url": source.url,
+            "kind": source.kind,
+            "frequency_hours": source.frequency_hours,
+        }
+        source.title, source.url, source.kind = title, url, kind
+        source.organization, source.frequency_hours = organization, frequency_hours
+        source.save()
+        record(
+            jurisdiction=jurisdiction, actor=actor, action="data.harvest.source_update", target=source,
+            data={"before": before}, public=True,
+        )  # fmt: skip
+    return source
+
+
+def delete_harvest_source(*, actor, source: HarvestSource) -> None:
+    """An admin stops harvesting a catalogue: the source and its run history go, the datasets copied stay."""
+    jurisdiction = source.jurisdiction
+    require_role(actor, jurisdiction, Role.ADMIN)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        record(
+            jurisdiction=jurisdiction, actor=actor, action="data.harvest.source_delete", target=source,
+            data={"title": source.title, "url": source.url}, public=True,
+        )  # fmt: skip
+        HarvestSource.objects.filter(pk=source.pk).delete()
 
 
 def start_harvest(*, actor, source: HarvestSource) -> HarvestRun:

@@ -1,10 +1,13 @@
 """Reads of the portal shared by pages, the CKAN API, DCAT, exports and the JSON API."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from plaza.core.models import Jurisdiction, Verification
 from plaza.core.queries import search as core_search
@@ -25,6 +28,7 @@ from plaza.data.vocabularies import Theme, licences
 
 DATASET_TYPE = "data.dataset"
 MAX_SEARCH_HITS = 5000  # a search keeps at most this many datasets, in order of relevance
+FACET_CACHE_SECONDS = 300
 FACET_FIELDS = ("organization", "theme", "format", "licence", "keyword")
 
 
@@ -142,8 +146,46 @@ def _counts(datasets: QuerySet, path: str) -> list[tuple[str, int]]:
     return [(row[path], row["n"]) for row in rows]
 
 
-def facets(datasets: QuerySet, limit: int = 20) -> dict[str, list[FacetItem]]:
-    """How many of `datasets` have each organisation, theme, format, licence and keyword (five queries)."""
+def catalogue_stamp(jurisdictions: list[Jurisdiction] | None) -> str:
+    """What changes whenever a facet count of these jurisdictions' catalogues may change (one query).
+
+    Every write to a dataset, its themes, keywords or resources saves the dataset (its `modified_at` moves), a
+    deletion changes the count, and a jurisdiction closing changes the network's count: no invalidation to forget,
+    and it holds across processes whatever the cache (a stale entry is never read, it only expires).
+    """
+    if jurisdictions is None:
+        with across_jurisdictions():
+            found = Dataset.objects.filter(jurisdiction__is_active=True)
+    else:
+        found = Dataset.objects.with_scope(jurisdiction=jurisdictions)
+    stamp = found.order_by().aggregate(n=Count("pk"), latest=Max("modified_at"))
+    latest = stamp["latest"].isoformat() if stamp["latest"] else "-"
+    return f"{stamp['n']}:{latest}"
+
+
+def facets(
+    datasets: QuerySet, limit: int = 20, *, jurisdictions: list[Jurisdiction] | None | bool = False
+) -> dict[str, list[FacetItem]]:
+    """How many of `datasets` have each organisation, theme, format, licence and keyword.
+
+    Counted in five grouped queries, then cached under the datasets' own SQL (filters, words, visibility) and the
+    stamp of the `jurisdictions` they come from (None: the network), in the language of the labels;
+    `jurisdictions=False` counts without a cache.
+    """
+    if jurisdictions is False:
+        return _facets_counted(datasets, limit)
+    sql, params = datasets.order_by().values("pk").query.sql_with_params()
+    described = repr((sql, params, limit, get_language(), catalogue_stamp(jurisdictions)))
+    digest = hashlib.sha256(described.encode()).hexdigest()
+    key = f"data:facets:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _facets_counted(datasets, limit)
+        cache.set(key, found, FACET_CACHE_SECONDS)
+    return found
+
+
+def _facets_counted(datasets: QuerySet, limit: int) -> dict[str, list[FacetItem]]:
     organizations = dict(
         Organization.objects.with_scopes_disabled()
         .filter(pk__in=datasets.order_by().values("organization"))
@@ -174,6 +216,22 @@ def catalogue(
     ranked = matching_ids(jurisdiction, filters.q, include_private=include_private)
     found = filtered(datasets.filter(pk__in=ranked), filters)
     return found, RankedDatasets(with_details(found), ranked)
+
+
+NETWORK_FACETS = ("theme", "format", "licence", "keyword")  # organisations' short names repeat across jurisdictions
+
+
+def network_catalogue(filters: Filters) -> tuple[QuerySet[Dataset], QuerySet[Dataset] | RankedDatasets]:
+    """Every active jurisdiction's public datasets (read across jurisdictions, explicitly) matching the filters."""
+    filters = Filters(**{f: getattr(filters, f) for f in ("q", *NETWORK_FACETS)})
+    with across_jurisdictions():  # the querysets (prefetches included) are built here, evaluated later
+        datasets = Dataset.objects.filter(state=Dataset.State.PUBLIC, jurisdiction__is_active=True)
+        if not filters.q:
+            found = filtered(datasets.order_by("-modified_at", "pk"), filters)
+            return found, with_details(found)
+        ranked = matching_ids(None, filters.q, include_private=False)
+        found = filtered(datasets.filter(pk__in=ranked), filters)
+        return found, RankedDatasets(with_details(found), ranked)
 
 
 def organizations_with_counts(jurisdiction: Jurisdiction) -> QuerySet[Organization]:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("organizations/<slug:organization>/", views.organization_detail, name="organization"),
     path("harvest/", views.harvesting, name="harvesting"),
     path("harvest/<int:source_id>/run/", views.harvest_now, name="harvest_now"),
+    path("harvest/<int:source_id>/edit/", views.harvest_source_edit, name="harvest_source_edit"),
+    path("harvest/<int:source_id>/delete/", views.harvest_source_delete, name="harvest_source_delete"),
     path("requests/", views.requests_list, name="requests"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
@@ -23,5 +25,6 @@ urlpatterns = [
     path("<slug:dataset>/versions/diff/", views.version_diff, name="version_diff"),
     path("<slug:dataset>/resources/new/", views.resource_new, name="resource_new"),
     path("<slug:dataset>/resources/<uuid:resource>/", views.resource_detail, name="resource"),
+    path("<slug:dataset>/resources/<uuid:resource>/reload/", views.resource_reload, name="resource_reload"),
     path("<slug:dataset>/resources/<uuid:resource>/download/", views.resource_download, name="resource_download"),
 ]

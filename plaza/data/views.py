@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries.sdg import tags_of
+from plaza.core.tenancy import across_jurisdictions
 from plaza.core.views.backoffice.flow import render_form_page, submitted
 from plaza.data import previews, queries
 from plaza.data.access import is_member, member_organizations
@@ -30,10 +31,13 @@ from plaza.data.operations import (
     create_dataset,
     create_harvest_source,
     create_organization,
+    delete_harvest_source,
+    queue_datastore_load,
     start_harvest,
     submit_request,
     support_request,
     update_dataset,
+    update_harvest_source,
 )
 from plaza.data.versions import diff
 from plaza.data.vocabularies import licences
@@ -82,7 +86,7 @@ def catalogue(request, jurisdiction):
     private = has_role(request.user, j, Role.ADMIN, Role.OFFICIAL)
     datasets, listing = queries.catalogue(j, request.user, filters, include_private=private)
     page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
-    facets = queries.facets(datasets)
+    facets = queries.facets(datasets, jurisdictions=[j])
     context = {
         "themes": facets["theme"] if not (filters.q or filters.active()) else [],
         "page": page,
@@ -92,6 +96,25 @@ def catalogue(request, jurisdiction):
         "page_query": _query(request, page=None),
     }
     return render(request, "data/catalogue.html", context)
+
+
+def network_catalogue(request):
+    """The network's portal: public datasets of every jurisdiction, searchable with facets (no organisation facet:
+    departments are a jurisdiction's own)."""
+    filters = _filters(request)
+    datasets, listing = queries.network_catalogue(filters)
+    with across_jurisdictions():  # read across jurisdictions, explicitly: the page and its prefetches, here
+        page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+    facets = queries.facets(datasets, jurisdictions=None)
+    shown = {name: facets[name] for name in queries.NETWORK_FACETS}
+    context = {
+        "page": page,
+        "filters": filters,
+        "facet_links": _facet_links(request, shown),
+        "page_query": _query(request, page=None),
+    }
+    return render(request, "data/network_catalogue.html", context)
 
 
 def organizations(request, jurisdiction):
@@ -165,6 +188,21 @@ def resource_detail(request, jurisdiction, dataset, resource):
             page_query=_query(request, page=None),
         )
     return render(request, "data/resource.html", context)
+
+
+@require_POST
+@login_required
+def resource_reload(request, jurisdiction, dataset, resource):
+    """A publisher loads the table again (the linked file changed, or the loader did): a background job."""
+    found = _dataset(request, dataset)
+    chosen = queries.resource_of(found, resource)
+    if chosen is None:
+        raise Http404("No such resource.")
+    if not is_member(request.user, found.organization):
+        raise PermissionDenied
+    table = queue_datastore_load(actor=request.user, resource=chosen)
+    messages.success(request, _("The table is being loaded again."))
+    return redirect("core:job_detail", jurisdiction=request.jurisdiction.slug, job_id=table.job_id)
 
 
 def versions(request, jurisdiction, dataset):
@@ -350,6 +388,38 @@ def harvesting(request, jurisdiction):
         return redirect("data:harvesting", jurisdiction=j.slug)
     context = {"form": form, "sources": queries.harvest_sources(j), "runs": queries.recent_harvest_runs(j)}
     return render_form_page(request, "data/harvesting.html", context)
+
+
+def _source_of(request, source_id):
+    _require_admin(request)
+    source = queries.harvest_sources(request.jurisdiction).filter(pk=source_id).first()
+    if source is None:
+        raise Http404("No such source.")
+    return source
+
+
+@login_required
+def harvest_source_edit(request, jurisdiction, source_id):
+    source, j = _source_of(request, source_id), request.jurisdiction
+    initial = {f: getattr(source, f) for f in ("title", "url", "kind", "organization", "frequency_hours")}
+    form = HarvestSourceForm(request.POST or None, initial=initial, organizations=queries.organizations_with_counts(j))
+
+    def update(data):
+        update_harvest_source(actor=request.user, source=source, **data)
+
+    if submitted(request, form, update):
+        messages.success(request, _("The catalogue is changed."))
+        return redirect("data:harvesting", jurisdiction=j.slug)
+    return render_form_page(request, "data/harvest_source_form.html", {"form": form, "source": source})
+
+
+@require_POST
+@login_required
+def harvest_source_delete(request, jurisdiction, source_id):
+    source = _source_of(request, source_id)
+    delete_harvest_source(actor=request.user, source=source)
+    messages.success(request, _("The catalogue is no longer harvested; the datasets copied from it stay."))
+    return redirect("data:harvesting", jurisdiction=request.jurisdiction.slug)
 
 
 @require_POST

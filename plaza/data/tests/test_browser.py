@@ -162,3 +162,31 @@ def test_a_resident_asks_for_a_dataset_without_javascript(page_without_js, sign_
     page.get_by_label("Why does it matter?").fill("Older residents need places to rest.")
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bus stop benches")
+
+
+def test_the_network_portal_is_accessible(page, axe, air, metro):
+    page.goto("/network/data/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open data of the network")
+    axe(page)
+    page.get_by_role("link", name="Metro ridership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Metro ridership")
+
+
+def test_the_harvest_source_page_is_accessible(page, axe, sign_in, environment, paris_admin, settings):
+    from plaza.data.operations import create_harvest_source
+
+    settings.PLAZA_DATA_FETCH_ALLOW_PRIVATE = True  # no fetch happens: the address is only checked
+    create_harvest_source(
+        actor=paris_admin, jurisdiction=environment.jurisdiction, title="Elsewhere",
+        url="http://127.0.0.1:9/catalog.rdf", kind="dcat", organization=environment,
+    )  # fmt: skip
+    sign_in(page, paris_admin)
+    page.goto("/paris/data/harvest/")
+    page.get_by_role("link", name="Change or remove Elsewhere").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Elsewhere")
+    page.get_by_label("Name of the catalogue").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    axe(page)
+    page.get_by_role("button", name="Remove Elsewhere").click()
+    expect(page.get_by_text("No catalogue yet.")).to_be_visible()

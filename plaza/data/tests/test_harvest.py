@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django_scopes import scope, scopes_disabled
 
-from plaza.core.models import Job
+from plaza.core.models import AuditEntry, Job
 from plaza.data.harvest import read_dcat
 from plaza.data.models import Dataset, HarvestRun, HarvestSource
 from plaza.data.operations import DatasetFields, create_harvest_source, harvest_due_sources, start_harvest
@@ -180,3 +180,60 @@ def test_the_harvesting_page_is_for_admins(client, paris, paris_admin, environme
     assert organizations.status_code == 302
     assert "Finance" in client.get("/paris/data/organizations/").content.decode()
     assert json.loads(client.get("/paris/api/3/action/organization_list").content)["result"][1] == "finance"
+
+
+def test_celery_beat_starts_due_harvests_through_the_portals_task(
+    paris, paris_admin, environment, serve, private_fetch, tmp_path, django_capture_on_commit_callbacks
+):
+    from plaza.celery import app
+    from plaza.data.tasks import harvest_due
+
+    schedule = app.conf.beat_schedule["harvest-due-sources"]
+    assert schedule["task"] == harvest_due.name and schedule["schedule"] <= 3600
+    (tmp_path / "catalog.rdf").write_bytes((RECORDED / "dcat" / "ckanext-dcat_catalog.rdf").read_bytes())
+    _source(paris, paris_admin, environment, serve(tmp_path) + "/catalog.rdf", "dcat")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert harvest_due.run() == 1
+    assert harvest_due.run() == 0  # not due again for 24 hours
+    with scope(jurisdiction=paris):
+        assert Dataset.objects.count() == 2
+
+
+def test_an_admin_changes_then_removes_a_source_and_the_copies_stay(
+    client, paris, paris_admin, environment, env_official, serve, private_fetch, run_jobs, tmp_path, settings
+):
+    (tmp_path / "catalog.rdf").write_bytes((RECORDED / "dcat" / "ckanext-dcat_catalog.rdf").read_bytes())
+    source = _source(paris, paris_admin, environment, serve(tmp_path) + "/catalog.rdf", "dcat")
+    run_jobs(source)
+    edit = f"/paris/data/harvest/{source.pk}/edit/"
+    client.force_login(env_official)
+    assert client.get(edit).status_code == 403
+    assert client.post(f"/paris/data/harvest/{source.pk}/delete/").status_code == 403
+    client.force_login(paris_admin)
+    form = {"title": "Madrid", "url": source.url, "kind": "dcat", "organization": environment.pk, "frequency_hours": 6}
+    settings.PLAZA_DATA_FETCH_ALLOW_PRIVATE = False
+    refused = client.post(edit, {**form, "url": "http://10.1.2.3/catalog.rdf"})
+    settings.PLAZA_DATA_FETCH_ALLOW_PRIVATE = True
+    assert refused.status_code == 400 and "private or local network" in refused.content.decode()
+    with scope(jurisdiction=paris):
+        source.refresh_from_db()
+        assert source.title == "Elsewhere" and source.frequency_hours == 24  # nothing written
+    assert client.post(edit, form).status_code == 302
+    with scope(jurisdiction=paris):
+        source.refresh_from_db()
+        assert (source.title, source.frequency_hours) == ("Madrid", 6)
+        assert AuditEntry.objects.filter(action="data.harvest.source_update").exists()
+    assert client.post(f"/paris/data/harvest/{source.pk}/delete/").status_code == 302
+    with scope(jurisdiction=paris):
+        assert not HarvestSource.objects.exists() and not HarvestRun.objects.exists()
+        assert Dataset.objects.count() == 2  # the datasets copied stay
+        assert AuditEntry.objects.filter(action="data.harvest.source_delete").exists()
+
+
+def test_another_jurisdictions_admin_cannot_reach_a_source(
+    client, paris, paris_admin, environment, madrid_admin, private_fetch
+):
+    source = _source(paris, paris_admin, environment, "http://127.0.0.1:9/catalog.rdf", "dcat")
+    client.force_login(madrid_admin)
+    assert client.get(f"/paris/data/harvest/{source.pk}/edit/").status_code == 403
+    assert client.post(f"/paris/data/harvest/{source.pk}/delete/").status_code == 403

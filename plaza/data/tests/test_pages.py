@@ -102,3 +102,24 @@ def test_the_dataset_form_names_the_sustainable_development_goals(client, paris,
     client.force_login(env_official)
     body = client.get("/paris/data/new/").content.decode()
     assert "1. End poverty in all its forms everywhere" in body and "bound method" not in body
+
+
+def test_the_network_portal_lists_every_active_jurisdictions_public_datasets(client, air, secret_plan, madrid):
+    from plaza.core.tests.factories import JurisdictionFactory
+    from plaza.data.tests.factories import DatasetFactory, OrganizationFactory
+
+    closed = JurisdictionFactory(slug="closed-town", name="Closed town", is_active=False)
+    with scopes_disabled():
+        DatasetFactory(
+            organization=OrganizationFactory(jurisdiction=madrid, name="movilidad"), name="bicimad",
+            title="BiciMAD stations", themes=["TRAN"], keywords=["bici"],
+        )  # fmt: skip
+        DatasetFactory(organization=OrganizationFactory(jurisdiction=closed, name="old"), title="Old archive")
+    assert 'href="/network/data/"' in client.get("/").content.decode()  # linked from the network home
+    body = client.get("/network/data/").content.decode()
+    assert "Air quality stations" in body and "BiciMAD stations" in body and "Madrid" in body
+    assert "Noise survey draft" not in body and "Old archive" not in body
+    narrowed = client.get("/network/data/", {"theme": "TRAN"}).content.decode()
+    assert "BiciMAD stations" in narrowed and "Air quality stations" not in narrowed
+    assert 'aria-current="true"' in narrowed
+    assert "<h3>Organisation</h3>" not in narrowed  # departments are a jurisdiction's own: no organisation facet here

@@ -99,3 +99,24 @@ def test_a_geojson_link_loads_its_points(
     assert [f["id"] for f in table.fields] == ["name", "comuna", "latitude", "longitude"]
     body = page_of(client, resource).content.decode()
     assert 'CeSAC 2 <span class="coords">(-34.5800, -58.4500)</span>' in body
+
+
+def test_a_publisher_reloads_a_table_and_others_cannot(
+    client, loaded, env_official, django_capture_on_commit_callbacks
+):
+    from plaza.core.tests.factories import UserFactory
+
+    resource = loaded(CENTRES)
+    with scopes_disabled():
+        url = resource.get_absolute_url() + "reload/"
+        first_job = DatastoreTable.objects.get(resource=resource).job_id
+    client.force_login(UserFactory())
+    assert client.post(url).status_code == 403
+    client.force_login(env_official)
+    assert "Reload the table" in page_of(client, resource).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    with scopes_disabled():
+        table = DatastoreTable.objects.get(resource=resource)
+    assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{table.job_id}/")
+    assert table.job_id != first_job and table.status == "active" and table.row_count == 30
