@@ -363,14 +363,15 @@ def result_update(request, jurisdiction, result):
     return render(request, "accountability/result_form.html", {"result": found, "form": form}, status=status)
 
 
-def results_import(request, jurisdiction):
-    refused = _officials_only(request, _("Only the jurisdiction's officials import results."))
+def _import_page(request, jurisdiction, *, form_class, start, report_name: str, template: str, refusal: str):
+    """An import's upload page: the file goes to a background job, whose report page the official lands on."""
+    refused = _officials_only(request, refusal)
     if refused:
         return refused
-    form = ResultsImportForm(*_posted_data(request))
+    form = form_class(*_posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            started = start_results_import(
+            started = start(
                 actor=request.user,
                 jurisdiction=request.jurisdiction,
                 upload=form.cleaned_data["file"],
@@ -379,9 +380,21 @@ def results_import(request, jurisdiction):
         except ValidationError as problem:
             add_operation_errors(form, problem)
         else:
-            return redirect("accountability:import_report", jurisdiction=jurisdiction, job_id=started.pk)
+            return redirect(report_name, jurisdiction=jurisdiction, job_id=started.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "accountability/results_import.html", {"form": form}, status=status)
+    return render(request, template, {"form": form}, status=status)
+
+
+def results_import(request, jurisdiction):
+    return _import_page(
+        request,
+        jurisdiction,
+        form_class=ResultsImportForm,
+        start=start_results_import,
+        report_name="accountability:import_report",
+        template="accountability/results_import.html",
+        refusal=_("Only the jurisdiction's officials import results."),
+    )
 
 
 def import_report(request, jurisdiction, job_id):
@@ -395,24 +408,15 @@ def import_report(request, jurisdiction, job_id):
 
 def progress_import(request, jurisdiction):
     """Officials upload milestone progress from their back-office system (keyed by external ids), as a job."""
-    refused = _officials_only(request, _("Only the jurisdiction's officials import progress."))
-    if refused:
-        return refused
-    form = ProgressImportForm(*_posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            started = start_progress_import(
-                actor=request.user,
-                jurisdiction=request.jurisdiction,
-                upload=form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect("accountability:progress_import_report", jurisdiction=jurisdiction, job_id=started.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accountability/progress_import.html", {"form": form}, status=status)
+    return _import_page(
+        request,
+        jurisdiction,
+        form_class=ProgressImportForm,
+        start=start_progress_import,
+        report_name="accountability:progress_import_report",
+        template="accountability/progress_import.html",
+        refusal=_("Only the jurisdiction's officials import progress."),
+    )
 
 
 def progress_import_report(request, jurisdiction, job_id):
