@@ -77,7 +77,7 @@ def test_the_database_refuses_incoherent_results(paris, unscoped):
         {"external_id": "A"},
         {"status": "completed", "progress": 50},
         {"budget_spent_minor": -1},
-        {"currency": "euro"},
+        {"currency": "eu"},
         {"progress": 101},
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
