@@ -11,6 +11,13 @@ from typing import Any
 from django.utils.functional import Promise
 
 
+def resolve(path: str):
+    """The object a manifest names as "module:attribute" (seeds, API routers, link targets)."""
+    from django.utils.module_loading import import_string
+
+    return import_string(path.replace(":", "."))
+
+
 @dataclass(frozen=True)
 class PermissionAction:
     """Something a resident or official may do in a component, switched by phases."""

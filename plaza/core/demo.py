@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from plaza.core.census import document_hash, match_hash
-from plaza.core.components import registry
+from plaza.core.components import registry, resolve
 from plaza.core.models import (
     CensusRecord,
     ComponentInstance,
@@ -274,7 +273,7 @@ def _process(jurisdiction: Jurisdiction, slug: str, title: str, description: str
             ComponentStep.objects.create(
                 jurisdiction=jurisdiction, phase=phase, component=component, enabled=True, actions=list(actions)
             )
-        import_string(manifest.seeds.replace(":", "."))(jurisdiction, process, component)
+        resolve(manifest.seeds)(jurisdiction, process, component)
     return process
 
 

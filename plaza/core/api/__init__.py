@@ -4,7 +4,6 @@ Each component's manifest may add a router, mounted at /api/v1/<name>/.
 """
 
 from django.urls import URLPattern, re_path
-from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
@@ -12,7 +11,7 @@ from plaza.core.api import jurisdictions, me
 from plaza.core.api.auth import ANYONE
 from plaza.core.api.errors import document_errors, install_error_handlers, json_method_not_allowed, not_found_view
 from plaza.core.api.throttling import PlazaRateThrottle
-from plaza.core.components import registry
+from plaza.core.components import registry, resolve
 
 DESCRIPTION = """Open local government: jurisdictions, processes and their components.
 
@@ -44,7 +43,7 @@ api.add_router("/", jurisdictions.router)
 api.add_router("/", me.router)
 for manifest in registry:
     if manifest.api_router:
-        api.add_router(f"/{manifest.name}/", import_string(manifest.api_router.replace(":", ".")))
+        api.add_router(f"/{manifest.name}/", resolve(manifest.api_router))
 
 
 def urls():

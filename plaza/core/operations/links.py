@@ -11,11 +11,11 @@ objects that both exist already (a proposal taken up in an existing commitment).
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plaza.core.audit import record
+from plaza.core.components import resolve
 from plaza.core.content import jurisdiction_of
 from plaza.core.models import ComponentInstance, ContentLink, Role
 from plaza.core.operations.notifications import notify, register_event
@@ -39,11 +39,6 @@ def _check_note(note: str) -> str:
             {"note": _("Keep the note under %(limit)d characters.") % {"limit": MAX_NOTE}}, code="max_length"
         )
     return note
-
-
-def _callable(path: str):
-    module, _sep, name = path.partition(":")
-    return import_string(f"{module}.{name}")
 
 
 def link_content(*, actor, kind: str, source: models.Model, target: models.Model, note: str = "") -> ContentLink:
@@ -98,7 +93,7 @@ def send_to(*, actor, source: models.Model, component: ComponentInstance, kind: 
             {"component": _("“%(component)s” cannot receive this.") % {"component": component.title}}, code="invalid"
         )
     note = _check_note(note)
-    create = _callable(target_spec.create)
+    create = resolve(target_spec.create)
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         target = create(actor=actor, source=source, component=component, note=note)
         return link_content(actor=actor, kind=kind, source=source, target=target, note=note)
