@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from plaza.core.components import LinkTarget
+from plaza.core.components import LinkTarget, registry
 from plaza.core.content import is_public_content
 from plaza.core.models import ComponentInstance, ContentLink, Jurisdiction, Role
 from plaza.core.permissions import has_role
@@ -90,3 +90,14 @@ def send_targets(jurisdiction: Jurisdiction, kind: str) -> list[tuple[ComponentI
         if target is not None:
             found.append((instance, target))
     return found
+
+
+def receiving_kinds(jurisdiction: Jurisdiction) -> set[str]:
+    """The kinds of link some component of the jurisdiction can receive (one query, whatever the kinds)."""
+    names = set(ComponentInstance.objects.with_scope(jurisdiction=jurisdiction).values_list("manifest_name", flat=True))
+    kinds = set()
+    for name in names:
+        manifest = registry.get(name)
+        if manifest is not None:
+            kinds.update(target.kind for target in manifest.link_targets)
+    return kinds

@@ -119,11 +119,8 @@ def content_links(context, target, heading_level: int = 2):
     user = context["request"].user
     sends = []
     if has_role(user, target.jurisdiction, Role.ADMIN, Role.OFFICIAL):
-        sends = [
-            (kind, SEND_LABELS[kind])
-            for kind in ContentLink.Kind
-            if link_queries.send_targets(target.jurisdiction, kind)
-        ]
+        receiving = link_queries.receiving_kinds(target.jurisdiction)
+        sends = [(kind, SEND_LABELS[kind]) for kind in ContentLink.Kind if kind in receiving]
     return {
         "target": target,
         "target_type": queries.target_key(target),
