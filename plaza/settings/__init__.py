@@ -163,6 +163,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Plaza <plaza@localhost>")
 
+# Text messages (plaza/core/sms.py): empty sends none, and pages don't offer them. The demo prints them.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "plaza.core.sms.ConsoleBackend" if DEBUG else "")
+SMS_FROM = os.environ.get("SMS_FROM", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
+SMS_TWILIO_API_URL = os.environ.get("SMS_TWILIO_API_URL", "https://api.twilio.com")
+SMS_TWILIO_ACCOUNT_SID = os.environ.get("SMS_TWILIO_ACCOUNT_SID", "")
+SMS_TWILIO_AUTH_TOKEN = os.environ.get("SMS_TWILIO_AUTH_TOKEN", "")
+SMS_TWILIO_MESSAGING_SERVICE_SID = os.environ.get("SMS_TWILIO_MESSAGING_SERVICE_SID", "")
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("pt", _("Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "plaza" / "locale"]
