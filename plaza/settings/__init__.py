@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plaza.core.server_timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +66,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "plaza.core.form_status.RefusedFormStatusMiddleware",
 ]
+
+# Server-Timing on every response (plaza/core/server_timing.py): on in development, asked for in production.
+PLAZA_SERVER_TIMING = env_bool("PLAZA_SERVER_TIMING", DEBUG)
 
 ROOT_URLCONF = "plaza.urls"
 WSGI_APPLICATION = "plaza.wsgi.application"

@@ -10,6 +10,7 @@ from plaza.settings import DEFAULT_SECRET_KEY, env_bool
 DEBUG = env_bool("DEBUG", False)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "")
+PLAZA_SERVER_TIMING = env_bool("PLAZA_SERVER_TIMING", False)
 
 if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 32:  # noqa: F405
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value before running in production.")
