@@ -11,6 +11,7 @@ app = Celery("plaza")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["plaza.core"])
 app.autodiscover_tasks(["plaza.core"], related_name="tasks_notifications")
+app.autodiscover_tasks(["plaza.core"], related_name="sms")
 app.autodiscover_tasks(["plaza.reports"])
 app.autodiscover_tasks(["plaza.data"])
 

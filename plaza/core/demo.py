@@ -6,6 +6,7 @@ Idempotent: every row is found by its natural key first, so a second run changes
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import phonenumbers
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from plaza.core.models import (
     Verification,
 )
 from plaza.core.sdg import load_sdg_taxonomy
+from plaza.core.sms import normalise_phone
 from plaza.core.tenancy import jurisdiction_scope
 
 DEMO_PASSWORD = "plaza-demo-2026"  # noqa: S105 - published demo credential, never used in production
@@ -180,6 +182,23 @@ COORDINATES = {
     "johannesburg": (-26.2041, 28.0473),
     "tshwane": (-25.7479, 28.2293),
 }
+# Each demo jurisdiction's country (ISO 3166): how national phone numbers on its census are read.
+COUNTRIES = {
+    "france": "FR",
+    "paris": "FR",
+    "spain": "ES",
+    "madrid": "ES",
+    "south-korea": "KR",
+    "seoul": "KR",
+    "argentina": "AR",
+    "buenos-aires": "AR",
+    "colombia": "CO",
+    "bogota": "CO",
+    "south-africa": "ZA",
+    "gauteng": "ZA",
+    "johannesburg": "ZA",
+    "tshwane": "ZA",
+}
 # The goals the demo processes are tagged with (slug of the jurisdiction -> goal numbers).
 SDG_TAGS = {"paris": [13], "seoul": [11]}
 
@@ -225,6 +244,7 @@ def _census(jurisdiction: Jurisdiction, prefix: str, count: int = 40) -> list[Ce
                 "birth_year": born.year,
                 "district": f"District {1 + n % 5}",
                 "gender": ("female", "male", "other")[n % 3],
+                "phone": _demo_mobile(jurisdiction.country, n) if n % 2 else "",
             },
         )
         records.append(record)
@@ -283,6 +303,22 @@ def _locate(by_slug: dict[str, Jurisdiction]) -> None:
         if jurisdiction.latitude is None:
             jurisdiction.latitude, jurisdiction.longitude = latitude, longitude
             jurisdiction.save(update_fields=["latitude", "longitude"])
+    for slug, country in COUNTRIES.items():
+        if not by_slug[slug].country:
+            by_slug[slug].country = country
+            by_slug[slug].save(update_fields=["country"])
+
+
+def _demo_mobile(country: str, n: int) -> str:
+    """A valid-looking mobile number of the country for demo person n (the demo prints texts, never sends them)."""
+    example = phonenumbers.example_number_for_type(country or None, phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        return ""
+    national = str(example.national_number)
+    try:
+        return normalise_phone(f"{national[:-2]}{n % 100:02d}", country)
+    except ValueError:
+        return ""
 
 
 def _tag_sdg(admin: User, process: Process, goals: list[int] | None) -> None:

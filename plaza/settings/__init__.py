@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "plaza.core.server_timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +66,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "plaza.core.form_status.RefusedFormStatusMiddleware",
 ]
+
+# Server-Timing on every response (plaza/core/server_timing.py): on in development, asked for in production.
+PLAZA_SERVER_TIMING = env_bool("PLAZA_SERVER_TIMING", DEBUG)
 
 ROOT_URLCONF = "plaza.urls"
 WSGI_APPLICATION = "plaza.wsgi.application"
@@ -162,6 +166,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Plaza <plaza@localhost>")
+
+# Text messages (plaza/core/sms.py): empty sends none, and pages don't offer them. The demo prints them.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "plaza.core.sms.ConsoleBackend" if DEBUG else "")
+SMS_FROM = os.environ.get("SMS_FROM", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "10"))
+SMS_TWILIO_API_URL = os.environ.get("SMS_TWILIO_API_URL", "https://api.twilio.com")
+SMS_TWILIO_ACCOUNT_SID = os.environ.get("SMS_TWILIO_ACCOUNT_SID", "")
+SMS_TWILIO_AUTH_TOKEN = os.environ.get("SMS_TWILIO_AUTH_TOKEN", "")
+SMS_TWILIO_MESSAGING_SERVICE_SID = os.environ.get("SMS_TWILIO_MESSAGING_SERVICE_SID", "")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("fr", _("French")), ("pt", _("Portuguese"))]

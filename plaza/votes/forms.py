@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plaza.core.forms import CensusMatchForm
-from plaza.votes.models import Booth, Question, Votation
+from plaza.votes.models import AccessCode, Booth, Question, Votation
 from plaza.votes.operations import QuestionSpec
 
 
@@ -126,6 +126,28 @@ class CodeBallotForm(forms.Form):
     def __init__(self, *args, votation: Votation, **kwargs):
         super().__init__(*args, **kwargs)
         add_ballot_fields(self, votation)
+
+
+class CodeRequestForm(CensusMatchForm):
+    """Asking for a one-time code: the census details, and where to send it when there is a choice."""
+
+    def __init__(self, *args, channels: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(channels) > 1:
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Send the code"),
+                choices=[(c, CHANNEL_LABELS[c]) for c in channels],
+                initial=channels[0],
+                required=False,  # none chosen: the first, e-mail
+                widget=forms.RadioSelect,
+                help_text=_("To the e-mail address or the mobile number the census holds for you."),
+            )
+
+    def channel(self) -> str:
+        return self.cleaned_data.get("channel") or AccessCode.Delivery.EMAIL
+
+
+CHANNEL_LABELS = {AccessCode.Delivery.EMAIL: _("By e-mail"), AccessCode.Delivery.SMS: _("By text message (SMS)")}
 
 
 class BoothBallotForm(CensusMatchForm):

@@ -218,13 +218,14 @@ class BoothTally(TenantModel):
 class AccessCode(TenantModel):
     """A one-time code that lets a person on the census vote in one votation without an account.
 
-    Sent to the e-mail address on the census or handed over by a poll officer. Only a keyed hash of
+    Sent to the e-mail address or mobile number on the census, or handed over by a poll officer. Only a keyed hash of
     the code is kept; it expires, dies after a few wrong tries, and is spent by the ballot it casts
     (in the same transaction). One row per person and votation: a new code replaces the old one.
     """
 
     class Delivery(models.TextChoices):
         EMAIL = "email", _("Sent by e-mail")
+        SMS = "sms", _("Sent by text message")
         OFFICER = "officer", _("Handed over by a poll officer")
 
     votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="+")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from plaza.core import sms
 from plaza.core.audit import record
 from plaza.core.census import document_hash
 from plaza.core.models import CensusRecord, ComponentInstance, Jurisdiction, Person, Role
@@ -594,13 +595,58 @@ def _mask(email: str) -> str:
     return f"{name[:1]}…@{domain}"
 
 
+def code_channels() -> list[str]:
+    """Where this deployment can send a code: e-mail always, text messages when an SMS backend is set."""
+    return [AccessCode.Delivery.EMAIL, AccessCode.Delivery.SMS] if sms.is_enabled() else [AccessCode.Delivery.EMAIL]
+
+
+def _contact(person: Person, channel: str) -> str:
+    """The census's contact of that kind for the person, or a refusal that says what else they can do."""
+    census = person.census_record
+    if channel == AccessCode.Delivery.SMS:
+        if census.phone:
+            return census.phone
+        if census.email:
+            raise ValidationError(
+                _(
+                    "The census has no mobile number for you. Ask for the code by e-mail instead, "
+                    "or a poll officer can give you one."
+                )
+            )
+        raise ValidationError(
+            _("The census has no mobile number for you. A poll officer can give you a code, or vote at a booth.")
+        )
+    if census.email:
+        return census.email
+    if census.phone and sms.is_enabled():
+        raise ValidationError(
+            _(
+                "The census has no e-mail address for you. Ask for the code by text message instead, "
+                "or a poll officer can give you one."
+            )
+        )
+    raise ValidationError(
+        _("The census has no e-mail address for you. A poll officer can give you a code, or vote at a booth.")
+    )
+
+
 @_in_scope(lambda kw: kw["votation"].jurisdiction)
-def send_access_code(*, votation: Votation, document_id: str, birth_date: date, postal_code: str, client: str) -> str:
-    """A person on the census asks for a one-time code by e-mail; returns the masked address it went to.
+def send_access_code(
+    *,
+    votation: Votation,
+    document_id: str,
+    birth_date: date,
+    postal_code: str,
+    client: str,
+    channel: str = AccessCode.Delivery.EMAIL,
+) -> str:
+    """A person on the census asks for a one-time code by e-mail or text message; returns the masked contact.
 
     No account needed. Refused cleanly when the details do not match the census, the census has no
-    e-mail address for the person (then a poll officer can hand a code over), or they already voted.
+    contact of that kind for the person (then a poll officer can hand a code over), or they already voted.
     """
+    if channel not in code_channels():
+        raise ValidationError({"channel": _("Codes cannot be sent this way here.")})
     _check_open(votation, Channel.ONLINE)
     _check_client(votation, client)
     person = _census_person(votation, document_id, birth_date, postal_code)
@@ -608,20 +654,34 @@ def send_access_code(*, votation: Votation, document_id: str, birth_date: date, 
         _client_failed(votation, client)
         raise ValidationError(_("These details do not match the census. Check them and try again."))
     _may_get_code(votation, person)
-    email = person.census_record.email
-    if not email:
-        raise ValidationError(
-            _("The census has no e-mail address for you. A poll officer can give you a code, or vote at a booth.")
-        )
+    contact = _contact(person, channel)
     sent_key = f"votes-codes-sent:{votation.pk}:{person.pk}"
     if cache.get(sent_key, 0) >= MAX_CODES_PER_HOUR:
         raise ValidationError(_("We already sent you several codes this hour. Use the last one, or try again later."))
     with transaction.atomic():
-        code = _issue_code(votation=votation, person=person, delivery=AccessCode.Delivery.EMAIL)
-        record(jurisdiction=votation.jurisdiction, actor=None, action="votes.code_sent", target=votation)
-        transaction.on_commit(lambda: _mail_code(votation, email, code))
+        code = _issue_code(votation=votation, person=person, delivery=channel)
+        record(
+            jurisdiction=votation.jurisdiction,
+            actor=None,
+            action="votes.code_sent",
+            target=votation,
+            data={"channel": channel},
+        )
+        if channel == AccessCode.Delivery.SMS:
+            sms.send_text(contact, code_text_message(code))
+        else:
+            transaction.on_commit(lambda: _mail_code(votation, contact, code))
     cache.set(sent_key, cache.get(sent_key, 0) + 1, 3600)
-    return _mask(email)
+    return sms.mask_phone(contact) if channel == AccessCode.Delivery.SMS else _mask(contact)
+
+
+def code_text_message(code: str) -> str:
+    """The text message with a code: short (one SMS in English), in the active language, no link to phish with."""
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    return _("%(code)s is your one-time code to vote. It works once, for %(minutes)s minutes. Never share it.") % {
+        "code": code,
+        "minutes": minutes,
+    }
 
 
 def _mail_code(votation: Votation, email: str, code: str) -> None:

@@ -28,13 +28,14 @@ from plaza.votes.forms import (
     BoothTallyForm,
     ChangeBallotForm,
     CodeBallotForm,
+    CodeRequestForm,
     QuestionFormSet,
     ReceiptForm,
     VotationForm,
     ballot_answers,
     question_initial,
 )
-from plaza.votes.models import Votation
+from plaza.votes.models import AccessCode, Votation
 
 
 def _is_admin(request) -> bool:
@@ -166,9 +167,10 @@ def _no_code_voting(votation: Votation) -> None:
 
 @with_votation
 def code_request(request, votation):
-    """A person on the census asks for a one-time code by e-mail (no account)."""
+    """A person on the census asks for a one-time code by e-mail or text message (no account)."""
     _no_code_voting(votation)
-    form = CensusMatchForm(request.POST or None)
+    channels = operations.code_channels()
+    form = CodeRequestForm(request.POST or None, channels=channels)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -178,13 +180,15 @@ def code_request(request, votation):
                 birth_date=data["date_of_birth"],
                 postal_code=data["postal_code"],
                 client=client_address(request),
+                channel=form.channel(),
             )
         except ValidationError as error:
             add_operation_errors(form, error)
         else:
             return render(request, "votes/code_sent.html", {"votation": votation, "sent_to": sent_to})
     status = 400 if request.method == "POST" else 200
-    return render(request, "votes/code_request.html", {"votation": votation, "form": form}, status=status)
+    context = {"votation": votation, "form": form, "by_sms": AccessCode.Delivery.SMS in channels}
+    return render(request, "votes/code_request.html", context, status=status)
 
 
 @with_votation

@@ -12,7 +12,8 @@ class CensusUploadForm(forms.Form):
         label=_("Census file (CSV)"),
         help_text=_(
             "Columns: document_id, date_of_birth (YYYY-MM-DD), postal_code; "
-            "optional: district, gender, email (where one-time voting codes are sent)."
+            "optional: district, gender, email and phone (where one-time voting codes are sent; a phone number "
+            "without its +country code is read as a number of the jurisdiction's country)."
         ),
     )
     replace = forms.BooleanField(

@@ -3,6 +3,7 @@
 import re
 import zoneinfo
 
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -279,6 +280,12 @@ class JurisdictionFieldsMixin(forms.Form):
     )
     default_language = forms.ChoiceField(label=_("Default language"), choices=language_choices)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    country = forms.CharField(
+        label=_("Country code"),
+        max_length=2,
+        required=False,
+        help_text=_("Two letters (ISO 3166), such as FR or KR: how national phone numbers on the census are read."),
+    )
     domain = forms.CharField(
         label=_("Domain"),
         max_length=253,
@@ -289,6 +296,12 @@ class JurisdictionFieldsMixin(forms.Form):
 
     def clean_domain(self):
         return (self.cleaned_data.get("domain") or "").strip().lower() or None
+
+    def clean_country(self):
+        country = (self.cleaned_data.get("country") or "").strip().upper()
+        if country and country not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValidationError(_("This is not a two-letter country code."))
+        return country
 
     def clean(self):
         data = super().clean()

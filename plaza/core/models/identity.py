@@ -34,8 +34,9 @@ class CensusRecord(TenantModel):
     district = models.CharField(_("district"), max_length=100, blank=True)
     birth_year = models.PositiveSmallIntegerField(null=True, blank=True)
     gender = models.CharField(max_length=20, blank=True)
-    # The contact the census gives, if any: where a one-time voting code is sent (votes without an account).
+    # The contacts the census gives, if any: where a one-time voting code is sent (votes without an account).
     email = models.EmailField(blank=True, default="")
+    phone = models.CharField(max_length=20, blank=True, default="", help_text="E.164, e.g. +33612345678")
     census_import = models.ForeignKey(CensusImport, null=True, on_delete=models.SET_NULL, related_name="+")
     is_active = models.BooleanField(default=True)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from plaza.core import geo
 
 COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter country code in capitals, such as FR."))
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 RESERVED_SLUGS = {
     "api",
@@ -65,6 +66,13 @@ class Jurisdiction(models.Model):
     description = models.TextField(_("description"), blank=True)
     languages = models.JSONField(_("languages"), default=list, validators=[validate_languages])
     default_language = models.CharField(_("default language"), max_length=8, default="en")
+    country = models.CharField(
+        _("country code"),
+        max_length=2,
+        blank=True,
+        validators=[COUNTRY_CODE],
+        help_text=_("ISO 3166 two-letter code, e.g. FR: how national phone numbers and addresses are read."),
+    )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     domain = models.CharField(_("domain"), max_length=253, unique=True, null=True, blank=True)
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)

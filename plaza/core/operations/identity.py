@@ -16,9 +16,10 @@ from plaza.core.audit import record
 from plaza.core.census import document_hash, match_hash, normalise_document, normalise_postal_code
 from plaza.core.models import CensusImport, CensusRecord, Jurisdiction, Person, Role, Verification
 from plaza.core.permissions import require_role
+from plaza.core.sms import normalise_phone
 
 REQUIRED_COLUMNS = ("document_id", "date_of_birth", "postal_code")
-OPTIONAL_COLUMNS = ("district", "gender", "email")
+OPTIONAL_COLUMNS = ("district", "gender", "email", "phone")
 MAX_FAILED_ATTEMPTS = 5
 ATTEMPT_WINDOW_SECONDS = 3600
 
@@ -95,6 +96,9 @@ def parse_census(jurisdiction: Jurisdiction, content: bytes) -> tuple[list[dict]
         email = (raw.get("email") or "").strip().lower()
         if email and not _is_email(email):
             errors.append(CensusRowError(line, "email", _("This is not an e-mail address.")))
+        phone, phone_error = _phone(raw.get("phone") or "", jurisdiction.country)
+        if phone_error:
+            errors.append(CensusRowError(line, "phone", phone_error))
         if doc and born and postal and doc not in seen:
             seen[doc] = line
             rows.append(
@@ -105,6 +109,7 @@ def parse_census(jurisdiction: Jurisdiction, content: bytes) -> tuple[list[dict]
                     "district": (raw.get("district") or "").strip()[:100],
                     "gender": (raw.get("gender") or "").strip()[:20],
                     "email": email,
+                    "phone": phone,
                 }
             )
     if not rows and not errors:
@@ -137,7 +142,16 @@ def import_census(
             [CensusRecord(jurisdiction=jurisdiction, census_import=census_import, is_active=True, **r) for r in rows],
             update_conflicts=True,
             unique_fields=["jurisdiction", "document_hash"],
-            update_fields=["match_hash", "birth_year", "district", "gender", "email", "census_import", "is_active"],
+            update_fields=[
+                "match_hash",
+                "birth_year",
+                "district",
+                "gender",
+                "email",
+                "phone",
+                "census_import",
+                "is_active",
+            ],
             batch_size=1000,
         )
         deactivated = 0
@@ -156,6 +170,18 @@ def import_census(
             },
         )
     return CensusResult(census_import, census_import.created, census_import.updated, deactivated)
+
+
+def _phone(raw: str, country: str) -> tuple[str, str]:
+    """(E.164 number, "") or ("", why not): national numbers are read in the jurisdiction's country."""
+    if not raw.strip():
+        return "", ""
+    try:
+        return normalise_phone(raw, country), ""
+    except ValueError:
+        if not country and not raw.strip().startswith("+"):
+            return "", _("Write the number with its country code, such as +33 6 12 34 56 78.")
+        return "", _("This is not a phone number.")
 
 
 def _is_email(value: str) -> bool:

@@ -14,6 +14,7 @@ EDITABLE_FIELDS = (
     "languages",
     "default_language",
     "time_zone",
+    "country",
     "domain",
     "primary_colour",
     "accent_colour",
@@ -31,6 +32,7 @@ def create_jurisdiction(
     languages: list[str] | None = None,
     default_language: str = "en",
     time_zone: str = "UTC",
+    country: str = "",
     domain: str | None = None,
     description: str = "",
 ) -> Jurisdiction:
@@ -44,6 +46,7 @@ def create_jurisdiction(
         languages=languages or [default_language],
         default_language=default_language,
         time_zone=time_zone,
+        country=country,
         domain=domain or None,
         description=description,
     )

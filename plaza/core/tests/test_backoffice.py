@@ -452,11 +452,14 @@ def test_admin_changes_the_look_and_uploads_a_logo(client, paris, paris_admin, s
     logo = SimpleUploadedFile("logo.png", PNG, content_type="image/png")
     response = client.post(
         "/paris/manage/settings/",
-        _settings(name="Ville de Paris", domain="Participer.Paris.example", primary_colour="#003366", logo=logo),
+        _settings(
+            name="Ville de Paris", domain="Participer.Paris.example", primary_colour="#003366", logo=logo, country="fr"
+        ),
     )
     assert response.status_code == 302
     paris.refresh_from_db()
     assert (paris.name, paris.languages, paris.domain) == ("Ville de Paris", ["fr", "en"], "participer.paris.example")
+    assert paris.country == "FR"
     assert paris.primary_colour == "#003366" and paris.logo.name.startswith("logos/")
     page = client.get("/paris/manage/settings/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "--primary: #003366" in page and "Current logo of Ville de Paris" in page
@@ -474,6 +477,7 @@ def test_admin_changes_the_look_and_uploads_a_logo(client, paris, paris_admin, s
         ({"default_language": "pt"}, "id_default_language_error", "one of the languages"),
         ({"time_zone": "Mars/Olympus"}, "id_time_zone_error", "not one of the available choices"),
         ({"domain": "not a domain"}, "id_domain_error", "domain name"),
+        ({"country": "XX"}, "id_country_error", "two-letter country code"),
         ({"logo": ("logo.png", b"<svg onload=alert(1)>")}, "id_logo_error", "PNG, JPEG, GIF or WebP"),
         ({"logo": ("logo.gif", PNG)}, "id_logo_error", "does not match"),
         ({"logo": ("big.png", PNG + b"\x00" * 1024 * 1024)}, "id_logo_error", "1 MB"),

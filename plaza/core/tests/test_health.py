@@ -38,3 +38,19 @@ def test_healthz_answers_on_a_domain_mapped_to_a_jurisdiction(client, paris):
 
 def test_healthz_refuses_writes(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_server_timing_tells_the_servers_own_time_and_its_sql(settings, db):
+    from django.test import Client
+
+    from plaza.core.server_timing import server_milliseconds
+
+    settings.PLAZA_SERVER_TIMING = True
+    header = Client().get("/healthz")["Server-Timing"]
+    metrics = dict(m.strip().split(";", 1) for m in header.split(","))
+    assert set(metrics) == {"app", "cpu", "db"} and 'desc="1 SQL"' in metrics["db"]
+    assert 0 < server_milliseconds(header) < 10_000
+    assert server_milliseconds('db;dur=2.0, app;dur=12.5;desc="x"') == 12.5
+    assert server_milliseconds("cpu;dur=1") is None and server_milliseconds("app;dur=x") is None
+    settings.PLAZA_SERVER_TIMING = False
+    assert "Server-Timing" not in Client().get("/healthz")

@@ -8,7 +8,7 @@ import pytest
 
 
 def run_production(**env) -> subprocess.CompletedProcess:
-    unsafe = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PLAZA_SITE_URL", "PLAZA_JOB_BACKEND", "REDIS_URL"}
+    unsafe = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PLAZA_SITE_URL", "PLAZA_JOB_BACKEND", "REDIS_URL", "SMS_BACKEND"}
     environment = {k: v for k, v in os.environ.items() if k not in unsafe}
     environment.update(env, DJANGO_SETTINGS_MODULE="plaza.settings.production")
     return subprocess.run(
@@ -29,6 +29,7 @@ SAFE = {"SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "plaza.example", "PLAZA_SITE_UR
         ({**SAFE, "PLAZA_SITE_URL": "http://127.0.0.1:8000"}, "PLAZA_SITE_URL"),
         ({**SAFE, "PLAZA_JOB_BACKEND": "celery"}, "REDIS_URL"),
         ({**SAFE, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({**SAFE, "SMS_BACKEND": "plaza.core.sms.ConsoleBackend"}, "SMS_BACKEND"),
         ({"ALLOWED_HOSTS": "plaza.example"}, "SECRET_KEY"),
         ({"SECRET_KEY": "x" * 50, "DEBUG": "true", "ALLOWED_HOSTS": "plaza.example"}, "DEBUG"),
     ],

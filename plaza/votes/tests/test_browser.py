@@ -162,11 +162,14 @@ def test_ranked_ballot_and_changing_a_vote_are_accessible(page, axe, sign_in, pa
     axe(page)
 
 
-def test_asking_for_a_code_by_email_is_accessible(page, axe, votation, voter_person, mailoutbox):
+def test_asking_for_a_code_by_email_or_text_message_is_accessible(
+    page, axe, votation, voter_person, mailoutbox, sms_outbox
+):
     from django_scopes import scopes_disabled
 
     with scopes_disabled():
         voter_person.census_record.email = "camille@example.org"
+        voter_person.census_record.phone = "+33612345678"
         voter_person.census_record.save()
     page.goto("/paris/votes/climate/code/")
     axe(page)
@@ -181,6 +184,14 @@ def test_asking_for_a_code_by_email_is_accessible(page, axe, votation, voter_per
     expect(page.get_by_role("status")).to_contain_text("c…@example.org")
     axe(page)
     assert mailoutbox and mailoutbox[-1].to == ["camille@example.org"]
+    page.goto("/paris/votes/climate/code/")
+    page.get_by_label("Identity document number").fill(DOCUMENT["document_id"])
+    page.get_by_label("Date of birth").fill("1980-05-17")
+    page.get_by_label("Postal code").fill(DOCUMENT["postal_code"])
+    page.get_by_label("By text message (SMS)").check()
+    page.get_by_role("button", name="Send me a code").click()
+    expect(page.get_by_role("status")).to_contain_text("•••• 5678")
+    assert sms_outbox and sms_outbox[-1].to == "+33612345678"
 
 
 def test_a_votation_from_a_proposal_and_the_turnout_charts_are_accessible(page, axe, sign_in, paris, paris_admin):

@@ -262,3 +262,93 @@ def test_another_jurisdictions_census_gets_no_code(paris, madrid, votation, offi
     with pytest.raises(ValidationError, match="not on the census"):
         hand_over_code(officer=officer, votation=votation, **DOCUMENT)
     assert mailoutbox == [] and counts(paris) == (0, 0)
+
+
+# --- Codes by text message ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def on_census_with_phone(voter_person):
+    with scopes_disabled():
+        record = voter_person.census_record
+        record.phone = "+33612345678"
+        record.save()
+    return voter_person
+
+
+def sent_sms_code(sms_outbox) -> str:
+    return re.search(r"\d{4}-\d{4}", sms_outbox[-1].body).group(0)
+
+
+def test_a_code_by_text_message_casts_one_ballot(
+    paris, votation, on_census_with_phone, sms_outbox, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        masked = send_access_code(votation=votation, client="1.2.3.4", channel="sms", **MATCH)
+    assert masked == "•••• 5678" and mailoutbox == []
+    assert [m.to for m in sms_outbox] == ["+33612345678"]
+    with jurisdiction_scope(paris):
+        access = AccessCode.objects.get()
+        assert access.delivery == AccessCode.Delivery.SMS
+        assert AuditEntry.objects.get(action="votes.code_sent").data == {"channel": "sms"}
+    cast_with_code(
+        votation=votation,
+        document_id=DOCUMENT["document_id"],
+        code=sent_sms_code(sms_outbox),
+        answers={"q1": ["yes"]},
+        client="1.2.3.4",
+    )
+    assert counts(paris) == (1, 1)
+
+
+def test_the_text_message_is_short_in_every_language():
+    from django.utils import translation
+
+    from plaza.core.sms import segments
+    from plaza.votes.operations import code_text_message
+
+    for language in ("en", "es", "fr", "pt"):
+        with translation.override(language):
+            body = code_text_message("1234-5678")
+        assert "1234-5678" in body and "30" in body
+        assert segments(body) <= (1 if language == "en" else 2), (language, body)
+
+
+def test_a_missing_contact_is_refused_with_what_else_to_do(paris, votation, voter_person, sms_outbox, settings):
+    with pytest.raises(ValidationError, match="no mobile number for you. A poll officer"):
+        send_access_code(votation=votation, client="c", channel="sms", **MATCH)
+    with scopes_disabled():
+        voter_person.census_record.email = "camille@example.org"
+        voter_person.census_record.save()
+    with pytest.raises(ValidationError, match="no mobile number for you. Ask for the code by e-mail"):
+        send_access_code(votation=votation, client="c", channel="sms", **MATCH)
+    with scopes_disabled():
+        voter_person.census_record.email, voter_person.census_record.phone = "", "+33612345678"
+        voter_person.census_record.save()
+    with pytest.raises(ValidationError, match="no e-mail address for you. Ask for the code by text message"):
+        send_access_code(votation=votation, client="c", **MATCH)
+    settings.SMS_BACKEND = ""
+    with pytest.raises(ValidationError, match="cannot be sent this way"):
+        send_access_code(votation=votation, client="c", channel="sms", **MATCH)
+    with pytest.raises(ValidationError, match="no e-mail address for you. A poll officer"):
+        send_access_code(votation=votation, client="c", **MATCH)
+    assert sms_outbox == []
+    with jurisdiction_scope(paris):
+        assert not AccessCode.objects.exists()
+
+
+def test_the_code_page_offers_text_messages_only_where_they_can_be_sent(
+    client, paris, votation, on_census_with_phone, sms_outbox, settings, django_capture_on_commit_callbacks
+):
+    form = {"document_id": DOCUMENT["document_id"], "date_of_birth": "1980-05-17", "postal_code": "75011"}
+    page = client.get("/paris/votes/climate/code/").content.decode()
+    assert 'name="channel" value="sms"' in page and "or the mobile number" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post("/paris/votes/climate/code/", form | {"channel": "sms"})
+    assert sent.status_code == 200 and "•••• 5678" in sent.content.decode()
+    code = sent_sms_code(sms_outbox)
+    done = client.post("/paris/votes/climate/code/vote/", {"document_id": "75A000001", "code": code, "q1": "yes"})
+    assert done.status_code == 200 and counts(paris) == (1, 1)
+    settings.SMS_BACKEND = ""
+    page = client.get("/paris/votes/climate/code/").content.decode()
+    assert 'name="channel"' not in page and "Codes are not sent by text message" in page
