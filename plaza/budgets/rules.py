@@ -183,29 +183,50 @@ def mes(election: Election) -> Outcome:
     if election.voters == 0:
         return Outcome(rule="mes", reasons=_unfunded_reasons(election, [], SHARE_EXHAUSTED))
     run = _EqualShares(election)
-    selected = run.run(election.budget / election.voters)
+    selected = [election.project_ids[j] for j in run.run(election.budget / election.voters)]
     return Outcome(rule="mes", selected=selected, reasons=_unfunded_reasons(election, selected, SHARE_EXHAUSTED))
 
 
 def mes_complete(election: Election) -> Outcome:
-    """Add-one completion (per-voter budget + 1 until overspending or exhaustive), then greedy."""
+    """Add-one completion (per-voter budget + 1 until overspending or exhaustive), then greedy.
+
+    pabutools reruns MES for every increment. Here an increment is run exactly only where the
+    outcome may change: between two per-voter budgets ``lo < hi`` every voter's budget at every
+    round only grows with the share and every payment only shrinks (see ``_EqualShares.certify``),
+    so if at ``hi`` each round's winner at ``lo`` still beats every other project that can pay, and
+    what is left unfunded at the end still can't, every increment in between has the same outcome
+    as ``lo`` and is skipped. The sequence of outcomes, and so where the completion stops, is
+    pabutools' exactly.
+    """
     selected: list[str] = []
     if election.voters:
         run = _EqualShares(election)
+        costs = election.costs
         per_voter = election.budget / election.voters
-        candidates = [j for j in run.candidates]
+        step = 1
         while True:
             attempt = run.run(per_voter)
-            spent = sum((election.costs[election.project_ids.index(p)] for p in attempt), Fraction(0))
+            spent = sum((costs[j] for j in attempt), Fraction(0))
             if spent > election.budget:
                 break
-            selected = attempt
+            selected = [election.project_ids[j] for j in attempt]
             chosen = set(attempt)
-            if all(
-                election.project_ids[j] in chosen or election.costs[j] + spent > election.budget for j in candidates
-            ):
+            if all(j in chosen or costs[j] + spent > election.budget for j in run.candidates):
                 break
-            per_voter += 1
+            # Skip ahead over the increments whose outcome is certified equal to this one.
+            sequence, rhos, lo = attempt, run.rhos, float(per_voter)
+            skipped = 0
+            while True:
+                certified = run.certify(sequence, rhos, lo, float(per_voter + skipped + step))
+                if certified is None:
+                    if step == 1:
+                        break
+                    step //= 2
+                    continue
+                skipped += step
+                rhos, lo = certified, float(per_voter + skipped)
+                step *= 2
+            per_voter += skipped + 1
     completed = greedy(election, already=selected, rule="mes-complete")
     mes_reasons = _unfunded_reasons(election, selected, SHARE_EXHAUSTED)
     for pid, reason in completed.reasons.items():
@@ -223,6 +244,37 @@ def _unfunded_reasons(election: Election, selected: Sequence[str], default: str)
     }
 
 
+def _level(b: np.ndarray, w: np.ndarray, bw: np.ndarray, cost: float, total_w: float, p: float) -> tuple[float, bool]:
+    """The equal payment p with sum(w * min(b, p)) = cost (floats), from a p known not to exceed it.
+
+    Newton's steps on the concave, piecewise linear sum(w * min(b, p)): each step moves the voters
+    below p to the poor (they pay all they have) and shares what is left among the others; it never
+    overshoots and stops when nobody else turns poor — pabutools' poor/rich algorithm, vectorised,
+    with no sort. Should floats keep it from settling, the sorted scan decides.
+    Also says whether every supporter clearly has more than p: then p is exactly cost / total_w.
+    """
+    count = -1
+    for _ in range(64):
+        poor = b < p
+        n = int(np.count_nonzero(poor))
+        if n == count:
+            return p, n == 0 and float(b.min()) > p * (1 + _REL)
+        count = n
+        if n == 0:
+            p = cost / total_w
+            continue
+        rich = total_w - float(np.sum(w, where=poor))
+        if rich <= 0:
+            break
+        p = (cost - float(np.sum(bw, where=poor))) / rich
+    order = np.argsort(b)
+    b, w = b[order], w[order]
+    poor_money = np.cumsum(w * b) - w * b  # what the voters below each one have
+    rich = w[::-1].cumsum()[::-1]  # this voter and those above
+    levels = (cost - poor_money) / rich
+    return float(levels[int(np.argmax(levels <= b))]), False
+
+
 class _EqualShares:
     """One election prepared for MES runs at any per-voter budget.
 
@@ -234,29 +286,37 @@ class _EqualShares:
     def __init__(self, election: Election):
         self.e = election
         self.w = election.weights.astype(np.float64)
-        self.columns = np.asfortranarray(election.approvals)
+        self.rows = np.ascontiguousarray(election.approvals)
+        columns = np.asfortranarray(election.approvals)
         # Cost_Sat: a project that costs nothing satisfies nobody, so MES never considers it.
-        self.candidates = [j for j in range(len(election.costs)) if election.costs[j] > 0 and self.columns[:, j].any()]
-        self.supporters = {j: np.flatnonzero(self.columns[:, j]) for j in self.candidates}
+        self.candidates = [j for j in range(len(election.costs)) if election.costs[j] > 0 and columns[:, j].any()]
+        self.supporters = {j: np.flatnonzero(columns[:, j]) for j in self.candidates}
         self.support_w = {j: self.w[s] for j, s in self.supporters.items()}
+        self.total_int = {j: int(election.weights[s].sum()) for j, s in self.supporters.items()}
+        self.total_w = {j: float(n) for j, n in self.total_int.items()}
         self.cost_f = [float(c) for c in election.costs]
+        self.names = election.project_ids
+        self.rhos: list[tuple[float, Fraction | None]] = []
 
-    def run(self, per_voter: Fraction) -> list[str]:
+    def run(self, per_voter: Fraction) -> list[int]:
+        """The projects MES selects (indices, in order); ``self.rhos`` keeps each one's ρ = payment / cost
+        (as a float and exactly)."""
         e = self.e
         self.share = Fraction(per_voter)
         self.budget_f = np.full(len(self.w), float(per_voter))
         self.exhausted = np.zeros(len(self.w), dtype=bool)
         self.paid: list[tuple[int, Fraction]] = []  # (project, exact payment per non-exhausted supporter)
-        lower = {j: 1.0 / float(self.support_w[j].sum()) for j in self.candidates}
+        self.rhos = []
+        lower = {j: 1.0 / self.total_w[j] for j in self.candidates}  # ρ only grows from round to round
         remaining = set(self.candidates)
-        selected: list[str] = []
+        selected: list[int] = []
         while remaining:
             best = math.inf
             evaluated: list[tuple[float, int, float]] = []
             for j in sorted(remaining, key=lambda j: lower[j]):
                 if lower[j] > best * (1 + _REL):
                     break
-                p = self._payment(j)
+                p = self._payment(j, lower[j] * self.cost_f[j])
                 if p is None:
                     remaining.discard(j)
                     continue
@@ -271,39 +331,91 @@ class _EqualShares:
             for j, p in near:
                 p_exact, poor = self._exact(j, p)
                 exact.append((p_exact / e.costs[j], e.project_ids[j], j, p_exact, poor))
-            _, pid, j, p_exact, poor = min(exact, key=lambda t: (t[0], t[1]))
+            rho_exact, _, j, p_exact, poor = min(exact, key=lambda t: (t[0], t[1]))
             self._charge(j, p_exact, poor)
             remaining.discard(j)
-            selected.append(pid)
+            selected.append(j)
+            self.rhos.append((float(rho_exact), rho_exact))
         return selected
 
-    def _payment(self, j: int) -> float | None:
-        """The equal payment p with sum(min(budget, p)) = cost (floats), or None if its supporters can't pay.
+    def certify(
+        self, sequence: list[int], rhos: list[tuple[float, Fraction | None]], lo: float, hi: float
+    ) -> list[tuple[float, Fraction | None]] | None:
+        """Whether MES selects ``sequence`` at every per-voter budget in [lo, hi], given that it does at lo.
 
-        Water-filling over the supporters sorted by budget: the first voter who can pay p sets it
-        (pabutools' scan, vectorised).
+        ``rhos`` are the winners' ρ at ``lo`` (float, and exact where known). Along a fixed sequence
+        of winners, a larger share leaves every voter at least as much money at every round
+        (budget - min(budget, p) grows with the budget and shrinks with p), so every payment is at
+        most as large (the water level falls as budgets rise). Within [lo, hi] each winner's ρ is
+        thus at most its ρ at lo, every other project's ρ at least its ρ at hi, and the money of a
+        project's supporters at most theirs at hi. The sequence is certified if, at hi, every other
+        project either can't be paid for or has a ρ above the winner's at lo (equal only if its id
+        comes later, as pabutools breaks ties), and nothing left at the end can be paid for.
+        Floats decide only with a margin; a near tie is settled exactly where both ρ are known
+        exactly (a payment nobody is too poor for is exactly cost / supporters), else not certified.
+        Returns the winners' ρ at hi (for the next interval), or None.
         """
-        b = self.budget_f[self.supporters[j]]
+        budget = np.full(len(self.w), hi)
+        lower = {j: 1.0 / self.total_w[j] for j in self.candidates}
+        remaining = set(self.candidates)
+        rhos_hi: list[tuple[float, Fraction | None]] = []
+        for j, (rho_lo, rho_lo_exact) in zip(sequence, rhos, strict=True):
+            remaining.discard(j)
+            threshold = rho_lo * (1 + _REL)
+            for k in sorted(remaining, key=lambda k: lower[k]):
+                if lower[k] > threshold:
+                    break
+                b = budget[self.supporters[k]]
+                w = self.support_w[k]
+                money = float(np.dot(w, b))
+                if money < self.cost_f[k] * (1 - _REL):
+                    remaining.discard(k)  # can't be paid for at hi, so nor anywhere below, nor later
+                    continue
+                if money <= self.cost_f[k] * (1 + _REL):
+                    return None
+                p, free = _level(b, w, w * b, self.cost_f[k], self.total_w[k], lower[k] * self.cost_f[k])
+                lower[k] = p / self.cost_f[k]
+                if lower[k] > threshold:
+                    continue
+                if lower[k] < rho_lo * (1 - _REL) or not free or rho_lo_exact is None:
+                    return None
+                rho_k = Fraction(1, self.total_int[k])
+                if not (rho_k > rho_lo_exact or (rho_k == rho_lo_exact and self.names[k] > self.names[j])):
+                    return None
+            sup = self.supporters[j]
+            b = budget[sup]
+            w = self.support_w[j]
+            if float(np.dot(w, b)) < self.cost_f[j] * (1 + _REL):
+                return None
+            p, free = _level(b, w, w * b, self.cost_f[j], self.total_w[j], 0.0)
+            rhos_hi.append((p / self.cost_f[j], Fraction(1, self.total_int[j]) if free else None))
+            budget[sup] = np.maximum(b - p, 0.0)
+        for k in remaining:
+            money = float(np.dot(self.support_w[k], budget[self.supporters[k]]))
+            if money >= self.cost_f[k] * (1 - _REL):
+                return None
+        return rhos_hi
+
+    def _payment(self, j: int, start: float) -> float | None:
+        """The equal payment of project j's supporters (floats), or None if they can't pay for it."""
+        sup = self.supporters[j]
+        b = self.budget_f[sup]
         w = self.support_w[j]
         cost = self.cost_f[j]
-        total = _dot(w, b)
+        bw = w * b
+        total = float(bw.sum())
         if total < cost * (1 - _REL):
             return None
-        if total <= cost * (1 + _REL) and self._exact_money(self.supporters[j]) < self.e.costs[j]:
+        if total <= cost * (1 + _REL) and self._exact_money(sup) < self.e.costs[j]:
             return None
-        order = np.argsort(b)
-        b, w = b[order], w[order]
-        poor_money = np.cumsum(w * b) - w * b  # what the voters below each one have
-        rich = w[::-1].cumsum()[::-1]  # this voter and those above
-        p = (cost - poor_money) / rich
-        return float(p[int(np.argmax(p <= b))])
+        return _level(b, w, bw, cost, self.total_w[j], start)[0]
 
     def _exact_budgets(self, voters: np.ndarray) -> list[Fraction]:
         """Exact budgets of some voters, computed once per distinct history of payments."""
         if not self.paid:
             return [Fraction(0) if x else self.share for x in self.exhausted[voters].tolist()]
         cols = np.array([j for j, _ in self.paid])
-        history = np.column_stack([self.columns[voters][:, cols], self.exhausted[voters]])
+        history = np.column_stack([self.rows[np.ix_(voters, cols)], self.exhausted[voters]])
         rows, inverse = np.unique(history, axis=0, return_inverse=True)
         payments, start = [p for _, p in self.paid], Fraction(0)
         values = [
@@ -319,7 +431,7 @@ class _EqualShares:
         money = int(weights.sum()) * self.share
         if self.paid and len(alive):
             cols = [j for j, _ in self.paid]
-            counts = weights @ self.columns[alive][:, cols].astype(np.int64)
+            counts = weights @ self.rows[np.ix_(alive, cols)].astype(np.int64)
             money -= sum((int(c) * p for c, (_, p) in zip(counts.tolist(), self.paid, strict=True)), Fraction(0))
         return money
 

@@ -106,3 +106,70 @@ def test_mes_on_a_large_random_instance_equals_pabutools():
     )
     instance, profile = pabutools_instance(election)
     assert sorted(rules.mes(election).selected) == pabutools_outcome(instance, profile.as_multiprofile(), "mes")
+
+
+def _add_one_every_increment(election: rules.Election) -> list[str]:
+    """pabutools' add-one completion literally: one exact MES run per unit added to each voter's share."""
+    if not election.voters:
+        return sorted(rules.greedy(election).selected)
+    run = rules._EqualShares(election)
+    per_voter, selected = election.budget / election.voters, []
+    while True:
+        attempt = run.run(per_voter)
+        spent = sum((election.costs[j] for j in attempt), Fraction(0))
+        if spent > election.budget:
+            break
+        selected = attempt
+        if all(j in attempt or election.costs[j] + spent > election.budget for j in run.candidates):
+            break
+        per_voter += 1
+    return sorted(rules.greedy(election, already=[election.project_ids[j] for j in selected]).selected)
+
+
+@st.composite
+def rich_elections(draw, max_projects=7, max_voters=16):
+    """Shares of hundreds of units, so the completion has many increments to skip; ties stay common."""
+    ids = draw(st.lists(st.integers(1, 40).map(str), min_size=2, max_size=max_projects, unique=True))
+    scale = draw(st.sampled_from([10, 100, 1000]))
+    costs = [c * scale for c in draw(st.lists(st.integers(1, 12), min_size=len(ids), max_size=len(ids)))]
+    budget = sum(costs) * draw(st.integers(2, 7)) // 10
+    voters = draw(st.integers(2, max_voters))
+    rows = draw(
+        st.lists(st.lists(st.booleans(), min_size=len(ids), max_size=len(ids)), min_size=voters, max_size=voters)
+    )
+    matrix = np.array(rows, dtype=bool).reshape(voters, len(ids))
+    return rules.Election.from_matrix(project_ids=ids, costs=costs, budget=budget, approvals=matrix)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(election=rich_elections())
+def test_completion_skipping_increments_equals_running_every_increment(election):
+    assert sorted(rules.mes_complete(election).selected) == _add_one_every_increment(election)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(election=rich_elections(max_projects=5, max_voters=8))
+def test_completion_with_many_increments_equals_pabutools(election):
+    instance, profile = pabutools_instance(election)
+    assert sorted(rules.mes_complete(election).selected) == pabutools_outcome(instance, profile, "mes-complete")
+
+
+def test_completion_runs_mes_only_where_the_outcome_may_change(monkeypatch):
+    rng = np.random.default_rng(3)
+    matrix = rng.random((400, 12)) < rng.uniform(0.1, 0.5, 12)
+    costs = (rng.integers(5, 60, 12) * 1000).tolist()
+    election = rules.Election.from_matrix(
+        project_ids=[f"p{j}" for j in range(12)], costs=costs, budget=sum(costs) // 3, approvals=matrix
+    )
+    expected = _add_one_every_increment(election)
+    runs = []
+    original = rules._EqualShares.run
+
+    def counted(self, per_voter):
+        runs.append(per_voter)
+        return original(self, per_voter)
+
+    monkeypatch.setattr(rules._EqualShares, "run", counted)
+    assert sorted(rules.mes_complete(election).selected) == expected
+    increments = runs[-1] - election.budget / election.voters
+    assert increments > 100 and len(runs) < increments / 5
