@@ -59,6 +59,7 @@ def test_admin_creates_a_plan_in_co_creation_and_moves_it_forward_only(paris, pa
         period_end=date(2026, 12, 31),
     )
     assert plan.status == PlanStatus.CO_CREATION
+    CommitmentFactory(plan=plan)  # a plan goes into implementation with at least one commitment
     set_plan_status(actor=paris_admin, plan=plan, status=PlanStatus.IMPLEMENTATION)
     with pytest.raises(ValidationError) as refused:
         set_plan_status(actor=paris_admin, plan=plan, status=PlanStatus.CO_CREATION)
