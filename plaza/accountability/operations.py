@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
@@ -437,7 +437,7 @@ def create_commitment(
     return commitment
 
 
-FIGURES_BATCH = 500
+FIGURES_BATCH = 1000
 
 
 def refresh_figures(commitment_ids) -> None:
@@ -460,19 +460,28 @@ def refresh_figures(commitment_ids) -> None:
             "milestone__commitment_id", "side", "percentage"
         ):
             sums[(commitment_id, side)] += percentage
-        rows = []
+        figures = []
         for pk in chunk:
-            n = counts.get(pk, 0)
-            civil = (pk, Side.CIVIL_SOCIETY)
-            rows.append(
-                Commitment(
-                    pk=pk,
-                    milestone_count=n,
-                    completion=round(sums[(pk, Side.GOVERNMENT)] / n) if n else 0,
-                    civil_society_completion=round(sums[civil] / n) if n and civil in sums else None,
-                )
-            )
-        Commitment.objects.bulk_update(rows, ["milestone_count", "completion", "civil_society_completion"])
+            n, civil = counts.get(pk, 0), (pk, Side.CIVIL_SOCIETY)
+            government = round(sums[(pk, Side.GOVERNMENT)] / n) if n else 0
+            figures.append((pk, n, government, round(sums[civil] / n) if n and civil in sums else None))
+        _write_figures(figures)
+
+
+def _write_figures(figures: list[tuple[int, int, int, int | None]]) -> None:
+    """One UPDATE … FROM (VALUES …) for the lot: bulk_update's CASE per field and row cost more CPU than the rest
+    of a 10,000-row progress import."""
+    table = connection.ops.quote_name(Commitment._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(figures))
+    # Only the quoted table name and %s placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"WITH v(id, milestones, government, civil) AS (VALUES {values}) "  # noqa: S608
+        f"UPDATE {table} SET milestone_count = CAST(v.milestones AS INTEGER), "
+        f"completion = CAST(v.government AS INTEGER), civil_society_completion = CAST(v.civil AS INTEGER) "
+        f"FROM v WHERE {table}.id = CAST(v.id AS BIGINT)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in figures for value in row])
 
 
 def topics_for(commitment: Commitment) -> list[CommitmentTopic]:
