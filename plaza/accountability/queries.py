@@ -219,7 +219,7 @@ def attach_files(objects: list) -> None:
         return
     content_type = ContentType.objects.get_for_model(objects[0])
     found = defaultdict(list)
-    attachments = Attachment.objects.with_scope(jurisdiction=objects[0].jurisdiction).filter(
+    attachments = Attachment.objects.with_scope(jurisdiction=objects[0].jurisdiction_id).filter(
         content_type=content_type, object_id__in=[o.pk for o in objects]
     )
     for attachment in attachments.select_related("jurisdiction"):

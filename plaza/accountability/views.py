@@ -47,6 +47,7 @@ from plaza.accountability.models import (
     Result,
     ResultMilestone,
     Sector,
+    Side,
 )
 from plaza.accountability.operations import (
     STATUS_ORDER,
@@ -136,6 +137,7 @@ def commitment_detail(request, jurisdiction, plan, number):
     found = _plan(request, plan)
     progress = _found(queries.commitment_progress, found, number, history_limit=HISTORY_LIMIT, what="commitment")
     queries.attach_files([progress.commitment])
+    sides = queries.sides_for(request.user, found)
     return render(
         request,
         "accountability/commitment.html",
@@ -144,8 +146,8 @@ def commitment_detail(request, jurisdiction, plan, number):
             "commitment": progress.commitment,
             "progress": progress,
             "sdg_tags": queries.sdg_tags_of(progress.commitment),
-            "may_post": bool(queries.sides_for(request.user, found)),
-            "may_edit": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
+            "may_post": bool(sides),
+            "may_edit": Side.GOVERNMENT in sides,  # the government's side is the officials' (one query, not two)
             "timeline": sorted(progress.milestones, key=lambda m: (m.milestone.due_date, m.milestone.position)),
         },
     )
@@ -506,6 +508,7 @@ def network_overview(request, jurisdiction):
         raise PermissionDenied(_("The network overview is for the network's staff."))
     filters = network.Filters.from_query(request.GET)
     page = network.commitments(ids, filters, request.GET.get("page", 1))
+    network.set_addresses(page.object_list, request.jurisdiction)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
