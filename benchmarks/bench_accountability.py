@@ -1,4 +1,4 @@
-"""Accountability benchmark: a network of action plans under load, and the CSV import of 10,000 rows.
+"""Accountability benchmark: a network of action plans under load, and the CSV imports of 10,000 rows.
 
 It makes its own database (PostgreSQL by default; the name must contain "bench"), migrates it and
 builds a synthetic OGP Local network: 300 member jurisdictions × 2 plans × 10 commitments × 5
@@ -6,8 +6,9 @@ milestones, each milestone with 20 progress updates (10 per side, each supersedi
 6,000 commitments, 30,000 milestones and 600,000 updates. Then, on gunicorn with the production
 settings, it sends concurrent clients at the network overview (signed in as network staff), a filtered
 overview, a "who else committed to …" page and a plan page; the reference is /healthz, measured in
-the same run. Last, in-process, it times the bulk update of 10,000 results from a CSV (check, then
-apply in one transaction), the path the background job takes.
+the same run. Last, in-process, it times the bulk update of 10,000 results from a CSV and the import of
+10,000 milestone progress updates from a CSV (each: check, then apply in one transaction), the paths the
+background jobs take.
 
 `BENCH_ACC_JURISDICTIONS` (300) and `BENCH_ACC_UPDATES` (20) scale the network; `--tiny` (run.py)
 uses 6 jurisdictions, 2 updates and 500 CSV rows on SQLite.
@@ -89,7 +90,7 @@ def build_network(size: dict[str, int]) -> dict:
         PlanStatus,
         ProgressUpdate,
     )
-    from plaza.accountability.operations import topics_for
+    from plaza.accountability.operations import refresh_figures, topics_for
     from plaza.core.models import Jurisdiction, Role, RoleGrant, User
     from plaza.core.tenancy import across_jurisdictions
 
@@ -204,6 +205,7 @@ def build_network(size: dict[str, int]) -> dict:
                 )
             for update in created:
                 previous[(update.milestone_id, side)] = update.pk
+        refresh_figures([c.pk for c in commitments])  # what add_milestone and post_progress_update keep
         log(f"network built in {time.monotonic() - started:.1f} s")
     from django.db import connection
 
@@ -321,7 +323,7 @@ def _ms(seconds: float | None) -> float | None:
 
 def time_import(rows: int, member_slug: str) -> list[dict]:
     """Check then apply a CSV updating `rows` results (all exist, keyed by external id), in-process."""
-    from plaza.accountability import imports
+    from plaza.accountability import results_import
     from plaza.accountability.models import Result
     from plaza.core.models import Jurisdiction, User
     from plaza.core.tenancy import jurisdiction_scope
@@ -337,17 +339,97 @@ def time_import(rows: int, member_slug: str) -> list[dict]:
     text = "\n".join(lines) + "\n"
     with jurisdiction_scope(jurisdiction):
         started = time.perf_counter()
-        report = imports.check(text, jurisdiction)
+        report = results_import.check(text, jurisdiction)
         checked = time.perf_counter()
         if report.error_count:
             raise SystemExit(f"the benchmark's own CSV has errors: {report.errors[:3]}")
-        imports.apply(report, jurisdiction=jurisdiction, actor=actor, job_id=None)
+        results_import.apply(report, jurisdiction=jurisdiction, actor=actor, job_id=None)
         applied = time.perf_counter()
     log(f"import of {rows} rows: check {checked - started:.2f} s, apply {applied - checked:.2f} s")
     return [
         {"target": f"CSV import, {rows:,} rows: check", "seconds": checked - started},
         {"target": f"CSV import, {rows:,} rows: apply (one transaction)", "seconds": applied - checked},
         {"target": f"CSV import, {rows:,} rows: total", "seconds": applied - started},
+    ]
+
+
+def time_progress_import(rows: int, member_slug: str) -> list[dict]:
+    """Check then apply a CSV of `rows` government progress updates on keyed milestones, in-process.
+
+    The member gets one more plan in implementation with rows / 5 keyed commitments of 5 keyed milestones
+    (a back office syncing every milestone at once); each row supersedes the milestone's current update.
+    """
+    from plaza.accountability import progress_import
+    from plaza.accountability.models import ActionPlan, Commitment, Milestone, PlanStatus
+    from plaza.core.models import Jurisdiction, User
+    from plaza.core.tenancy import jurisdiction_scope
+
+    jurisdiction = Jurisdiction.objects.get(slug=member_slug)
+    actor = User.objects.get(email="official@bench.example")
+    with jurisdiction_scope(jurisdiction):
+        plan = ActionPlan.objects.create(
+            jurisdiction=jurisdiction,
+            slug="sync",
+            title="Synced plan",
+            period_start=date(2024, 1, 1),
+            period_end=date(2026, 12, 31),
+            status=PlanStatus.IMPLEMENTATION,
+        )
+        count = max(1, rows // 5)
+        Commitment.objects.bulk_create(
+            [
+                Commitment(
+                    jurisdiction=jurisdiction,
+                    plan=plan,
+                    number=n + 1,
+                    external_id=f"C-{n:05d}",
+                    title=f"Synced commitment {n}",
+                    problem="-",
+                    description="-",
+                    contribution="-",
+                    ogp_values=["access_to_information"],
+                    lead_institution="A department",
+                    start_date=plan.period_start,
+                    end_date=plan.period_end,
+                )
+                for n in range(count)
+            ],
+            batch_size=2000,
+        )
+        keyed = dict(Commitment.objects.filter(plan=plan).values_list("external_id", "pk"))
+        Milestone.objects.bulk_create(
+            [
+                Milestone(
+                    jurisdiction=jurisdiction,
+                    commitment_id=keyed[f"C-{n:05d}"],
+                    position=m + 1,
+                    external_id=f"M-{m + 1}",
+                    deliverable=f"Deliverable {m + 1}",
+                    due_date=date(2025, 6, 30),
+                )
+                for n in range(count)
+                for m in range(5)
+            ],
+            batch_size=5000,
+        )
+    lines = ["commitment,milestone,status,percentage,narrative,links"]
+    lines += [
+        f"C-{n // 5:05d},M-{n % 5 + 1},substantial,{n % 98 + 1},Synced from the back office,https://example.org/{n}"
+        for n in range(rows)
+    ]
+    text = "\n".join(lines) + "\n"
+    started = time.perf_counter()
+    report = progress_import.check(text, jurisdiction)
+    checked = time.perf_counter()
+    if report.error_count:
+        raise SystemExit(f"the benchmark's own progress CSV has errors: {report.errors[:3]}")
+    progress_import.apply(report, jurisdiction=jurisdiction, actor=actor, job_id=None)
+    applied = time.perf_counter()
+    log(f"progress import of {rows} rows: check {checked - started:.2f} s, apply {applied - checked:.2f} s")
+    return [
+        {"target": f"progress CSV import, {rows:,} rows: check", "seconds": checked - started},
+        {"target": f"progress CSV import, {rows:,} rows: apply (one transaction)", "seconds": applied - checked},
+        {"target": f"progress CSV import, {rows:,} rows: total", "seconds": applied - started},
     ]
 
 
@@ -404,6 +486,7 @@ def run(config: Config) -> dict:
                 rows = measure(server, base, config, targets, cookie, queries)
                 rss_total = sum(worker_rss(server))
             rows += time_import(size["csv_rows"], member)
+            rows += time_progress_import(size["csv_rows"], member)
         finally:
             from django.db import connections
 

@@ -7,6 +7,7 @@ from plaza.accountability.models import (
     CandidateDecision,
     OGPValue,
     OpenedGovernment,
+    PlanStatus,
     PotentialImpact,
     ProgressStatus,
     Relevance,
@@ -272,6 +273,57 @@ class CommitmentEditForm(CommitmentForm):
 
 
 class MilestoneEditForm(MilestoneForm):
+    reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
+
+
+class PlanEditForm(PlanForm):
+    """The plan's title, period and description, corrected; its address stays (people bookmark it)."""
+
+    reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["slug"]
+
+
+class PlanStatusForm(forms.Form):
+    prefix = "status"  # beside the details form on the plan's edit page: its own field ids
+    status = forms.ChoiceField(choices=PlanStatus.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why now"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: adopted by the forum on 3 March. Kept in the public history."),
+    )
+
+
+class ForumMemberEditForm(ForumMemberForm):
+    reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
+
+
+class RemovalForm(forms.Form):
+    prefix = "removal"  # beside the edit form on the same page
+    reason = forms.CharField(
+        label=_("Why it is removed"),
+        required=False,
+        max_length=1000,
+        help_text=_("Kept in the public history with what was removed."),
+    )
+
+
+class ResultMilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(
+        label=_("Done on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty while it is not done."),
+    )
+
+
+class ResultMilestoneEditForm(ResultMilestoneForm):
     reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
 
 

@@ -6,7 +6,7 @@ transaction. The progress bar runs over both steps: the first half while checkin
 
 from django.core.files.storage import default_storage
 
-from plaza.accountability import imports, progress_import
+from plaza.accountability import csv_import, progress_import, results_import
 from plaza.accountability.models import ResultUpdate
 from plaza.core.jobs import JobError, job
 from plaza.core.models import AuditEntry
@@ -15,7 +15,7 @@ from plaza.core.models import AuditEntry
 def _read(job) -> str:
     try:
         with default_storage.open(job.parameters["path"], "rb") as stored:
-            return imports.decode(stored.read())
+            return csv_import.decode(stored.read())
     except FileNotFoundError as gone:
         raise JobError("The uploaded file is no longer there: upload it again.") from gone
     except ValueError as unreadable:
@@ -42,42 +42,44 @@ class Bar:
         self.context.progress(self.steps * self.total, self.steps * self.total, "")
 
 
-@job("accountability.import_results")
-def import_results(job, context):
-    """Check every row (the progress bar follows), then, unless it is a dry run or a row is wrong, apply them all."""
+def _run(job, context, importer, applied_before: dict | None) -> dict:
+    """Check every row (the progress bar follows), then, unless it is a dry run or a row is wrong, apply them all.
+
+    `applied_before` is the answer of a rerun after the commit (the job already applied its file), else None.
+    """
+    if applied_before is not None:
+        return applied_before
     dry_run = bool(job.parameters.get("dry_run"))
-    if ResultUpdate.objects.filter(import_job=job.pk).exists():  # a rerun after the commit: already applied
-        rows = ResultUpdate.objects.filter(import_job=job.pk).count()
-        return {"dry_run": False, "applied": True, "rows": rows, "created": None, "updated": None, "errors": []}
     text = _read(job)
     bar = Bar(context, writes=not dry_run)
-    report = imports.check(text, job.jurisdiction, progress=bar.checking)
+    report = importer.check(text, job.jurisdiction, progress=bar.checking)
     if report.error_count or dry_run:
         bar.stopped()
         return report.as_dict(dry_run=dry_run, applied=False)
-    imports.apply(report, jurisdiction=job.jurisdiction, actor=job.created_by, job_id=job.pk, progress=bar.writing)
+    importer.apply(report, jurisdiction=job.jurisdiction, actor=job.created_by, job_id=job.pk, progress=bar.writing)
     return report.as_dict(dry_run=False, applied=True)
+
+
+@job("accountability.import_results")
+def import_results(job, context):
+    """Results from a CSV keyed by external ids: checked in full, then all rows applied, or none."""
+    before = None
+    if ResultUpdate.objects.filter(import_job=job.pk).exists():
+        rows = ResultUpdate.objects.filter(import_job=job.pk).count()
+        before = {"dry_run": False, "applied": True, "rows": rows, "created": None, "updated": None, "errors": []}
+    return _run(job, context, results_import, before)
 
 
 @job("accountability.import_progress")
 def import_progress(job, context):
     """Milestone progress from a CSV: checked in full, then all rows written as new government updates, or none."""
-    dry_run = bool(job.parameters.get("dry_run"))
+    before = None
     applied = (
         AuditEntry.objects.with_scope(jurisdiction=job.jurisdiction)
         .filter(action="progress_update.import", data__job=job.pk)
         .first()
     )
-    if applied is not None:  # a rerun after the commit: already applied
+    if applied is not None:
         rows = applied.data.get("rows", 0)
-        return {"kind": "progress", "dry_run": False, "applied": True, "rows": rows, "created": rows, "errors": []}
-    text = _read(job)
-    bar = Bar(context, writes=not dry_run)
-    report = progress_import.check(text, job.jurisdiction, progress=bar.checking)
-    if report.error_count or dry_run:
-        bar.stopped()
-        return report.as_dict(dry_run=dry_run, applied=False)
-    progress_import.apply(
-        report, jurisdiction=job.jurisdiction, actor=job.created_by, job_id=job.pk, progress=bar.writing
-    )
-    return report.as_dict(dry_run=False, applied=True)
+        before = {"kind": "progress", "dry_run": False, "applied": True, "rows": rows, "created": rows, "errors": []}
+    return _run(job, context, progress_import, before)

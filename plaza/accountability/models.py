@@ -158,6 +158,13 @@ class Commitment(TenantModel):
     external_id = models.CharField(
         _("external id"), max_length=100, blank=True, help_text=_("The key a back-office system uses for it.")
     )
+    # Kept by the operations that add milestones or post progress (`refresh_figures`), so that the plan page
+    # and the network overview read them instead of aggregating every milestone's current assessments.
+    milestone_count = models.PositiveSmallIntegerField(_("milestones"), default=0)
+    completion = models.PositiveSmallIntegerField(_("completion (government's assessment)"), default=0)
+    civil_society_completion = models.PositiveSmallIntegerField(
+        _("completion (civil society's assessment)"), null=True, blank=True
+    )
 
     objects = TenantManager()
 
@@ -172,6 +179,10 @@ class Commitment(TenantModel):
             ),
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="commitment_dates"),
             models.CheckConstraint(condition=Q(number__gte=1), name="commitment_number_positive"),
+            models.CheckConstraint(condition=Q(completion__lte=100), name="commitment_completion"),
+            models.CheckConstraint(
+                condition=Q(civil_society_completion__lte=100), name="commitment_civil_society_completion"
+            ),
         ]
 
     def __str__(self) -> str:

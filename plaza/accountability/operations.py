@@ -6,6 +6,7 @@ jurisdiction scope, records the audit entry and keeps the search index current.
 
 import re
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -14,11 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plaza.accountability.models import (
     ActionPlan,
@@ -100,33 +102,106 @@ def create_plan(
     return plan
 
 
-def set_plan_status(*, actor, plan: ActionPlan, status: str) -> ActionPlan:
-    """Move a plan forward: co-creation → implementation → closed (never back)."""
+def update_plan(
+    *,
+    actor,
+    plan: ActionPlan,
+    title: str,
+    period_start: date,
+    period_end: date,
+    description: str = "",
+    reason: str = "",
+) -> ActionPlan:
+    """Correct a plan's title, description or period; the audit log keeps what it was (its public history).
+
+    The address stays (people bookmark it). The period must still hold every commitment's dates and every
+    milestone's due date; a closed plan is kept as it was.
+    """
     require_role(actor, plan.jurisdiction, Role.ADMIN)
-    if status not in STATUS_ORDER or STATUS_ORDER.index(status) <= STATUS_ORDER.index(plan.status):
-        raise ValidationError({"status": _("A plan only moves forward: co-creation, implementation, closed.")})
+    _required(title=title)
+    if period_end <= period_start:
+        raise ValidationError({"period_end": _("The period must end after it starts.")})
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"title": _("This plan is closed: it is kept as it was.")})
+    values = {
+        "title": title.strip(),
+        "description": (description or "").strip(),
+        "period_start": period_start,
+        "period_end": period_end,
+    }
+    changes = _changes(plan, values)
+    if not changes:
+        return plan
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # no commitment is added meanwhile
+        _check_period_holds_dates(plan, period_start, period_end)
+        _save_changes(plan, values)
+        _record_edit(actor, "action_plan.edit", plan, reason, {"changes": changes})
+        index_object(plan)
+    return plan
+
+
+def _check_period_holds_dates(plan: ActionPlan, period_start: date, period_end: date) -> None:
+    """ValidationError when a commitment's dates or a milestone's due date would fall outside the new period."""
+    dates = Commitment.objects.filter(plan=plan).aggregate(first=Min("start_date"), last=Max("end_date"))
+    due = Milestone.objects.filter(commitment__plan=plan).aggregate(first=Min("due_date"), last=Max("due_date"))
+    first = min((d for d in (dates["first"], due["first"]) if d), default=None)
+    last = max((d for d in (dates["last"], due["last"]) if d), default=None)
+    message = _(
+        "The plan's commitments and milestones run from %(first)s to %(last)s: the period must cover them "
+        "(change their dates first)."
+    )
+    if first and first < period_start:
+        raise ValidationError({"period_start": message % {"first": first, "last": last}})
+    if last and last > period_end:
+        raise ValidationError({"period_end": message % {"first": first, "last": last}})
+
+
+def set_plan_status(*, actor, plan: ActionPlan, status: str, reason: str = "") -> ActionPlan:
+    """Move a plan one step forward: co-creation → implementation → closed (never back, never skipping).
+
+    A plan goes into implementation with at least one commitment and every candidate decided (residents see
+    which proposals made it and why the others did not).
+    """
+    require_role(actor, plan.jurisdiction, Role.ADMIN)
+    step = STATUS_ORDER.index(plan.status) + 1
+    if step >= len(STATUS_ORDER) or status != STATUS_ORDER[step]:
+        raise ValidationError(
+            {"status": _("A plan only moves forward, one step at a time: co-creation, implementation, closed.")}
+        )
     before = plan.status
     with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
+        if status == PlanStatus.IMPLEMENTATION:
+            _check_ready_for_implementation(plan)
         plan.status = status
         plan.save(update_fields=["status"])
-        record(
-            jurisdiction=plan.jurisdiction,
-            actor=actor,
-            action="action_plan.status",
-            target=plan,
-            data={"before": before, "after": status},
-            public=True,
-        )
+        _record_edit(actor, "action_plan.status", plan, reason, {"before": before, "after": status})
     return plan
+
+
+def _check_ready_for_implementation(plan: ActionPlan) -> None:
+    if not Commitment.objects.filter(plan=plan).exists():
+        raise ValidationError({"status": _("A plan is implemented once it has at least one commitment.")})
+    pending = Candidate.objects.filter(plan=plan, decision=CandidateDecision.PENDING).count()
+    if pending:
+        raise ValidationError(
+            {
+                "status": ngettext(
+                    "Decide on every candidate commitment first: %(n)s is still under consideration.",
+                    "Decide on every candidate commitment first: %(n)s are still under consideration.",
+                    pending,
+                )
+                % {"n": pending}
+            }
+        )
 
 
 def add_forum_member(
     *, actor, plan: ActionPlan, name: str, organisation: str, sector: str, role: str = ""
 ) -> ForumMember:
     require_role(actor, plan.jurisdiction, *OFFICIALS)
-    _required(name=name, organisation=organisation)
-    if sector not in Sector.values:
-        raise ValidationError({"sector": _("Choose government, civil society or other.")})
+    _check_forum_member(plan=plan, name=name, organisation=organisation, sector=sector)
     with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
         member = ForumMember.objects.create(
             jurisdiction=plan.jurisdiction,
@@ -145,6 +220,43 @@ def add_forum_member(
             public=True,
         )
     return member
+
+
+def _check_forum_member(*, plan: ActionPlan, name: str, organisation: str, sector: str) -> None:
+    _required(name=name, organisation=organisation)
+    if sector not in Sector.values:
+        raise ValidationError({"sector": _("Choose government, civil society or other.")})
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"name": _("This plan is closed: its forum's record is kept as it was.")})
+
+
+def update_forum_member(
+    *, actor, member: ForumMember, name: str, organisation: str, sector: str, role: str = "", reason: str = ""
+) -> ForumMember:
+    """Correct a forum member's name, organisation, sector or role; the public history keeps what it was."""
+    plan = member.plan
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _check_forum_member(plan=plan, name=name, organisation=organisation, sector=sector)
+    values = {"name": name.strip(), "organisation": organisation.strip(), "sector": sector, "role": role.strip()}
+    changes = _changes(member, values)
+    if not changes:
+        return member
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        _save_changes(member, values)
+        _record_edit(actor, "forum.member.edit", plan, reason, {"member": member.pk, "changes": changes})
+    return member
+
+
+def remove_forum_member(*, actor, member: ForumMember, reason: str = "") -> None:
+    """Take a member off the forum's list (listed by mistake, or left); the public history keeps who it was."""
+    plan = member.plan
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"reason": _("This plan is closed: its forum's record is kept as it was.")})
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        data = {"member": str(member), "sector": member.sector, "role": member.role}
+        member.delete()
+        _record_edit(actor, "forum.member.remove", plan, reason, data)
 
 
 def record_meeting(
@@ -245,6 +357,20 @@ def _check_commitment(values: dict, plan: ActionPlan) -> None:
         raise ValidationError(errors)
 
 
+def _commitment_values(
+    plan: ActionPlan, *, policy_areas, supporting_government, supporting_civil_society, **fields
+) -> dict:
+    """A commitment's OGP fields checked against the plan (ValidationError), trimmed, lists without blanks."""
+    fields["ogp_values"] = list(dict.fromkeys(fields["ogp_values"]))
+    _check_commitment(fields, plan)
+    return {
+        **{name: value.strip() if isinstance(value, str) else value for name, value in fields.items()},
+        "policy_areas": _clean_list(policy_areas),
+        "supporting_government": _clean_list(supporting_government),
+        "supporting_civil_society": _clean_list(supporting_civil_society),
+    }
+
+
 def _check_external_id(queryset, external_id: str) -> str:
     """The stripped external id, or ValidationError if it is too long or another row already has it."""
     external_id = (external_id or "").strip()
@@ -279,17 +405,20 @@ def create_commitment(
     external_id: str = "",
 ) -> Commitment:
     require_role(actor, plan.jurisdiction, *OFFICIALS)
-    values = {
-        "title": title,
-        "problem": problem,
-        "description": description,
-        "contribution": contribution,
-        "ogp_values": list(dict.fromkeys(ogp_values)),
-        "lead_institution": lead_institution,
-        "start_date": start_date,
-        "end_date": end_date,
-    }
-    _check_commitment(values, plan)
+    values = _commitment_values(
+        plan,
+        title=title,
+        problem=problem,
+        description=description,
+        contribution=contribution,
+        ogp_values=ogp_values,
+        lead_institution=lead_institution,
+        start_date=start_date,
+        end_date=end_date,
+        policy_areas=policy_areas,
+        supporting_government=supporting_government,
+        supporting_civil_society=supporting_civil_society,
+    )
     with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
         ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()  # numbers are given one at a time
         number = (Commitment.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -298,10 +427,7 @@ def create_commitment(
             plan=plan,
             number=number,
             external_id=_check_external_id(Commitment.objects.all(), external_id),
-            policy_areas=_clean_list(policy_areas),
-            supporting_government=_clean_list(supporting_government),
-            supporting_civil_society=_clean_list(supporting_civil_society),
-            **{k: v.strip() if isinstance(v, str) else v for k, v in values.items()},
+            **values,
         )
         set_topics(commitment)
         record(jurisdiction=plan.jurisdiction, actor=actor, action="commitment.create", target=commitment, public=True)
@@ -309,6 +435,53 @@ def create_commitment(
             set_sdg_tags(actor=actor, content=commitment, goals=list(sdg_goals), targets=list(sdg_targets))
         index_object(commitment)
     return commitment
+
+
+FIGURES_BATCH = 1000
+
+
+def refresh_figures(commitment_ids) -> None:
+    """Recompute the commitments' kept figures: milestones, and each side's completion (the mean of the
+    milestones' current percentages, a milestone not yet assessed counting 0; civil society's None until a
+    partner assesses one). Called inside the transaction of every write that changes them."""
+    ids = sorted(set(commitment_ids))
+    for start in range(0, len(ids), FIGURES_BATCH):
+        chunk = ids[start : start + FIGURES_BATCH]
+        counts = dict(
+            Milestone.objects.filter(commitment_id__in=chunk)
+            .order_by()
+            .values("commitment_id")
+            .annotate(n=Count("id"))
+            .values_list("commitment_id", "n")
+        )
+        sums: dict[tuple[int, str], int] = defaultdict(int)
+        current = ProgressUpdate.objects.filter(milestone__commitment_id__in=chunk, superseded_by__isnull=True)
+        for commitment_id, side, percentage in current.order_by().values_list(
+            "milestone__commitment_id", "side", "percentage"
+        ):
+            sums[(commitment_id, side)] += percentage
+        figures = []
+        for pk in chunk:
+            n, civil = counts.get(pk, 0), (pk, Side.CIVIL_SOCIETY)
+            government = round(sums[(pk, Side.GOVERNMENT)] / n) if n else 0
+            figures.append((pk, n, government, round(sums[civil] / n) if n and civil in sums else None))
+        _write_figures(figures)
+
+
+def _write_figures(figures: list[tuple[int, int, int, int | None]]) -> None:
+    """One UPDATE … FROM (VALUES …) for the lot: bulk_update's CASE per field and row cost more CPU than the rest
+    of a 10,000-row progress import."""
+    table = connection.ops.quote_name(Commitment._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(figures))
+    # Only the quoted table name and %s placeholders are formatted in; every value is a parameter.
+    sql = (
+        f"WITH v(id, milestones, government, civil) AS (VALUES {values}) "  # noqa: S608
+        f"UPDATE {table} SET milestone_count = CAST(v.milestones AS INTEGER), "
+        f"completion = CAST(v.government AS INTEGER), civil_society_completion = CAST(v.civil AS INTEGER) "
+        f"FROM v WHERE {table}.id = CAST(v.id AS BIGINT)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in figures for value in row])
 
 
 def topics_for(commitment: Commitment) -> list[CommitmentTopic]:
@@ -359,6 +532,7 @@ def add_milestone(
             due_date=due_date,
             external_id=_check_external_id(Milestone.objects.filter(commitment=commitment), external_id),
         )
+        refresh_figures([commitment.pk])
         record(
             jurisdiction=commitment.jurisdiction,
             actor=actor,
@@ -381,6 +555,25 @@ def _changes(obj, values: dict) -> dict[str, dict]:
         for name, value in values.items()
         if getattr(obj, name) != value
     }
+
+
+def _save_changes(obj, values: dict) -> None:
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(values))
+
+
+def _record_edit(actor, action: str, target, reason: str, data: dict, jurisdiction: Jurisdiction | None = None) -> None:
+    """The public audit entry of a change: what it was and became, and why (the object's history)."""
+    record(
+        jurisdiction=jurisdiction or target.jurisdiction,
+        actor=actor,
+        action=action,
+        target=target,
+        reason=(reason or "").strip(),
+        data=data,
+        public=True,
+    )
 
 
 def _outside(plan: ActionPlan) -> str:
@@ -409,18 +602,9 @@ def update_milestone(
         if "external_id" in changes:
             others = Milestone.objects.filter(commitment_id=milestone.commitment_id).exclude(pk=milestone.pk)
             _check_external_id(others, external_id)
-        for name, value in values.items():
-            setattr(milestone, name, value)
-        milestone.save(update_fields=list(values))
-        record(
-            jurisdiction=milestone.jurisdiction,
-            actor=actor,
-            action="milestone.edit",
-            target=milestone.commitment,
-            reason=reason,
-            data={"milestone": milestone.position, "changes": changes},
-            public=True,
-        )
+        _save_changes(milestone, values)
+        data = {"milestone": milestone.position, "changes": changes}
+        _record_edit(actor, "milestone.edit", milestone.commitment, reason, data, jurisdiction=milestone.jurisdiction)
     return milestone
 
 
@@ -445,23 +629,22 @@ def update_commitment(
     """Correct a commitment's OGP fields; dates stay inside the plan's period, the audit log keeps the history."""
     plan = commitment.plan
     require_role(actor, plan.jurisdiction, *OFFICIALS)
-    values = {
-        "title": title,
-        "problem": problem,
-        "description": description,
-        "contribution": contribution,
-        "ogp_values": list(dict.fromkeys(ogp_values)),
-        "lead_institution": lead_institution,
-        "start_date": start_date,
-        "end_date": end_date,
-    }
     if plan.status == PlanStatus.CLOSED:
         raise ValidationError({"title": _("This plan is closed: its commitments are kept as they were.")})
-    _check_commitment(values, plan)
-    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-    values["policy_areas"] = _clean_list(policy_areas)
-    values["supporting_government"] = _clean_list(supporting_government)
-    values["supporting_civil_society"] = _clean_list(supporting_civil_society)
+    values = _commitment_values(
+        plan,
+        title=title,
+        problem=problem,
+        description=description,
+        contribution=contribution,
+        ogp_values=ogp_values,
+        lead_institution=lead_institution,
+        start_date=start_date,
+        end_date=end_date,
+        policy_areas=policy_areas,
+        supporting_government=supporting_government,
+        supporting_civil_society=supporting_civil_society,
+    )
     values["external_id"] = (external_id or "").strip()
     changes = _changes(commitment, values)
     if not changes:
@@ -469,20 +652,10 @@ def update_commitment(
     with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
         if "external_id" in changes:
             _check_external_id(Commitment.objects.exclude(pk=commitment.pk), external_id)
-        for name, value in values.items():
-            setattr(commitment, name, value)
-        commitment.save(update_fields=list(values))
+        _save_changes(commitment, values)
         if "policy_areas" in changes or "ogp_values" in changes:
             set_topics(commitment)
-        record(
-            jurisdiction=plan.jurisdiction,
-            actor=actor,
-            action="commitment.edit",
-            target=commitment,
-            reason=reason,
-            data={"changes": changes},
-            public=True,
-        )
+        _record_edit(actor, "commitment.edit", commitment, reason, {"changes": changes}, jurisdiction=plan.jurisdiction)
         index_object(commitment)
     return commitment
 
@@ -560,6 +733,7 @@ def post_progress_update(
             organisation=_organisation_of(actor, plan, side),
             created_at=now or timezone.now(),
         )
+        refresh_figures([milestone.commitment_id])
         record(
             jurisdiction=jurisdiction,
             actor=actor,
@@ -863,40 +1037,66 @@ def update_result(
     return update
 
 
-def add_result_milestone(*, actor, result: Result, title: str, due_date: date) -> ResultMilestone:
-    require_role(actor, result.jurisdiction, *OFFICIALS)
+def _check_result_milestone(*, title: str, done_on: date | None) -> None:
     _required(title=title)
+    if len(title.strip()) > 300:
+        raise ValidationError({"title": _("A milestone's title has at most 300 characters.")})
+    if done_on is not None and done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A milestone cannot be done on a date still to come.")})
+
+
+def add_result_milestone(
+    *, actor, result: Result, title: str, due_date: date, done_on: date | None = None
+) -> ResultMilestone:
+    require_role(actor, result.jurisdiction, *OFFICIALS)
+    _check_result_milestone(title=title, done_on=done_on)
     with transaction.atomic(), jurisdiction_scope(result.jurisdiction):
         Result.objects.select_for_update().filter(pk=result.pk).first()
         position = (ResultMilestone.objects.filter(result=result).aggregate(n=Max("position"))["n"] or 0) + 1
         milestone = ResultMilestone.objects.create(
-            jurisdiction=result.jurisdiction, result=result, position=position, title=title.strip(), due_date=due_date
-        )
-        record(
             jurisdiction=result.jurisdiction,
-            actor=actor,
-            action="result.milestone.add",
-            target=result,
-            data={"position": position, "title": milestone.title},
-            public=True,
+            result=result,
+            position=position,
+            title=title.strip(),
+            due_date=due_date,
+            done_on=done_on,
         )
+        data = {"position": position, "title": milestone.title, "due_date": due_date.isoformat()}
+        _record_edit(actor, "result.milestone.add", result, "", data)
     return milestone
 
 
-def complete_result_milestone(*, actor, milestone: ResultMilestone, done_on: date) -> ResultMilestone:
-    require_role(actor, milestone.jurisdiction, *OFFICIALS)
-    with transaction.atomic(), jurisdiction_scope(milestone.jurisdiction):
-        milestone.done_on = done_on
-        milestone.save(update_fields=["done_on"])
-        record(
-            jurisdiction=milestone.jurisdiction,
-            actor=actor,
-            action="result.milestone.done",
-            target=milestone.result,
-            data={"position": milestone.position, "done_on": done_on.isoformat()},
-            public=True,
-        )
+def update_result_milestone(
+    *, actor, milestone: ResultMilestone, title: str, due_date: date, done_on: date | None = None, reason: str = ""
+) -> ResultMilestone:
+    """Correct a result's milestone: its title, its due date, whether (and when) it was done; history kept."""
+    result = milestone.result
+    require_role(actor, result.jurisdiction, *OFFICIALS)
+    _check_result_milestone(title=title, done_on=done_on)
+    values = {"title": title.strip(), "due_date": due_date, "done_on": done_on}
+    changes = _changes(milestone, values)
+    if not changes:
+        return milestone
+    with transaction.atomic(), jurisdiction_scope(result.jurisdiction):
+        _save_changes(milestone, values)
+        data = {"position": milestone.position, "changes": changes}
+        _record_edit(actor, "result.milestone.edit", result, reason, data)
     return milestone
+
+
+def remove_result_milestone(*, actor, milestone: ResultMilestone, reason: str = "") -> None:
+    """Take a milestone off a result (the others keep their numbers); the public history keeps what it was."""
+    result = milestone.result
+    require_role(actor, result.jurisdiction, *OFFICIALS)
+    with transaction.atomic(), jurisdiction_scope(result.jurisdiction):
+        data = {
+            "position": milestone.position,
+            "title": milestone.title,
+            "due_date": milestone.due_date.isoformat(),
+            "done_on": milestone.done_on.isoformat() if milestone.done_on else None,
+        }
+        milestone.delete()
+        _record_edit(actor, "result.milestone.remove", result, reason, data)
 
 
 def add_result_photo(*, actor, result: Result, upload, title: str):
@@ -953,7 +1153,7 @@ def start_progress_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run:
 
 
 def _start_import(*, actor, jurisdiction: Jurisdiction, upload, dry_run: bool, kind: str, action: str) -> Job:
-    from plaza.accountability.imports import decode
+    from plaza.accountability.csv_import import decode
 
     require_role(actor, jurisdiction, *OFFICIALS)
     if upload is None:

@@ -120,6 +120,14 @@ def plan_progress(plan: ActionPlan) -> list[CommitmentProgress]:
     return _progress(commitments, _current_updates(j, milestone__commitment__plan=plan))
 
 
+def plan_commitments(plan: ActionPlan) -> list[Commitment]:
+    """The plan's commitments with their kept figures (milestones, each side's completion): one query."""
+    found = list(Commitment.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan))
+    for commitment in found:
+        commitment.plan, commitment.jurisdiction = plan, plan.jurisdiction  # for their addresses, no join
+    return found
+
+
 def jurisdiction_progress(jurisdiction: Jurisdiction) -> list[CommitmentProgress]:
     """Every commitment of every plan of the jurisdiction, for exports and figures."""
     commitments = (
@@ -211,7 +219,7 @@ def attach_files(objects: list) -> None:
         return
     content_type = ContentType.objects.get_for_model(objects[0])
     found = defaultdict(list)
-    attachments = Attachment.objects.with_scope(jurisdiction=objects[0].jurisdiction).filter(
+    attachments = Attachment.objects.with_scope(jurisdiction=objects[0].jurisdiction_id).filter(
         content_type=content_type, object_id__in=[o.pk for o in objects]
     )
     for attachment in attachments.select_related("jurisdiction"):
@@ -228,6 +236,17 @@ def meetings_of(plan: ActionPlan) -> list[ForumMeeting]:
 
 def forum_of(plan: ActionPlan) -> list[ForumMember]:
     return list(ForumMember.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan))
+
+
+def forum_member(plan: ActionPlan, pk: int) -> ForumMember:
+    """One member of the plan's forum, or ForumMember.DoesNotExist."""
+    if not 1 <= pk <= 2**62:
+        raise ForumMember.DoesNotExist
+    return (
+        ForumMember.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .select_related("plan__jurisdiction")
+        .get(plan=plan, pk=pk)
+    )
 
 
 def sdg_tags_of(commitment: Commitment) -> list[SDGTag]:
@@ -346,10 +365,23 @@ def result(jurisdiction: Jurisdiction, pk: int) -> Result:
     if not 1 <= pk <= 2**62:
         raise Result.DoesNotExist
     found = Result.objects.with_scope(jurisdiction=jurisdiction).select_related("jurisdiction").get(pk=pk)
-    found.milestone_list = list(ResultMilestone.objects.with_scope(jurisdiction=jurisdiction).filter(result=found))
+    found.milestone_list = result_milestones(found)
     found.history = list(ResultUpdate.objects.with_scope(jurisdiction=jurisdiction).filter(result=found)[:200])
     attach_files([found])
     found.tracks = tracked_sources(jurisdiction, [found]).get(found.pk, [])
+    return found
+
+
+def result_milestones(result: Result) -> list[ResultMilestone]:
+    return list(ResultMilestone.objects.with_scope(jurisdiction=result.jurisdiction).filter(result=result))
+
+
+def result_milestone(result: Result, position: int) -> ResultMilestone:
+    """One milestone of the result, or ResultMilestone.DoesNotExist."""
+    if not 1 <= position <= LARGEST_NUMBER:
+        raise ResultMilestone.DoesNotExist
+    found = ResultMilestone.objects.with_scope(jurisdiction=result.jurisdiction).get(result=result, position=position)
+    found.result = result  # the caller's, with its jurisdiction: no query to follow it
     return found
 
 

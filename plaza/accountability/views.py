@@ -1,6 +1,8 @@
 """Accountability's pages: plans, a plan, a commitment, the timeline, and the progress form."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from functools import partial
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,13 +19,19 @@ from plaza.accountability.forms import (
     CommitmentEditForm,
     CommitmentForm,
     EvidenceForm,
+    ForumMemberEditForm,
     ForumMemberForm,
     MeetingForm,
     MilestoneEditForm,
     MilestoneForm,
+    PlanEditForm,
     PlanForm,
+    PlanStatusForm,
     ProgressImportForm,
     ProgressUpdateForm,
+    RemovalForm,
+    ResultMilestoneEditForm,
+    ResultMilestoneForm,
     ResultsImportForm,
     ResultUpdateForm,
 )
@@ -32,16 +40,21 @@ from plaza.accountability.models import (
     Candidate,
     CandidateDecision,
     Commitment,
+    ForumMember,
     Milestone,
     OGPValue,
     PlanStatus,
     Result,
+    ResultMilestone,
     Sector,
+    Side,
 )
 from plaza.accountability.operations import (
+    STATUS_ORDER,
     add_commitment_evidence,
     add_forum_member,
     add_milestone,
+    add_result_milestone,
     add_result_photo,
     create_commitment,
     create_plan,
@@ -49,11 +62,17 @@ from plaza.accountability.operations import (
     post_progress_update,
     record_assessment,
     record_meeting,
+    remove_forum_member,
+    remove_result_milestone,
+    set_plan_status,
     start_progress_import,
     start_results_import,
     update_commitment,
+    update_forum_member,
     update_milestone,
+    update_plan,
     update_result,
+    update_result_milestone,
 )
 from plaza.core.exports import FORMATS, export_response
 from plaza.core.forms.backoffice import add_operation_errors
@@ -66,11 +85,16 @@ HISTORY_LIMIT = 10  # updates per milestone on the commitment page; the rest on 
 HISTORY_PAGE = 25
 
 
-def _plan(request, slug: str) -> ActionPlan:
+def _found(read, *args, what: str, **kwargs):
+    """`read(*args, **kwargs)` (a query of queries.py), or 404 when there is no such thing here."""
     try:
-        return queries.plan(request.jurisdiction, slug)
-    except ActionPlan.DoesNotExist as missing:
-        raise Http404("No such action plan.") from missing
+        return read(*args, **kwargs)
+    except ObjectDoesNotExist as missing:
+        raise Http404(f"No such {what}.") from missing
+
+
+def _plan(request, slug: str) -> ActionPlan:
+    return _found(queries.plan, request.jurisdiction, slug, what="action plan")
 
 
 def plan_list(request, jurisdiction=None):
@@ -89,6 +113,7 @@ def plan_detail(request, jurisdiction, plan):
     meetings = queries.meetings_of(found)
     for meeting in meetings:
         meeting.minutes_html = render_markdown(meeting.minutes)
+    may_decide = has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL)
     return render(
         request,
         "accountability/plan.html",
@@ -99,9 +124,10 @@ def plan_detail(request, jurisdiction, plan):
             "organisations": len({m.organisation for m in members if m.sector == Sector.CIVIL_SOCIETY}),
             "government_areas": len({m.organisation for m in members if m.sector == Sector.GOVERNMENT}),
             "meetings": meetings,
-            "commitments": queries.plan_progress(found),
+            "commitments": queries.plan_commitments(found),
             "candidates": _by_decision(queries.candidates_of(found)),
-            "may_decide": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
+            "may_decide": may_decide,
+            "may_edit_plan": may_decide and has_role(request.user, found.jurisdiction, Role.ADMIN),
             "feed": reverse("accountability:plan_feed", kwargs={"jurisdiction": jurisdiction, "plan": found.slug}),
         },
     )
@@ -109,11 +135,9 @@ def plan_detail(request, jurisdiction, plan):
 
 def commitment_detail(request, jurisdiction, plan, number):
     found = _plan(request, plan)
-    try:
-        progress = queries.commitment_progress(found, number, history_limit=HISTORY_LIMIT)
-    except Commitment.DoesNotExist as missing:
-        raise Http404("No such commitment.") from missing
+    progress = _found(queries.commitment_progress, found, number, history_limit=HISTORY_LIMIT, what="commitment")
     queries.attach_files([progress.commitment])
+    sides = queries.sides_for(request.user, found)
     return render(
         request,
         "accountability/commitment.html",
@@ -122,8 +146,8 @@ def commitment_detail(request, jurisdiction, plan, number):
             "commitment": progress.commitment,
             "progress": progress,
             "sdg_tags": queries.sdg_tags_of(progress.commitment),
-            "may_post": bool(queries.sides_for(request.user, found)),
-            "may_edit": has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL),
+            "may_post": bool(sides),
+            "may_edit": Side.GOVERNMENT in sides,  # the government's side is the officials' (one query, not two)
             "timeline": sorted(progress.milestones, key=lambda m: (m.milestone.due_date, m.milestone.position)),
         },
     )
@@ -140,10 +164,7 @@ def timeline(request, jurisdiction, plan):
 
 def post_progress(request, jurisdiction, plan, number, position):
     found = _plan(request, plan)
-    try:
-        milestone = queries.milestone(found, number, position)
-    except Milestone.DoesNotExist as missing:
-        raise Http404("No such milestone.") from missing
+    milestone = _found(queries.milestone, found, number, position, what="milestone")
     sides = queries.sides_for(request.user, found)
     if not sides:
         if not request.user.is_authenticated:
@@ -197,10 +218,7 @@ def assessment_report(request, jurisdiction, plan):
 
 def assess_commitment(request, jurisdiction, plan, number):
     found = _plan(request, plan)
-    try:
-        progress = queries.commitment_progress(found, number)
-    except Commitment.DoesNotExist as missing:
-        raise Http404("No such commitment.") from missing
+    progress = _found(queries.commitment_progress, found, number, what="commitment")
     if not has_role(request.user, found.jurisdiction, Role.ASSESSOR):
         if not request.user.is_authenticated:
             return redirect(f"/accounts/login/?next={request.path}")
@@ -282,13 +300,27 @@ def _is_official(request) -> bool:
     return has_role(request.user, request.jurisdiction, Role.ADMIN, Role.OFFICIAL)
 
 
-def _officials_only(request, message: str):
-    """None when the user is an official; otherwise the response (sign in, or 403)."""
-    if _is_official(request):
+def _officials_only(request, message: str, roles=(Role.ADMIN, Role.OFFICIAL)):
+    """None when the user has one of `roles` here; otherwise the response (sign in, or 403)."""
+    if has_role(request.user, request.jurisdiction, *roles):
         return None
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next={request.path}")
     raise PermissionDenied(message)
+
+
+def _form_page(request, form, write, done, template: str, context: dict):
+    """A form page's one shape: a valid POST calls `write(**cleaned_data)` and goes to `done` (an address, or a
+    function of what was written); a refusal shows next to its field; an invalid POST answers 400."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            written = write(**form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(done(written) if callable(done) else done)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {**context, "form": form}, status=status)
 
 
 def results(request, jurisdiction):
@@ -302,10 +334,7 @@ def results(request, jurisdiction):
 
 
 def _result(request, pk: int) -> Result:
-    try:
-        return queries.result(request.jurisdiction, pk)
-    except Result.DoesNotExist as missing:
-        raise Http404("No such result.") from missing
+    return _found(queries.result, request.jurisdiction, pk, what="result")
 
 
 def result_detail(request, jurisdiction, result):
@@ -444,34 +473,16 @@ def _import_report(request, job_id: int, kind: str, back: tuple[str, str]):
 def commitment_evidence(request, jurisdiction, plan, number):
     """Officials and the plan's partners upload evidence files to a commitment (core attachments)."""
     found = _plan(request, plan)
-    try:
-        commitment = queries.commitment(found, number)
-    except Commitment.DoesNotExist as missing:
-        raise Http404("No such commitment.") from missing
+    commitment = _commitment(found, number)
     if not queries.sides_for(request.user, found):
         if not request.user.is_authenticated:
             return redirect(f"/accounts/login/?next={request.path}")
         raise PermissionDenied(_("Only the jurisdiction's officials and the plan's partners add evidence."))
+    write = partial(add_commitment_evidence, actor=request.user, commitment=commitment)
     form = EvidenceForm(*_posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            add_commitment_evidence(
-                actor=request.user,
-                commitment=commitment,
-                upload=form.cleaned_data["upload"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(commitment.get_absolute_url() + "#evidence")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "accountability/evidence_form.html",
-        {"plan": found, "commitment": commitment, "form": form},
-        status=status,
-    )
+    done = commitment.get_absolute_url() + "#evidence"
+    context = {"plan": found, "commitment": commitment}
+    return _form_page(request, form, write, done, "accountability/evidence_form.html", context)
 
 
 def _posted_data(request) -> tuple:
@@ -485,7 +496,7 @@ def _network(request) -> list[int]:
     """The member ids of the network this page is under; 404 anywhere else."""
     if request.jurisdiction.kind != Jurisdiction.Kind.NETWORK:
         raise Http404("Not a network.")
-    return [member.pk for member in network.members_of(request.jurisdiction)]
+    return network.member_ids(request.jurisdiction)
 
 
 def network_overview(request, jurisdiction):
@@ -497,6 +508,7 @@ def network_overview(request, jurisdiction):
         raise PermissionDenied(_("The network overview is for the network's staff."))
     filters = network.Filters.from_query(request.GET)
     page = network.commitments(ids, filters, request.GET.get("page", 1))
+    network.set_addresses(page.object_list, request.jurisdiction)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -534,20 +546,16 @@ def network_topic(request, jurisdiction, topic):
 
 
 def new_plan(request, jurisdiction):
-    if not has_role(request.user, request.jurisdiction, Role.ADMIN):
-        if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
-        raise PermissionDenied(_("Only the jurisdiction's admins start an action plan."))
+    refused = _officials_only(request, _("Only the jurisdiction's admins start an action plan."), roles=(Role.ADMIN,))
+    if refused:
+        return refused
+    write = partial(create_plan, actor=request.user, jurisdiction=request.jurisdiction)
     form = PlanForm(_posted_data(request)[0])
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = create_plan(actor=request.user, jurisdiction=request.jurisdiction, **form.cleaned_data)
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(created.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accountability/plan_form.html", {"form": form}, status=status)
+    return _form_page(request, form, write, _url_of, "accountability/plan_form.html", {})
+
+
+def _url_of(created) -> str:
+    return created.get_absolute_url()
 
 
 def new_commitment(request, jurisdiction, plan):
@@ -555,38 +563,22 @@ def new_commitment(request, jurisdiction, plan):
     refused = _officials_only(request, _("Only the jurisdiction's officials write commitments."))
     if refused:
         return refused
+    write = partial(create_commitment, actor=request.user, plan=found)
     form = CommitmentForm(_posted_data(request)[0])
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = create_commitment(actor=request.user, plan=found, **form.cleaned_data)
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(created.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accountability/commitment_form.html", {"plan": found, "form": form}, status=status)
+    return _form_page(request, form, write, _url_of, "accountability/commitment_form.html", {"plan": found})
 
 
 def new_milestone(request, jurisdiction, plan, number):
     found = _plan(request, plan)
-    try:
-        commitment = queries.commitment(found, number)
-    except Commitment.DoesNotExist as missing:
-        raise Http404("No such commitment.") from missing
+    commitment = _commitment(found, number)
     refused = _officials_only(request, _("Only the jurisdiction's officials add milestones."))
     if refused:
         return refused
+    write = partial(add_milestone, actor=request.user, commitment=commitment)
     form = MilestoneForm(_posted_data(request)[0])
-    if request.method == "POST" and form.is_valid():
-        try:
-            add_milestone(actor=request.user, commitment=commitment, **form.cleaned_data)
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(commitment.get_absolute_url() + "#milestones-title")
-    status = 400 if request.method == "POST" else 200
-    context = {"plan": found, "commitment": commitment, "form": form}
-    return render(request, "accountability/milestone_form.html", context, status=status)
+    done = commitment.get_absolute_url() + "#milestones-title"
+    context = {"plan": found, "commitment": commitment}
+    return _form_page(request, form, write, done, "accountability/milestone_form.html", context)
 
 
 def new_forum_member(request, jurisdiction, plan):
@@ -595,16 +587,10 @@ def new_forum_member(request, jurisdiction, plan):
     refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
     if refused:
         return refused
+    write = partial(add_forum_member, actor=request.user, plan=found)
     form = ForumMemberForm(_posted_data(request)[0])
-    if request.method == "POST" and form.is_valid():
-        try:
-            add_forum_member(actor=request.user, plan=found, **form.cleaned_data)
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(found.get_absolute_url() + "#cocreation-title")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accountability/forum_member_form.html", {"plan": found, "form": form}, status=status)
+    done = found.get_absolute_url() + "#cocreation-title"
+    return _form_page(request, form, write, done, "accountability/forum_member_form.html", {"plan": found})
 
 
 def new_meeting(request, jurisdiction, plan):
@@ -614,23 +600,16 @@ def new_meeting(request, jurisdiction, plan):
     if refused:
         return refused
     form = MeetingForm(*_posted_data(request))
-    if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in ("title", "held_on", "place", "attendees", "minutes")}
-        try:
-            record_meeting(actor=request.user, plan=found, documents=form.documents(), **values)
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(found.get_absolute_url() + "#cocreation-title")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "accountability/meeting_form.html", {"plan": found, "form": form}, status=status)
+
+    def write(*, document_title, document, **values):
+        return record_meeting(actor=request.user, plan=found, documents=form.documents(), **values)
+
+    done = found.get_absolute_url() + "#cocreation-title"
+    return _form_page(request, form, write, done, "accountability/meeting_form.html", {"plan": found})
 
 
 def _commitment(found: ActionPlan, number: int) -> Commitment:
-    try:
-        return queries.commitment(found, number)
-    except Commitment.DoesNotExist as missing:
-        raise Http404("No such commitment.") from missing
+    return _found(queries.commitment, found, number, what="commitment")
 
 
 def edit_commitment(request, jurisdiction, plan, number):
@@ -640,56 +619,177 @@ def edit_commitment(request, jurisdiction, plan, number):
     refused = _officials_only(request, _("Only the jurisdiction's officials edit commitments."))
     if refused:
         return refused
+    write = partial(update_commitment, actor=request.user, commitment=commitment)
     form = CommitmentEditForm(_posted_data(request)[0], commitment=commitment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_commitment(actor=request.user, commitment=commitment, **form.cleaned_data)
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(commitment.get_absolute_url())
-    status = 400 if request.method == "POST" else 200
-    context = {"plan": found, "commitment": commitment, "form": form}
-    return render(request, "accountability/commitment_edit.html", context, status=status)
+    context = {"plan": found, "commitment": commitment}
+    done = commitment.get_absolute_url()
+    return _form_page(request, form, write, done, "accountability/commitment_edit.html", context)
 
 
 def edit_milestone(request, jurisdiction, plan, number, position):
     """Officials correct a milestone's deliverable or due date (inside the plan's period), with a reason."""
     found = _plan(request, plan)
     commitment = _commitment(found, number)
-    try:
-        milestone = queries.milestone(found, number, position)
-    except Milestone.DoesNotExist as missing:
-        raise Http404("No such milestone.") from missing
+    milestone = _found(queries.milestone, found, number, position, what="milestone")
     refused = _officials_only(request, _("Only the jurisdiction's officials edit milestones."))
     if refused:
         return refused
-    initial = {
-        "deliverable": milestone.deliverable,
-        "due_date": milestone.due_date,
-        "external_id": milestone.external_id,
-    }
-    form = MilestoneEditForm(_posted_data(request)[0], initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_milestone(actor=request.user, milestone=milestone, **form.cleaned_data)
-        except ValidationError as problem:
-            add_operation_errors(form, problem)
-        else:
-            return redirect(commitment.get_absolute_url() + "#milestones-title")
-    status = 400 if request.method == "POST" else 200
-    context = {"plan": found, "commitment": commitment, "milestone": milestone, "form": form}
-    return render(request, "accountability/milestone_edit.html", context, status=status)
+    write = partial(update_milestone, actor=request.user, milestone=milestone)
+    fields = ("deliverable", "due_date", "external_id")
+    form = MilestoneEditForm(_posted_data(request)[0], initial={name: getattr(milestone, name) for name in fields})
+    done = commitment.get_absolute_url() + "#milestones-title"
+    context = {"plan": found, "commitment": commitment, "milestone": milestone}
+    return _form_page(request, form, write, done, "accountability/milestone_edit.html", context)
 
 
 def milestone_history(request, jurisdiction, plan, number, position):
     """Every progress update of one milestone, newest first, a page at a time."""
     found = _plan(request, plan)
-    try:
-        milestone = queries.milestone(found, number, position)
-    except Milestone.DoesNotExist as missing:
-        raise Http404("No such milestone.") from missing
+    milestone = _found(queries.milestone, found, number, position, what="milestone")
     page = Paginator(queries.milestone_history(milestone), HISTORY_PAGE).get_page(request.GET.get("page"))
     queries.attach_files(list(page.object_list))
     context = {"plan": found, "commitment": milestone.commitment, "milestone": milestone, "page": page}
     return render(request, "accountability/milestone_history.html", context)
+
+
+def edit_plan(request, jurisdiction, plan):
+    """The plan's admins correct its title, period and description, and move it to its next stage."""
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's admins edit an action plan."), roles=(Role.ADMIN,))
+    if refused:
+        return refused
+    fields = ("title", "period_start", "period_end", "description")
+    form = PlanEditForm(_posted_data(request)[0], initial={name: getattr(found, name) for name in fields})
+    context = {"plan": found, "status_form": _status_form(found)}
+    write = partial(update_plan, actor=request.user, plan=found)
+    return _form_page(request, form, write, found.get_absolute_url(), "accountability/plan_edit.html", context)
+
+
+def _status_form(found: ActionPlan, data=None) -> PlanStatusForm | None:
+    """The form that moves the plan to its next stage, or None when it is closed."""
+    step = STATUS_ORDER.index(found.status) + 1
+    if step >= len(STATUS_ORDER):
+        return None
+    form = PlanStatusForm(data, initial={"status": STATUS_ORDER[step]})
+    form.next_status = PlanStatus(STATUS_ORDER[step])
+    return form
+
+
+def plan_status(request, jurisdiction, plan):
+    """POST only: move the plan one step forward (the edit page holds the form and shows a refusal)."""
+    found = _plan(request, plan)
+    refused = _officials_only(request, _("Only the jurisdiction's admins move an action plan on."), roles=(Role.ADMIN,))
+    if refused:
+        return refused
+    edit = reverse("accountability:edit_plan", kwargs={"jurisdiction": jurisdiction, "plan": found.slug})
+    if request.method != "POST":
+        return redirect(edit)
+    form = _status_form(found, request.POST) or PlanStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            set_plan_status(actor=request.user, plan=found, **form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(found.get_absolute_url())
+    fields = ("title", "period_start", "period_end", "description")
+    details = PlanEditForm(initial={name: getattr(found, name) for name in fields})
+    context = {"plan": found, "form": details, "status_form": form}
+    return render(request, "accountability/plan_edit.html", context, status=400)
+
+
+def _forum_member(found: ActionPlan, pk: int) -> ForumMember:
+    return _found(queries.forum_member, found, pk, what="forum member")
+
+
+def edit_forum_member(request, jurisdiction, plan, member):
+    """Officials correct a forum member (or remove them, from the same page); the public history keeps both."""
+    found = _plan(request, plan)
+    chosen = _forum_member(found, member)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    fields = ("name", "organisation", "sector", "role")
+    form = ForumMemberEditForm(_posted_data(request)[0], initial={name: getattr(chosen, name) for name in fields})
+    context = {"plan": found, "member": chosen, "removal": RemovalForm()}
+    write = partial(update_forum_member, actor=request.user, member=chosen)
+    done = found.get_absolute_url() + "#cocreation-title"
+    return _form_page(request, form, write, done, "accountability/forum_member_edit.html", context)
+
+
+def remove_forum_member_page(request, jurisdiction, plan, member):
+    found = _plan(request, plan)
+    chosen = _forum_member(found, member)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    edit = reverse(
+        "accountability:edit_forum_member", kwargs={"jurisdiction": jurisdiction, "plan": found.slug, "member": member}
+    )
+    write = partial(remove_forum_member, actor=request.user, member=chosen)
+    done = found.get_absolute_url() + "#cocreation-title"
+    fields = ("name", "organisation", "sector", "role")
+    details = ForumMemberEditForm(initial={name: getattr(chosen, name) for name in fields})
+    context = {"plan": found, "member": chosen, "form": details}
+    return _removal(request, write, done, edit, "accountability/forum_member_edit.html", context)
+
+
+def _removal(request, write, done: str, edit: str, template: str, context: dict):
+    """POST only: remove, then go to `done`; a refusal shows the edit page with the message at the removal form."""
+    if request.method != "POST":
+        return redirect(edit)
+    form = RemovalForm(request.POST)
+    if form.is_valid():
+        try:
+            write(**form.cleaned_data)
+        except ValidationError as problem:
+            add_operation_errors(form, problem)
+        else:
+            return redirect(done)
+    return render(request, template, {**context, "removal": form}, status=400)
+
+
+def result_milestones(request, jurisdiction, result):
+    """Officials add, correct and remove a result's milestones (what is due, and when it was done)."""
+    found = _result(request, result)
+    refused = _officials_only(request, _("Only the jurisdiction's officials report on results."))
+    if refused:
+        return refused
+    form = ResultMilestoneForm(_posted_data(request)[0])
+    context = {"result": found, "milestones": queries.result_milestones(found)}
+    write = partial(add_result_milestone, actor=request.user, result=found)
+    done = reverse("accountability:result_milestones", kwargs={"jurisdiction": jurisdiction, "result": found.pk})
+    return _form_page(request, form, write, done, "accountability/result_milestones.html", context)
+
+
+def _result_milestone(found: Result, position: int) -> ResultMilestone:
+    return _found(queries.result_milestone, found, position, what="milestone")
+
+
+def edit_result_milestone(request, jurisdiction, result, position):
+    found = _result(request, result)
+    milestone = _result_milestone(found, position)
+    refused = _officials_only(request, _("Only the jurisdiction's officials report on results."))
+    if refused:
+        return refused
+    initial = {"title": milestone.title, "due_date": milestone.due_date, "done_on": milestone.done_on}
+    form = ResultMilestoneEditForm(_posted_data(request)[0], initial=initial)
+    context = {"result": found, "milestone": milestone, "removal": RemovalForm()}
+    write = partial(update_result_milestone, actor=request.user, milestone=milestone)
+    done = reverse("accountability:result_milestones", kwargs={"jurisdiction": jurisdiction, "result": found.pk})
+    return _form_page(request, form, write, done, "accountability/result_milestone_edit.html", context)
+
+
+def remove_result_milestone_page(request, jurisdiction, result, position):
+    found = _result(request, result)
+    milestone = _result_milestone(found, position)
+    refused = _officials_only(request, _("Only the jurisdiction's officials report on results."))
+    if refused:
+        return refused
+    kwargs = {"jurisdiction": jurisdiction, "result": found.pk}
+    done = reverse("accountability:result_milestones", kwargs=kwargs)
+    edit = reverse("accountability:edit_result_milestone", kwargs={**kwargs, "position": position})
+    write = partial(remove_result_milestone, actor=request.user, milestone=milestone)
+    initial = {"title": milestone.title, "due_date": milestone.due_date, "done_on": milestone.done_on}
+    context = {"result": found, "milestone": milestone, "form": ResultMilestoneEditForm(initial=initial)}
+    return _removal(request, write, done, edit, "accountability/result_milestone_edit.html", context)

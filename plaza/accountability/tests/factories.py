@@ -92,12 +92,23 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 class MilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Milestone
+        skip_postgeneration_save = True
 
     commitment = factory.SubFactory(CommitmentFactory)
     jurisdiction = factory.SelfAttribute("commitment.jurisdiction")
     position = factory.Sequence(lambda n: n + 1)
     deliverable = factory.Sequence(lambda n: f"Deliverable {n}")
     due_date = date(2026, 6, 30)
+
+    @factory.post_generation
+    def figures(obj, create, extracted, **kwargs):
+        """The commitment's kept figures count it, as add_milestone does."""
+        if create:
+            from plaza.accountability.operations import refresh_figures
+            from plaza.core.tenancy import jurisdiction_scope
+
+            with jurisdiction_scope(obj.jurisdiction):
+                refresh_figures([obj.commitment_id])
 
 
 class ResultFactory(factory.django.DjangoModelFactory):

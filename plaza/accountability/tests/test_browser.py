@@ -245,3 +245,65 @@ def test_milestone_history_and_partner_progress_form_are_accessible(page, axe, s
     page.goto("/paris/accountability/plans/climate/commitments/1/milestones/1/progress/")
     expect(page.get_by_label("Evidence file", exact=True)).to_be_visible()
     axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_edits_a_plan_and_moves_it_on_and_the_pages_are_accessible(page, axe, sign_in, paris, paris_admin):
+    from plaza.accountability.models import PlanStatus
+    from plaza.accountability.tests.factories import ActionPlanFactory, CommitmentFactory
+
+    with scopes_disabled():
+        plan = ActionPlanFactory(jurisdiction=paris, slug="2027", title="Plan 2027", status=PlanStatus.CO_CREATION)
+        ForumMemberFactory(plan=plan, name="Ana Ruiz", organisation="ACIJ")
+    sign_in(page, paris_admin)
+    page.goto("/paris/accountability/plans/2027/")
+    page.get_by_role("link", name="Edit the plan or move it to its next stage").click()
+    axe(page)
+    page.get_by_role("textbox", name="Title").fill("")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_role("alert")).to_contain_text("This field is required.")
+    axe(page)
+    page.get_by_role("textbox", name="Title").fill("Open Paris 2027")
+    page.get_by_role("textbox", name="Why it changed").fill("Renamed by the forum")
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open Paris 2027")
+    page.get_by_role("link", name="Edit the plan or move it to its next stage").click()
+    page.get_by_role("button", name="Move the plan to “Implementation”").click()
+    expect(page.get_by_role("alert")).to_contain_text("at least one commitment")
+    axe(page)
+    with scopes_disabled():
+        CommitmentFactory(plan=plan, number=1)
+    page.get_by_role("button", name="Move the plan to “Implementation”").click()
+    expect(page.locator(".lead .badge")).to_have_text("Implementation")
+    page.get_by_role("link", name="Edit Ana Ruiz").click()
+    axe(page)
+    page.get_by_role("textbox", name="Why it is removed").fill("Left the forum")
+    page.get_by_role("button", name="Remove Ana Ruiz").click()
+    expect(page.get_by_text("The forum's members are not listed yet.")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_official_manages_a_results_milestones_and_the_pages_are_accessible(page, axe, sign_in, paris, official):
+    from plaza.accountability.tests.factories import ResultFactory
+
+    with scopes_disabled():
+        result = ResultFactory(jurisdiction=paris, title="Bike lanes on rue de Rivoli")
+    sign_in(page, official)
+    page.goto(result.get_absolute_url())
+    page.get_by_role("link", name="Add, change or remove milestones").click()
+    axe(page)
+    page.get_by_role("button", name="Add the milestone").click()
+    expect(page.get_by_role("alert")).to_contain_text("This field is required.")
+    axe(page)
+    page.get_by_role("textbox", name="Milestone").fill("Works tendered")
+    page.get_by_label("Due date").fill("2026-03-01")
+    page.get_by_role("button", name="Add the milestone").click()
+    page.get_by_role("link", name="Edit milestone 1").click()
+    axe(page)
+    page.get_by_label("Done on").fill("2025-11-20")
+    page.get_by_role("button", name="Save the milestone").click()
+    expect(page.get_by_role("cell", name="done on")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Edit milestone 1").click()
+    page.get_by_role("button", name="Remove milestone 1").click()
+    expect(page.get_by_text("No milestone yet.")).to_be_visible()

@@ -131,3 +131,35 @@ def test_who_else_committed_to_open_contracting_is_public(client, commitments):
     assert page.status_code == 200 and "Who committed to Open contracting" in text
     assert "Paris open contracting" in text and "Tbilisi e-procurement" in text and "Outsider" not in text
     assert client.get("/ogp-local/accountability/network/topics/knitting/").status_code == 404
+
+
+def test_overview_pages_run_place_by_place_in_name_order_newest_plan_first(
+    client, network, commitments, staff, monkeypatch
+):
+    from plaza.accountability import network as network_view
+
+    _ogp, paris, tbilisi = network
+    with scopes_disabled():
+        older = ActionPlanFactory(
+            jurisdiction=paris, slug="old", title="Paris old plan", period_start="2020-01-01", period_end="2021-12-31"
+        )
+        CommitmentFactory(plan=older, number=1, title="Paris old commitment")
+        CommitmentFactory(plan=older, number=2, title="Paris older commitment")
+    monkeypatch.setattr(network_view, "PAGE_SIZE", 2)
+    client.force_login(staff)
+    shown = []
+    for number in (1, 2, 3):
+        text = client.get(f"{OVERVIEW}?page={number}").content.decode()
+        assert "5 commitments" in text and f"Page {number} of 3" in text
+        shown += [title for title in _TITLES if title in text]
+    assert shown == _TITLES
+    assert "Tbilisi e-procurement" in client.get(f"{OVERVIEW}?page=99").content.decode()  # the last page
+
+
+_TITLES = [
+    "Paris open contracting",
+    "Paris participatory budget",
+    "Paris old commitment",
+    "Paris older commitment",
+    "Tbilisi e-procurement",
+]

@@ -59,6 +59,7 @@ def test_admin_creates_a_plan_in_co_creation_and_moves_it_forward_only(paris, pa
         period_end=date(2026, 12, 31),
     )
     assert plan.status == PlanStatus.CO_CREATION
+    CommitmentFactory(plan=plan)  # a plan goes into implementation with at least one commitment
     set_plan_status(actor=paris_admin, plan=plan, status=PlanStatus.IMPLEMENTATION)
     with pytest.raises(ValidationError) as refused:
         set_plan_status(actor=paris_admin, plan=plan, status=PlanStatus.CO_CREATION)
@@ -238,3 +239,23 @@ def test_the_database_refuses_a_second_first_update(milestone, official, unscope
             author_label="x",
             created_at=milestone.commitment.plan.created_at,
         )
+
+
+def test_a_commitment_keeps_its_figures_as_milestones_and_progress_arrive(milestone, official, partner, unscoped):
+    from plaza.accountability.operations import add_milestone
+    from plaza.accountability.queries import commitment_progress
+
+    commitment = milestone.commitment
+    commitment.refresh_from_db()
+    assert (commitment.milestone_count, commitment.completion, commitment.civil_society_completion) == (1, 0, None)
+    _post(official, milestone, status="substantial", percentage=75)
+    second = add_milestone(actor=official, commitment=commitment, deliverable="Open API", due_date=date(2026, 9, 1))
+    _post(partner, second, side="civil_society", status="limited", percentage=25)
+    _post(official, milestone, status="substantial", percentage=61)  # supersedes the 75
+    commitment.refresh_from_db()
+    computed = commitment_progress(commitment.plan, commitment.number)
+    assert (commitment.milestone_count, commitment.completion, commitment.civil_society_completion) == (2, 30, 12)
+    assert (commitment.completion, commitment.civil_society_completion) == (
+        computed.completion,
+        computed.civil_society_completion,
+    )

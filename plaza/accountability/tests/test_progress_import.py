@@ -120,6 +120,8 @@ def test_import_is_all_or_nothing_and_supersedes_the_current_update(paris, keyed
         assert latest.supersedes == earlier and latest.percentage == 60
         assert latest.links == ["https://example.org/a.pdf"] and latest.author == official
         assert AuditEntry.objects.filter(action="progress_update.import", is_public=True).count() == 1
+        keyed.commitment.refresh_from_db()
+        assert (keyed.commitment.milestone_count, keyed.commitment.completion) == (2, 80)  # (60 + 100) / 2, kept
 
 
 def test_a_closed_plan_takes_no_progress(paris, keyed, official, media, run_jobs):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django_scopes import scopes_disabled
 
-from plaza.accountability import imports
+from plaza.accountability import results_import
 from plaza.accountability.models import Result, ResultUpdate
 from plaza.accountability.operations import (
     add_commitment_evidence,
@@ -147,7 +147,7 @@ def test_check_reports_every_problem_with_its_line_and_writes_nothing(paris, uns
             "PB-6,in_progress,10",
         ]
     )
-    report = imports.check(text, paris)
+    report = results_import.check(text, paris)
     lines = {line: message for line, message in report.errors}
     assert sorted(lines) == [3, 4, 5, 6, 7, 8, 9]
     assert "PB-404" in lines[3] and "line 2" in lines[4] and "finished" in lines[5]
@@ -156,8 +156,8 @@ def test_check_reports_every_problem_with_its_line_and_writes_nothing(paris, uns
 
 
 def test_a_bad_header_is_reported_on_line_1(paris, unscoped):
-    assert imports.check("id,status\nPB-1,planned\n", paris).errors[0][0] == 1
-    assert "colour" in imports.check("external_id,status,progress,colour\n", paris).errors[0][1]
+    assert results_import.check("id,status\nPB-1,planned\n", paris).errors[0][0] == 1
+    assert "colour" in results_import.check("external_id,status,progress,colour\n", paris).errors[0][1]
 
 
 def test_dry_run_job_reports_what_would_change_and_changes_nothing(paris, official, media, run_jobs, unscoped):

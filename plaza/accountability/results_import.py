@@ -5,14 +5,14 @@ Columns (header row, any order): ``external_id``, ``status``, ``progress`` (requ
 result only if it gives a title; otherwise it is an error. Errors name the file's line numbers.
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.accountability import csv_import
+from plaza.accountability.csv_import import Report
 from plaza.accountability.models import Result, ResultUpdate
 from plaza.accountability.operations import check_result_values, parse_money
 from plaza.core.audit import record
@@ -20,9 +20,6 @@ from plaza.core.models import Jurisdiction
 
 REQUIRED = ("external_id", "status", "progress")
 OPTIONAL = ("budget_spent", "note", "title")
-MAX_ROWS = 50_000
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ERRORS = 200  # a report longer than this is not read; the count says how many more there were
 
 
 @dataclass
@@ -36,79 +33,22 @@ class Row:
     title: str
 
 
-@dataclass
-class Report:
-    rows: list[Row] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    error_count: int = 0
-    created: int = 0
-    updated: int = 0
-
-    def error(self, line: int, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append((line, message))
-
-    def as_dict(self, *, dry_run: bool, applied: bool) -> dict:
-        return {
-            "dry_run": dry_run,
-            "applied": applied,
-            "rows": len(self.rows),
-            "created": self.created,
-            "updated": self.updated,
-            "errors": [{"line": line, "message": message} for line, message in self.errors],
-            "error_count": self.error_count,
-        }
-
-
-def decode(content: bytes) -> str:
-    """The file's text, or ValueError with a message a person can act on."""
-    if len(content) > MAX_BYTES:
-        raise ValueError(_("The file is larger than 10 MB: split it."))
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as bad:
-        raise ValueError(_("The file is not UTF-8 text: save it as “CSV UTF-8”.")) from bad
-
-
 def check(text: str, jurisdiction: Jurisdiction, progress=None) -> Report:
     """Read and check every row; nothing is written. `progress(done, total)` is told along the way."""
-    report = Report()
-    reader = csv.reader(io.StringIO(text))
-    header = [name.strip().lower() for name in next(reader, [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        report.error(1, _("The header row lacks the column(s): %(names)s.") % {"names": ", ".join(missing)})
-        return report
-    unknown = [name for name in header if name not in REQUIRED + OPTIONAL]
-    if unknown:
-        report.error(1, _("Unknown column(s): %(names)s.") % {"names": ", ".join(unknown)})
-        return report
-    records = list(reader)
-    if len(records) > MAX_ROWS:
-        report.error(1, _("The file has more than %(n)s rows: split it.") % {"n": MAX_ROWS})
-        return report
-    known = set(
-        Result.objects.with_scope(jurisdiction=jurisdiction)
-        .exclude(external_id="")
-        .values_list("external_id", flat=True)
+    return csv_import.read(
+        text,
+        Report(),
+        required=REQUIRED,
+        optional=OPTIONAL,
+        known=lambda: _external_ids(jurisdiction),
+        check_row=_check_row,
+        progress=progress,
     )
-    seen: dict[str, int] = {}
-    total = len(records)
-    for index, cells in enumerate(records):
-        line = index + 2
-        if progress and index % 1000 == 0:
-            progress(index, total)
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            report.error(line, _("Expected %(n)s cells, found %(found)s.") % {"n": len(header), "found": len(cells)})
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
-        _check_row(report, line, values, known, seen)
-    if progress:
-        progress(total, total)
-    return report
+
+
+def _external_ids(jurisdiction: Jurisdiction) -> set[str]:
+    results = Result.objects.with_scope(jurisdiction=jurisdiction).exclude(external_id="")
+    return set(results.values_list("external_id", flat=True))
 
 
 def _check_row(report: Report, line: int, values: dict, known: set[str], seen: dict[str, int]) -> None:
