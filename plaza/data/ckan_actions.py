@@ -3,10 +3,11 @@
 import json
 import re
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from plaza.data import datastore, queries
+from plaza.data import datastore, datastore_sql, queries
 from plaza.data.ckan import (
     ACTIONS,
     CKAN_VERSION,
@@ -309,6 +310,30 @@ def datastore_search(site: Site, params: dict) -> dict:
         if params.get(name):
             result[name] = params[name]
     return result
+
+
+@action
+def datastore_search_sql(site: Site, params: dict) -> dict:
+    """One read-only SELECT over public datastore tables, named by resource id: `SELECT * FROM "<id>" …`."""
+    sql = required(params, "sql")
+    try:
+        query = datastore_sql.parse(sql)
+        names = datastore_sql.resource_ids(datastore_sql.table_names(query))
+        tables = queries.public_datastores(site.scope(), names.values())
+        by_name = {}
+        for name, resource_id in names.items():
+            if str(resource_id) not in tables:
+                raise datastore_sql.SqlRefused("authorization", datastore_sql.not_readable(name))
+            by_name[name] = tables[str(resource_id)]
+        result = datastore_sql.run(datastore_sql.rewrite(query, by_name, connection.vendor), by_name)
+    except datastore_sql.SqlRefused as refused:
+        if refused.kind == "authorization":
+            raise CkanError("Authorization Error", 403, refused.message) from None
+        raise invalid("query", refused.message) from None
+    answer = {"sql": sql, "records": result.records, "fields": result.fields}
+    if result.truncated:
+        answer["records_truncated"] = True
+    return answer
 
 
 __all__ = ["ACTIONS", "CkanError"]

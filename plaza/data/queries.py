@@ -277,6 +277,21 @@ def public_datastore(jurisdictions: list[Jurisdiction] | None, resource_uuid) ->
     )
 
 
+def public_datastores(jurisdictions: list[Jurisdiction] | None, resource_uuids) -> dict[str, DatastoreTable]:
+    """The loaded tables of public datasets' resources among these ids (as strings), in one query."""
+    if jurisdictions is None:
+        tables = DatastoreTable.objects.with_scopes_disabled()  # the network API reads every jurisdiction
+    else:
+        tables = DatastoreTable.objects.with_scope(jurisdiction=jurisdictions)
+    found = tables.select_related("resource").filter(
+        resource__uuid__in=list(resource_uuids),
+        status=DatastoreTable.Status.ACTIVE,
+        resource__dataset__state=Dataset.State.PUBLIC,
+        resource__dataset__jurisdiction__is_active=True,
+    )
+    return {str(table.resource.uuid): table for table in found}
+
+
 def datastore_of(resource: Resource) -> DatastoreTable | None:
     """The resource's datastore table, whatever its state (the resource was already found visible)."""
     try:
