@@ -175,16 +175,33 @@ def facets(
     stamp of the `jurisdictions` they come from (None: the network), in the language of the labels;
     `jurisdictions=False` counts without a cache.
     """
-    network = jurisdictions is None
     if jurisdictions is False:
         return _facets_counted(datasets, limit, network=False)
+    network = jurisdictions is None
+    counted = lambda: _facets_counted(datasets, limit, network=network)  # noqa: E731 - a deferred count
+    return _stamped(datasets, ("facets", limit), jurisdictions, counted)
+
+
+def facets_and_count(
+    datasets: QuerySet, limit: int, *, jurisdictions: list[Jurisdiction] | None
+) -> tuple[dict[str, list[FacetItem]], int]:
+    """The facets and how many datasets match, cached together (package_search asks for both, every time)."""
+
+    def counted():
+        return _facets_counted(datasets, limit, network=jurisdictions is None), datasets.count()
+
+    return _stamped(datasets, ("facets+count", limit), jurisdictions, counted)
+
+
+def _stamped(datasets: QuerySet, what: tuple, jurisdictions: list[Jurisdiction] | None, compute):
+    """`compute()`, cached under the datasets' SQL and the stamp of their catalogue (one query on a hit)."""
     sql, params = datasets.order_by().values("pk").query.sql_with_params()
-    described = repr((sql, params, limit, network, get_language(), catalogue_stamp(jurisdictions)))
-    digest = hashlib.sha256(described.encode()).hexdigest()
-    key = f"data:facets:{digest}"
+    network = jurisdictions is None
+    described = repr((what, sql, params, network, get_language(), catalogue_stamp(jurisdictions)))
+    key = f"data:facets:{hashlib.sha256(described.encode()).hexdigest()}"
     found = cache.get(key)
     if found is None:
-        found = _facets_counted(datasets, limit, network=network)
+        found = compute()
         cache.set(key, found, FACET_CACHE_SECONDS)
     return found
 
