@@ -234,8 +234,10 @@ def run(config: pages.Config) -> dict:
         "notes": [
             "one client alone, in-process, p95 of 20 requests: "
             + "; ".join(f"{label} {alone[path]:.1f} ms" for path, label, _ref in chosen),
-            "package_search facets: organization, groups (themes), res_format, license_id, tags, counted in SQL.",
-            "datastore_search filters use JSON containment (data @> {...}) served by the GIN index; total is counted.",
+            "package_search facets: organization, groups (themes), res_format, license_id, tags, counted in SQL once "
+            "per catalogue change and cached with the count; each dataset's CKAN dict cached under its modified_at.",
+            "datastore_search filters use JSON containment (data @> {...}) served by the GIN index; the exact total is "
+            "counted once per table load and filter, then cached.",
             "With more clients than workers the server is saturated: latency is mostly queueing.",
         ],
     }

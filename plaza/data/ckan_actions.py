@@ -3,10 +3,11 @@
 import json
 import re
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from plaza.data import datastore, queries
+from plaza.data import datastore, datastore_sql, queries
 from plaza.data.ckan import (
     ACTIONS,
     CKAN_VERSION,
@@ -22,6 +23,7 @@ from plaza.data.ckan import (
     not_found,
     organization_dict,
     package_dict,
+    package_dicts,
     required,
     resource_dict,
 )
@@ -134,10 +136,7 @@ def _facet_fields(params: dict) -> list[str]:
     return raw
 
 
-def _facets(site: Site, datasets, fields: list[str], limit: int) -> tuple[dict, dict]:
-    if not fields:
-        return {}, {}
-    counted = queries.facets(datasets, limit=limit, jurisdictions=site.scope())
+def _shaped_facets(counted: dict, fields: list[str]) -> tuple[dict, dict]:
     facets, search_facets = {}, {}
     for field in fields:
         items = counted[FQ_FIELDS[field]]
@@ -148,6 +147,15 @@ def _facets(site: Site, datasets, fields: list[str], limit: int) -> tuple[dict, 
             "items": [{"name": name(i.value), "display_name": i.label, "count": i.count} for i in items],
         }
     return facets, search_facets
+
+
+def _page_of(site: Site, listing, start: int, rows: int) -> list[tuple[int, object]]:
+    """The page's datasets as (id, modified_at): one light query, their dicts come from package_dicts."""
+    if isinstance(listing, queries.RankedDatasets):
+        chosen = listing.ids()[start : start + rows]
+        modified = dict(site.datasets().filter(pk__in=chosen).order_by().values_list("pk", "modified_at"))
+        return [(pk, modified[pk]) for pk in chosen if pk in modified]
+    return list(listing.prefetch_related(None).values_list("pk", "modified_at")[start : start + rows])
 
 
 @action
@@ -169,15 +177,21 @@ def package_search(site: Site, params: dict) -> dict:
         raise invalid("sort", _("Sort by one of: score desc, %(sorts)s.") % {"sorts": ", ".join(SORTS)})
     elif not filters.q:
         datasets = datasets.order_by(*SORTS["metadata_modified desc"])
-    facets, search_facets = _facets(site, datasets, _facet_fields(params), limit if limit > 0 else MAX_ROWS)
+    fields = _facet_fields(params)
     listing = queries.RankedDatasets(datasets, ranked) if ranked is not None else datasets
-    page = listing[start : start + rows]
+    facets, search_facets, count = {}, {}, None
+    if fields:
+        facet_limit = limit if limit > 0 else MAX_ROWS
+        counted, count = queries.facets_and_count(datasets, facet_limit, jurisdictions=site.scope())
+        facets, search_facets = _shaped_facets(counted, fields)
+    if ranked is not None or count is None:
+        count = listing.count()
     return {
-        "count": listing.count(),
+        "count": count,
         "sort": sort,
         "facets": facets,
         "search_facets": search_facets,
-        "results": [package_dict(site, d) for d in page],
+        "results": package_dicts(site, _page_of(site, listing, start, rows)),
     }
 
 
@@ -309,6 +323,30 @@ def datastore_search(site: Site, params: dict) -> dict:
         if params.get(name):
             result[name] = params[name]
     return result
+
+
+@action
+def datastore_search_sql(site: Site, params: dict) -> dict:
+    """One read-only SELECT over public datastore tables, named by resource id: `SELECT * FROM "<id>" …`."""
+    sql = required(params, "sql")
+    try:
+        query = datastore_sql.parse(sql)
+        names = datastore_sql.resource_ids(datastore_sql.table_names(query))
+        tables = queries.public_datastores(site.scope(), names.values())
+        by_name = {}
+        for name, resource_id in names.items():
+            if str(resource_id) not in tables:
+                raise datastore_sql.SqlRefused("authorization", datastore_sql.not_readable(name))
+            by_name[name] = tables[str(resource_id)]
+        result = datastore_sql.run(datastore_sql.rewrite(query, by_name, connection.vendor), by_name)
+    except datastore_sql.SqlRefused as refused:
+        if refused.kind == "authorization":
+            raise CkanError("Authorization Error", 403, refused.message) from None
+        raise invalid("query", refused.message) from None
+    answer = {"sql": sql, "records": result.records, "fields": result.fields}
+    if result.truncated:
+        answer["records_truncated"] = True
+    return answer
 
 
 __all__ = ["ACTIONS", "CkanError"]

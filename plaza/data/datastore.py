@@ -1,5 +1,6 @@
 """The datastore: tabular files checked, validated with frictionless, loaded as rows, and searched like CKAN's."""
 
+import hashlib
 import io
 import json
 import tempfile
@@ -11,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -261,6 +263,7 @@ def finish_load(table: DatastoreTable, outcome: LoadOutcome) -> None:
     """Mark the table active (its rows all in) or invalid (none kept), in one write."""
     status = DatastoreTable.Status.INVALID if outcome.error_count else DatastoreTable.Status.ACTIVE
     with transaction.atomic():
+        touch_dataset(table)
         DatastoreTable.objects.filter(pk=table.pk).update(
             status=status,
             fields=outcome.fields,
@@ -269,6 +272,15 @@ def finish_load(table: DatastoreTable, outcome: LoadOutcome) -> None:
             error_count=outcome.error_count,
             loaded_at=timezone.now() if status == DatastoreTable.Status.ACTIVE else None,
         )
+
+
+def touch_dataset(table: DatastoreTable) -> None:
+    """A table becoming (in)active changes its dataset's CKAN dict (`datastore_active`): its `modified_at` moves,
+    as on any other change, so the catalogue stamp and the cached dicts keyed by it see it at once."""
+    from plaza.data.models import Dataset, Resource
+
+    dataset = Resource.objects.with_scopes_disabled().filter(pk=table.resource_id).values("dataset")
+    Dataset.objects.with_scopes_disabled().filter(pk__in=dataset).update(modified_at=timezone.now())
 
 
 # --- searching ----------------------------------------------------------------------------------
@@ -364,6 +376,25 @@ def _ordered(rows: QuerySet, table: DatastoreTable, sort: list[tuple[str, bool]]
     return rows.order_by(*keys, "number")
 
 
+TOTAL_CACHE_SECONDS = 3600
+
+
+def _counted(table: DatastoreTable, query: DatastoreQuery, rows: QuerySet) -> int:
+    """The exact number of matching rows, counted once per table load and question, then kept.
+
+    Counting ~1,700 matches of 1,000,000 rows visits each match's page (~25 ms on PostgreSQL); the rows only
+    change when the table is loaded again, and `loaded_at` (in the key) moves then: a kept total is never stale.
+    """
+    asked = json.dumps([query.filters, query.q], sort_keys=True, default=str)
+    digest = hashlib.sha256(asked.encode()).hexdigest()
+    key = f"data:datastore-total:{table.pk}:{table.loaded_at.isoformat() if table.loaded_at else '-'}:{digest}"
+    total = cache.get(key)
+    if total is None:
+        total = rows.count()
+        cache.set(key, total, TOTAL_CACHE_SECONDS)
+    return total
+
+
 def search(table: DatastoreTable, query: DatastoreQuery) -> tuple[list[dict], int | None, list[dict]]:
     """The page of records, the total matching (None unless asked) and the fields shown."""
     for column in query.fields:
@@ -376,7 +407,7 @@ def search(table: DatastoreTable, query: DatastoreQuery) -> tuple[list[dict], in
     narrowed = bool(query.filters or query.q)
     total = None
     if query.include_total:
-        total = rows.count() if narrowed else table.row_count
+        total = _counted(table, query, rows) if narrowed else table.row_count
     page = _ordered(rows, table, query.sort)[query.offset : query.offset + query.limit]
     shown = [f for f in table.fields if not query.fields or f["id"] in query.fields]
     records = []

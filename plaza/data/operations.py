@@ -270,6 +270,7 @@ def queue_datastore_load(*, actor, resource: Resource) -> DatastoreTable:
             return table
         job = enqueue(jurisdiction=jurisdiction, kind=LOAD_JOB, params={"table": table.pk}, actor=actor)
         DatastoreTable.objects.filter(pk=table.pk).update(status=DatastoreTable.Status.QUEUED, job=job)
+        datastore.touch_dataset(table)
         table.status, table.job = DatastoreTable.Status.QUEUED, job
         record(
             jurisdiction=jurisdiction,

@@ -121,7 +121,10 @@ class RankedDatasets:
 def filtered(datasets: QuerySet, filters: Filters) -> QuerySet:
     """The datasets matching every chosen facet value."""
     if filters.organization:
-        datasets = datasets.filter(organization__name=filters.organization)
+        jurisdiction, _slash, name = filters.organization.rpartition("/")
+        datasets = datasets.filter(organization__name=name)
+        if jurisdiction:  # the network's facet names an organisation as "<jurisdiction>/<organisation>"
+            datasets = datasets.filter(jurisdiction__slug=jurisdiction)
     if filters.theme:
         datasets = datasets.filter(themes__code=filters.theme)
     if filters.format:
@@ -173,36 +176,69 @@ def facets(
     `jurisdictions=False` counts without a cache.
     """
     if jurisdictions is False:
-        return _facets_counted(datasets, limit)
+        return _facets_counted(datasets, limit, network=False)
+    network = jurisdictions is None
+    counted = lambda: _facets_counted(datasets, limit, network=network)  # noqa: E731 - a deferred count
+    return _stamped(datasets, ("facets", limit), jurisdictions, counted)
+
+
+def facets_and_count(
+    datasets: QuerySet, limit: int, *, jurisdictions: list[Jurisdiction] | None
+) -> tuple[dict[str, list[FacetItem]], int]:
+    """The facets and how many datasets match, cached together (package_search asks for both, every time)."""
+
+    def counted():
+        return _facets_counted(datasets, limit, network=jurisdictions is None), datasets.count()
+
+    return _stamped(datasets, ("facets+count", limit), jurisdictions, counted)
+
+
+def _stamped(datasets: QuerySet, what: tuple, jurisdictions: list[Jurisdiction] | None, compute):
+    """`compute()`, cached under the datasets' SQL and the stamp of their catalogue (one query on a hit)."""
     sql, params = datasets.order_by().values("pk").query.sql_with_params()
-    described = repr((sql, params, limit, get_language(), catalogue_stamp(jurisdictions)))
-    digest = hashlib.sha256(described.encode()).hexdigest()
-    key = f"data:facets:{digest}"
+    network = jurisdictions is None
+    described = repr((what, sql, params, network, get_language(), catalogue_stamp(jurisdictions)))
+    key = f"data:facets:{hashlib.sha256(described.encode()).hexdigest()}"
     found = cache.get(key)
     if found is None:
-        found = _facets_counted(datasets, limit)
+        found = compute()
         cache.set(key, found, FACET_CACHE_SECONDS)
     return found
 
 
-def _facets_counted(datasets: QuerySet, limit: int) -> dict[str, list[FacetItem]]:
-    organizations = dict(
-        Organization.objects.with_scopes_disabled()
-        .filter(pk__in=datasets.order_by().values("organization"))
-        .values_list("name", "title")
-    )
+def _facets_counted(datasets: QuerySet, limit: int, *, network: bool) -> dict[str, list[FacetItem]]:
     themes, known_licences = dict(Theme.choices), licences()
     labels = {
-        "organization": ("organization__name", lambda v: organizations.get(v, v)),
         "theme": ("themes__code", lambda v: str(themes.get(v, v))),
         "format": ("resources__format", lambda v: v),
         "licence": ("licence_id", lambda v: known_licences[v].title if v in known_licences else v),
         "keyword": ("keywords__name", lambda v: v),
     }
-    return {
-        name: [FacetItem(value, label(value), n) for value, n in _counts(datasets, path)[:limit]]
-        for name, (path, label) in labels.items()
-    }
+    counted = {"organization": _organization_counts(datasets, network=network)[:limit]}
+    for name, (path, label) in labels.items():
+        counted[name] = [FacetItem(value, label(value), n) for value, n in _counts(datasets, path)[:limit]]
+    return counted
+
+
+def _organization_counts(datasets: QuerySet, *, network: bool) -> list[FacetItem]:
+    """Datasets per publishing organisation, counted by its id (two queries); across the network an
+    organisation is "<jurisdiction>/<name>", labelled with its jurisdiction (short names repeat there)."""
+    counts = dict(_counts(datasets, "organization"))
+    found = (
+        Organization.objects.with_scopes_disabled()  # restricted to the counted ones, already scoped
+        .filter(pk__in=counts)
+        .select_related("jurisdiction")
+        .only("name", "title", "jurisdiction__slug", "jurisdiction__name")
+    )
+    items = []
+    for organization in found:
+        if network:
+            value = f"{organization.jurisdiction.slug}/{organization.name}"
+            label = f"{organization.title} ({organization.jurisdiction.name})"
+        else:
+            value, label = organization.name, organization.title
+        items.append(FacetItem(value, label, counts[organization.pk]))
+    return sorted(items, key=lambda item: (-item.count, item.value))
 
 
 def catalogue(
@@ -218,12 +254,8 @@ def catalogue(
     return found, RankedDatasets(with_details(found), ranked)
 
 
-NETWORK_FACETS = ("theme", "format", "licence", "keyword")  # organisations' short names repeat across jurisdictions
-
-
 def network_catalogue(filters: Filters) -> tuple[QuerySet[Dataset], QuerySet[Dataset] | RankedDatasets]:
     """Every active jurisdiction's public datasets (read across jurisdictions, explicitly) matching the filters."""
-    filters = Filters(**{f: getattr(filters, f) for f in ("q", *NETWORK_FACETS)})
     with across_jurisdictions():  # the querysets (prefetches included) are built here, evaluated later
         datasets = Dataset.objects.filter(state=Dataset.State.PUBLIC, jurisdiction__is_active=True)
         if not filters.q:
@@ -275,6 +307,21 @@ def public_datastore(jurisdictions: list[Jurisdiction] | None, resource_uuid) ->
         )
         .first()
     )
+
+
+def public_datastores(jurisdictions: list[Jurisdiction] | None, resource_uuids) -> dict[str, DatastoreTable]:
+    """The loaded tables of public datasets' resources among these ids (as strings), in one query."""
+    if jurisdictions is None:
+        tables = DatastoreTable.objects.with_scopes_disabled()  # the network API reads every jurisdiction
+    else:
+        tables = DatastoreTable.objects.with_scope(jurisdiction=jurisdictions)
+    found = tables.select_related("resource").filter(
+        resource__uuid__in=list(resource_uuids),
+        status=DatastoreTable.Status.ACTIVE,
+        resource__dataset__state=Dataset.State.PUBLIC,
+        resource__dataset__jurisdiction__is_active=True,
+    )
+    return {str(table.resource.uuid): table for table in found}
 
 
 def datastore_of(resource: Resource) -> DatastoreTable | None:

@@ -99,19 +99,18 @@ def catalogue(request, jurisdiction):
 
 
 def network_catalogue(request):
-    """The network's portal: public datasets of every jurisdiction, searchable with facets (no organisation facet:
-    departments are a jurisdiction's own)."""
+    """The network's portal: public datasets of every jurisdiction, searchable with facets (an organisation is
+    "<jurisdiction>/<name>" there: short names repeat across jurisdictions)."""
     filters = _filters(request)
     datasets, listing = queries.network_catalogue(filters)
     with across_jurisdictions():  # read across jurisdictions, explicitly: the page and its prefetches, here
         page = Paginator(listing, PER_PAGE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
     facets = queries.facets(datasets, jurisdictions=None)
-    shown = {name: facets[name] for name in queries.NETWORK_FACETS}
     context = {
         "page": page,
         "filters": filters,
-        "facet_links": _facet_links(request, shown),
+        "facet_links": _facet_links(request, facets),
         "page_query": _query(request, page=None),
     }
     return render(request, "data/network_catalogue.html", context)

@@ -68,3 +68,25 @@ def test_resource_group_tag_and_status(client, air):
     assert client.get("/paris/api/3/action/status_show").json()["result"]["ckan_version"].startswith("2.10")
     shown = client.get("/paris/api/3/action/organization_show", {"id": "environment"}).json()["result"]
     assert shown["package_count"] == 1
+
+
+def test_the_network_search_facets_organisations_by_jurisdiction(client, air, metro, madrid):
+    from django_scopes import scopes_disabled
+
+    from plaza.data.tests.factories import DatasetFactory, OrganizationFactory
+
+    with scopes_disabled():
+        madrid_environment = OrganizationFactory(jurisdiction=madrid, name="environment", title="Medio Ambiente")
+        DatasetFactory(organization=madrid_environment, name="aire")
+    params = {"facet.field": json.dumps(["organization"]), "rows": 10}
+    found = client.get("/api/3/action/package_search", params).json()["result"]
+    assert found["facets"]["organization"] == {"paris/environment": 1, "madrid/environment": 1, "paris/transport": 1}
+    items = {i["name"]: i["display_name"] for i in found["search_facets"]["organization"]["items"]}
+    assert items["madrid/environment"] == "Medio Ambiente (Madrid)"
+    narrowed = client.get("/api/3/action/package_search", {**params, "fq": "organization:madrid/environment"}).json()
+    assert [p["name"] for p in narrowed["result"]["results"]] == ["aire"]
+    everywhere = client.get("/api/3/action/package_search", {**params, "fq": "organization:environment"}).json()
+    assert sorted(p["name"] for p in everywhere["result"]["results"]) == ["air-quality", "aire"]
+    # A jurisdiction's own API keeps CKAN's plain organisation names.
+    paris = client.get("/paris/api/3/action/package_search", params).json()["result"]
+    assert paris["facets"]["organization"] == {"environment": 1, "transport": 1}

@@ -122,4 +122,11 @@ def test_the_network_portal_lists_every_active_jurisdictions_public_datasets(cli
     narrowed = client.get("/network/data/", {"theme": "TRAN"}).content.decode()
     assert "BiciMAD stations" in narrowed and "Air quality stations" not in narrowed
     assert 'aria-current="true"' in narrowed
-    assert "<h3>Organisation</h3>" not in narrowed  # departments are a jurisdiction's own: no organisation facet here
+    # Organisations by jurisdiction: a short name may repeat across jurisdictions, so the facet names both.
+    assert "<h3>Organisation</h3>" in body and "Environment Department (Paris) (1)" in body
+    with scopes_disabled():
+        DatasetFactory(organization=OrganizationFactory(jurisdiction=madrid, name="environment"), title="Aire Madrid")
+    both = client.get("/network/data/").content.decode()
+    assert 'href="?organization=paris%2Fenvironment"' in both and 'href="?organization=madrid%2Fenvironment"' in both
+    chosen = client.get("/network/data/", {"organization": "madrid/environment"}).content.decode()
+    assert "Aire Madrid" in chosen and "Air quality stations" not in chosen and "BiciMAD stations" not in chosen

@@ -33,9 +33,10 @@ def test_facets_are_counted_once_then_served_from_the_cache(client, air, metro, 
     cold, cold_queries = search(client)
     warm, warm_queries = search(client)
     assert warm == cold and cold["facets"]["tags"] == {"air": 1, "pm10": 1, "metro": 1}
-    # Pinned: the stamp, six facet queries (organisation labels + five counts), the page and its prefetches, the count.
-    assert cold_queries == warm_queries + 6
-    assert warm_queries <= 8
+    # Pinned: warm, the jurisdiction, the stamp and the page's (id, modified_at); cold adds six facet queries
+    # (five counts + organisation names), the count, and the page's datasets with their three prefetches.
+    assert cold_queries == warm_queries + 11
+    assert warm_queries <= 3
     filtered, _ = search(client, fq="organization:transport")
     assert filtered["facets"]["tags"] == {"metro": 1} and filtered["count"] == 1  # its own entry, not the first
 
@@ -77,3 +78,57 @@ def test_the_network_search_counts_every_active_jurisdiction(client, air, madrid
         DatasetFactory(organization=OrganizationFactory(jurisdiction=madrid, name="movilidad"), keywords=["bici"])
     second, _ = search(client, path="/api/3/action/package_search")
     assert first["count"] == 1 and second["count"] == 2 and second["facets"]["tags"].get("bici") == 1
+
+
+def test_a_cached_package_changes_with_its_dataset_and_its_datastore(
+    client, air, env_official, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plaza.data.operations import add_resource
+
+    with django_capture_on_commit_callbacks(execute=False) as waiting:  # the load job waits: table not active yet
+        resource = add_resource(
+            actor=env_official, dataset=air, name="Readings",
+            upload=SimpleUploadedFile("r.csv", b"station,pm10\nJongno,41\n", content_type="text/csv"),
+        )  # fmt: skip
+    before, _ = search(client)
+    shown = {r["id"]: r for r in before["results"][0]["resources"]}
+    assert shown[str(resource.uuid)]["datastore_active"] is False
+    with django_capture_on_commit_callbacks(execute=True):
+        for run_job in waiting:
+            run_job()  # the table turns active: its dataset's modified_at moves, so the cached dict is not read
+    after, _ = search(client)
+    shown = {r["id"]: r for r in after["results"][0]["resources"]}
+    assert shown[str(resource.uuid)]["datastore_active"] is True
+    again, queries = search(client)
+    assert again == after and queries <= 3  # served from the cache again
+
+
+def test_a_datastore_total_is_counted_once_per_load_of_the_table(
+    client, air, env_official, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plaza.data.operations import add_resource, queue_datastore_load
+
+    content = b"station,pm10\nJongno,41\nMapo,52\nJongno,44\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = add_resource(
+            actor=env_official, dataset=air, name="Readings",
+            upload=SimpleUploadedFile("r.csv", content, content_type="text/csv"),
+        )  # fmt: skip
+    params = {"resource_id": str(resource.uuid), "filters": json.dumps({"station": "Jongno"}), "limit": 1}
+
+    def ask():
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get("/paris/api/3/action/datastore_search", params).json()["result"]
+        return body["total"], [q["sql"] for q in queries.captured_queries]
+
+    (first, counted), (again, kept) = ask(), ask()
+    assert first == again == 2
+    assert len(kept) == len(counted) - 1 and not any("COUNT(" in sql for sql in kept)
+    with django_capture_on_commit_callbacks(execute=True), scopes_disabled():
+        queue_datastore_load(actor=env_official, resource=resource)  # loaded again: loaded_at moves
+    reloaded, recounted = ask()
+    assert reloaded == 2 and any("COUNT(" in sql for sql in recounted)
