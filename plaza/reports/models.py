@@ -1,14 +1,18 @@
 """Civic reports and what routes them: categories (to departments), areas (polygons), the timeline."""
 
 import secrets
+from pathlib import PurePath
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from plaza.core.private_files import get_private_storage
 from plaza.core.tenancy import TenantManager, TenantModel
 
 
@@ -400,3 +404,45 @@ class Forwarding(TenantModel):
                 condition=~Q(state="sent") | ~Q(service_request_id="") | ~Q(token=""), name="forwarding_sent_has_id"
             ),
         ]
+
+
+def original_photo_path(photo: "OriginalPhoto", filename: str) -> str:
+    return f"reports/originals/{photo.jurisdiction_id}/{secrets.token_hex(16)}{PurePath(filename).suffix.lower()}"
+
+
+class OriginalPhoto(TenantModel):
+    """A report's photo as the resident sent it, EXIF location and all, kept privately.
+
+    The public sees `attachment` (core's copy, stripped of EXIF/XMP); this file sits in the private storage (never
+    under MEDIA_URL) and is read only by the handling department's staff and admins, each read audited. It belongs to
+    the report, or to the pending report until its e-mail link is followed; deleting either (purge, erasure) deletes
+    it, and its file once the deletion commits.
+    """
+
+    attachment = models.OneToOneField("core.Attachment", on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    pending = models.ForeignKey(PendingReport, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(storage=get_private_storage, upload_to=original_photo_path, max_length=200)
+    mime_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(report__isnull=False, pending__isnull=True) | Q(report__isnull=True, pending__isnull=False),
+                name="original_photo_one_owner",
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="original_photo_not_empty"),
+        ]
+
+
+@receiver(post_delete, sender=OriginalPhoto)
+def _forget_original_file(sender, instance: OriginalPhoto, **kwargs) -> None:
+    """However the row goes (a purge, an erasure, a cascade from its report or attachment), its file goes too,
+    once the deletion is committed (a rolled-back deletion keeps the file its row still names)."""
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))

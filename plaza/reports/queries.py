@@ -14,6 +14,7 @@ from plaza.reports.models import (
     Category,
     Forwarding,
     Open311Destination,
+    OriginalPhoto,
     Report,
     Status,
     Update,
@@ -88,6 +89,12 @@ def photos(report: Report) -> list[Attachment]:
         .filter(content_type=ContentType.objects.get_for_model(Report), object_id=report.pk)
         .order_by("id")
     )
+
+
+def photos_with_original(report: Report) -> set[int]:
+    """Which of a report's photos (attachment ids) have their original kept: staff see a link to it."""
+    found = OriginalPhoto.objects.with_scope(jurisdiction=report.jurisdiction_id).filter(report=report)
+    return set(found.values_list("attachment_id", flat=True))
 
 
 def first_photos(jurisdiction: Jurisdiction, report_ids: list[int]) -> dict[int, Attachment]:

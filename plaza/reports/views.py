@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.formats import date_format
@@ -15,7 +15,7 @@ from plaza.core.geo import map_context
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
 from plaza.reports import charts, forms, forwarding, operations, queries, stats
-from plaza.reports.models import Status
+from plaza.reports.models import OriginalPhoto, Status
 from plaza.reports.permissions import departments_of, is_report_staff, may_handle
 from plaza.reports.workflow import REOPENABLE, next_statuses
 
@@ -193,6 +193,7 @@ def _detail(request, report, status=200, **bound):
         "reopen_form": bound.get("reopen_form") or forms.ReopenForm(),
     }
     if staff:
+        context["originals"] = queries.photos_with_original(report)
         context["status_form"] = bound.get("status_form") or forms.StatusForm(statuses=next_statuses(report.status))
         context["assign_form"] = bound.get("assign_form") or forms.AssignForm(
             staff=queries.department_staff(report), initial={"assignee": report.assignee_id or ""}
@@ -205,6 +206,26 @@ def _detail(request, report, status=200, **bound):
 
 def report_detail(request, jurisdiction, report):
     return _detail(request, _report_or_404(request, report))
+
+
+def original_photo(request, jurisdiction, report, photo):
+    """A photo as the resident sent it (EXIF location included): the handling staff only, each read audited."""
+    try:
+        original = operations.open_original_photo(
+            actor=request.user, report=_report_or_404(request, report), attachment_id=photo
+        )
+    except OriginalPhoto.DoesNotExist as missing:
+        raise Http404(_("This photo has no original kept.")) from missing
+    response = FileResponse(
+        original.file.open("rb"),
+        as_attachment=True,
+        filename=original.attachment.original_name,
+        content_type=original.mime_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @require_POST
