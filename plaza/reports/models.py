@@ -92,6 +92,7 @@ class CloseReason(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.OPEN, Status.ACKNOWLEDGED, Status.IN_PROGRESS)
+OPEN_ONLY = Q(status__in=["open", "acknowledged", "in_progress"])  # partial indexes of the reports not yet resolved
 
 
 def new_token() -> str:
@@ -135,7 +136,7 @@ class Report(TenantModel):
     # there) and how many forwards it has been through (never forwarded past MAX_OPEN311_HOPS).
     open311_origin = models.URLField(max_length=300, blank=True)
     open311_hops = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     fixed_at = models.DateTimeField(null=True, blank=True)
@@ -145,8 +146,28 @@ class Report(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The list and map, newest first, under any mix of its filters (status, "open", category, area): each has an
+        # index whose equality columns come first and created_at last, so a page reads its 50 rows and no more
+        # (at 1,000,000 reports a filter the newest rows do not match walked the whole created_at index).
         indexes = [
+            models.Index(fields=["jurisdiction", "created_at"], name="report_created"),
+            models.Index(fields=["jurisdiction", "created_at"], condition=OPEN_ONLY, name="report_open_created"),
+            models.Index(
+                fields=["jurisdiction", "category", "created_at"], condition=OPEN_ONLY, name="report_category_open"
+            ),
+            models.Index(fields=["jurisdiction", "area", "status", "created_at"], name="report_area_status"),
+            models.Index(fields=["jurisdiction", "area", "created_at"], name="report_area_created"),
+            models.Index(fields=["jurisdiction", "area", "created_at"], condition=OPEN_ONLY, name="report_area_open"),
+            models.Index(fields=["jurisdiction", "category", "area", "created_at"], name="report_category_area"),
+            models.Index(
+                fields=["jurisdiction", "category", "area", "created_at"],
+                condition=OPEN_ONLY,
+                name="report_category_area_open",
+            ),
             models.Index(fields=["jurisdiction", "status", "created_at"], name="report_status_created"),
+            # The feeds: the latest changes, of all or of one area (8.8 s at 1,000,000 reports without them).
+            models.Index(fields=["jurisdiction", "updated_at"], name="report_updated"),
+            models.Index(fields=["jurisdiction", "area", "updated_at"], name="report_area_updated"),
             models.Index(fields=["jurisdiction", "department", "status"], name="report_department_status"),
             models.Index(fields=["jurisdiction", "category", "latitude"], name="report_category_latitude"),
             models.Index(fields=["jurisdiction", "category", "status", "created_at"], name="report_category_status"),

@@ -61,6 +61,24 @@ def _after_commit(report: Report, event: str, actor, recipients=None) -> None:
     )
 
 
+def _tell_department_after_commit(report: Report, actor) -> None:
+    """A new report: its department's officials are found and told once it is committed, outside the reporter's
+    transaction (nothing to write, and no transaction opened, when the department has nobody yet)."""
+
+    def tell() -> None:
+        officials = _officials(report.jurisdiction, report.department)
+        if officials:
+            notify(
+                jurisdiction=report.jurisdiction,
+                event="report.created",
+                target=report,
+                actor=actor,
+                recipients=officials,
+            )
+
+    transaction.on_commit(tell)
+
+
 def _check_text(field: str, text: str, limit: int, empty_message: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -200,7 +218,7 @@ def submit_report(
         )
         record(jurisdiction=jurisdiction, actor=actor, action="report.create", target=report)
         index_object(report)
-        _after_commit(report, "report.created", actor, recipients=_officials(jurisdiction, report.department))
+        _tell_department_after_commit(report, actor)
     return report
 
 
@@ -780,7 +798,7 @@ def confirm_report_by_email(*, jurisdiction: Jurisdiction, token: str) -> Report
         pending.save(update_fields=["report"])
         record(jurisdiction=jurisdiction, actor=None, action="report.create", target=report, data={"by": "email"})
         index_object(report)
-        _after_commit(report, "report.created", None, recipients=_officials(jurisdiction, report.department))
+        _tell_department_after_commit(report, None)
     return report
 
 

@@ -20,6 +20,9 @@ from plaza.reports.permissions import departments_of, is_report_staff, may_handl
 from plaza.reports.workflow import REOPENABLE, next_statuses
 
 PAGE_SIZE = 50
+# A filter the figures cannot count (fixed, closed...) is counted up to this many (an index range, not 1,000,000
+# rows); past it the list says "more than" and pages through the newest ones.
+LIST_COUNT_CAP = 10_000
 
 
 class CountedPaginator(Paginator):
@@ -52,20 +55,26 @@ def _add_errors(form, error: ValidationError) -> None:
 def report_list(request, jurisdiction):
     j = request.jurisdiction
     status, category, area = (request.GET.get(k, "") for k in ("status", "category", "area"))
-    found = queries.public_reports(j, status=status, category=category, area=area)
+    found = queries.listed_reports(j, status=status, category=category, area=area)
     known = stats.counted_reports(j, status=status, category=category, area=area)
-    paginator = Paginator(found, PAGE_SIZE) if known is None else CountedPaginator(found, PAGE_SIZE, count=known)
-    page = paginator.get_page(request.GET.get("page"))
+    capped = known is None  # a status the figures do not count: count up to a cap, never all the rows
+    if capped:
+        known = found.order_by()[: LIST_COUNT_CAP + 1].count()
+    page = CountedPaginator(found, PAGE_SIZE, count=known).get_page(request.GET.get("page"))
+    page.object_list = queries.list_rows(j, page.object_list)
     return render(
         request,
         "reports/list.html",
         {
             "page": page,
-            "map": map_context(page.object_list, name=lambda r: f"#{r.pk} {r.category.name}", map_id="reports-map"),
+            "map": map_context(
+                page.object_list, name=lambda r: f"#{r.pk} {r.category.name}", url="url", map_id="reports-map"
+            ),
             "categories": queries.categories(j),
             "areas": queries.areas(j),
             "statuses": Status.choices,
             "filters": {"status": status, "category": category, "area": area},
+            "more_than": LIST_COUNT_CAP if capped and known > LIST_COUNT_CAP else None,
             "stats": queries.report_stats(j),
             "is_staff": is_report_staff(request.user, j),
             "component": queries.reports_component(j),
