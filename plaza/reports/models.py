@@ -169,7 +169,13 @@ class Report(TenantModel):
             models.Index(fields=["jurisdiction", "updated_at"], name="report_updated"),
             models.Index(fields=["jurisdiction", "area", "updated_at"], name="report_area_updated"),
             models.Index(fields=["jurisdiction", "department", "status"], name="report_department_status"),
-            models.Index(fields=["jurisdiction", "category", "latitude"], name="report_category_latitude"),
+            # The nearby check: open reports of a category in a latitude band, the longitude checked in the index
+            # (not on each row of the band: 4,900 heap rows read for 27 at 1,000,000 reports).
+            models.Index(
+                fields=["jurisdiction", "category", "latitude", "longitude"],
+                condition=OPEN_ONLY,
+                name="report_nearby_open",
+            ),
             models.Index(fields=["jurisdiction", "category", "status", "created_at"], name="report_category_status"),
             # Open311 requests.json by service_code, newest first, whatever the status (a rare category too).
             models.Index(fields=["jurisdiction", "category", "created_at"], name="report_category_created"),
