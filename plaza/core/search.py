@@ -74,9 +74,15 @@ def index_object(obj: models.Model, fields: SearchFields | None = None) -> Searc
         "language": fields.language or jurisdiction.default_language,
         "is_public": fields.is_public,
     }
+    document = SearchDocument(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, **values)
     with jurisdiction_scope(jurisdiction):
-        document, _created = SearchDocument.objects.update_or_create(
-            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, defaults=values
+        # One upsert (INSERT ... ON CONFLICT DO UPDATE) instead of update_or_create's savepoints, locking SELECT and
+        # INSERT: six statements on every write of every app. SQLite's FTS triggers fire on either path.
+        SearchDocument.objects.bulk_create(
+            [document],
+            update_conflicts=True,
+            unique_fields=["content_type", "object_id"],
+            update_fields=[*values, "updated_at"],
         )
     return document
 

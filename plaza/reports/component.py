@@ -45,11 +45,14 @@ def personal_data(user) -> dict:
 
 
 def erase_personal_data(user) -> None:
-    """The reports stay (they are about a place, not a person); they no longer point at the account."""
+    """The reports stay (they are about a place, not a person); they no longer point at the account, and their
+    photos' originals (with where and when they were taken, and by what phone) are deleted: the stripped public
+    copies stay with the reports."""
     from plaza.core.tenancy import across_jurisdictions
-    from plaza.reports.models import Report
+    from plaza.reports.models import OriginalPhoto, Report
 
     with across_jurisdictions():
+        OriginalPhoto.objects.filter(report__reporter=user).delete()  # files go once this commits
         Report.objects.filter(reporter=user).update(reporter=None, is_anonymous=True)
 
 

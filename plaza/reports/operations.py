@@ -29,6 +29,7 @@ from plaza.reports.models import (
     Area,
     Category,
     CloseReason,
+    OriginalPhoto,
     PendingReport,
     Report,
     Status,
@@ -58,6 +59,24 @@ def _after_commit(report: Report, event: str, actor, recipients=None) -> None:
     transaction.on_commit(
         lambda: notify(jurisdiction=report.jurisdiction, event=event, target=report, actor=actor, recipients=recipients)
     )
+
+
+def _tell_department_after_commit(report: Report, actor) -> None:
+    """A new report: its department's officials are found and told once it is committed, outside the reporter's
+    transaction (nothing to write, and no transaction opened, when the department has nobody yet)."""
+
+    def tell() -> None:
+        officials = _officials(report.jurisdiction, report.department)
+        if officials:
+            notify(
+                jurisdiction=report.jurisdiction,
+                event="report.created",
+                target=report,
+                actor=actor,
+                recipients=officials,
+            )
+
+    transaction.on_commit(tell)
 
 
 def _check_text(field: str, text: str, limit: int, empty_message: str) -> str:
@@ -186,7 +205,10 @@ def submit_report(
         )
         for number, photo in enumerate(photos, start=1):
             title = _("Photo %(number)s of report %(id)s") % {"number": number, "id": report.pk}
-            attach_file(actor=actor, target=report, upload=photo, title=title, component=component, action="report")
+            public = attach_file(
+                actor=actor, target=report, upload=photo, title=title, component=component, action="report"
+            )
+            _keep_original(public, photo, report=report)
         # A new report has no followers yet: one INSERT, not get_or_create's SELECT and savepoint.
         Follow.objects.create(
             jurisdiction=jurisdiction,
@@ -196,8 +218,52 @@ def submit_report(
         )
         record(jurisdiction=jurisdiction, actor=actor, action="report.create", target=report)
         index_object(report)
-        _after_commit(report, "report.created", actor, recipients=_officials(jurisdiction, report.department))
+        _tell_department_after_commit(report, actor)
     return report
+
+
+def _keep_original(public: Attachment, upload, *, report=None, pending=None) -> OriginalPhoto | None:
+    """The photo as sent (EXIF location and all) beside its public, stripped copy, in the private storage.
+
+    Only images are re-encoded by core, so only they have an original worth keeping. The upload was already checked
+    (type, content, size) by `check_upload`; its bytes are read again from the start.
+    """
+    if not public.is_image:
+        return None
+    upload.seek(0)
+    content = b"".join(upload.chunks())
+    original = OriginalPhoto(
+        jurisdiction_id=public.jurisdiction_id,
+        attachment=public,
+        report=report,
+        pending=pending,
+        mime_type=public.mime_type,
+        size=len(content),
+    )
+    original.file.save(public.original_name, ContentFile(content), save=False)
+    try:
+        original.save()
+    except Exception:
+        original.file.delete(save=False)  # no private file without its row
+        raise
+    return original
+
+
+def open_original_photo(*, actor, report: Report, attachment_id: int) -> OriginalPhoto:
+    """Staff of the handling department (and admins) read a photo's original, with its location; each read is
+    audited privately. Raises PermissionDenied for anyone else, OriginalPhoto.DoesNotExist when there is none."""
+    _require_handler(actor, report)
+    with transaction.atomic(), jurisdiction_scope(report.jurisdiction):
+        original = OriginalPhoto.objects.select_related("attachment").get(report=report, attachment_id=attachment_id)
+        record(
+            jurisdiction=report.jurisdiction,
+            actor=actor,
+            action="report.photo.original",
+            target=report,
+            data={"attachment": attachment_id},
+            public=False,
+        )
+    return original
 
 
 def support_report(*, actor, report: Report) -> Report:
@@ -630,6 +696,7 @@ def _keep_photo_privately(pending: PendingReport, upload, number: int) -> Attach
     except Exception:
         attachment.file.delete(save=False)
         raise
+    _keep_original(attachment, upload, pending=pending)
     return attachment
 
 
@@ -726,16 +793,18 @@ def confirm_report_by_email(*, jurisdiction: Jurisdiction, token: str) -> Report
         Attachment.objects.filter(
             content_type=ContentType.objects.get_for_model(PendingReport), object_id=pending.pk
         ).update(content_type=ContentType.objects.get_for_model(Report), object_id=report.pk)
+        OriginalPhoto.objects.filter(pending=pending).update(pending=None, report=report)
         pending.report = report
         pending.save(update_fields=["report"])
         record(jurisdiction=jurisdiction, actor=None, action="report.create", target=report, data={"by": "email"})
         index_object(report)
-        _after_commit(report, "report.created", None, recipients=_officials(jurisdiction, report.department))
+        _tell_department_after_commit(report, None)
     return report
 
 
 def purge_unconfirmed_reports(jurisdiction: Jurisdiction) -> int:
-    """Forget reports whose link expired unconfirmed, with their photos; returns how many."""
+    """Forget reports whose link expired unconfirmed, with their photos (their originals go with the pending rows,
+    and the originals' files once this commits: `models._forget_original_file`); returns how many."""
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         expired = list(PendingReport.objects.filter(report__isnull=True, expires_at__lt=timezone.now()))
         photos = Attachment.objects.filter(

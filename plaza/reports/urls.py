@@ -14,6 +14,7 @@ urlpatterns = [
     path("areas/<int:area>/feed.atom", feeds.ReportsAtomFeed(), name="area_feed_atom"),
     path("confirm/<str:token>/", views.confirm_report, name="confirm_report"),
     path("<int:report>/", views.report_detail, name="report_detail"),
+    path("<int:report>/photos/<int:photo>/original/", views.original_photo, name="original_photo"),
     path("<int:report>/support/", views.support, name="support"),
     path("<int:report>/status/", views.change_status, name="change_status"),
     path("<int:report>/assign/", views.assign, name="assign"),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.formats import date_format
@@ -15,11 +15,14 @@ from plaza.core.geo import map_context
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
 from plaza.reports import charts, forms, forwarding, operations, queries, stats
-from plaza.reports.models import Status
+from plaza.reports.models import OriginalPhoto, Status
 from plaza.reports.permissions import departments_of, is_report_staff, may_handle
 from plaza.reports.workflow import REOPENABLE, next_statuses
 
 PAGE_SIZE = 50
+# A filter the figures cannot count (fixed, closed...) is counted up to this many (an index range, not 1,000,000
+# rows); past it the list says "more than" and pages through the newest ones.
+LIST_COUNT_CAP = 10_000
 
 
 class CountedPaginator(Paginator):
@@ -52,20 +55,26 @@ def _add_errors(form, error: ValidationError) -> None:
 def report_list(request, jurisdiction):
     j = request.jurisdiction
     status, category, area = (request.GET.get(k, "") for k in ("status", "category", "area"))
-    found = queries.public_reports(j, status=status, category=category, area=area)
+    found = queries.listed_reports(j, status=status, category=category, area=area)
     known = stats.counted_reports(j, status=status, category=category, area=area)
-    paginator = Paginator(found, PAGE_SIZE) if known is None else CountedPaginator(found, PAGE_SIZE, count=known)
-    page = paginator.get_page(request.GET.get("page"))
+    capped = known is None  # a status the figures do not count: count up to a cap, never all the rows
+    if capped:
+        known = found.order_by()[: LIST_COUNT_CAP + 1].count()
+    page = CountedPaginator(found, PAGE_SIZE, count=known).get_page(request.GET.get("page"))
+    page.object_list = queries.list_rows(j, page.object_list)
     return render(
         request,
         "reports/list.html",
         {
             "page": page,
-            "map": map_context(page.object_list, name=lambda r: f"#{r.pk} {r.category.name}", map_id="reports-map"),
+            "map": map_context(
+                page.object_list, name=lambda r: f"#{r.pk} {r.category.name}", url="url", map_id="reports-map"
+            ),
             "categories": queries.categories(j),
             "areas": queries.areas(j),
             "statuses": Status.choices,
             "filters": {"status": status, "category": category, "area": area},
+            "more_than": LIST_COUNT_CAP if capped and known > LIST_COUNT_CAP else None,
             "stats": queries.report_stats(j),
             "is_staff": is_report_staff(request.user, j),
             "component": queries.reports_component(j),
@@ -193,6 +202,7 @@ def _detail(request, report, status=200, **bound):
         "reopen_form": bound.get("reopen_form") or forms.ReopenForm(),
     }
     if staff:
+        context["originals"] = queries.photos_with_original(report)
         context["status_form"] = bound.get("status_form") or forms.StatusForm(statuses=next_statuses(report.status))
         context["assign_form"] = bound.get("assign_form") or forms.AssignForm(
             staff=queries.department_staff(report), initial={"assignee": report.assignee_id or ""}
@@ -205,6 +215,26 @@ def _detail(request, report, status=200, **bound):
 
 def report_detail(request, jurisdiction, report):
     return _detail(request, _report_or_404(request, report))
+
+
+def original_photo(request, jurisdiction, report, photo):
+    """A photo as the resident sent it (EXIF location included): the handling staff only, each read audited."""
+    try:
+        original = operations.open_original_photo(
+            actor=request.user, report=_report_or_404(request, report), attachment_id=photo
+        )
+    except OriginalPhoto.DoesNotExist as missing:
+        raise Http404(_("This photo has no original kept.")) from missing
+    response = FileResponse(
+        original.file.open("rb"),
+        as_attachment=True,
+        filename=original.attachment.original_name,
+        content_type=original.mime_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @require_POST

@@ -187,6 +187,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Files no visitor may fetch directly (a report photo's original, with its EXIF location): outside MEDIA_ROOT,
+# never served by the web server, read only through permission-checked views (plaza.core.private_files).
+PLAZA_PRIVATE_MEDIA_ROOT = Path(os.environ.get("PLAZA_PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -78,3 +78,9 @@ def seoul_admin(seoul):
 def committed(django_capture_on_commit_callbacks):
     """Tests run inside a transaction: this runs the on-commit work (notifications) of what it wraps."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path_factory):
+    """Photos' originals go to a private folder of each test's own, apart from whatever MEDIA_ROOT a test sets."""
+    settings.PLAZA_PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")

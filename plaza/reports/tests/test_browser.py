@@ -1,6 +1,7 @@
 """Civic report pages in a real browser: axe-core finds nothing, and reporting works without JavaScript."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django_scopes import scopes_disabled
@@ -156,3 +157,35 @@ def test_reopening_by_the_mailed_link(page, axe, component, pothole):
     expect(page.get_by_text("The hole is back after the rain")).to_be_visible()
     with scopes_disabled():
         assert Report.objects.get(pk=report.pk).status == "open"
+
+
+def test_staff_download_a_photos_original_from_the_report_page(
+    page, axe, sign_in, component, pothole, resident, roads_official, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plaza.reports.operations import submit_report
+    from plaza.reports.tests.test_email_reports import phone_photo
+    from plaza.reports.tests.test_operations import SEOUL_CITY_HALL
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    sent = phone_photo()
+    report = submit_report(
+        actor=resident,
+        component=component,
+        category=pothole,
+        description="Hole with a photo",
+        point=SEOUL_CITY_HALL,
+        photos=(SimpleUploadedFile("pixel6.jpg", sent, content_type="image/jpeg"),),
+    )
+    page.goto(report.get_absolute_url())
+    expect(page.get_by_role("link", name=re.compile("Original of"))).to_have_count(0)
+    sign_in(page, roads_official)
+    page.goto(report.get_absolute_url())
+    link = page.get_by_role("link", name=re.compile("Original of"))
+    expect(link).to_be_visible()
+    axe(page)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "pixel6.jpg"
+    assert Path(download.value.path()).read_bytes() == sent

@@ -160,3 +160,22 @@ def test_the_figures_are_cached_until_the_next_change(client, seoul, history, re
     assert not [q for q in cached.captured_queries if "reports_dailystat" in q["sql"]]
     operations.reopen_report(actor=resident, report=history[0], reason="The hole is back.")
     assert _figures(seoul)["totals"]["reopened"] == 1  # the change forgot the cached figures
+
+
+def test_the_figures_are_read_in_one_scan_of_the_daily_rows(client, seoul, history):
+    from django.core.cache import cache
+
+    client.get("/seoul/reports/dashboard/")  # per-process caches (templates, content types) warm
+    cache.clear()  # the figures are not: this is the read after a change
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/seoul/reports/dashboard/")
+    assert response.status_code == 200
+    daily = [q for q in queries.captured_queries if '"reports_dailystat"' in q["sql"]]
+    # the window's rows grouped once; the list page's summary is its own small read
+    assert len([q for q in daily if "GROUP BY" in q["sql"]]) == 1
+    assert len(queries) == DASHBOARD_QUERIES
+
+
+# jurisdiction, the daily rows grouped once, categories, areas, open counts by category and by area (it was 9: four
+# GROUP BYs over the same daily rows)
+DASHBOARD_QUERIES = 6

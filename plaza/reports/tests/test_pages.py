@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scopes_disabled
 
+from plaza.reports import views
 from plaza.reports.models import Area, Category, Report, Support
 from plaza.reports.stats import rebuild_daily_stats
 from plaza.reports.tests.factories import ReportFactory, box
@@ -271,3 +272,48 @@ def test_reports_missing_from_the_figures_are_still_listed(client, component, po
     with scopes_disabled():  # written straight to the table: the figures do not know it
         ReportFactory(category=pothole, component=component, description="Imported without figures")
     assert "Imported without figures" in client.get("/seoul/reports/").content.decode()
+
+
+# jurisdiction, the page's reports (category and area resolved in subqueries), their count from the open counts
+# (or, for a status they do not count, a count capped at LIST_COUNT_CAP), categories and areas (the filters), the
+# reports component; the figures come from the cache once warm
+LIST_QUERIES = 6
+
+
+@pytest.mark.parametrize("query", ["", "?status=open&category=pothole&area=Jung-gu", "?status=fixed&area=Jung-gu"])
+def test_the_list_costs_the_same_statements_whatever_the_filter_and_the_number(
+    client, component, pothole, jung_gu, query
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (3, 30):
+        with scopes_disabled():
+            for i in range(n):
+                ReportFactory(category=pothole, component=component, area=jung_gu, status="open" if i % 2 else "fixed")
+            rebuild_daily_stats(component.jurisdiction)
+        client.get(f"/seoul/reports/{query}")  # warms the figures' cache, as under load
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/seoul/reports/{query}")
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts == [LIST_QUERIES, LIST_QUERIES]
+    joined = [q["sql"] for q in queries.captured_queries if 'FROM "reports_report"' in q["sql"]]
+    listed = [sql for sql in joined if "LIMIT 50" in sql]
+    assert len(listed) == 1 and '"reports_category"."code" =' not in listed[0]  # by id (a subquery), not a join
+    assert '"reports_area"."name" =' not in listed[0]
+    counted = [sql for sql in joined if "COUNT(*)" in sql]  # a status the figures do not count: a capped count
+    assert all(f"LIMIT {views.LIST_COUNT_CAP + 1}" in sql for sql in counted)
+    assert len(counted) == ("status=fixed" in query)
+
+
+def test_a_status_the_figures_do_not_count_is_counted_up_to_a_cap(client, component, pothole, monkeypatch):
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 3)
+    with scopes_disabled():
+        for n in range(5):
+            ReportFactory(category=pothole, component=component, description=f"Fixed {n}", status="fixed")
+    page = client.get("/seoul/reports/", {"status": "fixed"}).content.decode()
+    assert "More than 3 reports: the newest are listed" in page and "Fixed 4" in page
+    page = client.get("/seoul/reports/", {"status": "closed"}).content.decode()
+    assert "0 reports" in page
