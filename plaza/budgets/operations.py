@@ -21,6 +21,7 @@ from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, R
 from plaza.core.audit import record
 from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Verification
+from plaza.core.money import format_money
 from plaza.core.permissions import component_action_allowed, has_role, require_role
 from plaza.core.roll import AlreadyVoted, Channel, cast_once
 from plaza.core.tenancy import jurisdiction_scope
@@ -76,6 +77,75 @@ def _require_phase(budget: Budget, *phases: str) -> None:
 # --- Setting up -------------------------------------------------------------------------------
 
 
+def is_budget_admin(user, budget: Budget) -> bool:
+    """A jurisdiction admin, or an admin of the process the budget's component sits in."""
+    if user is None or not user.is_authenticated:
+        return False
+    process = budget.component.process if budget.component_id else None
+    return has_role(user, budget.jurisdiction, Role.ADMIN, process=process)
+
+
+def _require_budget_admin(actor, budget: Budget) -> None:
+    if not is_budget_admin(actor, budget):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+
+
+RESERVED_SLUGS = frozenset({"new", "export"})  # addresses under /<j>/budgets/ that are pages, not budgets
+LIMITS = ("supports_per_heading", "max_choices", "max_points")
+SETUP_FIELDS = ("title", "description", "amount", "currency", "ballot_kind", "rule", "is_published", *LIMITS)
+# Once balloting opens, the money and the shape of the ballot are what residents are voting on.
+MONEY_FIXED = ("balloting", "reviewing_ballots", "finished")
+
+
+def _check_setup(values: dict) -> dict:
+    """The budget's settings cleaned, or a ValidationError naming every wrong field."""
+    errors, clean = {}, dict(values)
+    clean["title"] = (values.get("title") or "").strip()
+    if not clean["title"]:
+        errors["title"] = _("Give the budget a title.")
+    currency = (values.get("currency") or "").strip().upper()
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        errors["currency"] = _("Give the currency as three letters (EUR, ARS).")
+    clean["currency"] = currency
+    if values.get("ballot_kind") not in Budget.BallotKind.values:
+        errors["ballot_kind"] = _("Choose a kind of ballot.")
+    if values.get("rule") not in Budget.Rule.values:
+        errors["rule"] = _("Choose a winner rule.")
+    for name in LIMITS:
+        try:
+            clean[name] = int(values.get(name))
+        except (TypeError, ValueError):
+            clean[name] = 0
+        if not 1 <= clean[name] <= 1000:
+            errors[name] = _("Enter a whole number from 1 to 1000.")
+    if values.get("amount") in (None, ""):
+        clean["amount"] = None
+    else:
+        try:
+            clean["amount"] = _money(values["amount"], "amount")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_fits(total: Decimal | None, amounts, currency: str) -> None:
+    """The headings' amounts must add up to no more than the budget's total (when it has one)."""
+    spent = sum(amounts, Decimal(0))
+    if total is not None and spent > total:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The headings add up to %(sum)s but the budget's total is %(total)s: "
+                    "lower a heading or raise the total."
+                )
+                % {"sum": format_money(spent, currency), "total": format_money(total, currency)}
+            },
+            code="over_total",
+        )
+
+
 @_in_scope(lambda kw: kw["jurisdiction"])
 def create_budget(
     *,
@@ -85,6 +155,7 @@ def create_budget(
     headings: list[tuple[str, Decimal | int | str]],
     slug: str = "",
     description: str = "",
+    amount: Decimal | int | str | None = None,
     currency: str = "EUR",
     ballot_kind: str = Budget.BallotKind.KNAPSACK,
     rule: str = Budget.Rule.GREEDY,
@@ -92,27 +163,39 @@ def create_budget(
     supports_per_heading: int = 10,
     max_choices: int = 3,
     max_points: int = 10,
+    is_published: bool = True,
 ) -> Budget:
-    require_role(actor, jurisdiction, Role.ADMIN)
+    require_role(actor, jurisdiction, Role.ADMIN, process=component.process if component else None)
+    clean = _check_setup(
+        {
+            "title": title,
+            "description": description,
+            "amount": amount,
+            "currency": currency,
+            "ballot_kind": ballot_kind,
+            "rule": rule,
+            "is_published": is_published,
+            "supports_per_heading": supports_per_heading,
+            "max_choices": max_choices,
+            "max_points": max_points,
+        }
+    )
     if not headings:
         raise ValidationError({"headings": _("Give the budget at least one heading with its amount.")})
     amounts = [(name.strip(), _money(amount, "headings")) for name, amount in headings]
     if any(not name for name, _amount in amounts) or len({n for n, _a in amounts}) != len(amounts):
         raise ValidationError({"headings": _("Each heading needs a name of its own.")})
+    try:
+        _check_fits(clean["amount"], [a for _n, a in amounts], clean["currency"])
+    except ValidationError as error:
+        raise ValidationError({"headings": error.message_dict["amount"]}) from error
+    slug = slug or slugify(title)[:80] or "budget"
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This address is taken by a page: choose another.")}, code="reserved")
+    if Budget.objects.filter(jurisdiction=jurisdiction, slug=slug).exists():
+        raise ValidationError({"slug": _("Another budget already has this address.")}, code="duplicate")
     with transaction.atomic():
-        budget = Budget.objects.create(
-            jurisdiction=jurisdiction,
-            component=component,
-            slug=slug or slugify(title)[:80] or "budget",
-            title=title.strip(),
-            description=description,
-            currency=currency.upper()[:3],
-            ballot_kind=ballot_kind,
-            rule=rule,
-            supports_per_heading=supports_per_heading,
-            max_choices=max_choices,
-            max_points=max_points,
-        )
+        budget = Budget.objects.create(jurisdiction=jurisdiction, component=component, slug=slug, **clean)
         Heading.objects.bulk_create(
             Heading(
                 jurisdiction=jurisdiction,
@@ -129,9 +212,138 @@ def create_budget(
 
 
 @_in_scope(lambda kw: kw["budget"].jurisdiction)
+def update_budget(*, actor, budget: Budget, **values) -> Budget:
+    """Change a budget's settings (its address never changes: people bookmark it).
+
+    `values` are any of SETUP_FIELDS; the rest keep their current value. The kind of ballot cannot
+    change once someone has balloted, nor the money once balloting has opened.
+    """
+    _require_budget_admin(actor, budget)
+    unknown = set(values) - set(SETUP_FIELDS)
+    if unknown:
+        raise TypeError(f"update_budget() got unknown settings: {sorted(unknown)}")
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().select_related("component__process").get(pk=budget.pk)
+        before = {name: getattr(budget, name) for name in SETUP_FIELDS}
+        clean = _check_setup(before | values)
+        errors = {}
+        if clean["ballot_kind"] != budget.ballot_kind and budget.ballots.exists():
+            errors["ballot_kind"] = _("Residents have already balloted: the kind of ballot cannot change.")
+        if clean["amount"] != budget.amount and budget.phase in MONEY_FIXED:
+            errors["amount"] = _("The money is fixed once balloting has opened.")
+        if errors:
+            raise ValidationError(errors)
+        _check_fits(clean["amount"], budget.headings.values_list("amount", flat=True), clean["currency"])
+        changed = {name: (before[name], clean[name]) for name in SETUP_FIELDS if before[name] != clean[name]}
+        for name, value in clean.items():
+            setattr(budget, name, value)
+        budget.save(update_fields=list(SETUP_FIELDS))
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.update",
+            target=budget,
+            data={name: [str(old), str(new)] for name, (old, new) in changed.items()},
+            public=True,
+        )
+    return budget
+
+
+def _check_heading(budget: Budget, name: str, amount, *, heading: Heading | None = None) -> tuple[str, Decimal]:
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("Give the heading a name.")
+    elif len(name) > 200:
+        errors["name"] = _("Keep the name under %(max)s characters.") % {"max": 200}
+    elif budget.headings.exclude(pk=heading.pk if heading else None).filter(name=name).exists():
+        errors["name"] = _("Another heading of this budget has this name.")
+    try:
+        amount = _money(amount, "amount")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if budget.phase in MONEY_FIXED:
+        errors["__all__"] = [_("The headings are fixed once balloting has opened.")]
+    if errors:
+        raise ValidationError(errors)
+    others = budget.headings.exclude(pk=heading.pk if heading else None).values_list("amount", flat=True)
+    _check_fits(budget.amount, [*others, amount], budget.currency)
+    return name, amount
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def add_heading(*, actor, budget: Budget, name: str, amount) -> Heading:
+    _require_budget_admin(actor, budget)
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=budget.pk)  # one change of the money at a time
+        name, amount = _check_heading(budget, name, amount)
+        base, taken = slugify(name)[:70] or "heading", set(budget.headings.values_list("slug", flat=True))
+        slug = next(s for n in range(1, len(taken) + 2) if (s := base if n == 1 else f"{base}-{n}") not in taken)
+        position = max(budget.headings.values_list("position", flat=True), default=0) + 1
+        heading = Heading.objects.create(
+            jurisdiction=budget.jurisdiction, budget=budget, slug=slug, name=name, amount=amount, position=position
+        )
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.heading_add",
+            target=budget,
+            data={"heading": name, "amount": str(amount)},
+            public=True,
+        )
+    return heading
+
+
+@_in_scope(lambda kw: kw["heading"].jurisdiction)
+def update_heading(*, actor, heading: Heading, name: str, amount) -> Heading:
+    """Rename a heading or change its money (its address stays)."""
+    _require_budget_admin(actor, heading.budget)
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=heading.budget_id)
+        name, amount = _check_heading(budget, name, amount, heading=heading)
+        before = {"name": heading.name, "amount": str(heading.amount)}
+        heading.name, heading.amount = name, amount
+        heading.save(update_fields=["name", "amount"])
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.heading_update",
+            target=budget,
+            data={"before": before, "after": {"name": name, "amount": str(amount)}},
+            public=True,
+        )
+    return heading
+
+
+@_in_scope(lambda kw: kw["heading"].jurisdiction)
+def remove_heading(*, actor, heading: Heading) -> None:
+    """Remove a heading without projects, before balloting opens; a budget keeps at least one."""
+    _require_budget_admin(actor, heading.budget)
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=heading.budget_id)
+        if budget.phase in MONEY_FIXED:
+            raise ValidationError(_("The headings are fixed once balloting has opened."))
+        if heading.projects.exists():
+            raise ValidationError(
+                _("“%(name)s” has projects: move or remove them before removing the heading.") % {"name": heading.name}
+            )
+        if budget.headings.count() <= 1:
+            raise ValidationError(_("A budget needs at least one heading."))
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.heading_remove",
+            target=budget,
+            data={"heading": heading.name, "amount": str(heading.amount)},
+            public=True,
+        )
+        heading.delete()
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
 def set_phase(*, actor, budget: Budget, phase: str) -> Budget:
     """Move the budget to a phase; finishing it computes the results by every rule."""
-    require_role(actor, budget.jurisdiction, Role.ADMIN)
+    _require_budget_admin(actor, budget)
     if phase not in Budget.Phase.values:
         raise ValidationError({"phase": _("Unknown phase.")})
     with transaction.atomic():
@@ -308,8 +520,11 @@ def check_choices(budget: Budget, heading: Heading, choices: Mapping[int, int]) 
         spent = sum((p.cost for p, _v in chosen), Decimal(0))
         if spent > heading.amount:
             raise ValidationError(
-                _("Your choices cost %(spent)s but the heading has %(amount)s %(currency)s: remove some.")
-                % {"spent": spent, "amount": heading.amount, "currency": budget.currency},
+                _("Your choices cost %(spent)s but the heading has %(amount)s: remove some.")
+                % {
+                    "spent": format_money(spent, budget.currency),
+                    "amount": format_money(heading.amount, budget.currency),
+                },
                 code="over_amount",
             )
     elif kind == Budget.BallotKind.APPROVAL and len(chosen) > budget.max_choices:
@@ -569,13 +784,15 @@ def import_pb(*, actor, budget: Budget, text: str, heading_name: str = "") -> He
     require_role(actor, budget.jurisdiction, Role.ADMIN)
     pb = pabulib.parse(text)  # PabulibError (a ValidationError-like ValueError) with line numbers
     name = heading_name.strip() or pb.meta.get("description", "") or _("Imported heading")
+    amount = Decimal(str(pb.budget.numerator)) / Decimal(pb.budget.denominator)
+    _check_fits(budget.amount, [*budget.headings.values_list("amount", flat=True), amount], budget.currency)
     with transaction.atomic():
         heading = Heading.objects.create(
             jurisdiction=budget.jurisdiction,
             budget=budget,
             slug=(slugify(name)[:70] or "heading") + f"-{budget.headings.count() + 1}",
             name=name[:200],
-            amount=Decimal(str(pb.budget.numerator)) / Decimal(pb.budget.denominator),
+            amount=amount,
             position=budget.headings.count() + 1,
         )
         projects = {}

@@ -7,7 +7,7 @@ from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, R
 
 
 def budgets_of(jurisdiction, *, include_unpublished: bool = False) -> QuerySet:
-    budgets = Budget.objects.with_scope(jurisdiction=jurisdiction)
+    budgets = Budget.objects.with_scope(jurisdiction=jurisdiction).all()
     return budgets if include_unpublished else budgets.filter(is_published=True)
 
 

@@ -15,13 +15,13 @@ BALLOT = "/paris/budgets/paris-2026/ballot/11e/"
 def test_knapsack_ballot_without_javascript(page_without_js, sign_in, budget, heading, projects, resident):
     sign_in(page_without_js, resident)
     page_without_js.goto(BALLOT)
-    page_without_js.get_by_label("Garden — 60000.00 EUR").check()
+    page_without_js.get_by_label("Garden — €60,000").check()
     page_without_js.get_by_role("button", name="Update money left").click()
-    expect(page_without_js.locator("#money")).to_contain_text("Money left: 40000.00 EUR")
-    page_without_js.get_by_label("Bike lanes — 40000.00 EUR").check()
+    expect(page_without_js.locator("#money")).to_contain_text("Money left: €40,000.")
+    page_without_js.get_by_label("Bike lanes — €40,000").check()
     page_without_js.get_by_role("button", name="Save my ballot").click()
     expect(page_without_js.get_by_role("status")).to_contain_text("Your ballot is saved")
-    expect(page_without_js.get_by_label("Garden — 60000.00 EUR")).to_be_checked()
+    expect(page_without_js.get_by_label("Garden — €60,000")).to_be_checked()
 
 
 def test_ballot_pages_are_accessible(page, axe, sign_in, budget, heading, projects, resident):
@@ -29,7 +29,7 @@ def test_ballot_pages_are_accessible(page, axe, sign_in, budget, heading, projec
     page.goto(BALLOT)
     axe(page)
     for project in projects:
-        page.get_by_label(f"{project.title} — {project.estimated_cost:.2f} EUR").check()
+        page.get_by_label(f"{project.title} — €{project.estimated_cost:,.0f}").check()
     page.get_by_role("button", name="Save my ballot").click()
     expect(page.get_by_role("alert")).to_contain_text("remove some")
     axe(page)
