@@ -118,3 +118,16 @@ class BudgetForm(forms.Form):
 class HeadingForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     amount = forms.DecimalField(label=_("Amount"), min_value=0.01, **MONEY_FIELD)
+
+
+class ProjectImageForm(forms.Form):
+    title = forms.CharField(
+        label=_("Description of the image"),
+        max_length=200,
+        help_text=_("What the image shows, for those who cannot see it."),
+    )
+    upload = forms.FileField(
+        label=_("Image"),
+        help_text=_("PNG, JPEG or WebP."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,8 @@ class Project(TenantModel):
     # The project's id in an imported Pabulib file, kept so that a replay prints the file's own ids.
     external_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its images: core's attachments (checked, metadata stripped), prefetched for the index's thumbnails.
+    attachments = GenericRelation("core.Attachment")
 
     objects = TenantManager()
 

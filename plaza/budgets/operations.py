@@ -22,6 +22,7 @@ from plaza.core.audit import record
 from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Verification
 from plaza.core.money import format_money
+from plaza.core.operations.attachments import attach_file
 from plaza.core.permissions import component_action_allowed, has_role, require_role
 from plaza.core.roll import AlreadyVoted, Channel, cast_once
 from plaza.core.tenancy import jurisdiction_scope
@@ -457,6 +458,48 @@ def review_project(
             public=True,
         )
     return project
+
+
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
+MAX_IMAGES = 6
+IMAGE_PHASES = (Budget.Phase.ACCEPTING, Budget.Phase.REVIEWING)
+
+
+def _budgets_component(budget: Budget) -> ComponentInstance | None:
+    """The component whose `attach` action governs residents' images: the budget's, else the jurisdiction's first."""
+    if budget.component_id:
+        return budget.component
+    return (
+        ComponentInstance.objects.with_scope(jurisdiction=budget.jurisdiction)
+        .filter(manifest_name="budgets")
+        .order_by("pk")
+        .first()
+    )
+
+
+@_in_scope(lambda kw: kw["project"].jurisdiction)
+def add_project_image(*, actor, project: Project, upload, title: str):
+    """The project's author (while projects are accepted or reviewed) or a budget admin adds an image.
+
+    Core's `attach_file` checks the content, the size and strips the image's metadata; only images
+    are taken here, and a project keeps at most MAX_IMAGES.
+    """
+    budget = project.budget
+    if is_budget_admin(actor, budget):
+        component, action = None, None
+    else:
+        if actor is None or not actor.is_authenticated or project.author_id != actor.pk:
+            raise PermissionDenied(_("Only the project's author or the budget's admins can add images."))
+        _require_phase(budget, *IMAGE_PHASES)
+        component, action = _budgets_component(budget), "attach"
+        if component is None:
+            raise PermissionDenied(_("Only the budget's admins can add images to this budget's projects."))
+    name = getattr(upload, "name", "") or ""
+    if upload is not None and not name.lower().endswith(IMAGE_EXTENSIONS):
+        raise ValidationError({"upload": _("Only images can be added to a project: PNG, JPEG or WebP.")}, code="type")
+    if project.attachments.filter(mime_type__startswith="image/").count() >= MAX_IMAGES:
+        raise ValidationError(_("A project has at most %(n)s images: remove one first.") % {"n": MAX_IMAGES})
+    return attach_file(actor=actor, target=project, upload=upload, title=title, component=component, action=action)
 
 
 # --- Supports ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:budget>/review/", views.review_queue, name="review-queue"),
     path("<slug:budget>/projects/new/", views.project_new, name="project-new"),
     path("<slug:budget>/projects/<int:project>/", views.project_detail, name="project"),
+    path("<slug:budget>/projects/<int:project>/images/", views.project_images, name="project-images"),
     path("<slug:budget>/projects/<int:project>/review/", views.project_review, name="review"),
     path("<slug:budget>/ballot/<slug:heading>/", views.ballot, name="ballot"),
     path("<slug:budget>/results/<slug:heading>/", views.results, name="results"),

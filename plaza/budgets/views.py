@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from plaza.budgets import operations, queries, rules
-from plaza.budgets.forms import BudgetForm, HeadingForm, ProjectForm
+from plaza.budgets.forms import BudgetForm, HeadingForm, ProjectForm, ProjectImageForm
 from plaza.budgets.models import Budget, Project
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.geo import map_context
@@ -89,9 +89,30 @@ def project_detail(request, jurisdiction, budget, project):
         "description": render_markdown(project.description),
         "message": message,
         "is_valuator": operations.is_valuator(request.user, request.jurisdiction),
+        "can_add_images": request.user.is_authenticated
+        and (request.user.pk == project.author_id or operations.is_budget_admin(request.user, budget)),
         "map": map_context([project] if project.latitude is not None else [], map_id="project-map"),
     }
     return render(request, "budgets/project.html", context, status=400 if message else 200)
+
+
+@login_required
+def project_images(request, jurisdiction, budget, project):
+    """The author (or an admin) adds an image; a refused file is said next to the field, nothing kept."""
+    budget = _budget(request, budget)
+    project = queries.project_page(budget, project)
+    if project.author_id != request.user.pk and not operations.is_budget_admin(request.user, budget):
+        raise PermissionDenied(_("Only the project's author or the budget's admins can add images."))
+    form = ProjectImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.add_project_image(actor=request.user, project=project, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return redirect(project.get_absolute_url() + "#images")
+    context = {"budget": budget, "project": project, "form": form}
+    return render(request, "budgets/project_images.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
