@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plaza.budgets.models import Budget
+from plaza.core.forms import CensusMatchForm
 from plaza.core.geo import parse_point
 from plaza.core.models import SDGGoal
 
@@ -130,4 +131,12 @@ class ProjectImageForm(forms.Form):
         label=_("Image"),
         help_text=_("PNG, JPEG or WebP."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+
+class BoothBallotForm(CensusMatchForm):
+    """The officer checks the voter's document against the census; the ballot's choices follow, per heading."""
+
+    booth = forms.CharField(
+        label=_("Booth"), max_length=120, help_text=_("Where the ballot is cast, e.g. “Town hall of the 11th”.")
     )

@@ -8,6 +8,7 @@ heading's lines are replaced and the revision goes up by one, in one transaction
 """
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
@@ -23,6 +24,7 @@ from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Verification
 from plaza.core.money import format_money
 from plaza.core.operations.attachments import attach_file
+from plaza.core.operations.identity import verify_in_person
 from plaza.core.permissions import component_action_allowed, has_role, require_role
 from plaza.core.roll import AlreadyVoted, Channel, cast_once
 from plaza.core.tenancy import jurisdiction_scope
@@ -651,6 +653,8 @@ def cast_ballot(
             )
             record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot", target=budget)
             return ballot
+        if existing.channel == Channel.BOOTH:
+            raise AlreadyVoted(Channel.BOOTH)  # a paper ballot recorded at a booth is final
         if revision != existing.revision:
             raise (
                 AlreadyVoted()
@@ -665,6 +669,74 @@ def cast_ballot(
         existing.save(update_fields=["revision", "updated_at"])
         record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot_edit", target=budget)
         return existing
+
+
+def is_poll_officer(user, jurisdiction: Jurisdiction) -> bool:
+    return has_role(user, jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def cast_at_booth(
+    *,
+    officer,
+    budget: Budget,
+    booth: str,
+    document_id: str,
+    birth_date: date,
+    postal_code: str,
+    choices: Mapping[int, Mapping[int, int]],
+) -> Ballot:
+    """A poll officer finds the person on the census and records their paper ballot (every heading at once).
+
+    `choices` maps a heading's id to that heading's choices (as `cast_ballot` takes them). The person
+    goes on the budget's roll through core's `cast_once`, so a person who balloted online (or at another
+    booth) is refused and nothing is written; a booth ballot is final (not edited online).
+    """
+    require_role(officer, budget.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+    _require_phase(budget, Budget.Phase.BALLOTING)
+    booth = (booth or "").strip()
+    if not booth:
+        raise ValidationError({"booth": _("Say at which booth the ballot is cast.")})
+    headings = {h.pk: h for h in budget.headings.all()}
+    if any(pk not in headings for pk in choices):
+        raise ValidationError(_("This heading belongs to another budget."), code="other_heading")
+    chosen = {pk: check_choices(budget, headings[pk], picks) for pk, picks in choices.items() if picks}
+    if not chosen:
+        raise ValidationError(_("The ballot is empty: mark at least one project."), code="empty")
+    with transaction.atomic():
+        person = verify_in_person(
+            officer=officer,
+            jurisdiction=budget.jurisdiction,
+            document_id=document_id,
+            birth_date=birth_date,
+            postal_code=postal_code[:20],
+        )
+
+        def write_ballot() -> Ballot:
+            ballot = Ballot.objects.create(
+                jurisdiction=budget.jurisdiction, budget=budget, person=person, channel=Channel.BOOTH
+            )
+            for pk, lines in chosen.items():
+                _write_lines(ballot, headings[pk], lines, budget.ballot_kind)
+            return ballot
+
+        ballot = cast_once(
+            jurisdiction=budget.jurisdiction,
+            election_key=budget.election_key,
+            person=person,
+            channel=Channel.BOOTH,
+            booth=booth[:120],
+            write_ballot=write_ballot,
+        )
+        # Who recorded a ballot where is public; whose ballot it was is not (the roll, not the log).
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=officer,
+            action="budgets.booth_ballot",
+            target=budget,
+            data={"booth": booth[:120]},
+        )
+    return ballot
 
 
 # --- Results ----------------------------------------------------------------------------------

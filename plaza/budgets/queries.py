@@ -74,3 +74,17 @@ def results_of(budget: Budget, heading: Heading, rule: str) -> list[ResultRow]:
         .select_related("project")
         .order_by("-selected", "position", "-votes", "project_id")
     )
+
+
+def ballot_projects_by_heading(budget: Budget, headings: list[Heading]) -> dict[int, list[Project]]:
+    """Every heading's ballot projects (those not found unfeasible), in one query: the booth's paper ballot."""
+    offered: dict[int, list[Project]] = {h.pk: [] for h in headings}
+    projects = (
+        Project.objects.with_scope(jurisdiction=budget.jurisdiction)
+        .filter(budget=budget)
+        .exclude(feasibility=Project.Feasibility.UNFEASIBLE)
+        .order_by("pk")
+    )
+    for project in projects:
+        offered.setdefault(project.heading_id, []).append(project)
+    return offered

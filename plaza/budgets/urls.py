@@ -20,6 +20,7 @@ urlpatterns = [
     path("<slug:budget>/projects/<int:project>/images/", views.project_images, name="project-images"),
     path("<slug:budget>/projects/<int:project>/review/", views.project_review, name="review"),
     path("<slug:budget>/ballot/<slug:heading>/", views.ballot, name="ballot"),
+    path("<slug:budget>/booth/", views.booth, name="booth"),
     path("<slug:budget>/results/<slug:heading>/", views.results, name="results"),
     path("<slug:budget>/<slug:heading>.pb", views.pb_file, name="pb"),
 ]

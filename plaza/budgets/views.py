@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from plaza.budgets import operations, queries, rules
-from plaza.budgets.forms import BudgetForm, HeadingForm, ProjectForm, ProjectImageForm
+from plaza.budgets.forms import BoothBallotForm, BudgetForm, HeadingForm, ProjectForm, ProjectImageForm
 from plaza.budgets.models import Budget, Project
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.geo import map_context
@@ -64,6 +64,8 @@ def budget_detail(request, jurisdiction, budget):
         "feasibilities": Project.Feasibility.choices,
         "can_manage": operations.is_budget_admin(request.user, budget),
         "can_review": operations.is_valuator(request.user, request.jurisdiction),
+        "can_record": budget.phase == Budget.Phase.BALLOTING
+        and operations.is_poll_officer(request.user, request.jurisdiction),
     }
     projects = list(queries.projects_of(budget, heading=chosen, feasibility=feasibility))
     context["projects"] = projects
@@ -324,10 +326,10 @@ def project_review(request, jurisdiction, budget, project):
     return render(request, "budgets/review.html", context, status=400 if errors else 200)
 
 
-def _posted_choices(request, budget: Budget, offered) -> dict[int, int]:
+def _posted_choices(request, budget: Budget, offered, name: str = "project") -> dict[int, int]:
     ids = {p.pk for p in offered}
     if budget.ballot_kind in (Budget.BallotKind.KNAPSACK, Budget.BallotKind.APPROVAL):
-        return {int(pk): 1 for pk in request.POST.getlist("project") if pk.isdigit() and int(pk) in ids}
+        return {int(pk): 1 for pk in request.POST.getlist(name) if pk.isdigit() and int(pk) in ids}
     choices = {}
     for pk in ids:
         value = request.POST.get(f"value-{pk}", "").strip()
@@ -375,6 +377,41 @@ def ballot(request, jurisdiction, budget, heading):
         "is_open": budget.phase == Budget.Phase.BALLOTING,
     }
     return render(request, "budgets/ballot.html", context, status=400 if errors else 200)
+
+
+@login_required
+def booth(request, jurisdiction, budget):
+    """A poll officer records a person's paper ballot: census check, then the choices of every heading."""
+    if not operations.is_poll_officer(request.user, request.jurisdiction):
+        raise PermissionDenied(_("Only poll officers can record ballots at a booth."))
+    budget = _budget(request, budget)
+    headings = queries.headings_of(budget)
+    offered = queries.ballot_projects_by_heading(budget, headings)
+    form = BoothBallotForm(request.POST or None, initial={"booth": request.GET.get("booth", "")})
+    choices = {h.pk: _posted_choices(request, budget, offered[h.pk], f"project-{h.pk}") for h in headings}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            operations.cast_at_booth(
+                officer=request.user,
+                budget=budget,
+                booth=data["booth"],
+                document_id=data["document_id"],
+                birth_date=data["date_of_birth"],
+                postal_code=data["postal_code"],
+                choices=choices,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return render(request, "budgets/booth_done.html", {"budget": budget, "booth": data["booth"]})
+    context = {
+        "budget": budget,
+        "form": form,
+        "headings": [(h, [(p, choices[h.pk].get(p.pk)) for p in offered[h.pk]]) for h in headings],
+        "is_open": budget.phase == Budget.Phase.BALLOTING,
+    }
+    return render(request, "budgets/booth.html", context, status=400 if request.method == "POST" else 200)
 
 
 def results(request, jurisdiction, budget, heading):
