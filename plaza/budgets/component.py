@@ -34,5 +34,6 @@ manifest = registry.register(
         ),
         stats=budgets_stats,
         seeds="plaza.budgets.seeds:seed",
+        seed_links="plaza.budgets.seeds:link_winners",
     )
 )
