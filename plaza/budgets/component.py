@@ -24,11 +24,16 @@ manifest = registry.register(
         actions=(
             PermissionAction("support", _("Support a budget project"), phase_action=None, verification_level=1),
             PermissionAction("vote", _("Ballot in a participatory budget"), phase_action=None, verification_level=1),
+            # The author adds images to their project; the budget's phase (accepting, reviewing) says when.
+            PermissionAction(
+                "attach", _("Add images to one's budget project"), phase_action=None, verification_level=0
+            ),
         ),
         exports=(
             Export("projects", _("Budget projects, their costs, votes and results"), PROJECT_COLUMNS, project_rows),
         ),
         stats=budgets_stats,
         seeds="plaza.budgets.seeds:seed",
+        seed_links="plaza.budgets.seeds:link_winners",
     )
 )

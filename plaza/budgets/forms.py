@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plaza.budgets.models import Budget
+from plaza.core.forms import CensusMatchForm
 from plaza.core.geo import parse_point
 from plaza.core.models import SDGGoal
 
@@ -46,3 +48,95 @@ class ProjectForm(forms.Form):
     def clean_location(self):
         text = self.cleaned_data["location"].strip()
         return parse_point(text) if text else None
+
+
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2, "localize": False}
+
+
+class BudgetForm(forms.Form):
+    """An admin sets up a budget: its money, how residents ballot and how winners are picked."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        required=False,
+        help_text=_("Letters, digits and dashes; from the title if empty. It never changes once created."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea, help_text=_("Markdown")
+    )
+    amount = forms.DecimalField(
+        label=_("Total amount"),
+        required=False,
+        help_text=_("The budget's whole money; the headings' amounts must fit in it. Empty: the sum of the headings."),
+        **MONEY_FIELD,
+    )
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, initial="EUR", help_text=_("Three letters: EUR, ARS.")
+    )
+    ballot_kind = forms.ChoiceField(label=_("Kind of ballot"), choices=Budget.BallotKind.choices)
+    rule = forms.ChoiceField(label=_("Winner rule"), choices=Budget.Rule.choices)
+    supports_per_heading = forms.IntegerField(label=_("Supports per person and heading"), initial=10)
+    max_choices = forms.IntegerField(label=_("Projects per ballot (approval, ranked)"), initial=3)
+    max_points = forms.IntegerField(label=_("Points per ballot (cumulative)"), initial=10)
+    is_published = forms.BooleanField(label=_("Published"), required=False, initial=True)
+    headings = forms.CharField(
+        label=_("Headings"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One a line: the heading's name, a colon, its amount. For example “City-wide: 5000000”."),
+    )
+
+    def __init__(self, *args, budget: Budget | None = None, **kwargs):
+        if budget is not None:
+            kwargs.setdefault("initial", {name: getattr(budget, name) for name in self.setup_fields()})
+        super().__init__(*args, **kwargs)
+        if budget is not None:  # editing: the address stays, headings have their own page
+            del self.fields["slug"]
+            del self.fields["headings"]
+
+    @staticmethod
+    def setup_fields() -> tuple[str, ...]:
+        from plaza.budgets.operations import SETUP_FIELDS
+
+        return SETUP_FIELDS
+
+    def clean_headings(self) -> list[tuple[str, str]]:
+        headings, errors = [], []
+        for number, line in enumerate(self.cleaned_data["headings"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, colon, amount = line.rpartition(":")
+            if not colon or not name.strip() or not amount.strip():
+                errors.append(_("Line %(n)s: write the name, a colon, then the amount.") % {"n": number})
+                continue
+            headings.append((name.strip(), amount.strip().replace(" ", "")))
+        if errors:
+            raise forms.ValidationError(errors)
+        return headings
+
+
+class HeadingForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0.01, **MONEY_FIELD)
+
+
+class ProjectImageForm(forms.Form):
+    title = forms.CharField(
+        label=_("Description of the image"),
+        max_length=200,
+        help_text=_("What the image shows, for those who cannot see it."),
+    )
+    upload = forms.FileField(
+        label=_("Image"),
+        help_text=_("PNG, JPEG or WebP."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
+
+class BoothBallotForm(CensusMatchForm):
+    """The officer checks the voter's document against the census; the ballot's choices follow, per heading."""
+
+    booth = forms.CharField(
+        label=_("Booth"), max_length=120, help_text=_("Where the ballot is cast, e.g. “Town hall of the 11th”.")
+    )

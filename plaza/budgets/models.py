@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,8 @@ class Budget(TenantModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown"))
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    # The budget's whole money; its headings' amounts must fit in it. Empty: the sum of the headings.
+    amount = models.DecimalField(_("total amount"), null=True, blank=True, **MONEY)
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.ACCEPTING)
     ballot_kind = models.CharField(
         _("kind of ballot"), max_length=12, choices=BallotKind.choices, default=BallotKind.KNAPSACK
@@ -63,6 +66,9 @@ class Budget(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "slug"], name="budget_slug_once"),
             models.CheckConstraint(condition=models.Q(max_choices__gte=1, max_points__gte=1), name="budget_limits"),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0), name="budget_amount_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -74,6 +80,9 @@ class Budget(TenantModel):
 
     @property
     def total(self) -> Decimal:
+        """The budget's money: its total amount if set, else what its headings add up to."""
+        if self.amount is not None:
+            return self.amount
         return sum((h.amount for h in self.headings.all()), Decimal(0))
 
     def get_absolute_url(self) -> str:
@@ -134,6 +143,8 @@ class Project(TenantModel):
     # The project's id in an imported Pabulib file, kept so that a replay prints the file's own ids.
     external_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its images: core's attachments (checked, metadata stripped), prefetched for the index's thumbnails.
+    attachments = GenericRelation("core.Attachment")
 
     objects = TenantManager()
 

@@ -8,6 +8,7 @@ heading's lines are replaced and the revision goes up by one, in one transaction
 """
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
@@ -21,6 +22,9 @@ from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, R
 from plaza.core.audit import record
 from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Verification
+from plaza.core.money import format_money
+from plaza.core.operations.attachments import attach_file
+from plaza.core.operations.identity import verify_in_person
 from plaza.core.permissions import component_action_allowed, has_role, require_role
 from plaza.core.roll import AlreadyVoted, Channel, cast_once
 from plaza.core.tenancy import jurisdiction_scope
@@ -76,6 +80,75 @@ def _require_phase(budget: Budget, *phases: str) -> None:
 # --- Setting up -------------------------------------------------------------------------------
 
 
+def is_budget_admin(user, budget: Budget) -> bool:
+    """A jurisdiction admin, or an admin of the process the budget's component sits in."""
+    if user is None or not user.is_authenticated:
+        return False
+    process = budget.component.process if budget.component_id else None
+    return has_role(user, budget.jurisdiction, Role.ADMIN, process=process)
+
+
+def _require_budget_admin(actor, budget: Budget) -> None:
+    if not is_budget_admin(actor, budget):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+
+
+RESERVED_SLUGS = frozenset({"new", "export"})  # addresses under /<j>/budgets/ that are pages, not budgets
+LIMITS = ("supports_per_heading", "max_choices", "max_points")
+SETUP_FIELDS = ("title", "description", "amount", "currency", "ballot_kind", "rule", "is_published", *LIMITS)
+# Once balloting opens, the money and the shape of the ballot are what residents are voting on.
+MONEY_FIXED = ("balloting", "reviewing_ballots", "finished")
+
+
+def _check_setup(values: dict) -> dict:
+    """The budget's settings cleaned, or a ValidationError naming every wrong field."""
+    errors, clean = {}, dict(values)
+    clean["title"] = (values.get("title") or "").strip()
+    if not clean["title"]:
+        errors["title"] = _("Give the budget a title.")
+    currency = (values.get("currency") or "").strip().upper()
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        errors["currency"] = _("Give the currency as three letters (EUR, ARS).")
+    clean["currency"] = currency
+    if values.get("ballot_kind") not in Budget.BallotKind.values:
+        errors["ballot_kind"] = _("Choose a kind of ballot.")
+    if values.get("rule") not in Budget.Rule.values:
+        errors["rule"] = _("Choose a winner rule.")
+    for name in LIMITS:
+        try:
+            clean[name] = int(values.get(name))
+        except (TypeError, ValueError):
+            clean[name] = 0
+        if not 1 <= clean[name] <= 1000:
+            errors[name] = _("Enter a whole number from 1 to 1000.")
+    if values.get("amount") in (None, ""):
+        clean["amount"] = None
+    else:
+        try:
+            clean["amount"] = _money(values["amount"], "amount")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _check_fits(total: Decimal | None, amounts, currency: str) -> None:
+    """The headings' amounts must add up to no more than the budget's total (when it has one)."""
+    spent = sum(amounts, Decimal(0))
+    if total is not None and spent > total:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The headings add up to %(sum)s but the budget's total is %(total)s: "
+                    "lower a heading or raise the total."
+                )
+                % {"sum": format_money(spent, currency), "total": format_money(total, currency)}
+            },
+            code="over_total",
+        )
+
+
 @_in_scope(lambda kw: kw["jurisdiction"])
 def create_budget(
     *,
@@ -85,6 +158,7 @@ def create_budget(
     headings: list[tuple[str, Decimal | int | str]],
     slug: str = "",
     description: str = "",
+    amount: Decimal | int | str | None = None,
     currency: str = "EUR",
     ballot_kind: str = Budget.BallotKind.KNAPSACK,
     rule: str = Budget.Rule.GREEDY,
@@ -92,27 +166,39 @@ def create_budget(
     supports_per_heading: int = 10,
     max_choices: int = 3,
     max_points: int = 10,
+    is_published: bool = True,
 ) -> Budget:
-    require_role(actor, jurisdiction, Role.ADMIN)
+    require_role(actor, jurisdiction, Role.ADMIN, process=component.process if component else None)
+    clean = _check_setup(
+        {
+            "title": title,
+            "description": description,
+            "amount": amount,
+            "currency": currency,
+            "ballot_kind": ballot_kind,
+            "rule": rule,
+            "is_published": is_published,
+            "supports_per_heading": supports_per_heading,
+            "max_choices": max_choices,
+            "max_points": max_points,
+        }
+    )
     if not headings:
         raise ValidationError({"headings": _("Give the budget at least one heading with its amount.")})
     amounts = [(name.strip(), _money(amount, "headings")) for name, amount in headings]
     if any(not name for name, _amount in amounts) or len({n for n, _a in amounts}) != len(amounts):
         raise ValidationError({"headings": _("Each heading needs a name of its own.")})
+    try:
+        _check_fits(clean["amount"], [a for _n, a in amounts], clean["currency"])
+    except ValidationError as error:
+        raise ValidationError({"headings": error.message_dict["amount"]}) from error
+    slug = slug or slugify(title)[:80] or "budget"
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This address is taken by a page: choose another.")}, code="reserved")
+    if Budget.objects.filter(jurisdiction=jurisdiction, slug=slug).exists():
+        raise ValidationError({"slug": _("Another budget already has this address.")}, code="duplicate")
     with transaction.atomic():
-        budget = Budget.objects.create(
-            jurisdiction=jurisdiction,
-            component=component,
-            slug=slug or slugify(title)[:80] or "budget",
-            title=title.strip(),
-            description=description,
-            currency=currency.upper()[:3],
-            ballot_kind=ballot_kind,
-            rule=rule,
-            supports_per_heading=supports_per_heading,
-            max_choices=max_choices,
-            max_points=max_points,
-        )
+        budget = Budget.objects.create(jurisdiction=jurisdiction, component=component, slug=slug, **clean)
         Heading.objects.bulk_create(
             Heading(
                 jurisdiction=jurisdiction,
@@ -129,9 +215,138 @@ def create_budget(
 
 
 @_in_scope(lambda kw: kw["budget"].jurisdiction)
+def update_budget(*, actor, budget: Budget, **values) -> Budget:
+    """Change a budget's settings (its address never changes: people bookmark it).
+
+    `values` are any of SETUP_FIELDS; the rest keep their current value. The kind of ballot cannot
+    change once someone has balloted, nor the money once balloting has opened.
+    """
+    _require_budget_admin(actor, budget)
+    unknown = set(values) - set(SETUP_FIELDS)
+    if unknown:
+        raise TypeError(f"update_budget() got unknown settings: {sorted(unknown)}")
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().select_related("component__process").get(pk=budget.pk)
+        before = {name: getattr(budget, name) for name in SETUP_FIELDS}
+        clean = _check_setup(before | values)
+        errors = {}
+        if clean["ballot_kind"] != budget.ballot_kind and budget.ballots.exists():
+            errors["ballot_kind"] = _("Residents have already balloted: the kind of ballot cannot change.")
+        if clean["amount"] != budget.amount and budget.phase in MONEY_FIXED:
+            errors["amount"] = _("The money is fixed once balloting has opened.")
+        if errors:
+            raise ValidationError(errors)
+        _check_fits(clean["amount"], budget.headings.values_list("amount", flat=True), clean["currency"])
+        changed = {name: (before[name], clean[name]) for name in SETUP_FIELDS if before[name] != clean[name]}
+        for name, value in clean.items():
+            setattr(budget, name, value)
+        budget.save(update_fields=list(SETUP_FIELDS))
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.update",
+            target=budget,
+            data={name: [str(old), str(new)] for name, (old, new) in changed.items()},
+            public=True,
+        )
+    return budget
+
+
+def _check_heading(budget: Budget, name: str, amount, *, heading: Heading | None = None) -> tuple[str, Decimal]:
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("Give the heading a name.")
+    elif len(name) > 200:
+        errors["name"] = _("Keep the name under %(max)s characters.") % {"max": 200}
+    elif budget.headings.exclude(pk=heading.pk if heading else None).filter(name=name).exists():
+        errors["name"] = _("Another heading of this budget has this name.")
+    try:
+        amount = _money(amount, "amount")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if budget.phase in MONEY_FIXED:
+        errors["__all__"] = [_("The headings are fixed once balloting has opened.")]
+    if errors:
+        raise ValidationError(errors)
+    others = budget.headings.exclude(pk=heading.pk if heading else None).values_list("amount", flat=True)
+    _check_fits(budget.amount, [*others, amount], budget.currency)
+    return name, amount
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def add_heading(*, actor, budget: Budget, name: str, amount) -> Heading:
+    _require_budget_admin(actor, budget)
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=budget.pk)  # one change of the money at a time
+        name, amount = _check_heading(budget, name, amount)
+        base, taken = slugify(name)[:70] or "heading", set(budget.headings.values_list("slug", flat=True))
+        slug = next(s for n in range(1, len(taken) + 2) if (s := base if n == 1 else f"{base}-{n}") not in taken)
+        position = max(budget.headings.values_list("position", flat=True), default=0) + 1
+        heading = Heading.objects.create(
+            jurisdiction=budget.jurisdiction, budget=budget, slug=slug, name=name, amount=amount, position=position
+        )
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.heading_add",
+            target=budget,
+            data={"heading": name, "amount": str(amount)},
+            public=True,
+        )
+    return heading
+
+
+@_in_scope(lambda kw: kw["heading"].jurisdiction)
+def update_heading(*, actor, heading: Heading, name: str, amount) -> Heading:
+    """Rename a heading or change its money (its address stays)."""
+    _require_budget_admin(actor, heading.budget)
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=heading.budget_id)
+        name, amount = _check_heading(budget, name, amount, heading=heading)
+        before = {"name": heading.name, "amount": str(heading.amount)}
+        heading.name, heading.amount = name, amount
+        heading.save(update_fields=["name", "amount"])
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.heading_update",
+            target=budget,
+            data={"before": before, "after": {"name": name, "amount": str(amount)}},
+            public=True,
+        )
+    return heading
+
+
+@_in_scope(lambda kw: kw["heading"].jurisdiction)
+def remove_heading(*, actor, heading: Heading) -> None:
+    """Remove a heading without projects, before balloting opens; a budget keeps at least one."""
+    _require_budget_admin(actor, heading.budget)
+    with transaction.atomic():
+        budget = Budget.objects.select_for_update().get(pk=heading.budget_id)
+        if budget.phase in MONEY_FIXED:
+            raise ValidationError(_("The headings are fixed once balloting has opened."))
+        if heading.projects.exists():
+            raise ValidationError(
+                _("“%(name)s” has projects: move or remove them before removing the heading.") % {"name": heading.name}
+            )
+        if budget.headings.count() <= 1:
+            raise ValidationError(_("A budget needs at least one heading."))
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.heading_remove",
+            target=budget,
+            data={"heading": heading.name, "amount": str(heading.amount)},
+            public=True,
+        )
+        heading.delete()
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
 def set_phase(*, actor, budget: Budget, phase: str) -> Budget:
     """Move the budget to a phase; finishing it computes the results by every rule."""
-    require_role(actor, budget.jurisdiction, Role.ADMIN)
+    _require_budget_admin(actor, budget)
     if phase not in Budget.Phase.values:
         raise ValidationError({"phase": _("Unknown phase.")})
     with transaction.atomic():
@@ -247,6 +462,48 @@ def review_project(
     return project
 
 
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
+MAX_IMAGES = 6
+IMAGE_PHASES = (Budget.Phase.ACCEPTING, Budget.Phase.REVIEWING)
+
+
+def _budgets_component(budget: Budget) -> ComponentInstance | None:
+    """The component whose `attach` action governs residents' images: the budget's, else the jurisdiction's first."""
+    if budget.component_id:
+        return budget.component
+    return (
+        ComponentInstance.objects.with_scope(jurisdiction=budget.jurisdiction)
+        .filter(manifest_name="budgets")
+        .order_by("pk")
+        .first()
+    )
+
+
+@_in_scope(lambda kw: kw["project"].jurisdiction)
+def add_project_image(*, actor, project: Project, upload, title: str):
+    """The project's author (while projects are accepted or reviewed) or a budget admin adds an image.
+
+    Core's `attach_file` checks the content, the size and strips the image's metadata; only images
+    are taken here, and a project keeps at most MAX_IMAGES.
+    """
+    budget = project.budget
+    if is_budget_admin(actor, budget):
+        component, action = None, None
+    else:
+        if actor is None or not actor.is_authenticated or project.author_id != actor.pk:
+            raise PermissionDenied(_("Only the project's author or the budget's admins can add images."))
+        _require_phase(budget, *IMAGE_PHASES)
+        component, action = _budgets_component(budget), "attach"
+        if component is None:
+            raise PermissionDenied(_("Only the budget's admins can add images to this budget's projects."))
+    name = getattr(upload, "name", "") or ""
+    if upload is not None and not name.lower().endswith(IMAGE_EXTENSIONS):
+        raise ValidationError({"upload": _("Only images can be added to a project: PNG, JPEG or WebP.")}, code="type")
+    if project.attachments.filter(mime_type__startswith="image/").count() >= MAX_IMAGES:
+        raise ValidationError(_("A project has at most %(n)s images: remove one first.") % {"n": MAX_IMAGES})
+    return attach_file(actor=actor, target=project, upload=upload, title=title, component=component, action=action)
+
+
 # --- Supports ---------------------------------------------------------------------------------
 
 
@@ -308,8 +565,11 @@ def check_choices(budget: Budget, heading: Heading, choices: Mapping[int, int]) 
         spent = sum((p.cost for p, _v in chosen), Decimal(0))
         if spent > heading.amount:
             raise ValidationError(
-                _("Your choices cost %(spent)s but the heading has %(amount)s %(currency)s: remove some.")
-                % {"spent": spent, "amount": heading.amount, "currency": budget.currency},
+                _("Your choices cost %(spent)s but the heading has %(amount)s: remove some.")
+                % {
+                    "spent": format_money(spent, budget.currency),
+                    "amount": format_money(heading.amount, budget.currency),
+                },
                 code="over_amount",
             )
     elif kind == Budget.BallotKind.APPROVAL and len(chosen) > budget.max_choices:
@@ -393,6 +653,8 @@ def cast_ballot(
             )
             record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot", target=budget)
             return ballot
+        if existing.channel == Channel.BOOTH:
+            raise AlreadyVoted(Channel.BOOTH)  # a paper ballot recorded at a booth is final
         if revision != existing.revision:
             raise (
                 AlreadyVoted()
@@ -407,6 +669,74 @@ def cast_ballot(
         existing.save(update_fields=["revision", "updated_at"])
         record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot_edit", target=budget)
         return existing
+
+
+def is_poll_officer(user, jurisdiction: Jurisdiction) -> bool:
+    return has_role(user, jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def cast_at_booth(
+    *,
+    officer,
+    budget: Budget,
+    booth: str,
+    document_id: str,
+    birth_date: date,
+    postal_code: str,
+    choices: Mapping[int, Mapping[int, int]],
+) -> Ballot:
+    """A poll officer finds the person on the census and records their paper ballot (every heading at once).
+
+    `choices` maps a heading's id to that heading's choices (as `cast_ballot` takes them). The person
+    goes on the budget's roll through core's `cast_once`, so a person who balloted online (or at another
+    booth) is refused and nothing is written; a booth ballot is final (not edited online).
+    """
+    require_role(officer, budget.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
+    _require_phase(budget, Budget.Phase.BALLOTING)
+    booth = (booth or "").strip()
+    if not booth:
+        raise ValidationError({"booth": _("Say at which booth the ballot is cast.")})
+    headings = {h.pk: h for h in budget.headings.all()}
+    if any(pk not in headings for pk in choices):
+        raise ValidationError(_("This heading belongs to another budget."), code="other_heading")
+    chosen = {pk: check_choices(budget, headings[pk], picks) for pk, picks in choices.items() if picks}
+    if not chosen:
+        raise ValidationError(_("The ballot is empty: mark at least one project."), code="empty")
+    with transaction.atomic():
+        person = verify_in_person(
+            officer=officer,
+            jurisdiction=budget.jurisdiction,
+            document_id=document_id,
+            birth_date=birth_date,
+            postal_code=postal_code[:20],
+        )
+
+        def write_ballot() -> Ballot:
+            ballot = Ballot.objects.create(
+                jurisdiction=budget.jurisdiction, budget=budget, person=person, channel=Channel.BOOTH
+            )
+            for pk, lines in chosen.items():
+                _write_lines(ballot, headings[pk], lines, budget.ballot_kind)
+            return ballot
+
+        ballot = cast_once(
+            jurisdiction=budget.jurisdiction,
+            election_key=budget.election_key,
+            person=person,
+            channel=Channel.BOOTH,
+            booth=booth[:120],
+            write_ballot=write_ballot,
+        )
+        # Who recorded a ballot where is public; whose ballot it was is not (the roll, not the log).
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=officer,
+            action="budgets.booth_ballot",
+            target=budget,
+            data={"booth": booth[:120]},
+        )
+    return ballot
 
 
 # --- Results ----------------------------------------------------------------------------------
@@ -569,13 +899,15 @@ def import_pb(*, actor, budget: Budget, text: str, heading_name: str = "") -> He
     require_role(actor, budget.jurisdiction, Role.ADMIN)
     pb = pabulib.parse(text)  # PabulibError (a ValidationError-like ValueError) with line numbers
     name = heading_name.strip() or pb.meta.get("description", "") or _("Imported heading")
+    amount = Decimal(str(pb.budget.numerator)) / Decimal(pb.budget.denominator)
+    _check_fits(budget.amount, [*budget.headings.values_list("amount", flat=True), amount], budget.currency)
     with transaction.atomic():
         heading = Heading.objects.create(
             jurisdiction=budget.jurisdiction,
             budget=budget,
             slug=(slugify(name)[:70] or "heading") + f"-{budget.headings.count() + 1}",
             name=name[:200],
-            amount=Decimal(str(pb.budget.numerator)) / Decimal(pb.budget.denominator),
+            amount=amount,
             position=budget.headings.count() + 1,
         )
         projects = {}

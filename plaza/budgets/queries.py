@@ -1,13 +1,14 @@
 """Reads shared by the budgets pages, API and exports (tenancy applied, related rows loaded up front)."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow
+from plaza.core.models import Attachment
 
 
 def budgets_of(jurisdiction, *, include_unpublished: bool = False) -> QuerySet:
-    budgets = Budget.objects.with_scope(jurisdiction=jurisdiction)
+    budgets = Budget.objects.with_scope(jurisdiction=jurisdiction).all()
     return budgets if include_unpublished else budgets.filter(is_published=True)
 
 
@@ -28,12 +29,22 @@ def projects_of(budget: Budget, *, heading: Heading | None = None, feasibility: 
         .filter(budget=budget)
         .select_related("heading", "budget", "jurisdiction")
         .annotate(support_count=Count("supports"))
+        .prefetch_related(Prefetch("attachments", queryset=_images(budget.jurisdiction), to_attr="images"))
     )
     if heading is not None:
         projects = projects.filter(heading=heading)
     if feasibility:
         projects = projects.filter(feasibility=feasibility)
     return projects
+
+
+def _images(jurisdiction) -> QuerySet:
+    return (
+        Attachment.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(mime_type__startswith="image/")
+        .select_related("jurisdiction")
+        .order_by("created_at", "pk")
+    )
 
 
 def project_page(budget: Budget, pk: int) -> Project:
@@ -63,3 +74,17 @@ def results_of(budget: Budget, heading: Heading, rule: str) -> list[ResultRow]:
         .select_related("project")
         .order_by("-selected", "position", "-votes", "project_id")
     )
+
+
+def ballot_projects_by_heading(budget: Budget, headings: list[Heading]) -> dict[int, list[Project]]:
+    """Every heading's ballot projects (those not found unfeasible), in one query: the booth's paper ballot."""
+    offered: dict[int, list[Project]] = {h.pk: [] for h in headings}
+    projects = (
+        Project.objects.with_scope(jurisdiction=budget.jurisdiction)
+        .filter(budget=budget)
+        .exclude(feasibility=Project.Feasibility.UNFEASIBLE)
+        .order_by("pk")
+    )
+    for project in projects:
+        offered.setdefault(project.heading_id, []).append(project)
+    return offered

@@ -4,13 +4,15 @@ Paris lets residents decide how to spend about EUR 100m a year; the demo keeps t
 small sample of ballots cast by census residents so that the results page shows a project with more
 votes that did not fit, and MES funding a different set than greedy. Madrid's budget is open for
 balloting: the demo resident (resident.madrid@demo.plaza) can fill and edit a basket.
+Once every app has seeded, `link_winners` (the manifest's `seed_links`) sends Paris's winners to the
+process's results tracker, so a winning project's page shows "What became of it".
 """
 
 from decimal import Decimal
 
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project
-from plaza.budgets.operations import create_budget, set_phase
-from plaza.core.models import CensusRecord, Person, Role, RoleGrant, Verification
+from plaza.budgets.operations import create_budget, set_phase, track_winners
+from plaza.core.models import CensusRecord, ComponentInstance, ContentLink, Person, Role, RoleGrant, Verification
 from plaza.core.roll import Channel, cast_once
 
 PARIS_SLUG = "paris-budget-2025"
@@ -140,3 +142,17 @@ def _paris(jurisdiction, admin, component) -> None:
                 write_ballot=write_ballot,
             )
     set_phase(actor=admin, budget=budget, phase=Budget.Phase.FINISHED)
+
+
+def link_winners(jurisdiction, process, component) -> None:
+    """Paris's winners become results in the process's component that tracks them (only the new ones)."""
+    budget = Budget.objects.filter(
+        jurisdiction=jurisdiction, slug=PARIS_SLUG, component=component, phase=Budget.Phase.FINISHED
+    ).first()
+    admin = _admin(jurisdiction)
+    if budget is None or admin is None:
+        return
+    components = ComponentInstance.objects.filter(process=process).order_by("pk")
+    tracker = next((c for c in components if c.manifest and c.manifest.link_target(ContentLink.Kind.RESULT)), None)
+    if tracker is not None:
+        track_winners(actor=admin, budget=budget, component=tracker)

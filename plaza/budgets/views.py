@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from plaza.budgets import operations, queries, rules
-from plaza.budgets.forms import ProjectForm
+from plaza.budgets.forms import BoothBallotForm, BudgetForm, HeadingForm, ProjectForm, ProjectImageForm
 from plaza.budgets.models import Budget, Project
+from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.geo import map_context
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
@@ -41,8 +43,9 @@ def _heading(budget: Budget, slug: str):
 
 
 def budget_list(request, jurisdiction):
-    budgets = queries.budgets_of(request.jurisdiction, include_unpublished=_is_admin(request))
-    return render(request, "budgets/budget_list.html", {"budgets": budgets})
+    is_admin = _is_admin(request)
+    budgets = queries.budgets_of(request.jurisdiction, include_unpublished=is_admin)
+    return render(request, "budgets/budget_list.html", {"budgets": budgets, "can_create": is_admin})
 
 
 def budget_detail(request, jurisdiction, budget):
@@ -59,8 +62,10 @@ def budget_detail(request, jurisdiction, budget):
         "chosen": chosen,
         "feasibility": feasibility,
         "feasibilities": Project.Feasibility.choices,
-        "can_manage": _is_admin(request),
+        "can_manage": operations.is_budget_admin(request.user, budget),
         "can_review": operations.is_valuator(request.user, request.jurisdiction),
+        "can_record": budget.phase == Budget.Phase.BALLOTING
+        and operations.is_poll_officer(request.user, request.jurisdiction),
     }
     projects = list(queries.projects_of(budget, heading=chosen, feasibility=feasibility))
     context["projects"] = projects
@@ -86,9 +91,30 @@ def project_detail(request, jurisdiction, budget, project):
         "description": render_markdown(project.description),
         "message": message,
         "is_valuator": operations.is_valuator(request.user, request.jurisdiction),
+        "can_add_images": request.user.is_authenticated
+        and (request.user.pk == project.author_id or operations.is_budget_admin(request.user, budget)),
         "map": map_context([project] if project.latitude is not None else [], map_id="project-map"),
     }
     return render(request, "budgets/project.html", context, status=400 if message else 200)
+
+
+@login_required
+def project_images(request, jurisdiction, budget, project):
+    """The author (or an admin) adds an image; a refused file is said next to the field, nothing kept."""
+    budget = _budget(request, budget)
+    project = queries.project_page(budget, project)
+    if project.author_id != request.user.pk and not operations.is_budget_admin(request.user, budget):
+        raise PermissionDenied(_("Only the project's author or the budget's admins can add images."))
+    form = ProjectImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.add_project_image(actor=request.user, project=project, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return redirect(project.get_absolute_url() + "#images")
+    context = {"budget": budget, "project": project, "form": form}
+    return render(request, "budgets/project_images.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -139,9 +165,8 @@ def project_new(request, jurisdiction, budget):
 @login_required
 def budget_manage(request, jurisdiction, budget):
     """Admins move the budget from phase to phase (finishing it computes the results)."""
-    if not _is_admin(request):
-        raise PermissionDenied
     budget = _budget(request, budget)
+    _require_budget_admin(request, budget)
     error = ""
     if request.method == "POST":
         try:
@@ -157,6 +182,106 @@ def budget_manage(request, jurisdiction, budget):
         "moved": request.GET.get("moved") == "1",
     }
     return render(request, "budgets/manage.html", context, status=400 if error else 200)
+
+
+def _require_budget_admin(request, budget: Budget) -> None:
+    if not operations.is_budget_admin(request.user, budget):
+        raise PermissionDenied(_("Only the budget's admins can do this."))
+
+
+def _refused(form, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+    else:
+        add_operation_errors(form, error)
+
+
+@login_required
+def budget_new(request, jurisdiction):
+    """A jurisdiction admin sets up a new budget with its first headings."""
+    if not _is_admin(request):
+        raise PermissionDenied(_("Only the jurisdiction's admins can do this."))
+    form = BudgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget = operations.create_budget(
+                actor=request.user, jurisdiction=request.jurisdiction, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return redirect("budgets:headings", jurisdiction=request.jurisdiction.slug, budget=budget.slug)
+    return render(request, "budgets/budget_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def budget_settings(request, jurisdiction, budget):
+    budget = _budget(request, budget)
+    _require_budget_admin(request, budget)
+    form = BudgetForm(request.POST or None, budget=budget)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.update_budget(actor=request.user, budget=budget, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return redirect(request.path + "?saved=1")
+    context = {"form": form, "budget": budget, "saved": request.GET.get("saved") == "1"}
+    return render(request, "budgets/budget_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def heading_list(request, jurisdiction, budget):
+    """The budget's headings with their money, and a form to add one."""
+    budget = _budget(request, budget)
+    _require_budget_admin(request, budget)
+    form = HeadingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.add_heading(actor=request.user, budget=budget, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return redirect(request.path + "?added=1")
+    headings = queries.headings_of(budget)
+    context = {
+        "budget": budget,
+        "headings": headings,
+        "form": form,
+        "allocated": sum((h.amount for h in headings), Decimal(0)),
+        "added": request.GET.get("added") == "1",
+        "removed": request.GET.get("removed") == "1",
+    }
+    return render(request, "budgets/headings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def heading_edit(request, jurisdiction, budget, heading):
+    """Change a heading's name or money, or remove it."""
+    budget = _budget(request, budget)
+    _require_budget_admin(request, budget)
+    heading = _heading(budget, heading)
+    form = HeadingForm(
+        request.POST if "save" in request.POST else None, initial={"name": heading.name, "amount": heading.amount}
+    )
+    back = reverse("budgets:headings", kwargs={"jurisdiction": request.jurisdiction.slug, "budget": budget.slug})
+    problems = []
+    if "remove" in request.POST:
+        try:
+            operations.remove_heading(actor=request.user, heading=heading)
+        except (ValidationError, PermissionDenied) as error:
+            problems = list(getattr(error, "messages", [str(error)]))
+        else:
+            return redirect(back + "?removed=1")
+    elif form.is_bound and form.is_valid():
+        try:
+            operations.update_heading(actor=request.user, heading=heading, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return redirect(back)
+    context = {"budget": budget, "heading": heading, "form": form, "problems": problems}
+    return render(request, "budgets/heading_form.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -201,10 +326,10 @@ def project_review(request, jurisdiction, budget, project):
     return render(request, "budgets/review.html", context, status=400 if errors else 200)
 
 
-def _posted_choices(request, budget: Budget, offered) -> dict[int, int]:
+def _posted_choices(request, budget: Budget, offered, name: str = "project") -> dict[int, int]:
     ids = {p.pk for p in offered}
     if budget.ballot_kind in (Budget.BallotKind.KNAPSACK, Budget.BallotKind.APPROVAL):
-        return {int(pk): 1 for pk in request.POST.getlist("project") if pk.isdigit() and int(pk) in ids}
+        return {int(pk): 1 for pk in request.POST.getlist(name) if pk.isdigit() and int(pk) in ids}
     choices = {}
     for pk in ids:
         value = request.POST.get(f"value-{pk}", "").strip()
@@ -252,6 +377,41 @@ def ballot(request, jurisdiction, budget, heading):
         "is_open": budget.phase == Budget.Phase.BALLOTING,
     }
     return render(request, "budgets/ballot.html", context, status=400 if errors else 200)
+
+
+@login_required
+def booth(request, jurisdiction, budget):
+    """A poll officer records a person's paper ballot: census check, then the choices of every heading."""
+    if not operations.is_poll_officer(request.user, request.jurisdiction):
+        raise PermissionDenied(_("Only poll officers can record ballots at a booth."))
+    budget = _budget(request, budget)
+    headings = queries.headings_of(budget)
+    offered = queries.ballot_projects_by_heading(budget, headings)
+    form = BoothBallotForm(request.POST or None, initial={"booth": request.GET.get("booth", "")})
+    choices = {h.pk: _posted_choices(request, budget, offered[h.pk], f"project-{h.pk}") for h in headings}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            operations.cast_at_booth(
+                officer=request.user,
+                budget=budget,
+                booth=data["booth"],
+                document_id=data["document_id"],
+                birth_date=data["date_of_birth"],
+                postal_code=data["postal_code"],
+                choices=choices,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return render(request, "budgets/booth_done.html", {"budget": budget, "booth": data["booth"]})
+    context = {
+        "budget": budget,
+        "form": form,
+        "headings": [(h, [(p, choices[h.pk].get(p.pk)) for p in offered[h.pk]]) for h in headings],
+        "is_open": budget.phase == Budget.Phase.BALLOTING,
+    }
+    return render(request, "budgets/booth.html", context, status=400 if request.method == "POST" else 200)
 
 
 def results(request, jurisdiction, budget, heading):

@@ -76,6 +76,10 @@ class ComponentManifest:
     stats: Callable | None = None
     # seeds(jurisdiction, process, component) -> None, used by the demo network loader ("module:function")
     seeds: str | None = None
+    # seed_links(jurisdiction, process, component) -> None ("module:function"): run by the demo loader
+    # after every app's seeds in every demo process, to link this component's demo content to another's
+    # (budget winners tracked as results). Runs on every load, so it must be idempotent.
+    seed_links: str | None = None
     # personal_data(user) -> dict for "download my data"; erase_personal_data(user) for "delete me"
     personal_data: Callable | None = None
     erase_personal_data: Callable | None = None

@@ -297,6 +297,18 @@ def _process(jurisdiction: Jurisdiction, slug: str, title: str, description: str
     return process
 
 
+def _seed_links(processes: list[Process]) -> None:
+    """Each manifest's `seed_links` hook, once every app's seeds have run in every demo process."""
+    linkers = [m for m in registry if m.seeds and m.seed_links]
+    for process in processes:
+        with jurisdiction_scope(process.jurisdiction):
+            components = ComponentInstance.objects.filter(process=process).order_by("pk")
+            for manifest in linkers:
+                for component in components:
+                    if component.manifest_name == manifest.name:
+                        resolve(manifest.seed_links)(process.jurisdiction, process, component)
+
+
 def _locate(by_slug: dict[str, Jurisdiction]) -> None:
     for slug, (latitude, longitude) in COORDINATES.items():
         jurisdiction = by_slug[slug]
@@ -355,6 +367,7 @@ def load_demo_network() -> list[tuple[str, str]]:
         _grant(network, staff, Role.NETWORK_STAFF)
     logins = [("staff@demo.plaza", "network staff"), ("root@demo.plaza", "superuser")]
     _user("root@demo.plaza", "Plaza operator", superuser=True)
+    processes = []
     for spec in NETWORK:
         if spec.process is None:
             continue
@@ -374,9 +387,11 @@ def load_demo_network() -> list[tuple[str, str]]:
             )
             _user(f"newcomer.{spec.slug}@demo.plaza", "", home=j)
             process = _process(j, *spec.process)
+            processes.append(process)
             _tag_sdg(admin, process, SDG_TAGS.get(spec.slug))
         logins += [
             (f"admin.{spec.slug}@demo.plaza", f"{spec.name} admin"),
             (f"resident.{spec.slug}@demo.plaza", f"verified resident of {spec.name}"),
         ]
+    _seed_links(processes)
     return logins

@@ -1,6 +1,7 @@
 """The budgets pages in a real browser: the ballot flow without JavaScript, and axe-core on each page type."""
 
 import pytest
+from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from plaza.budgets import operations
@@ -15,13 +16,13 @@ BALLOT = "/paris/budgets/paris-2026/ballot/11e/"
 def test_knapsack_ballot_without_javascript(page_without_js, sign_in, budget, heading, projects, resident):
     sign_in(page_without_js, resident)
     page_without_js.goto(BALLOT)
-    page_without_js.get_by_label("Garden — 60000.00 EUR").check()
+    page_without_js.get_by_label("Garden — €60,000").check()
     page_without_js.get_by_role("button", name="Update money left").click()
-    expect(page_without_js.locator("#money")).to_contain_text("Money left: 40000.00 EUR")
-    page_without_js.get_by_label("Bike lanes — 40000.00 EUR").check()
+    expect(page_without_js.locator("#money")).to_contain_text("Money left: €40,000.")
+    page_without_js.get_by_label("Bike lanes — €40,000").check()
     page_without_js.get_by_role("button", name="Save my ballot").click()
     expect(page_without_js.get_by_role("status")).to_contain_text("Your ballot is saved")
-    expect(page_without_js.get_by_label("Garden — 60000.00 EUR")).to_be_checked()
+    expect(page_without_js.get_by_label("Garden — €60,000")).to_be_checked()
 
 
 def test_ballot_pages_are_accessible(page, axe, sign_in, budget, heading, projects, resident):
@@ -29,7 +30,7 @@ def test_ballot_pages_are_accessible(page, axe, sign_in, budget, heading, projec
     page.goto(BALLOT)
     axe(page)
     for project in projects:
-        page.get_by_label(f"{project.title} — {project.estimated_cost:.2f} EUR").check()
+        page.get_by_label(f"{project.title} — €{project.estimated_cost:,.0f}").check()
     page.get_by_role("button", name="Save my ballot").click()
     expect(page.get_by_role("alert")).to_contain_text("remove some")
     axe(page)
@@ -96,3 +97,95 @@ def test_manage_and_review_queue_pages_are_accessible(page, axe, sign_in, budget
     page.goto("/paris/budgets/paris-2026/review/")
     expect(page.get_by_role("link", name="Garden")).to_be_visible()
     axe(page)
+
+
+def test_setup_pages_are_accessible_and_refuse_headings_over_the_total(page, axe, sign_in, paris_admin):
+    sign_in(page, paris_admin)
+    page.goto("/paris/budgets/new/")
+    axe(page)
+    page.get_by_label("Title").fill("Budget 2027")
+    page.get_by_label("Total amount").fill("1000000")
+    page.get_by_label("Headings").fill("City-wide: 800000\n11e: 300000")
+    page.get_by_role("button", name="Create the budget").click()
+    expect(page.locator(".field-error")).to_contain_text("add up to €1,100,000")
+    axe(page)
+    page.get_by_label("Headings").fill("City-wide: 800000\n11e: 200000")
+    page.get_by_role("button", name="Create the budget").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Headings of Budget 2027")
+    expect(page.locator("#allocation")).to_contain_text("€1,000,000 of the budget's €1,000,000")
+    axe(page)
+    page.get_by_label("Name").fill("12e")
+    page.get_by_label("Amount").fill("5000")
+    page.get_by_role("button", name="Add the heading").click()
+    expect(page.get_by_role("alert")).to_contain_text("add up to")
+    axe(page)
+    page.get_by_role("link", name="Change or remove 11e").click()
+    axe(page)
+    page.get_by_label("Amount").fill("150000")
+    page.get_by_role("button", name="Save the heading").click()
+    expect(page.get_by_role("table")).to_contain_text("€150,000")
+    page.get_by_role("link", name="Budget settings").click()
+    axe(page)
+    page.get_by_label("Winner rule").select_option("mes")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.get_by_role("status")).to_contain_text("The settings are saved")
+    axe(page)
+
+
+def test_project_images_pages_are_accessible(page, axe, sign_in, settings, tmp_path, paris_admin, budget, projects):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    image = tmp_path / "garden.png"
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 40)).save(buffer, format="PNG")
+    image.write_bytes(buffer.getvalue())
+    (tmp_path / "plan.txt").write_text("not an image")
+    sign_in(page, paris_admin)
+    page.goto(projects[0].get_absolute_url() + "images/")
+    axe(page)
+    page.get_by_label("Description of the image").fill("The plot today")
+    page.locator("#id_upload").set_input_files(str(tmp_path / "plan.txt"))
+    page.get_by_role("button", name="Add the image").click()
+    expect(page.locator(".field-error")).to_contain_text("Only images can be added")
+    axe(page)
+    page.locator("#id_upload").set_input_files(str(image))
+    page.get_by_role("button", name="Add the image").click()
+    expect(page.get_by_role("img", name="The plot today")).to_be_visible()
+    axe(page)
+    page.goto("/paris/budgets/paris-2026/")
+    expect(page.locator("img.thumbnail")).to_have_count(1)
+    axe(page)
+
+
+def test_booth_page_is_accessible_and_records_a_ballot(page, axe, sign_in, paris, budget, heading, projects):
+    from plaza.budgets.tests.test_booth import DOCUMENT
+    from plaza.core.models import Role
+    from plaza.core.tests.factories import CensusRecordFactory, RoleGrantFactory, UserFactory
+
+    officer = UserFactory()
+    with scopes_disabled():
+        RoleGrantFactory(jurisdiction=paris, user=officer, role=Role.POLL_OFFICER)
+        CensusRecordFactory(jurisdiction=paris, **DOCUMENT)
+    sign_in(page, officer)
+    page.goto("/paris/budgets/paris-2026/booth/")
+    axe(page)
+
+    def fill(document):
+        page.get_by_label("Booth").fill("Town hall")
+        page.get_by_label("Identity document number").fill(document)
+        page.get_by_label("Date of birth").fill("1980-05-17")
+        page.get_by_label("Postal code").fill("75011")
+        page.get_by_label("Garden — €60,000").check()
+        page.get_by_role("button", name="Record the ballot").click()
+
+    fill("00000000T")
+    expect(page.get_by_role("alert")).to_contain_text("not on the census")
+    axe(page)
+    fill(DOCUMENT["document_id"])
+    expect(page.get_by_role("status")).to_contain_text("recorded at Town hall")
+    axe(page)
+    page.get_by_role("link", name="Record the next ballot").click()
+    expect(page.get_by_label("Booth")).to_have_value("Town hall")

@@ -8,10 +8,11 @@ from django.db import connection, connections
 from django_scopes import scopes_disabled
 
 from plaza.budgets.models import Ballot, BallotLine
-from plaza.budgets.operations import cast_ballot
-from plaza.core.models import Verification, VoterRollEntry
+from plaza.budgets.operations import cast_at_booth, cast_ballot
+from plaza.budgets.tests.test_booth import DOCUMENT
+from plaza.core.models import Role, Verification, VoterRollEntry
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.core.tests.factories import UserFactory, VerificationFactory
+from plaza.core.tests.factories import CensusRecordFactory, RoleGrantFactory, UserFactory, VerificationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,3 +69,25 @@ def test_racing_edits_from_the_same_revision_apply_once(postgres_only, paris, bu
     with jurisdiction_scope(paris):
         ballot = Ballot.objects.get()
         assert ballot.revision == 2 and BallotLine.objects.filter(ballot=ballot).count() == 1
+
+
+def test_online_and_booth_ballots_racing_for_one_person_leave_one_ballot(
+    postgres_only, paris, budget, heading, projects
+):
+    with scopes_disabled():
+        record = CensusRecordFactory(jurisdiction=paris, **DOCUMENT)
+        online = VerificationFactory(jurisdiction=paris, person__census_record=record).user
+        officer = UserFactory()
+        RoleGrantFactory(jurisdiction=paris, user=officer, role=Role.POLL_OFFICER)
+    attempts = [
+        lambda: cast_ballot(actor=online, budget=budget, heading=heading, choices={projects[0].pk: 1}),
+        lambda: cast_at_booth(
+            officer=officer, budget=budget, booth="Town hall", choices={heading.pk: {projects[1].pk: 1}}, **DOCUMENT
+        ),
+    ] * 5
+    assert race(attempts) == ["already_voted"] * 9 + ["cast"]
+    with jurisdiction_scope(paris):
+        assert Ballot.objects.count() == 1 and VoterRollEntry.objects.count() == 1
+        assert BallotLine.objects.count() == 1
+        ballot, entry = Ballot.objects.get(), VoterRollEntry.objects.get()
+        assert ballot.channel == entry.channel and ballot.person_id == entry.person_id

@@ -93,7 +93,7 @@ def test_unverified_account_cannot_support_or_ballot(budget, heading, projects):
 
 
 def test_knapsack_ballot_must_fit_the_heading(budget, heading, projects, resident):
-    with pytest.raises(ValidationError, match="cost 130000") as caught:
+    with pytest.raises(ValidationError, match="cost €130,000 but the heading has €100,000") as caught:
         operations.cast_ballot(actor=resident, budget=budget, heading=heading, choices={p.pk: 1 for p in projects})
     assert caught.value.code == "over_amount"
     with scopes_disabled():

@@ -72,7 +72,7 @@ def test_only_the_author_attaches_and_not_to_a_hidden_proposal(client, component
 def test_the_location_is_typed_without_javascript_and_a_map_offered_with_it(client, component):
     client.force_login(UserFactory())
     page = client.get(f"{component.get_absolute_url()}new/").content.decode()
-    assert 'data-pick-into="id_location"' in page and "proposals/pick.js" in page
+    assert 'data-pick-into="id_location"' in page and "core/pick.js" in page
     assert 'name="location"' in page
 
 

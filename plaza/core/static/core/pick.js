@@ -1,4 +1,4 @@
-/* Picking a proposal's location on the map: a click fills the typed "latitude, longitude" field.
+/* Picking a location on the map (proposals, budget projects): a click fills the typed "latitude, longitude" field.
    Without JavaScript the picker stays hidden and typing the coordinates is the whole feature. */
 (function () {
   "use strict";
