@@ -182,6 +182,14 @@ class Geocoded:
         return self.candidates[0] if self.exact and len(self.candidates) == 1 else None
 
 
+def can_geocode(jurisdiction) -> bool:
+    """Whether typed addresses can be looked up here at all (a gazetteer, or Nominatim)."""
+    from plaza.core import nominatim
+    from plaza.core.queries import gazetteer
+
+    return nominatim.is_configured() or gazetteer.entries(jurisdiction).exists()
+
+
 def geocode(jurisdiction, text: str) -> Geocoded:
     """The places `text` may mean in the jurisdiction: its gazetteer first, then Nominatim when configured."""
     from plaza.core import nominatim
