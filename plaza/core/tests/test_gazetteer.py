@@ -300,3 +300,32 @@ def test_a_lookup_reads_the_index_not_the_table_at_scale(madrid, madrid_admin):
     assert "gazetteer_lookup" in plan, plan
     assert "SCAN core_gazetteerentry" not in plan and "Seq Scan" not in plan, plan
     assert geocode(madrid, "calle dibar 7").single.label == "Calle Dibar 7, 28013 Madrid"
+
+
+@pytest.mark.parametrize(
+    ("slug", "typed", "expected"),
+    [
+        ("seoul", "Sejong-daero 110", "Sejong-daero 110, Jung-gu, 04524 Seoul"),
+        ("seoul", "세종대로 110", "세종대로 110, 중구, 04524 서울특별시"),
+        ("seoul", "Seoul City Hall", "Seoul City Hall (Sejong-daero 110, Jung-gu, 04524 Seoul)"),
+        ("seoul", "teheran-ro 152, gangnam-gu", "Teheran-ro 152, Gangnam-gu, 06236 Seoul"),
+        ("madrid", "C/ Alcalá, 45", "Calle de Alcalá 45, Centro, 28014 Madrid"),
+        ("madrid", "gran via 28", "Gran Vía 28, Centro, 28013 Madrid"),
+        ("madrid", "Puerta del Sol 7", "Puerta del Sol 7, Centro, 28013 Madrid"),
+        ("madrid", "museo del prado", "Museo del Prado (Calle de Ruiz de Alarcón 23, Retiro, 28014 Madrid)"),
+        ("madrid", "Pº de la Castellana 100", "Paseo de la Castellana 100, Salamanca, 28046 Madrid"),
+    ],
+)
+def test_the_demo_gazetteers_answer_the_demos_addresses(db, slug, typed, expected):
+    from plaza.core.demo import GAZETTEER_DIR
+    from plaza.core.models import Role
+    from plaza.core.tests.factories import JurisdictionFactory, RoleGrantFactory
+
+    jurisdiction, admin = JurisdictionFactory(slug=slug), UserFactory()
+    with scopes_disabled():
+        RoleGrantFactory(jurisdiction=jurisdiction, user=admin, role=Role.ADMIN)
+    with (GAZETTEER_DIR / f"{slug}.csv").open("rb") as stream:
+        import_gazetteer(actor=admin, jurisdiction=jurisdiction, file_name=f"{slug}.csv", stream=stream)
+    found = geocode(jurisdiction, typed)
+    assert found.single is not None, found
+    assert found.single.label == expected

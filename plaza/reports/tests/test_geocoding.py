@@ -154,3 +154,16 @@ def test_a_picked_point_shows_the_nearest_known_address(client, component, potho
     response = report_with(client, "37.5664, 126.9780")
     page = client.get(response["Location"]).content.decode()
     assert "Nearest known address" in page and "Sejong-daero 110, Jung-gu, Seoul (about 14 m away)" in page
+
+
+def test_every_address_of_seouls_demo_gazetteer_routes_to_one_of_its_demo_districts():
+    import csv
+
+    from plaza.core.demo import GAZETTEER_DIR
+    from plaza.core.geo import Point, point_in_polygon
+    from plaza.reports.seeds import SEOUL_AREAS
+
+    with (GAZETTEER_DIR / "seoul.csv").open(encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            point = Point(float(row["LAT"]), float(row["LON"]))
+            assert any(point_in_polygon(point, geometry) for _n, _c, geometry in SEOUL_AREAS), row
