@@ -213,6 +213,16 @@ def geocode(jurisdiction, text: str) -> Geocoded:
     )
 
 
+def locate_address(jurisdiction, text: str) -> tuple[Point | None, str]:
+    """For clients that cannot be asked (the JSON API, Open311): the point and label when the address means
+    exactly one place, else no point and the text as given."""
+    text = (text or "").strip()
+    if not text or not can_geocode(jurisdiction):
+        return None, text
+    found = geocode(jurisdiction, text)
+    return (found.single.point, found.single.label) if found.single else (None, text)
+
+
 def nearest_address(jurisdiction, point: Point | None, *, within_m: float = 100) -> tuple[str, int] | None:
     """The gazetteer's address nearest a point (its label and distance in metres), or None."""
     from plaza.core.queries import gazetteer
@@ -229,7 +239,8 @@ _CHOICE_SALT = "plaza.geocoding.choice"
 
 def sign_choice(text: str, candidate: Candidate) -> str:
     data = [text.strip(), candidate.label, round(candidate.point.latitude, 7), round(candidate.point.longitude, 7)]
-    return signing.dumps(data, salt=_CHOICE_SALT, compress=True)
+    # No timestamp: the same place answers the same text with the same value, so a re-shown list keeps its mark.
+    return signing.Signer(salt=_CHOICE_SALT).sign_object(data, compress=True)
 
 
 def read_choice(text: str, value: str) -> Candidate | None:
@@ -237,7 +248,7 @@ def read_choice(text: str, value: str) -> Candidate | None:
     if not value:
         return None
     try:
-        answered, label, latitude, longitude = signing.loads(value, salt=_CHOICE_SALT)
+        answered, label, latitude, longitude = signing.Signer(salt=_CHOICE_SALT).unsign_object(value)
         point = make_point(float(latitude), float(longitude))
     except (signing.BadSignature, ValueError, TypeError, ValidationError):
         return None

@@ -90,7 +90,8 @@ def test_a_choice_is_bound_to_its_text_and_cannot_be_forged(client, component, p
     # The same choice sent with another text is no answer to it: that text is looked up on its own.
     response = report_with(client, "Sejong-daero 110", location_choice=offered["Supyo-ro 1, Jung-gu, Seoul"])
     assert response.status_code == 302
-    forged = offered["Supyo-ro 1, Jung-gu, Seoul"].replace("a", "b", 1)
+    genuine = offered["Supyo-ro 1, Jung-gu, Seoul"]
+    forged = genuine[:-1] + ("A" if genuine[-1] != "A" else "B")
     assert report_with(client, "Supyo-ro 1", location_choice=forged).status_code == 400
     with scopes_disabled():
         assert Report.objects.get().address == "Sejong-daero 110, Jung-gu, Seoul"
@@ -167,3 +168,30 @@ def test_every_address_of_seouls_demo_gazetteer_routes_to_one_of_its_demo_distri
         for row in csv.DictReader(rows):
             point = Point(float(row["LAT"]), float(row["LON"]))
             assert any(point_in_polygon(point, geometry) for _n, _c, geometry in SEOUL_AREAS), row
+
+
+def test_the_json_api_and_open311_locate_an_address_that_means_one_place(
+    client, component, pothole, resident, gazetteer, jung_gu
+):
+    from plaza.core.models import ApiToken
+    from plaza.core.tests.factories import ApiTokenFactory
+
+    token = ApiTokenFactory(user=resident, scope=ApiToken.Scope.WRITE)
+    body = {"category": "pothole", "description": "Hole", "address": "sejong-daero 110"}
+    response = client.post(
+        "/api/v1/reports/seoul/reports",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token.secret}",
+    )
+    assert response.status_code == 201
+    assert (response.json()["latitude"], response.json()["area"]) == (37.5663, "Jung-gu")
+    posted = {"api_key": token.secret, "service_code": "pothole", "description": "Hole"}
+    created = client.post("/seoul/open311/v2/requests.json", {**posted, "address_string": "Sejong-daero 110"})
+    ambiguous = client.post("/seoul/open311/v2/requests.json", {**posted, "address_string": "Supyo-ro 1"})
+    with scopes_disabled():
+        one = Report.objects.get(pk=created.json()[0]["service_request_id"])
+        two = Report.objects.get(pk=ambiguous.json()[0]["service_request_id"])
+    assert (one.latitude, one.address, one.area) == (37.5663, "Sejong-daero 110, Jung-gu, Seoul", jung_gu)
+    # A client cannot be asked which place it means: the text is kept, without a point.
+    assert (two.latitude, two.address) == (None, "Supyo-ro 1")
