@@ -7,6 +7,7 @@ types: case and accents folded, punctuation and little words ("de", "of") droppe
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -20,7 +21,7 @@ from plaza.core.search import fold
 # aside from the key (people often leave it out: "Alcalá 45") and used to choose among homonyms.
 STREET_TYPES: dict[str, tuple[str, ...]] = {
     "avenida": ("avenida", "avda", "av", "avd", "avenue", "ave", "avinguda"),
-    "calle": ("calle", "c", "cl", "cll", "carrer", "c/"),
+    "calle": ("calle", "c", "cl", "cll", "carrer"),
     "street": ("street", "st", "str"),
     "road": ("road", "rd"),
     "rue": ("rue",),
@@ -73,10 +74,16 @@ _NUMBER = re.compile(r"^(\d{1,6})(?:-(\d{1,6}))?([a-z]|bis|ter)?$")
 _POSTCODE = re.compile(r"^\d{4,6}$")
 
 
+# Korean road names hold a number before their suffix ("Myeongdong 8-gil", "Teheran-ro 87-gil"): part of the name.
+ROAD_SUFFIXES = frozenset({"gil", "ro", "daero", "beongil"})
+
+
 def number_key(text: str) -> str:
-    """'45', '45 B', '45-b', '045' → '45', '45b', '45b', '45'; '12-3' (a Korean lot) stays; '' if not a number."""
-    folded = fold(text).replace(" ", "")
-    found = _NUMBER.match(folded)
+    """'45', '45 B', '45-b', '045' → '45', '45b', '45b', '45'; '12-3' (a main and a sub-number) stays."""
+    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "").casefold())
+    if re.fullmatch(r"\d+-(?:[a-z]|bis|ter)", raw):
+        raw = raw.replace("-", "")
+    found = _NUMBER.match(raw)
     if found is None:
         return ""
     digits, lot, suffix = found.groups()
@@ -110,6 +117,17 @@ def street_type(text: str) -> str:
     return _street_words(text)[1]
 
 
+def _joined_road_numbers(words: list[str]) -> list[str]:
+    """["myeongdong", "8", "gil", "27"] → ["myeongdong", "8gil", "27"]: the 8 names the road, 27 is the number."""
+    joined: list[str] = []
+    for word in words:
+        if word in ROAD_SUFFIXES and joined and joined[-1].isdigit():
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
 @dataclass(frozen=True)
 class AddressQuery:
     """A typed address taken apart: the street (or place) key, its type, the house number, and hints
@@ -125,7 +143,7 @@ class AddressQuery:
 def parse_address(text: str) -> AddressQuery:
     """Read "Calle de Alcalá 45, 28014 Madrid", "45 Calle Alcalá", "Sejong-daero 110 Jung-gu" or "Plaza Mayor"."""
     first, _sep, rest = (text or "").partition(",")
-    words = fold(first.replace("/", " ")).split()
+    words = _joined_road_numbers(fold(first.replace("/", " ")).split())
     hints = fold(rest).split()
     if not any(_NUMBER.match(w) for w in words):  # "C/ Alcalá, 45": the number after the comma
         lead = hints[1:2] if hints[:1] and hints[0] in NUMBER_MARKERS else hints[:1]
@@ -139,8 +157,12 @@ def parse_address(text: str) -> AddressQuery:
     number, street_words = "", words
     if position is not None:
         number = number_key(words[position])
+        sub = re.search(rf"(?<!\d){words[position]}\s*-\s*(\d+)(?!\d)", first) if position + 1 < len(words) else None
+        if sub and words[position + 1] == sub.group(1):  # "12-3": a main and a sub-number
+            number, words = f"{number}-{int(sub.group(1))}", words[: position + 1] + words[position + 2 :]
         after = words[position + 1 :]
-        if after and after[0] in ("bis", "ter") and number.isdigit():
+        suffix = after[:1] == ["bis"] or after[:1] == ["ter"] or (len(after) == 1 and len(after[0]) == 1)
+        if suffix and after[0].isalpha() and number.isdigit():  # "45 bis", "Alcalá 45-b"
             number, after = number + after[0], after[1:]
         before = words[:position]
         if before and before[-1] in NUMBER_MARKERS:

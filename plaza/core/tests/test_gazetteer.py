@@ -309,6 +309,7 @@ def test_a_lookup_reads_the_index_not_the_table_at_scale(madrid, madrid_admin):
         ("seoul", "세종대로 110", "세종대로 110, 중구, 04524 서울특별시"),
         ("seoul", "Seoul City Hall", "Seoul City Hall (Sejong-daero 110, Jung-gu, 04524 Seoul)"),
         ("seoul", "teheran-ro 152, gangnam-gu", "Teheran-ro 152, Gangnam-gu, 06236 Seoul"),
+        ("seoul", "Myeongdong 8-gil 27", "Myeongdong 8-gil 27, Jung-gu, 04536 Seoul"),
         ("madrid", "C/ Alcalá, 45", "Calle de Alcalá 45, Centro, 28014 Madrid"),
         ("madrid", "gran via 28", "Gran Vía 28, Centro, 28013 Madrid"),
         ("madrid", "Puerta del Sol 7", "Puerta del Sol 7, Centro, 28013 Madrid"),
@@ -329,3 +330,22 @@ def test_the_demo_gazetteers_answer_the_demos_addresses(db, slug, typed, expecte
     found = geocode(jurisdiction, typed)
     assert found.single is not None, found
     assert found.single.label == expected
+
+
+def test_korean_road_numbers_sub_numbers_and_letter_suffixes(madrid, madrid_admin):
+    rows = [
+        HEADER,
+        "126.9836,37.5636,27,Myeongdong 8-gil,,Seoul,Jung-gu,,04536",
+        "127.0400,37.5020,36,Teheran-ro 87-gil,,Seoul,Gangnam-gu,,06164",
+        "127.0401,37.5021,87,Teheran-ro,,Seoul,Gangnam-gu,,06164",
+        "126.9780,37.5660,12-3,Sejong-daero,,Seoul,Jung-gu,,04524",
+        "-3.6967,40.4189,45B,Calle de Alcalá,,Madrid,,,28014",
+    ]
+    load(madrid, madrid_admin, "\n".join(rows))
+    assert geocode(madrid, "Myeongdong 8-gil 27").single.label.startswith("Myeongdong 8-gil 27")
+    assert geocode(madrid, "myeongdong 8gil 27").single.label.startswith("Myeongdong 8-gil 27")
+    assert geocode(madrid, "Teheran-ro 87-gil 36").single.label.startswith("Teheran-ro 87-gil 36")
+    assert geocode(madrid, "Teheran-ro 87").single.label.startswith("Teheran-ro 87,")
+    assert geocode(madrid, "Sejong-daero 12-3").single.label.startswith("Sejong-daero 12-3")
+    assert geocode(madrid, "Alcalá 45-b").single.label.startswith("Calle de Alcalá 45B")
+    assert geocode(madrid, "calle alcala 45 B").single.label.startswith("Calle de Alcalá 45B")
