@@ -105,7 +105,7 @@ def _street_words(text: str) -> tuple[list[str], str]:
             street_type = street_type or _TYPE_OF[word]
         else:
             kept.append(word)
-    return (kept or words), street_type  # a name made only of types ("Gran Vía"? no: "Plaza") keeps them
+    return (kept or words), street_type  # a name made only of types ("Rambla", "Plaza") keeps them
 
 
 def street_key(text: str) -> str:
@@ -147,7 +147,9 @@ def parse_address(text: str) -> AddressQuery:
     hints = fold(rest).split()
     if not any(_NUMBER.match(w) for w in words):  # "C/ Alcalá, 45": the number after the comma
         lead = hints[1:2] if hints[:1] and hints[0] in NUMBER_MARKERS else hints[:1]
-        if lead and _NUMBER.match(lead[0]) and not _POSTCODE.match(lead[0]):
+        # "Alcalá, 28014 Madrid" gives a postcode and its town; "Alcalá, 1000" a house number.
+        postcode = bool(lead) and _POSTCODE.match(lead[0]) and len(fold(rest.split(",")[0]).split()) > len(lead)
+        if lead and _NUMBER.match(lead[0]) and not postcode:
             cut = hints.index(lead[0]) + 1
             words, hints = words + lead, hints[cut:]
     position = next(
@@ -214,7 +216,7 @@ def can_geocode(jurisdiction) -> bool:
 
 def geocode(jurisdiction, text: str) -> Geocoded:
     """The places `text` may mean in the jurisdiction: its gazetteer first, then Nominatim when configured."""
-    from plaza.core import nominatim
+    from plaza.core import nominatim  # both import this module's types
     from plaza.core.queries import gazetteer
 
     text = (text or "").strip()

@@ -20,8 +20,16 @@ from plaza.core.tenancy import jurisdiction_scope
 
 # OpenAddresses' columns (NAME is ours: a named place such as a square or a city hall).
 COLUMNS = ("LON", "LAT", "NUMBER", "STREET", "UNIT", "CITY", "DISTRICT", "REGION", "POSTCODE", "NAME")
-LIMITS = {"number": 20, "street": 200, "unit": 50, "city": 100, "district": 100, "region": 100, "postcode": 20}
-LIMITS["name"] = 200
+LIMITS = {
+    "number": 20,
+    "street": 200,
+    "unit": 50,
+    "city": 100,
+    "district": 100,
+    "region": 100,
+    "postcode": 20,
+    "name": 200,
+}
 BATCH = 2000
 MAX_ERRORS = 1000  # more are counted, not listed
 

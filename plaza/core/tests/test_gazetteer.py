@@ -8,12 +8,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django_scopes import scopes_disabled
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plaza.core.geo import Point
-from plaza.core.geocoding import geocode, nearest_address, parse_address, street_key
+from plaza.core.geocoding import (
+    LITTLE_WORDS,
+    NUMBER_MARKERS,
+    ROAD_SUFFIXES,
+    STREET_TYPES,
+    geocode,
+    nearest_address,
+    parse_address,
+    street_key,
+)
 from plaza.core.models import AuditEntry, GazetteerEntry
 from plaza.core.operations.gazetteer import GazetteerFileInvalid, import_gazetteer
 from plaza.core.queries import gazetteer
+from plaza.core.search import fold
 from plaza.core.tests.factories import UserFactory
 
 HEADER = "LON,LAT,NUMBER,STREET,UNIT,CITY,DISTRICT,REGION,POSTCODE"
@@ -349,3 +361,22 @@ def test_korean_road_numbers_sub_numbers_and_letter_suffixes(madrid, madrid_admi
     assert geocode(madrid, "Sejong-daero 12-3").single.label.startswith("Sejong-daero 12-3")
     assert geocode(madrid, "Alcalá 45-b").single.label.startswith("Calle de Alcalá 45B")
     assert geocode(madrid, "calle alcala 45 B").single.label.startswith("Calle de Alcalá 45B")
+
+
+_RESERVED = set(LITTLE_WORDS) | set(NUMBER_MARKERS) | set(ROAD_SUFFIXES) | {a for v in STREET_TYPES.values() for a in v}
+_NAME_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzáéíóúñ", min_size=3, max_size=10).filter(
+    lambda w: fold(w) not in _RESERVED
+)
+
+
+@given(
+    kind=st.sampled_from(["", "Calle", "Avenida", "Rue", "Street"]),
+    words=st.lists(_NAME_WORD, min_size=1, max_size=3),
+    number=st.integers(min_value=1, max_value=99999),
+    style=st.sampled_from(["{street} {number}", "{street}, {number}", "{number} {street}", "{street} {number}, Town"]),
+)
+def test_a_typed_address_keys_like_its_street_and_number(kind, words, number, style):
+    street = " ".join([kind, *words]).strip()
+    typed = style.format(street=street.upper(), number=number)
+    query = parse_address(typed)
+    assert (query.street_key, query.number_key) == (street_key(street), str(number))
