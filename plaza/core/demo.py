@@ -5,6 +5,7 @@ Idempotent: every row is found by its natural key first, so a second run changes
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import phonenumbers
 from allauth.account.models import EmailAddress
@@ -333,6 +334,20 @@ def _demo_mobile(country: str, n: int) -> str:
         return ""
 
 
+GAZETTEER_DIR = Path(__file__).resolve().parent / "data" / "gazetteer"
+
+
+def _gazetteer(jurisdiction: Jurisdiction, admin: User) -> None:
+    """Real street addresses (approximate points) so that the demo's typed addresses are found."""
+    from plaza.core.operations.gazetteer import import_gazetteer
+    from plaza.core.queries.gazetteer import entries
+
+    source = GAZETTEER_DIR / f"{jurisdiction.slug}.csv"
+    if source.exists() and not entries(jurisdiction).exists():
+        with source.open("rb") as stream:
+            import_gazetteer(actor=admin, jurisdiction=jurisdiction, file_name=source.name, stream=stream)
+
+
 def _tag_sdg(admin: User, process: Process, goals: list[int] | None) -> None:
     from plaza.core.operations.sdg import set_sdg_tags
     from plaza.core.queries.sdg import tags_of
@@ -379,6 +394,7 @@ def load_demo_network() -> list[tuple[str, str]]:
             _grant(j, admin, Role.ADMIN, staff)
             _grant(j, moderator, Role.MODERATOR, admin)
             _grant(j, officer, Role.POLL_OFFICER, admin)
+            _gazetteer(j, admin)
             records = _census(j, spec.slug[:3].upper())
             verified = _user(f"resident.{spec.slug}@demo.plaza", f"Resident of {spec.name}", home=j)
             person, _c = Person.objects.get_or_create(jurisdiction=j, census_record=records[0])

@@ -52,6 +52,7 @@ class ProposalOut(Schema):
     is_expert: bool
     latitude: float | None
     longitude: float | None
+    address: str = Field("", description="The address typed for the location, as geocoded")
     video_url: str
     supports: int
     comments: int

@@ -1,9 +1,12 @@
 """Page input for proposals and debates; the operations validate again (the API calls them too)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from plaza.core.geo import parse_point
+from plaza.core.forms.geocoding import geocode_typed, location_choice_field
+from plaza.core.geo import Point, parse_point
+from plaza.core.geocoding import Candidate, sign_choice
 from plaza.core.models import SDGGoal
 from plaza.proposals.models import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, DebateVote, Proposal
 from plaza.proposals.operations import ProposalText
@@ -38,9 +41,12 @@ class ProposalForm(forms.Form):
     location = forms.CharField(
         label=_("Location"),
         required=False,
-        max_length=60,
-        help_text=_("Optional. Latitude and longitude, e.g. 40.4168, -3.7038 (or pick a point on the map)."),
+        max_length=300,
+        help_text=_(
+            "Optional. An address, or latitude and longitude such as 40.4168, -3.7038 (or pick a point on the map)."
+        ),
     )
+    location_choice = location_choice_field()
     video_url = forms.URLField(
         label=_("Video link"),
         required=False,
@@ -55,17 +61,27 @@ class ProposalForm(forms.Form):
         help_text=_("Optional. The organisation's name, if you propose for one."),
     )
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), jurisdiction=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.jurisdiction = jurisdiction
         self.fields["category"].choices = [("", _("No category"))] + [(c, c) for c in categories]
         self.fields["sdg_goals"].choices = _goal_choices()
 
     def clean_location(self):
+        """(point, address): coordinates as typed, or a typed address geocoded (the form asks if several match)."""
         text = self.cleaned_data["location"].strip()
-        return parse_point(text) if text else None
+        if not text:
+            return None, ""
+        try:
+            return parse_point(text), ""
+        except ValidationError as not_coordinates:
+            if not_coordinates.code != "format" or self.jurisdiction is None:
+                raise
+        return geocode_typed(self, text, jurisdiction=self.jurisdiction)
 
     def proposal_text(self) -> ProposalText:
-        data, point = self.cleaned_data, self.cleaned_data.get("location")
+        data = self.cleaned_data
+        point, address = data.get("location") or (None, "")
         return ProposalText(
             title=data["title"],
             summary=data["summary"],
@@ -75,14 +91,22 @@ class ProposalForm(forms.Form):
             sdg_goals=data["sdg_goals"],
             latitude=point.latitude if point else None,
             longitude=point.longitude if point else None,
+            address=address,
             video_url=data["video_url"],
             on_behalf_of=data["on_behalf_of"],
         )
 
     @classmethod
     def initial_for(cls, proposal: Proposal, goals) -> dict:
-        location = f"{proposal.latitude}, {proposal.longitude}" if proposal.latitude is not None else ""
+        location, choice = "", ""
+        if proposal.latitude is not None and proposal.address:
+            # Sent back unchanged, the address keeps its point without being looked up again.
+            location = proposal.address
+            choice = sign_choice(location, Candidate(location, Point(proposal.latitude, proposal.longitude), "choice"))
+        elif proposal.latitude is not None:
+            location = f"{proposal.latitude}, {proposal.longitude}"
         return {
+            "location_choice": choice,
             "title": proposal.title,
             "summary": proposal.summary,
             "body": proposal.body,

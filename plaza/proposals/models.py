@@ -54,6 +54,8 @@ class Proposal(TenantModel):
     category = models.CharField(_("category"), max_length=100, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The address typed for the location, as the geocoder found it (empty for a point picked on the map).
+    address = models.CharField(_("address"), max_length=300, blank=True, default="")
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     hidden_reason = models.TextField(_("reason"), blank=True)

@@ -63,6 +63,7 @@ class ProposalText:
     sdg_goals: list[int] = field(default_factory=list)
     latitude: float | None = None
     longitude: float | None = None
+    address: str = ""
     video_url: str = ""
     on_behalf_of: str = ""
 
@@ -130,6 +131,7 @@ def clean_proposal_text(component: ComponentInstance, text: ProposalText) -> Pro
     if any(not 1 <= n <= 17 for n in text.sdg_goals):
         errors["sdg_goals"] = _("The goals are numbered 1 to 17.")
     _clean_location(errors, text)
+    text.address = (text.address or "").strip()[:300] if text.latitude is not None else ""
     text.video_url = _clean_video(errors, text.video_url)
     if errors:
         raise ValidationError(errors)
@@ -137,7 +139,17 @@ def clean_proposal_text(component: ComponentInstance, text: ProposalText) -> Pro
 
 
 def _write_text(proposal: Proposal, text: ProposalText) -> None:
-    for name in ("title", "summary", "body", "category", "latitude", "longitude", "video_url", "on_behalf_of"):
+    for name in (
+        "title",
+        "summary",
+        "body",
+        "category",
+        "latitude",
+        "longitude",
+        "address",
+        "video_url",
+        "on_behalf_of",
+    ):
         setattr(proposal, name, getattr(text, name))
     proposal.folded_title = f" {fold(text.title)} "
 
@@ -198,7 +210,17 @@ def update_proposal(*, actor, proposal: Proposal, text: ProposalText) -> Proposa
     editable = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED)
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
         _write_text(proposal, text)
-        fields = ["title", "folded_title", "summary", "body", "category", "latitude", "longitude", "video_url"]
+        fields = [
+            "title",
+            "folded_title",
+            "summary",
+            "body",
+            "category",
+            "latitude",
+            "longitude",
+            "address",
+            "video_url",
+        ]
         changed = Proposal.objects.filter(pk=proposal.pk, support_count=0, status__in=editable).update(
             on_behalf_of=proposal.on_behalf_of, **{name: getattr(proposal, name) for name in fields}
         )

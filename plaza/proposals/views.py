@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plaza.core.geo import map_context
+from plaza.core.geo import Point, map_context
+from plaza.core.geocoding import nearest_address
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
 from plaza.core.permissions import component_action_allowed, has_role
@@ -128,7 +129,7 @@ def new_proposal(request):
     check = SimilarCheckForm(request.GET if "title" in request.GET else None)
     similar = queries.similar_proposals(component, check.cleaned_data["title"]) if check.is_valid() else None
     if request.method == "POST":
-        form = ProposalForm(request.POST, categories=categories)
+        form = ProposalForm(request.POST, categories=categories, jurisdiction=request.jurisdiction)
         if allowed and form.is_valid():
             try:
                 proposal = operations.create_proposal(
@@ -145,6 +146,13 @@ def new_proposal(request):
     if request.htmx and request.method == "GET" and "title" in request.GET:
         return _form_page(request, "proposals/includes/similar.html", context)
     return _form_page(request, "proposals/new.html", context, refused=request.method == "POST")
+
+
+def _nearest_address(jurisdiction, proposal: Proposal) -> tuple[str, int] | None:
+    """A point picked on the map or typed as coordinates: the nearest address the gazetteer knows."""
+    if proposal.latitude is None or proposal.address:
+        return None
+    return nearest_address(jurisdiction, Point(proposal.latitude, proposal.longitude))
 
 
 def _proposal(request, pk: int) -> Proposal:
@@ -179,6 +187,7 @@ def _detail_context(request, proposal: Proposal, alert: str = "") -> dict:
         "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
         "is_moderator": _is_moderator(request),
         "map": map_context([proposal], map_id="proposal-map"),
+        "nearest_address": _nearest_address(request.jurisdiction, proposal),
         "merged_duplicates": queries.merged_into(proposal),
         "attachments": attachments_of(proposal),
         "answers": [(entry, render_markdown(entry.group.answer)) for entry in queries.answers_of(proposal)],
@@ -349,7 +358,7 @@ def edit_proposal(request, pk: int):
     proposal = _proposal(request, pk)
     categories = queries.categories_of(request.component)
     if request.method == "POST":
-        form = ProposalForm(request.POST, categories=categories)
+        form = ProposalForm(request.POST, categories=categories, jurisdiction=request.jurisdiction)
         if form.is_valid():
             try:
                 operations.update_proposal(actor=request.user, proposal=proposal, text=form.proposal_text())

@@ -12,6 +12,7 @@ from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.geo import make_point
+from plaza.core.geocoding import locate_address
 from plaza.core.models import Jurisdiction
 from plaza.core.queries.processes import active_jurisdictions
 from plaza.core.tenancy import jurisdiction_scope
@@ -118,13 +119,16 @@ def create_report(request, slug: Slug, payload: ReportIn):
         if (payload.latitude is None) != (payload.longitude is None):
             raise ValidationError({"latitude": "Give both latitude and longitude, or neither."})
         point = make_point(payload.latitude, payload.longitude) if payload.latitude is not None else None
+        address = payload.address
+        if point is None:  # an address that means one place routes the report like a point
+            point, address = locate_address(jurisdiction, address)
         report = submit_report(
             actor=request.auth.user,
             component=component,
             category=category,
             description=payload.description,
             point=point,
-            address=payload.address,
+            address=address,
             is_anonymous=payload.is_anonymous,
         )
         return Status(201, queries.report_by_id(jurisdiction, report.pk))

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from plaza.core.forms.geocoding import geocode_typed, location_choice_field
 from plaza.core.geo import parse_point
 from plaza.reports.models import CloseReason, Status
 from plaza.reports.operations import DESCRIPTION_MAX, MAX_PHOTOS, NOTE_MAX
@@ -41,14 +42,23 @@ class CheckNearbyForm(forms.Form):
             "With JavaScript you can also pick the place on the map."
         ),
     )
+    location_choice = location_choice_field()
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), jurisdiction=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.jurisdiction = jurisdiction
         self.categories = {c.code: c for c in categories}
         self.fields["category"].choices = [("", _("Choose a category"))] + [(c.code, c.name) for c in categories]
 
     def clean_category(self):
         return self.categories[self.cleaned_data["category"]]
+
+    def clean_location(self):
+        """A typed address becomes its point (it routes the report); several places: the form asks which."""
+        point, address = self.cleaned_data["location"]
+        if point is None and self.jurisdiction is not None:
+            point, address = geocode_typed(self, address, jurisdiction=self.jurisdiction, keep_unlocated=True)
+        return point, address
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -11,7 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plaza.core.geo import map_context
+from plaza.core.geo import Point, map_context
+from plaza.core.geocoding import nearest_address
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
 from plaza.reports import charts, forms, forwarding, operations, queries, stats
@@ -110,7 +111,9 @@ def new_report(request, jurisdiction):
     with_email = not request.user.is_authenticated and component is not None
     with_email = with_email and operations.email_reporting_allowed(component)
     if request.method == "POST":
-        form = forms.ReportForm(request.POST, request.FILES, categories=categories, with_email=with_email)
+        form = forms.ReportForm(
+            request.POST, request.FILES, categories=categories, with_email=with_email, jurisdiction=j
+        )
         if form.is_valid() and component is not None:
             try:
                 return _send_report(request, component, form.cleaned_data)
@@ -120,7 +123,7 @@ def new_report(request, jurisdiction):
                 form.add_error(None, str(refused))
         return _new_page(request, component, categories, None, form, status=400)
     asked = "category" in request.GET or "location" in request.GET  # ?lang= alone is not a check
-    check = forms.CheckNearbyForm(request.GET if asked else None, categories=categories)
+    check = forms.CheckNearbyForm(request.GET if asked else None, categories=categories, jurisdiction=j)
     report_form = forms.ReportForm(initial=request.GET.dict(), categories=categories, with_email=with_email)
     return _new_page(request, component, categories, check, report_form)
 
@@ -187,6 +190,12 @@ def _report_or_404(request, report_id):
     return report
 
 
+def _nearest(jurisdiction, report) -> tuple[str, int] | None:
+    if report.latitude is None:
+        return None
+    return nearest_address(jurisdiction, Point(report.latitude, report.longitude))
+
+
 def _detail(request, report, status=200, **bound):
     staff = may_handle(request.user, report)
     context = {
@@ -199,6 +208,8 @@ def _detail(request, report, status=200, **bound):
         and report.reporter_id == request.user.pk
         and report.status in REOPENABLE,
         "map": map_context([report], name=lambda r: f"#{r.pk} {r.category.name}", map_id="report-map"),
+        # A point picked on the map or typed as coordinates: the nearest address the gazetteer knows.
+        "nearest_address": None if report.address else _nearest(request.jurisdiction, report),
         "reopen_form": bound.get("reopen_form") or forms.ReopenForm(),
     }
     if staff:

@@ -212,6 +212,11 @@ PLAZA_ATTACHMENT_MAX_BYTES = int(os.environ.get("PLAZA_ATTACHMENT_MAX_BYTES", st
 # outside, and only when set. Empty: maps draw their points on a plain background (plaza.core.geo).
 PLAZA_MAP_TILES = os.environ.get("PLAZA_MAP_TILES", "")
 PLAZA_MAP_ATTRIBUTION = os.environ.get("PLAZA_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+# Geocoding typed addresses: each jurisdiction's gazetteer first, then a Nominatim server when its URL is set
+# (empty: the gazetteer only). Nominatim's usage policy asks for a user agent that names the deployment.
+PLAZA_NOMINATIM_URL = os.environ.get("PLAZA_NOMINATIM_URL", "")
+PLAZA_NOMINATIM_USER_AGENT = os.environ.get("PLAZA_NOMINATIM_USER_AGENT", "Plaza geocoder")
+PLAZA_NOMINATIM_TIMEOUT = float(os.environ.get("PLAZA_NOMINATIM_TIMEOUT", "5"))
 
 LOGGING = {
     "version": 1,

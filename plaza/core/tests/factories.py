@@ -6,11 +6,13 @@ import factory
 from django.utils import timezone
 
 from plaza.core.census import document_hash, match_hash
+from plaza.core.geocoding import number_key, number_value, street_key, street_type
 from plaza.core.models import (
     ApiToken,
     CensusRecord,
     ComponentInstance,
     ComponentStep,
+    GazetteerEntry,
     Jurisdiction,
     Person,
     Phase,
@@ -163,3 +165,27 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         )
         token.secret = secret
         return token
+
+
+class GazetteerEntryFactory(factory.django.DjangoModelFactory):
+    """An address of the gazetteer, its keys made as the import makes them (give `name` for a named place)."""
+
+    class Meta:
+        model = GazetteerEntry
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    street = "Calle de Alcalá"
+    number = "45"
+    name = ""
+    district = ""
+    city = "Madrid"
+    latitude = 40.4189
+    longitude = -3.6967
+    kind = factory.LazyAttribute(lambda o: "place" if o.name else "address")
+    street_key = factory.LazyAttribute(lambda o: street_key(o.name or o.street))
+    street_type = factory.LazyAttribute(lambda o: street_type(o.name or o.street))
+    number_key = factory.LazyAttribute(lambda o: "" if o.name else number_key(o.number))
+    number_value = factory.LazyAttribute(lambda o: None if o.name else number_value(number_key(o.number)))
+    label = factory.LazyAttribute(
+        lambda o: ", ".join(p for p in (o.name or f"{o.street} {o.number}", o.district, o.city) if p)
+    )

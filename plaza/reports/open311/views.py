@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from plaza.core.geo import make_point
+from plaza.core.geocoding import locate_address
 from plaza.core.models import ApiToken
 from plaza.core.operations.api_tokens import use_api_token
 from plaza.reports import queries
@@ -154,14 +155,14 @@ def _api_key(request, fmt) -> tuple[ApiToken | None, HttpResponse | None]:
     return found, None
 
 
-def _location(post):
+def _location(post, jurisdiction):
     if post.get("lat") or post.get("long"):
         try:
             return make_point(float(post.get("lat", "")), float(post.get("long", ""))), ""
         except (ValueError, ValidationError) as bad:
             raise BadParameter("lat and long must be a latitude and a longitude in degrees.") from bad
     if post.get("address_string", "").strip():
-        return None, post["address_string"]
+        return locate_address(jurisdiction, post["address_string"])  # one place: its point routes the request
     raise BadParameter("Give lat and long, or address_string.")
 
 
@@ -192,7 +193,7 @@ def _create(request, fmt) -> HttpResponse:
     if component is None:
         return _error(fmt, 404, "This jurisdiction does not take service requests.")
     try:
-        point, address = _location(post)
+        point, address = _location(post, request.jurisdiction)
         origin, hops = _origin(post)
         report = submit_report(
             actor=api_key.user,

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from plaza.core.views.backoffice import dashboard, identity, links, processes, roles, settings
+from plaza.core.views.backoffice import dashboard, gazetteer, identity, links, processes, roles, settings
 
 urlpatterns = [
     path("", dashboard.dashboard, name="backoffice"),
     path("census/", identity.census_upload, name="census_upload"),
     path("verify-in-person/", identity.verify_person, name="verify_person"),
     path("audit/", identity.audit, name="backoffice_audit"),
+    path("gazetteer/", gazetteer.gazetteer, name="gazetteer"),
     path("processes/", processes.process_list, name="manage_processes"),
     path("processes/new/", processes.process_create, name="manage_process_create"),
     path("processes/<slug:process>/", processes.process_edit, name="manage_process"),

@@ -17,6 +17,7 @@ SECTION_ROLES: dict[str, tuple[str, ...]] = {
     "roles": (Role.ADMIN,),
     "settings": (Role.ADMIN,),
     "census": (Role.ADMIN,),
+    "gazetteer": (Role.ADMIN,),
     "verify": (Role.ADMIN, Role.POLL_OFFICER),
     "audit": (Role.ADMIN, Role.ASSESSOR),
     "moderation": (Role.ADMIN, Role.MODERATOR),
