@@ -2,9 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plaza.core.geo import parse_point
 from plaza.core.models import SDGGoal
+from plaza.core.models.moderation import BLOCK_REASON_MAX_LENGTH
 from plaza.proposals.models import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, DebateVote, Proposal
 from plaza.proposals.operations import ProposalText
 from plaza.proposals.queries import ORDERS, PUBLIC_STATUSES
@@ -217,6 +219,22 @@ class AttachmentForm(forms.Form):
     )
 
 
+def _comment_choice(comment) -> str:
+    """A reported comment as its checkbox reads: who, on what, the start of what they wrote, how often reported."""
+    author = comment.author.display_name if comment.author else _("Deleted account")
+    excerpt = comment.body if len(comment.body) <= 80 else f"{comment.body[:79]}…"
+    return ngettext(
+        "%(author)s on “%(target)s”: “%(excerpt)s” (%(count)s report)",
+        "%(author)s on “%(target)s”: “%(excerpt)s” (%(count)s reports)",
+        comment.open_flags,
+    ) % {
+        "author": author,
+        "target": comment.target,
+        "excerpt": excerpt,
+        "count": comment.open_flags,
+    }
+
+
 class BulkModerationForm(forms.Form):
     """The moderation queue's checkboxes and one action for all of them."""
 
@@ -225,6 +243,13 @@ class BulkModerationForm(forms.Form):
     )
     debates = forms.TypedMultipleChoiceField(
         label=_("Debates"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    comments = forms.TypedMultipleChoiceField(
+        label=_("Reported comments"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Publishing a reported comment keeps it and closes its reports."),
     )
     action = forms.ChoiceField(
         label=_("Do this to the selected items"),
@@ -239,15 +264,20 @@ class BulkModerationForm(forms.Form):
         help_text=_("Shown in each hidden item's place and in the public record."),
     )
 
-    def __init__(self, *args, proposals=(), debates=(), **kwargs):
+    def __init__(self, *args, proposals=(), debates=(), comments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposals"].choices = [(p.pk, p.title) for p in proposals]
         self.fields["debates"].choices = [(d.pk, d.title) for d in debates]
+        self.fields["comments"].choices = [(c.pk, _comment_choice(c)) for c in comments]
+        for name in ("proposals", "debates", "comments"):
+            if not self.fields[name].choices:
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
-        if not data.get("proposals") and not data.get("debates") and not self.errors:
-            raise forms.ValidationError(_("Select at least one proposal or debate."))
+        chosen = any(data.get(name) for name in ("proposals", "debates", "comments"))
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Select at least one proposal, debate or comment."))
         if data.get("action") == "hide" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why: the reason is public, in each item's place."))
         return data
@@ -256,9 +286,9 @@ class BulkModerationForm(forms.Form):
 class BlockForm(forms.Form):
     reason = forms.CharField(
         label=_("Public reason"),
-        max_length=2000,
+        max_length=BLOCK_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown in the place of each proposal and debate hidden, and in the public record."),
+        help_text=_("Shown in the place of each proposal, debate and comment hidden, and in the public record."),
     )
 
 
@@ -275,3 +305,30 @@ class SynthesisGroupEditForm(forms.Form):
 
 
 SynthesisGroupEditFormSet = forms.formset_factory(SynthesisGroupEditForm, extra=0)
+
+
+class SynthesisRegroupForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why regroup (public)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the public record with the groupings before and after."),
+    )
+
+
+class SynthesisRegroupGroupForm(SynthesisGroupForm):
+    """A group as it will be: an existing one (its hidden id) or a new one; ticking "remove" or emptying it drops it."""
+
+    group = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    remove = forms.BooleanField(
+        label=_("Remove this group"),
+        required=False,
+        help_text=_("Its proposals are no longer answered, unless you list them in another group."),
+    )
+
+    @property
+    def is_dropped(self) -> bool:
+        return self.is_blank or bool(getattr(self, "cleaned_data", {}).get("remove"))
+
+
+SynthesisRegroupFormSet = forms.formset_factory(SynthesisRegroupGroupForm, extra=2, max_num=100)

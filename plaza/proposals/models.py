@@ -294,20 +294,3 @@ class SynthesisEntry(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["synthesis", "proposal"], name="synthesis_answers_a_proposal_once")
         ]
-
-
-class BlockedAccount(TenantModel):
-    """An account a moderator blocked in the jurisdiction: it writes nothing here, its content is hidden."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField(_("reason"))
-    blocked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = TenantManager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "user"], name="account_blocked_once"),
-            models.CheckConstraint(condition=~models.Q(reason=""), name="account_block_has_reason"),
-        ]

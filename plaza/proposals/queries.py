@@ -9,6 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from plaza.core.models import CensusRecord, Comment, ComponentInstance, Jurisdiction, SDGTag, Verification
+from plaza.core.queries.comments import reported_comments as core_reported_comments
 from plaza.core.queries.search import search_jurisdiction
 from plaza.core.search import fold
 from plaza.proposals.models import (
@@ -380,6 +381,18 @@ def held_for_review(component: ComponentInstance) -> tuple[list[Proposal], list[
     return list(proposals), list(debates)
 
 
+def reported_comments(component: ComponentInstance) -> QuerySet[Comment]:
+    """Visible comments with open reports on the component's proposals and debates: the queue's third part."""
+    jurisdiction = component.jurisdiction
+    return core_reported_comments(
+        jurisdiction,
+        {
+            Proposal: Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component).values("pk"),
+            Debate: Debate.objects.with_scope(jurisdiction=jurisdiction).filter(component=component).values("pk"),
+        },
+    )
+
+
 def position_of(user, debate: Debate) -> str:
     if user is None or not user.is_authenticated:
         return ""
@@ -492,15 +505,4 @@ def count_comments(jurisdiction_id: int, proposal_id: int) -> int:
         Comment.objects.with_scope(jurisdiction=jurisdiction_id)
         .filter(content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal_id, is_hidden=False)
         .count()
-    )
-
-
-def blocked_accounts(jurisdiction: Jurisdiction) -> list:
-    """The accounts moderators blocked in the jurisdiction, newest first, with who they are."""
-    from plaza.proposals.models import BlockedAccount
-
-    return list(
-        BlockedAccount.objects.with_scope(jurisdiction=jurisdiction)
-        .select_related("user", "blocked_by")
-        .order_by("-created_at", "-id")
     )
