@@ -1,8 +1,10 @@
 """Page input for proposals and debates; the operations validate again (the API calls them too)."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from plaza.core.geo import parse_point
 from plaza.core.models import SDGGoal
@@ -11,9 +13,34 @@ from plaza.proposals.models import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH, TITLE_MA
 from plaza.proposals.operations import ProposalText
 from plaza.proposals.queries import ORDERS, PUBLIC_STATUSES
 
+# The SDG goals are reference data shipped with Plaza (never edited): their choices are read once per language.
+_GOAL_CHOICES: dict[str, list[tuple[int, str]]] = {}
 
-def _goal_choices():
-    return [(g.number, f"{g.number}. {g.short_title()}") for g in SDGGoal.objects.all()]
+
+def _goal_choices() -> list[tuple[int, str]]:
+    language = get_language() or ""
+    if language not in _GOAL_CHOICES:
+        found = [(g.number, f"{g.number}. {g.short_title()}") for g in SDGGoal.objects.all()]
+        if not found:
+            return found  # the taxonomy is not loaded yet: ask again next time
+        _GOAL_CHOICES[language] = found
+    return list(_GOAL_CHOICES[language])
+
+
+class DrawnSelect(forms.Select):
+    """Django's select markup drawn in Python rather than through a template per option: the index's filter form
+    draws four selects (some 40 options) on every request."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            ((str(v), " selected" if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 class ProposalForm(forms.Form):
@@ -105,11 +132,13 @@ class SimilarCheckForm(forms.Form):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=DrawnSelect)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
-    goal = forms.TypedChoiceField(label=_("Sustainable Development Goal"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    order = forms.ChoiceField(label=_("Order"), required=False)
+    goal = forms.TypedChoiceField(
+        label=_("Sustainable Development Goal"), required=False, coerce=int, empty_value=None, widget=DrawnSelect
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=DrawnSelect)
+    order = forms.ChoiceField(label=_("Order"), required=False, widget=DrawnSelect)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,6 +95,12 @@ class Proposal(TenantModel):
             models.Index(
                 fields=["component", "random_key", "id"], condition=OPEN_CONDITION, name="proposal_open_random"
             ),
+            # The paginator's count and random's split filter on the tenant too: with the jurisdiction, the category
+            # and the random key in the index, counting any status (and category) is an index-only scan, not a scan
+            # of the table.
+            models.Index(
+                fields=["component", "status", "category", "jurisdiction", "random_key"], name="proposal_count"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=STATUSES), name="proposal_status_known"),
@@ -156,6 +162,8 @@ class ProposalTag(TenantModel):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["proposal", "name"], name="proposal_tag_once")]
+        # The index's tag filter starts from the tag's name.
+        indexes = [models.Index(fields=["name", "proposal"], name="proposal_tag_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -356,18 +356,25 @@ def set_expert(*, actor, proposal: Proposal, is_expert: bool) -> Proposal:
     return proposal
 
 
-def _supporter(actor, jurisdiction) -> int:
-    """The person behind the account, and that the account is not blocked, in one query."""
-    found = (
-        Verification.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(user=actor)
-        .annotate(blocked=block_exists(actor, jurisdiction))
-        .values_list("person_id", "blocked")
-        .first()
-    )
-    if found is None:
+def _supporter(actor, component: ComponentInstance) -> int:
+    """May the account support now, and the person behind it: the phase, then one query for the account's
+    verification (level and person) and its block, then the checks in the order residents are told of them."""
+    jurisdiction = component.jurisdiction
+    found = None
+    if actor is not None and actor.is_authenticated:
+        found = (
+            Verification.objects.with_scope(jurisdiction=jurisdiction)
+            .filter(user=actor)
+            .annotate(blocked=block_exists(actor, jurisdiction))
+            .values_list("person_id", "level", "blocked")
+            .first()
+        )
+    person_id, level, blocked = found or (None, 0, False)
+    allowed, why = component_action_allowed(actor, component, "support", level=level or 0)
+    if not allowed:
+        raise PermissionDenied(why)
+    if person_id is None:
         raise PermissionDenied(_("Verify your identity with the census to support proposals."))
-    person_id, blocked = found
     if blocked:
         raise PermissionDenied(blocked_message())
     return person_id
@@ -386,8 +393,8 @@ def _hot_step():
 def support_proposal(*, actor, proposal: Proposal) -> Support:
     """One support per person (whichever account casts it), counted once even under concurrency.
 
-    Four statements: the permission checks (phase, verification level; then person and block at once), an
-    UPDATE that counts the support and moves the hot score (it also locks the row until commit, so a support
+    Five statements: the permission checks (the account's verification level, person and block at once; the
+    phase), an UPDATE that counts the support and moves the hot score (it also locks the row until commit, so a support
     is ordered before or after a merge moving this proposal's supports), the INSERT (the unique constraint
     refuses a second support of the same person, and the whole transaction, count included, rolls back),
     and a conditional UPDATE that marks the threshold, so that it is marked, and notified, once.
@@ -397,10 +404,7 @@ def support_proposal(*, actor, proposal: Proposal) -> Support:
     takes = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
     try:
         with transaction.atomic(), jurisdiction_scope(jurisdiction):
-            allowed, why = component_action_allowed(actor, component, "support")
-            if not allowed:
-                raise PermissionDenied(why)
-            person_id = _supporter(actor, jurisdiction)
+            person_id = _supporter(actor, component)
             counted = Proposal.objects.filter(pk=proposal.pk, status__in=takes).update(
                 support_count=F("support_count") + 1, hot_score=_hot_step()
             )

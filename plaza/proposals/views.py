@@ -82,6 +82,7 @@ def proposal_index(request):
     filters = _filters(request, form)
     proposals = queries.index_pages(component, filters)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.as_cards(page.object_list, component)
     query = request.GET.copy()
     query.pop("page", None)
     may_propose, why_not = component_action_allowed(request.user, component, "propose")
@@ -91,6 +92,7 @@ def proposal_index(request):
         {
             "process": request.process,
             "component": component,
+            "component_url": component.get_absolute_url(),
             "form": form,
             "page": page,
             "query": query.urlencode(),
