@@ -83,6 +83,10 @@ class ComponentManifest:
     # personal_data(user) -> dict for "download my data"; erase_personal_data(user) for "delete me"
     personal_data: Callable | None = None
     erase_personal_data: Callable | None = None
+    # hide_blocked_content(*, actor, jurisdiction, user, reason) -> {"proposals": n, ...}: when a moderator blocks
+    # an account (plaza/core/operations/moderation.py), the component hides what it wrote in the jurisdiction, in
+    # the block's transaction, and says how many of each kind it hid (for the public audit entry)
+    hide_blocked_content: Callable | None = None
     # What other content can be sent to in this component (see LinkTarget and plaza/core/operations/links.py)
     link_targets: tuple["LinkTarget", ...] = ()
 

@@ -63,8 +63,14 @@ def verification_level(user, jurisdiction: Jurisdiction) -> int:
     return found or 0
 
 
-def component_action_allowed(user, component: ComponentInstance, action_name: str, now=None) -> tuple[bool, str]:
-    """Whether `user` may do `action_name` in `component` now, and if not, why (translated)."""
+def component_action_allowed(
+    user, component: ComponentInstance, action_name: str, now=None, *, level: int | None = None
+) -> tuple[bool, str]:
+    """Whether `user` may do `action_name` in `component` now, and if not, why (translated).
+
+    `level`: the account's verification level in the jurisdiction when the caller already read it (a hot write path
+    reading the account's verification anyway), so that it is not read twice.
+    """
     manifest = component.manifest
     if manifest is None:
         return False, _("This component is not installed.")
@@ -81,6 +87,6 @@ def component_action_allowed(user, component: ComponentInstance, action_name: st
         if step is None or action.phase_action not in step:
             return False, _("This is not open in the current phase.")
     required = component.settings.get(f"{action_name}_verification_level", action.verification_level)
-    if verification_level(user, component.jurisdiction) < required:
+    if (verification_level(user, component.jurisdiction) if level is None else level) < required:
         return False, _("Verify your identity with the census to take part.")
     return True, ""

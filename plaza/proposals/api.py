@@ -273,10 +273,13 @@ def support_proposal(request, slug: Slug, pk: int):
     jurisdiction = _jurisdiction(slug)
     request.auth.require_write(jurisdiction)
     with jurisdiction_scope(jurisdiction):
-        proposal = _public_proposal(jurisdiction, pk)
+        proposal = queries.supportable(jurisdiction, pk)
+        if proposal is None:
+            raise Http404("No such proposal.")
         operations.support_proposal(actor=request.auth.user, proposal=proposal)
-        proposal.refresh_from_db()
-        return Status(201, {"proposal": proposal.pk, "supports": proposal.support_count, "status": proposal.status})
+        # The count as committed (others' supports included), not the row read before the support.
+        supports, status = Proposal.objects.filter(pk=pk).values_list("support_count", "status").get()
+        return Status(201, {"proposal": pk, "supports": supports, "status": status})
 
 
 @router.get("/{slug}/debates", response=DebatePage, openapi_extra=PUBLIC_READ)

@@ -42,6 +42,12 @@ def personal_data(user) -> dict:
     return account_participation(user)
 
 
+def hide_blocked_content(**block) -> dict[str, int]:
+    from plaza.proposals.operations import hide_blocked_content as hide
+
+    return hide(**block)
+
+
 manifest = registry.register(
     ComponentManifest(
         name="proposals",
@@ -77,5 +83,6 @@ manifest = registry.register(
         stats=proposals_stats,
         seeds="plaza.proposals.seeds:seed",
         personal_data=personal_data,
+        hide_blocked_content=hide_blocked_content,
     )
 )

@@ -2,19 +2,48 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from plaza.core.forms.geocoding import geocode_typed, location_choice_field
 from plaza.core.geo import Point, parse_point
 from plaza.core.geocoding import Candidate, sign_choice
 from plaza.core.models import SDGGoal
+from plaza.core.models.moderation import BLOCK_REASON_MAX_LENGTH
 from plaza.proposals.models import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, DebateVote, Proposal
 from plaza.proposals.operations import ProposalText
 from plaza.proposals.queries import ORDERS, PUBLIC_STATUSES
 
+# The SDG goals are reference data shipped with Plaza (never edited): their choices are read once per language.
+_GOAL_CHOICES: dict[str, list[tuple[int, str]]] = {}
 
-def _goal_choices():
-    return [(g.number, f"{g.number}. {g.short_title()}") for g in SDGGoal.objects.all()]
+
+def _goal_choices() -> list[tuple[int, str]]:
+    language = get_language() or ""
+    if language not in _GOAL_CHOICES:
+        found = [(g.number, f"{g.number}. {g.short_title()}") for g in SDGGoal.objects.all()]
+        if not found:
+            return found  # the taxonomy is not loaded yet: ask again next time
+        _GOAL_CHOICES[language] = found
+    return list(_GOAL_CHOICES[language])
+
+
+class DrawnSelect(forms.Select):
+    """Django's select markup drawn in Python rather than through a template per option: the index's filter form
+    draws four selects (some 40 options) on every request."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            ((str(v), " selected" if str(v) in chosen else "", label) for v, label in self.choices),
+        )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
 
 
 class ProposalForm(forms.Form):
@@ -127,11 +156,13 @@ class SimilarCheckForm(forms.Form):
 
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=DrawnSelect)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
-    goal = forms.TypedChoiceField(label=_("Sustainable Development Goal"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    order = forms.ChoiceField(label=_("Order"), required=False)
+    goal = forms.TypedChoiceField(
+        label=_("Sustainable Development Goal"), required=False, coerce=int, empty_value=None, widget=DrawnSelect
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=DrawnSelect)
+    order = forms.ChoiceField(label=_("Order"), required=False, widget=DrawnSelect)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,6 +272,22 @@ class AttachmentForm(forms.Form):
     )
 
 
+def _comment_choice(comment) -> str:
+    """A reported comment as its checkbox reads: who, on what, the start of what they wrote, how often reported."""
+    author = comment.author.display_name if comment.author else _("Deleted account")
+    excerpt = comment.body if len(comment.body) <= 80 else f"{comment.body[:79]}…"
+    return ngettext(
+        "%(author)s on “%(target)s”: “%(excerpt)s” (%(count)s report)",
+        "%(author)s on “%(target)s”: “%(excerpt)s” (%(count)s reports)",
+        comment.open_flags,
+    ) % {
+        "author": author,
+        "target": comment.target,
+        "excerpt": excerpt,
+        "count": comment.open_flags,
+    }
+
+
 class BulkModerationForm(forms.Form):
     """The moderation queue's checkboxes and one action for all of them."""
 
@@ -249,6 +296,13 @@ class BulkModerationForm(forms.Form):
     )
     debates = forms.TypedMultipleChoiceField(
         label=_("Debates"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    comments = forms.TypedMultipleChoiceField(
+        label=_("Reported comments"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Publishing a reported comment keeps it and closes its reports."),
     )
     action = forms.ChoiceField(
         label=_("Do this to the selected items"),
@@ -263,15 +317,20 @@ class BulkModerationForm(forms.Form):
         help_text=_("Shown in each hidden item's place and in the public record."),
     )
 
-    def __init__(self, *args, proposals=(), debates=(), **kwargs):
+    def __init__(self, *args, proposals=(), debates=(), comments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposals"].choices = [(p.pk, p.title) for p in proposals]
         self.fields["debates"].choices = [(d.pk, d.title) for d in debates]
+        self.fields["comments"].choices = [(c.pk, _comment_choice(c)) for c in comments]
+        for name in ("proposals", "debates", "comments"):
+            if not self.fields[name].choices:
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
-        if not data.get("proposals") and not data.get("debates") and not self.errors:
-            raise forms.ValidationError(_("Select at least one proposal or debate."))
+        chosen = any(data.get(name) for name in ("proposals", "debates", "comments"))
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Select at least one proposal, debate or comment."))
         if data.get("action") == "hide" and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why: the reason is public, in each item's place."))
         return data
@@ -280,9 +339,9 @@ class BulkModerationForm(forms.Form):
 class BlockForm(forms.Form):
     reason = forms.CharField(
         label=_("Public reason"),
-        max_length=2000,
+        max_length=BLOCK_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown in the place of each proposal and debate hidden, and in the public record."),
+        help_text=_("Shown in the place of each proposal, debate and comment hidden, and in the public record."),
     )
 
 
@@ -299,3 +358,30 @@ class SynthesisGroupEditForm(forms.Form):
 
 
 SynthesisGroupEditFormSet = forms.formset_factory(SynthesisGroupEditForm, extra=0)
+
+
+class SynthesisRegroupForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why regroup (public)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the public record with the groupings before and after."),
+    )
+
+
+class SynthesisRegroupGroupForm(SynthesisGroupForm):
+    """A group as it will be: an existing one (its hidden id) or a new one; ticking "remove" or emptying it drops it."""
+
+    group = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    remove = forms.BooleanField(
+        label=_("Remove this group"),
+        required=False,
+        help_text=_("Its proposals are no longer answered, unless you list them in another group."),
+    )
+
+    @property
+    def is_dropped(self) -> bool:
+        return self.is_blank or bool(getattr(self, "cleaned_data", {}).get("remove"))
+
+
+SynthesisRegroupFormSet = forms.formset_factory(SynthesisRegroupGroupForm, extra=2, max_num=100)

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, FloatField
+from django.db.models import F, FloatField
 from django.db.models.functions import Cast, Ln
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,8 @@ from plaza.core.audit import record
 from plaza.core.geo import make_point
 from plaza.core.models import ComponentInstance, Follow, Role, SDGGoal, SDGTag, Verification
 from plaza.core.operations.attachments import attach_file
-from plaza.core.operations.comments import start_following
+from plaza.core.operations.comments import moderate_reported_in_bulk, start_following
+from plaza.core.operations.moderation import block_exists, blocked_message, refuse_if_blocked
 from plaza.core.operations.notifications import notify, register_event
 from plaza.core.permissions import component_action_allowed, require_role
 from plaza.core.search import fold, index_object
@@ -34,10 +35,11 @@ from plaza.proposals.models import (
     ProposalTag,
     Support,
 )
-from plaza.proposals.queries import categories_of, support_threshold
+from plaza.proposals.queries import categories_of, reported_comments, support_threshold
 from plaza.proposals.spam import check_new_account_limit, hold_reasons
 
 MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
+COMMENT_REASON_MAX_LENGTH = 300  # core's Comment.hidden_reason
 MAX_TAGS = 6
 TAG_MAX_LENGTH = 40
 # "Hot" ranks by log2(supports + 1) plus one point per half-life of freshness: a proposal published
@@ -174,12 +176,7 @@ def _allowed(actor, component: ComponentInstance, action: str) -> None:
     allowed, why = component_action_allowed(actor, component, action)
     if not allowed:
         raise PermissionDenied(why)
-    _not_blocked(actor, component.jurisdiction)
-
-
-def _not_blocked(actor, jurisdiction) -> None:
-    if is_blocked(actor, jurisdiction):
-        raise PermissionDenied(_("A moderator blocked your account here: you cannot write in this jurisdiction."))
+    refuse_if_blocked(actor, component.jurisdiction)
 
 
 def create_proposal(*, actor, component: ComponentInstance, text: ProposalText) -> Proposal:
@@ -205,7 +202,7 @@ def _require_author(actor, proposal: Proposal) -> None:
 def update_proposal(*, actor, proposal: Proposal, text: ProposalText) -> Proposal:
     """The author rewrites the proposal, only until its first support (checked in the same UPDATE)."""
     _require_author(actor, proposal)
-    _not_blocked(actor, proposal.jurisdiction)
+    refuse_if_blocked(actor, proposal.jurisdiction)
     text = clean_proposal_text(proposal.component, text)
     editable = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED)
     with transaction.atomic(), jurisdiction_scope(proposal.jurisdiction):
@@ -381,22 +378,27 @@ def set_expert(*, actor, proposal: Proposal, is_expert: bool) -> Proposal:
     return proposal
 
 
-def _supporter(actor, jurisdiction) -> int:
-    """The person behind the account, and that the account is not blocked, in one query."""
-    from plaza.proposals.models import BlockedAccount
-
-    found = (
-        Verification.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(user=actor)
-        .annotate(blocked=Exists(BlockedAccount.objects.with_scope(jurisdiction=jurisdiction).filter(user=actor)))
-        .values_list("person_id", "blocked")
-        .first()
-    )
-    if found is None:
+def _supporter(actor, component: ComponentInstance) -> int:
+    """May the account support now, and the person behind it: the phase, then one query for the account's
+    verification (level and person) and its block, then the checks in the order residents are told of them."""
+    jurisdiction = component.jurisdiction
+    found = None
+    if actor is not None and actor.is_authenticated:
+        found = (
+            Verification.objects.with_scope(jurisdiction=jurisdiction)
+            .filter(user=actor)
+            .annotate(blocked=block_exists(actor, jurisdiction))
+            .values_list("person_id", "level", "blocked")
+            .first()
+        )
+    person_id, level, blocked = found or (None, 0, False)
+    allowed, why = component_action_allowed(actor, component, "support", level=level or 0)
+    if not allowed:
+        raise PermissionDenied(why)
+    if person_id is None:
         raise PermissionDenied(_("Verify your identity with the census to support proposals."))
-    person_id, blocked = found
     if blocked:
-        raise PermissionDenied(_("A moderator blocked your account here: you cannot write in this jurisdiction."))
+        raise PermissionDenied(blocked_message())
     return person_id
 
 
@@ -413,8 +415,8 @@ def _hot_step():
 def support_proposal(*, actor, proposal: Proposal) -> Support:
     """One support per person (whichever account casts it), counted once even under concurrency.
 
-    Four statements: the permission checks (phase, verification level; then person and block at once), an
-    UPDATE that counts the support and moves the hot score (it also locks the row until commit, so a support
+    Five statements: the permission checks (the account's verification level, person and block at once; the
+    phase), an UPDATE that counts the support and moves the hot score (it also locks the row until commit, so a support
     is ordered before or after a merge moving this proposal's supports), the INSERT (the unique constraint
     refuses a second support of the same person, and the whole transaction, count included, rolls back),
     and a conditional UPDATE that marks the threshold, so that it is marked, and notified, once.
@@ -424,10 +426,7 @@ def support_proposal(*, actor, proposal: Proposal) -> Support:
     takes = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
     try:
         with transaction.atomic(), jurisdiction_scope(jurisdiction):
-            allowed, why = component_action_allowed(actor, component, "support")
-            if not allowed:
-                raise PermissionDenied(why)
-            person_id = _supporter(actor, jurisdiction)
+            person_id = _supporter(actor, component)
             counted = Proposal.objects.filter(pk=proposal.pk, status__in=takes).update(
                 support_count=F("support_count") + 1, hot_score=_hot_step()
             )
@@ -731,7 +730,7 @@ ATTACHABLE = (Proposal.Status.DRAFT, Proposal.Status.PUBLISHED, Proposal.Status.
 def attach_to_proposal(*, actor, proposal: Proposal, upload, title: str):
     """The author adds an image or a document; core checks its type and size and strips image metadata."""
     _require_author(actor, proposal)
-    _not_blocked(actor, proposal.jurisdiction)
+    refuse_if_blocked(actor, proposal.jurisdiction)
     if proposal.status not in ATTACHABLE:
         raise ValidationError(_("Files can be added to a draft or an open proposal only."))
     return attach_file(
@@ -788,6 +787,7 @@ BULK_ACTIONS = ("publish", "hide")
 class BulkOutcome:
     proposals: int
     debates: int
+    comments: int = 0
 
 
 def moderate_in_bulk(
@@ -797,20 +797,29 @@ def moderate_in_bulk(
     action: str,
     proposal_ids: list[int],
     debate_ids: list[int],
+    comment_ids: list[int] = (),
     reason: str = "",
 ) -> BulkOutcome:
-    """A moderator publishes, or hides with one public reason, several held proposals and debates at once.
+    """A moderator publishes, or hides with one public reason, several held proposals and debates and reported
+    comments on them at once (publishing a reported comment keeps it and closes its reports).
 
-    One transaction: if any item cannot take the action (not held any more, another process), nothing is
-    written. Each item gets its own public audit entry, as if handled one by one.
+    One transaction: if any item cannot take the action (not held or reported any more, another process),
+    nothing is written. Each item gets its own public audit entry, as if handled one by one.
     """
     require_role(actor, component.jurisdiction, *MODERATOR_ROLES, process=component.process)
     if action not in BULK_ACTIONS:
         raise ValidationError({"action": _("Choose publish or hide.")})
-    if not proposal_ids and not debate_ids:
-        raise ValidationError(_("Select at least one proposal or debate."))
+    if not proposal_ids and not debate_ids and not comment_ids:
+        raise ValidationError(_("Select at least one proposal, debate or comment."))
     if action == "hide":
         reason = _clean_reason(reason, _("Say why: the reason is public, in each item's place."))
+        if comment_ids and len(reason) > COMMENT_REASON_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "reason": _("A comment's reason is at most %(max)s characters: shorten it.")
+                    % {"max": COMMENT_REASON_MAX_LENGTH}
+                }
+            )
     with transaction.atomic(), jurisdiction_scope(component.jurisdiction):
         proposals = list(
             Proposal.objects.select_for_update(of=("self",))
@@ -868,72 +877,34 @@ def moderate_in_bulk(
                 index_object(debate)
             else:
                 _hide_debate(actor, debate, reason)
-    return BulkOutcome(proposals=len(proposals), debates=len(debates))
+        comments = 0
+        if comment_ids:
+            comments = moderate_reported_in_bulk(
+                actor=actor,
+                jurisdiction=component.jurisdiction,
+                queue=reported_comments(component),
+                comment_ids=list(comment_ids),
+                action=action,
+                reason=reason,
+                process=component.process,
+            )
+    return BulkOutcome(proposals=len(proposals), debates=len(debates), comments=comments)
 
 
-def is_blocked(user, jurisdiction) -> bool:
-    from plaza.proposals.models import BlockedAccount
-
-    if user is None or not user.is_authenticated:
-        return False
-    return BlockedAccount.objects.with_scope(jurisdiction=jurisdiction).filter(user=user).exists()
-
-
-def block_account(*, actor, jurisdiction, user, reason: str):
-    """A jurisdiction moderator blocks an account: it can no longer write here, and its proposals and debates are
-    hidden with the block's public reason. The block is in the public audit log; `unblock_account` lifts it."""
-    from plaza.proposals.models import BlockedAccount
-
-    require_role(actor, jurisdiction, *MODERATOR_ROLES)
-    reason = _clean_reason(reason, _("Say why: the reason is public."))
-    if user.pk == actor.pk:
-        raise ValidationError(_("You cannot block your own account."))
-    with transaction.atomic(), jurisdiction_scope(jurisdiction):
-        try:
-            with transaction.atomic():
-                block = BlockedAccount.objects.create(
-                    jurisdiction=jurisdiction, user=user, reason=reason, blocked_by=actor
-                )
-        except IntegrityError as twice:
-            raise ValidationError(_("This account is already blocked.")) from twice
-        visible = [s for s in Proposal.Status if s not in (Proposal.Status.HIDDEN, Proposal.Status.DRAFT)]
-        proposals = list(Proposal.objects.filter(author=user, status__in=visible).order_by("pk"))
-        Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
-            status=Proposal.Status.HIDDEN, hidden_reason=reason
-        )
-        debates = list(Debate.objects.filter(author=user, hidden_reason="").order_by("pk"))
-        Debate.objects.filter(pk__in=[d.pk for d in debates]).update(hidden_reason=reason)
-        record(
-            jurisdiction=jurisdiction,
-            actor=actor,
-            action="account.block",
-            reason=reason,
-            data={"account": user.display_name, "proposals": len(proposals), "debates": len(debates)},
-            public=True,
-        )
-        for item in [*proposals, *debates]:
-            item.refresh_from_db()
-            index_object(item)
-    return block
-
-
-def unblock_account(*, actor, jurisdiction, user) -> None:
-    """A moderator lifts a block: the account writes again; what was hidden stays hidden (restore it one by one)."""
-    from plaza.proposals.models import BlockedAccount
-
-    require_role(actor, jurisdiction, *MODERATOR_ROLES)
-    with transaction.atomic(), jurisdiction_scope(jurisdiction):
-        block = BlockedAccount.objects.filter(user=user).first()
-        if block is None:
-            raise ValidationError(_("This account is not blocked."))
-        record(
-            jurisdiction=jurisdiction,
-            actor=actor,
-            action="account.unblock",
-            data={"account": user.display_name},
-            public=True,
-        )
-        block.delete()
+def hide_blocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `block_account` asks this (the manifest's hook) in its transaction: the blocked account's published
+    proposals and debates in the jurisdiction are hidden with the block's public reason (drafts stay private)."""
+    visible = [s for s in Proposal.Status if s not in (Proposal.Status.HIDDEN, Proposal.Status.DRAFT)]
+    proposals = list(Proposal.objects.filter(author=user, status__in=visible).order_by("pk"))
+    Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
+        status=Proposal.Status.HIDDEN, hidden_reason=reason
+    )
+    debates = list(Debate.objects.filter(author=user, hidden_reason="").order_by("pk"))
+    Debate.objects.filter(pk__in=[d.pk for d in debates]).update(hidden_reason=reason)
+    for item in [*proposals, *debates]:
+        item.refresh_from_db()
+        index_object(item)
+    return {"proposals": len(proposals), "debates": len(debates)}
 
 
 @dataclass
@@ -990,3 +961,109 @@ def edit_synthesis(*, actor, synthesis, edit: SynthesisEdit):
             public=True,
         )
     return synthesis
+
+
+@dataclass
+class RegroupedGroup:
+    """One group of a regrouped synthesis: an existing group (its id) or a new one (None), in the new order."""
+
+    group_id: int | None
+    title: str
+    answer: str
+    proposal_ids: list[int] = field(default_factory=list)
+
+
+def _grouping(groups, entries) -> list[dict]:
+    """A synthesis's grouping as the audit log keeps it: each group's id, title and proposals, in order."""
+    members: dict[int, list[int]] = {}
+    for entry in entries:
+        members.setdefault(entry.group_id, []).append(entry.proposal_id)
+    return [{"id": g.pk, "title": g.title, "proposals": sorted(members.get(g.pk, []))} for g in groups]
+
+
+def _check_regrouping(errors: dict, groups, regrouped: list[RegroupedGroup]) -> None:
+    known = {g.pk for g in groups}
+    named = [g.group_id for g in regrouped if g.group_id is not None]
+    if len(named) != len(set(named)) or not set(named) <= known:
+        errors["groups"] = _("The synthesis changed meanwhile: reload the page and regroup again.")
+
+
+def regroup_synthesis(*, actor, synthesis, groups: list[RegroupedGroup], reason: str):
+    """An official regroups a published synthesis: moves proposals between groups, adds groups, removes groups (a
+    group left out is removed, and its proposals are no longer answered unless moved), reorders them.
+
+    One transaction; the grouping before and after, the moves and the public reason go into one public audit entry,
+    so the synthesis's history can be read. Followers of each proposal whose answer changed hear of it.
+    """
+    from plaza.proposals.models import Synthesis, SynthesisEntry, SynthesisGroup
+
+    component = synthesis.component
+    jurisdiction = component.jurisdiction
+    require_role(actor, jurisdiction, *SYNTHESIS_ROLES, process=component.process)
+    errors: dict[str, str] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why: the reason is public, with the groupings before and after.")
+    elif len(reason) > 2000:
+        errors["reason"] = _("Keep the reason under %(max)s characters.") % {"max": 2000}
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        synthesis = Synthesis.objects.select_for_update().get(pk=synthesis.pk)
+        before_groups = list(SynthesisGroup.objects.filter(synthesis=synthesis).order_by("position"))
+        before_entries = list(SynthesisEntry.objects.filter(synthesis=synthesis))
+        texts = [SynthesisGroupText(g.title, g.answer, list(g.proposal_ids)) for g in groups]
+        proposals = _clean_groups(errors, component, texts)
+        _check_regrouping(errors, before_groups, groups)
+        if errors:
+            raise ValidationError(errors)
+        was = {e.proposal_id: e.group_id for e in before_entries}
+        kept = {g.group_id for g in groups if g.group_id is not None}
+        SynthesisGroup.objects.filter(synthesis=synthesis).update(position=F("position") + 1000)  # free the slots
+        SynthesisGroup.objects.filter(synthesis=synthesis).exclude(pk__in=kept).delete()  # their entries go too
+        by_id = {g.pk: g for g in before_groups}
+        now_in: dict[int, int] = {}
+        after_groups = []
+        for position, (wanted, text) in enumerate(zip(groups, texts, strict=True), start=1):
+            group = by_id.get(wanted.group_id) or SynthesisGroup(jurisdiction=jurisdiction, synthesis=synthesis)
+            group.position, group.title, group.answer = position, text.title, text.answer
+            group.save()
+            after_groups.append(group)
+            now_in.update(dict.fromkeys(text.proposal_ids, group.pk))
+        SynthesisEntry.objects.filter(synthesis=synthesis).exclude(proposal_id__in=list(now_in)).delete()
+        moved = _move_entries(jurisdiction, synthesis, was, now_in)
+        after_entries = list(SynthesisEntry.objects.filter(synthesis=synthesis))
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="proposal.synthesis_regroup",
+            target=synthesis,
+            reason=reason,
+            data={
+                "before": _grouping(before_groups, before_entries),
+                "after": _grouping(after_groups, after_entries),
+                "moved": moved,
+            },
+            public=True,
+        )
+        for pk in {m["proposal"] for m in moved if m["to"] is not None}:
+            transaction.on_commit(
+                partial(notify, jurisdiction=jurisdiction, event="proposal.answered", target=proposals[pk], actor=actor)
+            )
+    return synthesis
+
+
+def _move_entries(jurisdiction, synthesis, was: dict[int, int], now_in: dict[int, int]) -> list[dict]:
+    """Entries follow the new grouping: moved in place, created for newly answered proposals; returns each change."""
+    from plaza.proposals.models import SynthesisEntry
+
+    moved = []
+    for proposal_id, group_id in sorted(now_in.items()):
+        if was.get(proposal_id) == group_id:
+            continue
+        # An entry whose group was removed went with it: it is made again in its new group.
+        if not SynthesisEntry.objects.filter(synthesis=synthesis, proposal_id=proposal_id).update(group_id=group_id):
+            SynthesisEntry.objects.create(
+                jurisdiction=jurisdiction, synthesis=synthesis, group_id=group_id, proposal_id=proposal_id
+            )
+        moved.append({"proposal": proposal_id, "from": was.get(proposal_id), "to": group_id})
+    moved += [{"proposal": pk, "from": group, "to": None} for pk, group in sorted(was.items()) if pk not in now_in]
+    return moved

@@ -7,8 +7,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.formats import localize
+from django.utils.translation import ngettext
 
 from plaza.core.models import CensusRecord, Comment, ComponentInstance, Jurisdiction, SDGTag, Verification
+from plaza.core.queries.comments import reported_comments as core_reported_comments
 from plaza.core.queries.search import search_jurisdiction
 from plaza.core.search import fold
 from plaza.proposals.models import (
@@ -170,6 +173,40 @@ def _with_related(proposals: QuerySet, jurisdiction: Jurisdiction) -> QuerySet:
     )
 
 
+def _with_cards(proposals: QuerySet, jurisdiction: Jurisdiction) -> QuerySet:
+    """The index's rows with their authors; `as_cards` adds the rest of what a card shows."""
+    return proposals.select_related("author")
+
+
+def as_cards(proposals, component: ComponentInstance) -> list[Proposal]:
+    """A page of the index, evaluated and made ready for its cards in one more query (the tags' names).
+
+    The index is the hot page: each proposal gets the component instance the page holds (no join of three tables
+    per row), its status's words, its tag names (plain rows, no prefetch machinery) and its counts in words (the
+    same translations as the templates' "%(counter)s support" and "%(counter)s comment").
+    """
+    labels = {value: str(label) for value, label in Proposal.Status.choices}
+    found = list(proposals)
+    names: dict[int, list[str]] = {}
+    tags = ProposalTag.objects.with_scope(jurisdiction=component.jurisdiction).filter(
+        proposal_id__in=[p.pk for p in found]
+    )
+    for proposal_id, name in tags.order_by("name").values_list("proposal_id", "name"):
+        names.setdefault(proposal_id, []).append(name)
+    for proposal in found:
+        proposal.component = component
+        proposal.status_label = labels[proposal.status]
+        proposal.tag_names = names.get(proposal.pk, [])
+        supports, comments = proposal.support_count, proposal.comments_count
+        proposal.supports_text = ngettext("%(counter)s support", "%(counter)s supports", supports) % {
+            "counter": localize(supports)
+        }
+        proposal.comments_text = ngettext("%(counter)s comment", "%(counter)s comments", comments) % {
+            "counter": localize(comments)
+        }
+    return found
+
+
 def _filtered(proposals: QuerySet, jurisdiction: Jurisdiction, filters: ProposalFilters) -> QuerySet:
     if filters.status in PUBLIC_STATUSES:
         proposals = proposals.filter(status=filters.status)
@@ -216,8 +253,10 @@ class RandomOrder:
 
     def _split(self) -> tuple[int, int]:
         if self._counts is None:
+            # Counting the random key (never null), not the id: both counts then read only the proposal_count
+            # index (an index-only scan), as the other orders' paginator count does.
             found = self.proposals.order_by().aggregate(
-                total=Count("id"), after=Count("id", filter=Q(random_key__gte=self.seed))
+                total=Count("*"), after=Count("random_key", filter=Q(random_key__gte=self.seed))
             )
             self._counts = (found["total"], found["after"])
         return self._counts
@@ -250,21 +289,22 @@ class RandomOrder:
             ids = [row[2] for row in sorted(cursor.fetchall())]
         rows = {
             p.pk: p
-            for p in _with_related(
-                Proposal.objects.with_scope(jurisdiction=self.jurisdiction), self.jurisdiction
-            ).filter(pk__in=ids)
+            for p in _with_cards(Proposal.objects.with_scope(jurisdiction=self.jurisdiction), self.jurisdiction).filter(
+                pk__in=ids
+            )
         }
         return [rows[pk] for pk in ids if pk in rows]
 
 
 def index_pages(component: ComponentInstance, filters: ProposalFilters):
-    """What the index pages through: the ordered queryset, or for "random" the visitor's rotation."""
-    if filters.order != "random":
-        return proposal_index(component, filters)
+    """What the index pages through: the ordered queryset, or for "random" the visitor's rotation (pass the page to
+    `as_cards`)."""
     jurisdiction = component.jurisdiction
     proposals = _filtered(
         Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component), jurisdiction, filters
     )
+    if filters.order != "random":
+        return _ordered(_with_cards(proposals, jurisdiction), filters.order, filters.seed)
     return RandomOrder(proposals, jurisdiction, filters.seed)
 
 
@@ -380,6 +420,18 @@ def held_for_review(component: ComponentInstance) -> tuple[list[Proposal], list[
     return list(proposals), list(debates)
 
 
+def reported_comments(component: ComponentInstance) -> QuerySet[Comment]:
+    """Visible comments with open reports on the component's proposals and debates: the queue's third part."""
+    jurisdiction = component.jurisdiction
+    return core_reported_comments(
+        jurisdiction,
+        {
+            Proposal: Proposal.objects.with_scope(jurisdiction=jurisdiction).filter(component=component).values("pk"),
+            Debate: Debate.objects.with_scope(jurisdiction=jurisdiction).filter(component=component).values("pk"),
+        },
+    )
+
+
 def position_of(user, debate: Debate) -> str:
     if user is None or not user.is_authenticated:
         return ""
@@ -392,6 +444,21 @@ def public_proposals(jurisdiction: Jurisdiction) -> QuerySet[Proposal]:
         status__in=PUBLIC_STATUSES, component__is_published=True, component__process__is_published=True
     )
     return _with_related(proposals, jurisdiction).order_by("id")
+
+
+def supportable(jurisdiction: Jurisdiction, pk: int) -> Proposal | None:
+    """A public proposal with just what casting a support reads (its component, process and jurisdiction): the API's
+    hot write path, without the author, tags and attachments a proposal's page or document shows."""
+    found = (
+        Proposal.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(pk=pk, status__in=PUBLIC_STATUSES, component__is_published=True, component__process__is_published=True)
+        .select_related("component")
+        .only("id", "jurisdiction_id", "status", "published_at", "component")
+        .first()
+    )
+    if found is not None:
+        found.component.jurisdiction = jurisdiction  # the instance the caller holds, not a third join
+    return found
 
 
 def public_debates(jurisdiction: Jurisdiction) -> QuerySet[Debate]:
@@ -492,15 +559,4 @@ def count_comments(jurisdiction_id: int, proposal_id: int) -> int:
         Comment.objects.with_scope(jurisdiction=jurisdiction_id)
         .filter(content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal_id, is_hidden=False)
         .count()
-    )
-
-
-def blocked_accounts(jurisdiction: Jurisdiction) -> list:
-    """The accounts moderators blocked in the jurisdiction, newest first, with who they are."""
-    from plaza.proposals.models import BlockedAccount
-
-    return list(
-        BlockedAccount.objects.with_scope(jurisdiction=jurisdiction)
-        .select_related("user", "blocked_by")
-        .order_by("-created_at", "-id")
     )

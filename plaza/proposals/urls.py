@@ -26,6 +26,7 @@ urlpatterns = [
     path("synthesis/new/", views.new_synthesis, name="new_synthesis"),
     path("synthesis/<int:pk>/", views.synthesis_detail, name="synthesis_detail"),
     path("synthesis/<int:pk>/edit/", views.edit_synthesis, name="edit_synthesis"),
+    path("synthesis/<int:pk>/regroup/", views.regroup_synthesis, name="regroup_synthesis"),
     path("debates/", views.debate_index, name="debate_index"),
     path("debates/new/", views.new_debate, name="new_debate"),
     path("debates/<int:pk>/", views.debate_detail, name="debate_detail"),

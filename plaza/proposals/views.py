@@ -16,8 +16,10 @@ from plaza.core.geo import Point, map_context
 from plaza.core.geocoding import nearest_address
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
+from plaza.core.operations import moderation
 from plaza.core.permissions import component_action_allowed, has_role
 from plaza.core.queries.attachments import attachments_of
+from plaza.core.queries.moderation import blocked_accounts
 from plaza.proposals import operations, queries
 from plaza.proposals.forms import (
     AttachmentForm,
@@ -34,6 +36,8 @@ from plaza.proposals.forms import (
     SynthesisForm,
     SynthesisGroupEditFormSet,
     SynthesisGroupFormSet,
+    SynthesisRegroupForm,
+    SynthesisRegroupFormSet,
 )
 from plaza.proposals.models import RANDOM_KEY_LIMIT, Proposal
 
@@ -79,6 +83,7 @@ def proposal_index(request):
     filters = _filters(request, form)
     proposals = queries.index_pages(component, filters)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.as_cards(page.object_list, component)
     query = request.GET.copy()
     query.pop("page", None)
     may_propose, why_not = component_action_allowed(request.user, component, "propose")
@@ -88,6 +93,7 @@ def proposal_index(request):
         {
             "process": request.process,
             "component": component,
+            "component_url": component.get_absolute_url(),
             "form": form,
             "page": page,
             "query": query.urlencode(),
@@ -238,19 +244,22 @@ def release(request, pk: int):
 
 
 def moderation_queue(request):
-    """What waits for a moderator: proposals and debates held because they looked like spam; bulk actions on them."""
+    """What waits for a moderator: proposals and debates held because they looked like spam, and reported comments
+    on the component's content; bulk actions on all three."""
     if not _is_moderator(request):
         raise PermissionDenied(_("You do not have the role needed for this."))
     proposals, debates = queries.held_for_review(request.component)
-    form = BulkModerationForm(request.POST or None, proposals=proposals, debates=debates)
+    comments = list(queries.reported_comments(request.component)[:200])
+    form = BulkModerationForm(request.POST or None, proposals=proposals, debates=debates, comments=comments)
     if request.method == "POST" and form.is_valid():
         try:
             done = operations.moderate_in_bulk(
                 actor=request.user,
                 component=request.component,
                 action=form.cleaned_data["action"],
-                proposal_ids=form.cleaned_data["proposals"],
-                debate_ids=form.cleaned_data["debates"],
+                proposal_ids=form.cleaned_data.get("proposals", []),
+                debate_ids=form.cleaned_data.get("debates", []),
+                comment_ids=form.cleaned_data.get("comments", []),
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as refused:
@@ -258,15 +267,16 @@ def moderation_queue(request):
         else:
             messages.success(
                 request,
-                _("Done: %(proposals)s proposals and %(debates)s debates.")
-                % {"proposals": done.proposals, "debates": done.debates},
+                _("Done: %(proposals)s proposals, %(debates)s debates and %(comments)s comments.")
+                % {"proposals": done.proposals, "debates": done.debates, "comments": done.comments},
             )
             return redirect(f"{request.component.get_absolute_url()}moderation/")
     context = {
         "proposals": proposals,
         "debates": debates,
+        "comments": comments,
         "form": form,
-        "blocked": queries.blocked_accounts(request.jurisdiction),
+        "blocked": blocked_accounts(request.jurisdiction),
         "may_block": _may_block(request),
     }
     return _form_page(request, "proposals/moderation.html", context, refused=request.method == "POST")
@@ -284,7 +294,7 @@ def block(request, user_id: int):
     form = BlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            operations.block_account(
+            moderation.block_account(
                 actor=request.user, jurisdiction=request.jurisdiction, user=account, reason=form.cleaned_data["reason"]
             )
         except ValidationError as refused:
@@ -303,7 +313,7 @@ def unblock(request, user_id: int):
         raise PermissionDenied(_("You do not have the role needed for this."))
     account = get_object_or_404(get_user_model(), pk=user_id)
     try:
-        operations.unblock_account(actor=request.user, jurisdiction=request.jurisdiction, user=account)
+        moderation.unblock_account(actor=request.user, jurisdiction=request.jurisdiction, user=account)
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
@@ -608,6 +618,54 @@ def edit_synthesis(request, pk: int):
             return redirect(synthesis.get_absolute_url())
     context = {"form": form, "formset": formset, "synthesis": synthesis, "groups": groups}
     return _form_page(request, "proposals/synthesis_edit.html", context, refused=request.method == "POST")
+
+
+def regroup_synthesis(request, pk: int):
+    """An official moves proposals between a published synthesis's groups, adds or removes groups; the groupings
+    before and after stay in the public audit log."""
+    synthesis = queries.synthesis_for(request.component, pk)
+    if synthesis is None:
+        raise Http404(_("No such synthesis."))
+    if not _may_synthesise(request):
+        raise PermissionDenied(_("You do not have the role needed for this."))
+    initial = [
+        {
+            "group": g.pk,
+            "title": g.title,
+            "answer": g.answer,
+            "proposals": ", ".join(str(e.proposal_id) for e in g.entries.all()),
+        }
+        for g in synthesis.groups.all()
+    ]
+    form = SynthesisRegroupForm(request.POST or None)
+    formset = SynthesisRegroupFormSet(request.POST or None, prefix="group", initial=initial)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        groups = [
+            operations.RegroupedGroup(
+                group_id=f.cleaned_data.get("group"),
+                title=f.cleaned_data["title"],
+                answer=f.cleaned_data["answer"],
+                proposal_ids=f.cleaned_data["proposals"],
+            )
+            for f in formset
+            if not f.is_dropped
+        ]
+        try:
+            operations.regroup_synthesis(
+                actor=request.user, synthesis=synthesis, groups=groups, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as refused:
+            _add_errors(form, refused)
+        else:
+            messages.success(request, _("The synthesis is regrouped; the previous groupings are in the public record."))
+            return redirect(synthesis.get_absolute_url())
+    context = {
+        "form": form,
+        "formset": formset,
+        "synthesis": synthesis,
+        "proposals": queries.answerable_proposals(request.component),
+    }
+    return _form_page(request, "proposals/synthesis_regroup.html", context, refused=request.method == "POST")
 
 
 def _group_texts(formset) -> list[operations.SynthesisGroupText]:

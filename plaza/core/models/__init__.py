@@ -10,6 +10,7 @@ from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verif
 from plaza.core.models.jobs import Job
 from plaza.core.models.jurisdictions import Jurisdiction
 from plaza.core.models.links import ContentLink
+from plaza.core.models.moderation import BlockedAccount
 from plaza.core.models.notifications import Notification
 from plaza.core.models.processes import ComponentInstance, ComponentStep, Phase, PhaseAction, Process
 from plaza.core.models.roles import Role, RoleGrant
@@ -20,6 +21,7 @@ from plaza.core.models.search import SearchDocument
 __all__ = [
     "ApiToken",
     "Attachment",
+    "BlockedAccount",
     "SDGGoal",
     "SDGTag",
     "SDGTarget",

@@ -23,6 +23,7 @@ from plaza.core.models import (
     RoleGrant,
 )
 from plaza.core.models.comments import COMMENT_MAX_LENGTH
+from plaza.core.operations.moderation import blocked_message, is_blocked, refuse_if_blocked
 from plaza.core.operations.notifications import notify
 from plaza.core.permissions import component_action_allowed, require_role
 from plaza.core.tenancy import jurisdiction_scope
@@ -45,6 +46,13 @@ def _steps_allow_comment(steps, now) -> bool:
 
 def comment_allowed(user, target: models.Model, now=None) -> tuple[bool, str]:
     """Whether `user` may comment on `target` now, and if not, why (translated)."""
+    allowed, why = _phase_allows_comment(user, target, now)
+    if allowed and is_blocked(user, target.jurisdiction_id):
+        return False, blocked_message()
+    return allowed, why
+
+
+def _phase_allows_comment(user, target: models.Model, now=None) -> tuple[bool, str]:
     if user is None or not user.is_authenticated:
         return False, _("Sign in to take part.")
     now = now or timezone.now()
@@ -162,6 +170,7 @@ def vote_comment(*, actor, comment: Comment, value: int) -> Comment:
         raise PermissionDenied(_("You cannot vote on your own comment."))
     if comment.is_hidden:
         raise PermissionDenied(_("A hidden comment cannot be voted on."))
+    refuse_if_blocked(actor, comment.jurisdiction_id)
     with transaction.atomic(), jurisdiction_scope(comment.jurisdiction):
         votes = CommentVote.objects.select_for_update().filter(comment=comment, user=actor)
         existing = votes.first()
@@ -189,6 +198,7 @@ def flag_comment(*, actor, comment: Comment, reason: str, details: str = "") -> 
     """A resident reports a comment to the moderators, once per account."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to take part."))
+    refuse_if_blocked(actor, comment.jurisdiction_id)
     if reason not in CommentFlag.Reason.values:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
     details = (details or "").strip()
@@ -221,44 +231,46 @@ def _tell_moderators(*, comment: Comment, actor) -> None:
         )
 
 
+def _write_moderation(*, actor, comment: Comment, action: str, reason: str, **changes) -> None:
+    """The decision on one comment: its changes, its open flags closed, its public audit entry (no permission check:
+    callers check it and hold the transaction)."""
+    for name, value in changes.items():
+        setattr(comment, name, value)
+    if changes:
+        comment.save(update_fields=list(changes))
+    resolved = CommentFlag.objects.filter(comment=comment, resolved_at=None).update(resolved_at=timezone.now())
+    record(
+        jurisdiction=comment.jurisdiction,
+        actor=actor,
+        action=action,
+        target=comment,
+        reason=reason,
+        data={"flags_resolved": resolved},
+        public=True,
+    )
+
+
 def _moderate(*, actor, comment: Comment, action: str, reason: str, **changes) -> Comment:
     require_role(actor, comment.jurisdiction, *MODERATOR_ROLES)
-    now = timezone.now()
     with transaction.atomic(), jurisdiction_scope(comment.jurisdiction):
-        for name, value in changes.items():
-            setattr(comment, name, value)
-        if changes:
-            comment.save(update_fields=list(changes))
-        resolved = CommentFlag.objects.filter(comment=comment, resolved_at=None).update(resolved_at=now)
-        record(
-            jurisdiction=comment.jurisdiction,
-            actor=actor,
-            action=action,
-            target=comment,
-            reason=reason,
-            data={"flags_resolved": resolved},
-            public=True,
-        )
+        _write_moderation(actor=actor, comment=comment, action=action, reason=reason, **changes)
     return comment
 
 
-def hide_comment(*, actor, comment: Comment, reason: str) -> Comment:
-    """A moderator hides a comment; the public reason shows in its place and in the public record."""
+def _clean_hide_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the public reason for hiding this comment.")})
     if len(reason) > 300:
         raise ValidationError({"reason": _("Keep the reason under 300 characters.")})
-    comment = _moderate(
-        actor=actor,
-        comment=comment,
-        action="comment.hide",
-        reason=reason,
-        is_hidden=True,
-        hidden_reason=reason,
-        hidden_at=timezone.now(),
-        hidden_by=actor,
-    )
+    return reason
+
+
+def _hiding(actor, reason: str) -> dict:
+    return {"is_hidden": True, "hidden_reason": reason, "hidden_at": timezone.now(), "hidden_by": actor}
+
+
+def _tell_author_of_hiding(actor, comment: Comment) -> None:
     if comment.author_id:
         transaction.on_commit(
             partial(
@@ -271,6 +283,13 @@ def hide_comment(*, actor, comment: Comment, reason: str) -> Comment:
                 url=comment_url(comment),
             )
         )
+
+
+def hide_comment(*, actor, comment: Comment, reason: str) -> Comment:
+    """A moderator hides a comment; the public reason shows in its place and in the public record."""
+    reason = _clean_hide_reason(reason)
+    comment = _moderate(actor=actor, comment=comment, action="comment.hide", reason=reason, **_hiding(actor, reason))
+    _tell_author_of_hiding(actor, comment)
     return comment
 
 
@@ -292,9 +311,54 @@ def dismiss_flags(*, actor, comment: Comment, reason: str = "") -> Comment:
     return _moderate(actor=actor, comment=comment, action="comment.keep", reason=(reason or "").strip()[:300])
 
 
+COMMENT_BULK_ACTIONS = ("publish", "hide")
+
+
+def moderate_reported_in_bulk(
+    *,
+    actor,
+    jurisdiction,
+    queue: models.QuerySet,
+    comment_ids: list[int],
+    action: str,
+    reason: str = "",
+    process: Process | None = None,
+) -> int:
+    """A moderator keeps published (closing their reports), or hides with one public reason, several reported
+    comments at once, chosen from `queue` (a `queries.comments.reported_comments` queryset: what the page listed).
+
+    Moderators of `process` may act when the queue holds that process's content only. One transaction, all or
+    nothing: if a selected comment left the queue (hidden or handled meanwhile), nothing is written. Each comment
+    gets its own public audit entry and its author hears of a hiding, as if handled one by one.
+    """
+    require_role(actor, jurisdiction, *MODERATOR_ROLES, process=process)
+    if action not in COMMENT_BULK_ACTIONS:
+        raise ValidationError({"action": _("Choose publish or hide.")})
+    if action == "hide":
+        reason = _clean_hide_reason(reason)
+    selected = set(comment_ids)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        comments = list(Comment.objects.select_for_update().filter(pk__in=selected).order_by("pk"))
+        still_queued = set(queue.filter(pk__in=selected).values_list("pk", flat=True))
+        if len(comments) != len(selected) or still_queued != selected:
+            raise ValidationError(
+                _("Some of the selected comments are no longer waiting for a decision: reload the queue.")
+            )
+        for comment in comments:
+            if action == "hide":
+                _write_moderation(
+                    actor=actor, comment=comment, action="comment.hide", reason=reason, **_hiding(actor, reason)
+                )
+                _tell_author_of_hiding(actor, comment)
+            else:
+                _write_moderation(actor=actor, comment=comment, action="comment.keep", reason="")
+    return len(comments)
+
+
 def follow(*, actor, target: models.Model) -> Follow:
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to follow."))
+    refuse_if_blocked(actor, target.jurisdiction_id)
     with transaction.atomic(), jurisdiction_scope(target.jurisdiction_id):
         return start_following(actor, target)
 

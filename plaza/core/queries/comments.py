@@ -162,6 +162,29 @@ def moderation_queue(jurisdiction: Jurisdiction) -> list[Comment]:
     return list(comments[:200])
 
 
+def reported_comments(jurisdiction: Jurisdiction, targets: dict[type[models.Model], QuerySet]) -> QuerySet:
+    """Visible comments with open reports on some content, most reported first: `targets` maps each commentable
+    model to a queryset of its ids (a component's proposals, say). The queue a bulk decision is taken from."""
+    on_targets = Q(pk__in=[])
+    for model, ids in targets.items():
+        on_targets |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    open_flags = Q(flags__resolved_at=None) & Q(flags__isnull=False)
+    return (
+        Comment.objects.with_scope(jurisdiction=jurisdiction)
+        .filter(on_targets, is_hidden=False)
+        .annotate(open_flags=Count("flags", filter=open_flags))
+        .filter(open_flags__gt=0)
+        .select_related("author", "content_type")
+        .prefetch_related(
+            Prefetch(
+                "flags", queryset=CommentFlag.objects.with_scope(jurisdiction=jurisdiction).filter(resolved_at=None)
+            ),
+            "target",
+        )
+        .order_by("-open_flags", "-created_at", "-id")
+    )
+
+
 def _target_data(content_type, object_id: int, target) -> dict:
     """A commented or followed object as an export names it (the object may be gone)."""
     return {

@@ -293,9 +293,9 @@ def test_a_thread_of_30_comments_takes_a_fixed_number_of_queries(
         if n % 4 == 0:
             vote_comment(actor=ana if comment.author == bruno else bruno, comment=comment, value=1)
     client.force_login(bruno)
-    # 16: the thread itself is fixed; one more per component switched on (its manifest's stats), and one
-    # for the header's back-office link.
-    with django_assert_max_num_queries(16):
+    # 17: the thread itself is fixed; one more per component switched on (its manifest's stats), one
+    # for the header's back-office link, and one asking whether a moderator blocked the reader here.
+    with django_assert_max_num_queries(17):
         page = _page(client, process, "?order=most_voted")
     assert page.count('class="comment comment-indent') == 30
 

@@ -106,7 +106,7 @@ def post_comment(request, jurisdiction):
         comment = _publish(request, form, target, parent)
     except PermissionDenied as refused:
         if not request.htmx:
-            raise
+            return _problem(request, str(refused), target, status=403)
         return _thread(request, target, alert=str(refused))
     if request.htmx:
         return _thread_after_post(request, form, target, parent, comment)
@@ -126,6 +126,8 @@ def edit(request, jurisdiction, comment_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             operations.edit_comment(actor=request.user, comment=comment, body=form.cleaned_data["body"])
+        except PermissionDenied as refused:
+            return _problem(request, str(refused), comment.target, status=403)
         except ValidationError as error:
             form.add_error("body", error.messages)
         else:
@@ -144,7 +146,10 @@ def vote(request, jurisdiction, comment_id: int):
     value = {"up": 1, "down": -1}.get(request.POST.get("value", ""))
     if value is None:
         return _problem(request, _("Choose up or down."), comment.target)
-    comment = operations.vote_comment(actor=request.user, comment=comment, value=value)
+    try:
+        comment = operations.vote_comment(actor=request.user, comment=comment, value=value)
+    except PermissionDenied as refused:
+        return _problem(request, str(refused), comment.target, status=403)
     if request.htmx:
         context = {
             "comment": comment,
@@ -162,6 +167,8 @@ def flag(request, jurisdiction, comment_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             operations.flag_comment(actor=request.user, comment=comment, **form.cleaned_data)
+        except PermissionDenied as refused:
+            return _problem(request, str(refused), comment.target, status=403)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -189,7 +196,10 @@ def follow(request, jurisdiction):
         return _problem(request, _("There is nothing to follow at this address."))
     following = request.POST.get("action") != "unfollow"
     if following:
-        operations.follow(actor=request.user, target=target)
+        try:
+            operations.follow(actor=request.user, target=target)
+        except PermissionDenied as refused:
+            return _problem(request, str(refused), target, status=403)
         notice = _("You follow this now: we will notify you of what happens.")
     else:
         operations.unfollow(actor=request.user, target=target)

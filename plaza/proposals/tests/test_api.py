@@ -57,3 +57,29 @@ def test_a_read_token_or_an_unverified_account_cannot_support(client, component)
     assert _post_support(client, proposal, unverified).status_code == 403
     assert client.post(f"/api/v1/proposals/madrid/proposals/{proposal.pk}/support").status_code == 401
     assert not Support.objects.exists()
+
+
+def test_a_blocked_account_is_refused_through_the_api_and_its_comments_stop_counting(
+    client, component, django_capture_on_commit_callbacks
+):
+    from plaza.core.models import Role
+    from plaza.core.operations.comments import post_comment
+    from plaza.core.operations.moderation import block_account
+    from plaza.core.tests.factories import RoleGrantFactory, UserFactory
+
+    proposal = ProposalFactory(component=component)
+    troll = verified_user(component.jurisdiction)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(actor=troll, target=proposal, body="Rude")
+        post_comment(actor=UserFactory(), target=proposal, body="Kind")
+    url = f"/api/v1/proposals/madrid/proposals/{proposal.pk}"
+    assert client.get(url).json()["comments"] == 2
+    moderator = UserFactory()
+    RoleGrantFactory(user=moderator, jurisdiction=component.jurisdiction, role=Role.MODERATOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        block_account(actor=moderator, jurisdiction=component.jurisdiction, user=troll, reason="Harassment")
+    response = _post_support(client, proposal, ApiTokenFactory(user=troll, scope=ApiToken.Scope.WRITE))
+    assert response.status_code == 403
+    assert "A moderator blocked your account here" in response.json()["error"]["message"]
+    assert not Support.objects.exists()
+    assert client.get(url).json()["comments"] == 1  # its hidden comment is no longer counted

@@ -121,6 +121,12 @@ def test_bulk_moderation_and_blocking_are_accessible(page, axe, sign_in, compone
             component=component, title=title, status=Proposal.Status.HELD, held_reason="many links", author=author
         )
     DebateFactory(component=component, title="Buy now?", held_reason="many links")
+    from plaza.core.models import CommentFlag
+    from plaza.core.tests.factories import UserFactory
+
+    target = ProposalFactory(component=component, title="Shade for the square")
+    rude = _reported_comment(target, author, "Buy cheap watches here", UserFactory())
+    kept = _reported_comment(target, UserFactory(public_name="Lola"), "Shade helps the elderly", UserFactory())
     sign_in(page, people["moderator"])
     page.goto(f"{component.get_absolute_url()}moderation/")
     page.get_by_role("button", name="Apply to the selected items").click()
@@ -128,11 +134,22 @@ def test_bulk_moderation_and_blocking_are_accessible(page, axe, sign_in, compone
     axe(page)
     page.get_by_role("checkbox", name="Cheap bikes").check()
     page.get_by_role("checkbox", name="Buy now?").check()
+    page.get_by_role("checkbox", name=re.compile("Buy cheap watches here")).check()
     page.get_by_role("radio", name="Hide them").check()
     page.get_by_label("Public reason (to hide)").fill("Advertising")
     page.get_by_role("button", name="Apply to the selected items").click()
-    expect(page.get_by_text("Done: 1 proposals and 1 debates.")).to_be_visible()
+    expect(page.get_by_text("Done: 1 proposals, 1 debates and 1 comments.")).to_be_visible()
     expect(page.get_by_role("link", name="Cheap bikes", exact=True)).to_have_count(0)
+    axe(page)
+    page.get_by_role("checkbox", name=re.compile("Shade helps the elderly")).check()
+    page.get_by_role("radio", name="Publish them").check()
+    page.get_by_role("button", name="Apply to the selected items").click()
+    expect(page.get_by_text("Done: 0 proposals, 0 debates and 1 comments.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reported comments").locator("xpath=..")).to_contain_text("None.")
+    rude.refresh_from_db()
+    kept.refresh_from_db()
+    assert rude.is_hidden and rude.hidden_reason == "Advertising" and not kept.is_hidden
+    assert not CommentFlag.objects.filter(resolved_at=None).exists()
     page.get_by_role("link", name=f"Block {author.display_name}").first.click()
     axe(page)
     page.get_by_label("Public reason").fill("Fake account")
@@ -140,6 +157,14 @@ def test_bulk_moderation_and_blocking_are_accessible(page, axe, sign_in, compone
     expect(page.get_by_role("button", name=f"Unblock {author.display_name}")).to_be_visible()
     axe(page)
     assert Proposal.objects.get(title="Cheap cars").status == Proposal.Status.HIDDEN
+
+
+def _reported_comment(target, author, body, reporter):
+    from plaza.core.models import Comment, CommentFlag
+
+    comment = Comment.objects.create(jurisdiction=target.jurisdiction, target=target, author=author, body=body)
+    CommentFlag.objects.create(jurisdiction=target.jurisdiction, comment=comment, user=reporter, reason="spam")
+    return comment
 
 
 def test_the_synthesis_correction_page_is_accessible(page, axe, sign_in, component):
@@ -166,6 +191,43 @@ def test_the_synthesis_correction_page_is_accessible(page, axe, sign_in, compone
     page.get_by_role("button", name="Save the correction").click()
     expect(page.get_by_text("Sí, en 2027.")).to_be_visible()
     axe(page)
+
+
+def test_regrouping_a_synthesis_is_accessible_and_moves_the_answer(page, axe, sign_in, component):
+    from plaza.core.models import Role
+    from plaza.core.tests.factories import RoleGrantFactory, UserFactory
+    from plaza.proposals import operations
+    from plaza.proposals.models import Proposal
+
+    official = UserFactory()
+    RoleGrantFactory(user=official, jurisdiction=component.jurisdiction, role=Role.OFFICIAL)
+    bikes, fountains = (
+        Proposal.objects.get(title="Más carriles bici"),
+        Proposal.objects.get(title="Fuentes en los parques"),
+    )
+    synthesis = operations.publish_synthesis(
+        actor=official,
+        component=component,
+        title="Lo que oímos",
+        groups=[operations.SynthesisGroupText("Movilidad", "Sí.", [bikes.pk, fountains.pk])],
+    )
+    sign_in(page, official)
+    page.goto(synthesis.get_absolute_url())
+    page.get_by_role("link", name="Regroup the proposals").click()
+    axe(page)
+    page.get_by_role("button", name="Save the new groupings").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    axe(page)
+    page.get_by_label("Proposal numbers").first.fill(str(bikes.pk))
+    page.get_by_label("Group title").nth(1).fill("Agua")
+    page.get_by_label("Answer").nth(1).fill("Fuentes nuevas en 2027.")
+    page.get_by_label("Proposal numbers").nth(1).fill(str(fountains.pk))
+    page.get_by_label("Why regroup (public)").fill("Las fuentes no son movilidad")
+    page.get_by_role("button", name="Save the new groupings").click()
+    expect(page.get_by_role("heading", name="Agua")).to_be_visible()
+    axe(page)
+    page.goto(fountains.get_absolute_url())
+    expect(page.get_by_text("Fuentes nuevas en 2027.")).to_be_visible()
 
 
 def test_the_map_page_and_the_synthesis_form_are_accessible(page, axe, sign_in, component):

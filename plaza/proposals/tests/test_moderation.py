@@ -3,10 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from plaza.core.models import AuditEntry, Role
+from plaza.core.models import AuditEntry, BlockedAccount, Role
+from plaza.core.operations import moderation
 from plaza.core.tests.factories import RoleGrantFactory, UserFactory
 from plaza.proposals import operations
-from plaza.proposals.models import BlockedAccount, Debate, Proposal, Support
+from plaza.proposals.models import Debate, Proposal, Support
 from plaza.proposals.operations import ProposalText
 from plaza.proposals.tests.factories import DebateFactory, ProposalFactory, open_component, verified_user
 
@@ -188,17 +189,109 @@ def test_blocking_an_account_hides_its_content_and_stops_its_writing_until_unblo
 
 def test_a_block_holds_in_its_own_jurisdiction_only(component, moderator, madrid, paris):
     author = verified_user(madrid)
-    operations.block_account(actor=moderator, jurisdiction=madrid, user=author, reason="Spam")
+    moderation.block_account(actor=moderator, jurisdiction=madrid, user=author, reason="Spam")
     with pytest.raises(ValidationError, match="already blocked"):
-        operations.block_account(actor=moderator, jurisdiction=madrid, user=author, reason="Spam")
+        moderation.block_account(actor=moderator, jurisdiction=madrid, user=author, reason="Spam")
     elsewhere = open_component(paris, actions=["propose"])
     debate = operations.start_debate(actor=author, component=elsewhere, title="In Paris", body="Fine here.")
     assert debate.pk and Debate.objects.filter(pk=debate.pk).exists()
     paris_moderator = UserFactory()
     RoleGrantFactory(user=paris_moderator, jurisdiction=paris, role=Role.MODERATOR)
     with pytest.raises(PermissionDenied):
-        operations.unblock_account(actor=paris_moderator, jurisdiction=madrid, user=author)
+        moderation.unblock_account(actor=paris_moderator, jurisdiction=madrid, user=author)
     process_moderator = UserFactory()
     RoleGrantFactory(user=process_moderator, jurisdiction=madrid, role=Role.MODERATOR, process=component.process)
     with pytest.raises(PermissionDenied):
-        operations.block_account(actor=process_moderator, jurisdiction=madrid, user=UserFactory(), reason="x")
+        moderation.block_account(actor=process_moderator, jurisdiction=madrid, user=UserFactory(), reason="x")
+
+
+def reported(target, body="Buy cheap watches", author=None, reporters=1):
+    from plaza.core.models import Comment, CommentFlag
+
+    comment = Comment.objects.create(
+        jurisdiction=target.jurisdiction, target=target, author=author or UserFactory(), body=body
+    )
+    for _n in range(reporters):
+        CommentFlag.objects.create(jurisdiction=target.jurisdiction, comment=comment, user=UserFactory(), reason="spam")
+    return comment
+
+
+def test_the_queue_lists_reported_comments_and_hides_them_in_bulk_with_one_reason(client, component, moderator):
+    from plaza.core.models import CommentFlag
+
+    proposal, debate = ProposalFactory(component=component), DebateFactory(component=component)
+    on_proposal = reported(proposal, "Watches for sale", reporters=2)
+    on_debate = reported(debate, "More watches")
+    quiet = reported(proposal, "A fair point", reporters=0)
+    elsewhere = reported(ProposalFactory(component=open_component(component.jurisdiction)), "Other process")
+    client.force_login(moderator)
+    queue = f"{component.get_absolute_url()}moderation/"
+    page = client.get(queue).content.decode()
+    assert "Watches for sale" in page and "More watches" in page and "2 reports" in page
+    assert "A fair point" not in page and "Other process" not in page
+    too_long = client.post(queue, {"comments": [on_proposal.pk], "action": "hide", "reason": "x" * 301})
+    assert too_long.status_code == 400 and "at most 300 characters" in too_long.content.decode()
+    done = client.post(queue, {"comments": [on_proposal.pk, on_debate.pk], "action": "hide", "reason": "Advertising"})
+    assert done.status_code == 302
+    for comment in (on_proposal, on_debate, quiet, elsewhere):
+        comment.refresh_from_db()
+    assert (on_proposal.is_hidden, on_proposal.hidden_reason, on_proposal.hidden_by) == (True, "Advertising", moderator)
+    assert on_debate.is_hidden and not quiet.is_hidden and not elsewhere.is_hidden
+    assert actions_on(on_proposal) == [("comment.hide", True, "Advertising")]
+    assert actions_on(on_debate) == [("comment.hide", True, "Advertising")]
+    assert not CommentFlag.objects.filter(comment__in=[on_proposal, on_debate], resolved_at=None).exists()
+    assert "Watches for sale" not in client.get(queue).content.decode()
+
+
+def test_publishing_reported_comments_keeps_them_and_closes_their_reports(component, moderator):
+    from plaza.core.models import CommentFlag
+
+    comment = reported(ProposalFactory(component=component), "Sharp but fair", reporters=3)
+    done = operations.moderate_in_bulk(
+        actor=moderator, component=component, action="publish", proposal_ids=[], debate_ids=[], comment_ids=[comment.pk]
+    )
+    assert done.comments == 1
+    comment.refresh_from_db()
+    assert not comment.is_hidden and not CommentFlag.objects.filter(resolved_at=None).exists()
+    assert actions_on(comment) == [("comment.keep", True, "")]
+
+
+def test_a_bulk_decision_on_comments_is_all_or_nothing_and_for_this_process_only(component, moderator, madrid):
+    held = held_proposal(component)
+    mine = reported(ProposalFactory(component=component))
+    other_process = reported(ProposalFactory(component=open_component(madrid)))
+    with pytest.raises(ValidationError, match="no longer waiting"):
+        operations.moderate_in_bulk(
+            actor=moderator,
+            component=component,
+            action="hide",
+            proposal_ids=[held.pk],
+            debate_ids=[],
+            comment_ids=[mine.pk, other_process.pk],
+            reason="Spam",
+        )
+    held.refresh_from_db()
+    mine.refresh_from_db()
+    assert held.status == Proposal.Status.HELD and not mine.is_hidden and actions_on(mine) == []
+    process_moderator = UserFactory()
+    RoleGrantFactory(user=process_moderator, jurisdiction=madrid, role=Role.MODERATOR, process=component.process)
+    operations.moderate_in_bulk(
+        actor=process_moderator,
+        component=component,
+        action="hide",
+        proposal_ids=[],
+        debate_ids=[],
+        comment_ids=[mine.pk],
+        reason="Spam",
+    )
+    mine.refresh_from_db()
+    assert mine.is_hidden
+    with pytest.raises(ValidationError, match="no longer waiting"):  # already decided: out of the queue
+        operations.moderate_in_bulk(
+            actor=moderator,
+            component=component,
+            action="publish",
+            proposal_ids=[],
+            debate_ids=[],
+            comment_ids=[mine.pk],
+        )

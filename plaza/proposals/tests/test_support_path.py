@@ -16,14 +16,14 @@ def component(madrid, unscoped):
     return open_component(madrid, threshold_value=1000)
 
 
-def test_a_support_is_six_statements_whatever_the_supports_already_cast(component, django_assert_num_queries):
+def test_a_support_is_five_statements_whatever_the_supports_already_cast(component, django_assert_num_queries):
     proposal = ProposalFactory(component=component)
     for _ in range(3):
         operations.support_proposal(actor=verified_user(component.jurisdiction), proposal=proposal)
     resident = verified_user(component.jurisdiction)
     proposal = Proposal.objects.select_related("component__jurisdiction").get(pk=proposal.pk)
-    # phase, verification level, person and block, UPDATE count, INSERT, threshold UPDATE; + the test's savepoint
-    with django_assert_num_queries(6 + 2):
+    # verification level, person and block at once, phase, UPDATE count, INSERT, threshold UPDATE; + the savepoint
+    with django_assert_num_queries(5 + 2):
         operations.support_proposal(actor=resident, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.support_count == 4 == Support.objects.filter(proposal=proposal).count()
@@ -48,9 +48,9 @@ def test_the_support_button_is_a_constant_number_of_queries(client, component, d
     resident = verified_user(component.jurisdiction)
     client.force_login(resident)
     client.get(component.get_absolute_url())  # the session and its visitor seed exist
-    # 8 to resolve the address and the account (core), 1 proposal row, 6 for the support, 2 savepoint
+    # 8 to resolve the address and the account (core), 1 proposal row, 5 for the support, 2 savepoint
     for proposal in proposals:
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(16):
             response = client.post(f"{proposal.get_absolute_url()}support/")
         assert response.status_code == 302
     assert Support.objects.filter(user=resident).count() == 2

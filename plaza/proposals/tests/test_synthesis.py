@@ -210,3 +210,112 @@ def test_an_official_corrects_a_synthesis_and_the_previous_text_is_public(client
         operations.edit_synthesis(
             actor=official, synthesis=synthesis, edit=operations.SynthesisEdit("x", "", [("a", "b")])
         )
+
+
+def _groups_of(synthesis) -> list[tuple[str, list[int]]]:
+    synthesis = Synthesis.objects.get(pk=synthesis.pk)
+    return [
+        (g.title, sorted(SynthesisEntry.objects.filter(group=g).values_list("proposal_id", flat=True)))
+        for g in synthesis.groups.order_by("position")
+    ]
+
+
+def test_an_official_regroups_a_published_synthesis_and_its_history_is_public(
+    component, official, proposals, django_capture_on_commit_callbacks
+):
+    from plaza.proposals.operations import RegroupedGroup
+
+    synthesis = publish(official, component, proposals)
+    greening, energy = synthesis.groups.order_by("position")
+    late = ProposalFactory(component=component, title="Bike parking")
+    Follow.objects.create(jurisdiction=component.jurisdiction, user=UserFactory(), target=proposals[1])
+    regrouped = [
+        RegroupedGroup(energy.pk, "Energy", "Solar on every public roof by 2030.", [proposals[2].pk, proposals[1].pk]),
+        RegroupedGroup(None, "Mobility", "Bike parking at every school.", [late.pk]),
+    ]  # Greening removed: Trees on school streets is no longer answered; Green schoolyards moves to Energy
+    with django_capture_on_commit_callbacks(execute=True):
+        operations.regroup_synthesis(
+            actor=official, synthesis=synthesis, groups=regrouped, reason="Schoolyards are energy"
+        )
+    assert _groups_of(synthesis) == [
+        ("Energy", sorted([proposals[1].pk, proposals[2].pk])),
+        ("Mobility", [late.pk]),
+    ]
+    entry = AuditEntry.objects.get(action="proposal.synthesis_regroup")
+    assert entry.is_public and entry.reason == "Schoolyards are energy"
+    assert [(g["title"], g["proposals"]) for g in entry.data["before"]] == [
+        ("Greening", sorted([proposals[0].pk, proposals[1].pk])),
+        ("Energy", [proposals[2].pk]),
+    ]
+    assert [g["title"] for g in entry.data["after"]] == ["Energy", "Mobility"]
+    assert {(m["proposal"], m["from"], m["to"]) for m in entry.data["moved"]} == {
+        (proposals[0].pk, greening.pk, None),
+        (proposals[1].pk, greening.pk, energy.pk),
+        (late.pk, None, entry.data["after"][1]["id"]),
+    }
+    assert Notification.objects.filter(event="proposal.answered", object_id=proposals[1].pk).exists()
+
+
+def test_bad_regroupings_are_refused_and_nothing_changes(component, official, proposals, paris):
+    from plaza.proposals.operations import RegroupedGroup
+
+    synthesis = publish(official, component, proposals)
+    greening, energy = synthesis.groups.order_by("position")
+    before = _groups_of(synthesis)
+    hidden = ProposalFactory(component=component, status=Proposal.Status.HIDDEN, hidden_reason="x")
+    twice = [
+        RegroupedGroup(greening.pk, "Greening", "A", [proposals[0].pk]),
+        RegroupedGroup(energy.pk, "Energy", "B", [proposals[0].pk]),
+    ]
+    cases = [
+        (twice, "one group only", "Why"),
+        ([RegroupedGroup(greening.pk, "Greening", "A", [hidden.pk])], "not published proposals", "Why"),
+        ([RegroupedGroup(greening.pk, "Greening", "A", [])], "reason is public", " "),
+        ([RegroupedGroup(99999, "Stale", "A", [])], "reload the page", "Why"),
+        ([], "at least one group", "Why"),
+    ]
+    for groups, message, reason in cases:
+        with pytest.raises(ValidationError, match=message):
+            operations.regroup_synthesis(actor=official, synthesis=synthesis, groups=groups, reason=reason)
+        assert _groups_of(synthesis) == before
+    with pytest.raises(PermissionDenied):
+        operations.regroup_synthesis(actor=UserFactory(), synthesis=synthesis, groups=twice[:1], reason="Why")
+    assert not AuditEntry.objects.filter(action="proposal.synthesis_regroup").exists()
+
+
+def test_regrouping_through_the_page_moves_the_answer_shown_on_the_proposal(client, component, official, proposals):
+    synthesis = publish(official, component, proposals)
+    greening, energy = synthesis.groups.order_by("position")
+    client.force_login(official)
+    assert "Regroup the proposals" in client.get(synthesis.get_absolute_url()).content.decode()
+    url = f"{synthesis.get_absolute_url()}regroup/"
+    form = client.get(url).content.decode()
+    assert f'value="{proposals[0].pk}, {proposals[1].pk}"' in form
+    data = {
+        "group-TOTAL_FORMS": "4",
+        "group-INITIAL_FORMS": "2",
+        "group-MIN_NUM_FORMS": "0",
+        "group-MAX_NUM_FORMS": "100",
+        "group-0-group": greening.pk,
+        "group-0-title": "Greening",
+        "group-0-answer": "We plant trees.",
+        "group-0-proposals": f"{proposals[0].pk}",
+        "group-1-group": energy.pk,
+        "group-1-title": "Energy",
+        "group-1-answer": "Solar on every public roof by 2030.",
+        "group-1-proposals": f"{proposals[2].pk}",
+        "group-2-title": "Schoolyards",
+        "group-2-answer": "Every schoolyard green by 2028.",
+        "group-2-proposals": f"{proposals[1].pk}",
+        "reason": "",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "There is a problem" in refused.content.decode()
+    assert client.post(url, {**data, "reason": "Schoolyards deserve their own answer"}).status_code == 302
+    page = client.get(proposals[1].get_absolute_url()).content.decode()
+    assert "Schoolyards" in page and "Every schoolyard green by 2028." in page and "We plant trees." not in page
+    removed = {**data, "group-1-remove": "on", "reason": "Energy answered elsewhere"}
+    removed.update({"group-2-group": synthesis.groups.get(title="Schoolyards").pk, "group-INITIAL_FORMS": "3"})
+    assert client.post(url, removed).status_code == 302
+    assert "The official answer" not in client.get(proposals[2].get_absolute_url()).content.decode()
+    assert AuditEntry.objects.filter(action="proposal.synthesis_regroup", is_public=True).count() == 2

@@ -1,0 +1,114 @@
+"""Blocking an account in a jurisdiction: core's comments and every component refuse its writing there."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plaza.core.audit import record
+from plaza.core.components import registry
+from plaza.core.models import BlockedAccount, Comment, Role
+from plaza.core.models.moderation import BLOCK_REASON_MAX_LENGTH
+from plaza.core.permissions import require_role
+from plaza.core.tenancy import jurisdiction_scope
+
+MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
+
+
+def blocked_message() -> str:
+    return _("A moderator blocked your account here: you cannot write in this jurisdiction.")
+
+
+def block_exists(user, jurisdiction) -> Exists:
+    """An `Exists` to annotate onto a query a write path runs anyway, so the block check costs no statement."""
+    jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
+    return Exists(BlockedAccount.objects.with_scope(jurisdiction=jurisdiction_id).filter(user=user))
+
+
+def is_blocked(user, jurisdiction) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
+    return BlockedAccount.objects.with_scope(jurisdiction=jurisdiction_id).filter(user=user).exists()
+
+
+def refuse_if_blocked(actor, jurisdiction) -> None:
+    """Every write in a jurisdiction asks this first (core's comments, flags and follows; components' operations)."""
+    if is_blocked(actor, jurisdiction):
+        raise PermissionDenied(blocked_message())
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the reason is public.")})
+    if len(reason) > BLOCK_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(max)s characters.") % {"max": BLOCK_REASON_MAX_LENGTH}}
+        )
+    return reason
+
+
+def _hide_comments(*, actor, user, reason: str) -> int:
+    """Each visible comment of the account, hidden with the block's reason (saved one by one, so that what counts
+    comments on their targets hears of it; their open flags are resolved)."""
+    from plaza.core.models import CommentFlag
+
+    now = timezone.now()
+    comments = list(Comment.objects.filter(author=user, is_hidden=False).order_by("pk"))
+    for comment in comments:
+        comment.is_hidden, comment.hidden_reason, comment.hidden_at, comment.hidden_by = True, reason, now, actor
+        comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_at", "hidden_by"])
+    CommentFlag.objects.filter(comment__in=comments, resolved_at=None).update(resolved_at=now)
+    return len(comments)
+
+
+def block_account(*, actor, jurisdiction, user, reason: str) -> BlockedAccount:
+    """A jurisdiction moderator blocks an account: it can no longer write here (comments, flags, follows, and each
+    component's own writing), and what it wrote here is hidden with the block's public reason: its comments by core,
+    the rest by each component's `hide_blocked_content`. One public audit entry; `unblock_account` lifts the block."""
+    require_role(actor, jurisdiction, *MODERATOR_ROLES)
+    reason = _clean_reason(reason)
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot block your own account."))
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        try:
+            with transaction.atomic():
+                block = BlockedAccount.objects.create(
+                    jurisdiction=jurisdiction, user=user, reason=reason, blocked_by=actor
+                )
+        except IntegrityError as twice:
+            raise ValidationError(_("This account is already blocked.")) from twice
+        hidden = {"comments": _hide_comments(actor=actor, user=user, reason=reason)}
+        for manifest in registry:
+            if manifest.hide_blocked_content:
+                hidden.update(
+                    manifest.hide_blocked_content(actor=actor, jurisdiction=jurisdiction, user=user, reason=reason)
+                )
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="account.block",
+            reason=reason,
+            data={"account": user.display_name, **hidden},
+            public=True,
+        )
+    return block
+
+
+def unblock_account(*, actor, jurisdiction, user) -> None:
+    """A moderator lifts a block: the account writes again; what was hidden stays hidden (restore it one by one)."""
+    require_role(actor, jurisdiction, *MODERATOR_ROLES)
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        block = BlockedAccount.objects.select_for_update().filter(user=user).first()
+        if block is None:
+            raise ValidationError(_("This account is not blocked."))
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="account.unblock",
+            data={"account": user.display_name},
+            public=True,
+        )
+        block.delete()
