@@ -113,7 +113,6 @@ def parse(sql: str) -> exp.Query:
 
 def table_names(query: exp.Query) -> set[str]:
     """The tables the query reads, beside its own WITH names; refuses qualified names, system tables, functions."""
-    own = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
     names = set()
     for table in query.find_all(exp.Table):
         if not isinstance(table.this, exp.Identifier):
@@ -121,9 +120,33 @@ def table_names(query: exp.Query) -> set[str]:
         name = table.name
         if table.db or table.catalog or name.lower().startswith(SYSTEM_PREFIXES):
             raise SqlRefused("authorization", _("Not authorized to access system tables"))
-        if name not in own:
+        if not defined_by_with(table):
             names.add(name)
     return names
+
+
+def defined_by_with(table: exp.Table) -> bool:
+    """Whether the name is a WITH query visible where it is used, as PostgreSQL scopes them.
+
+    A query's body sees all of its WITH names; a WITH query sees only the earlier ones (every one, itself
+    included, under RECURSIVE); outside the query that defines it a name is a table again. So in
+    `WITH core_user AS (SELECT * FROM core_user) …` the inner `core_user` is the real table.
+    """
+    came_from, node = table, table.parent
+    while node is not None:
+        if isinstance(node, exp.With):
+            ctes = list(node.expressions)
+            position = next((i for i, cte in enumerate(ctes) if cte is came_from), len(ctes))
+            visible = ctes if node.args.get("recursive") else ctes[:position]
+            if any(cte.alias_or_name == table.name for cte in visible):
+                return True
+        elif isinstance(node, exp.Query):
+            with_ = node.args.get("with_")
+            body_sees = with_ is not None and came_from is not with_
+            if body_sees and any(cte.alias_or_name == table.name for cte in with_.expressions):
+                return True
+        came_from, node = node, node.parent
+    return False
 
 
 def resource_ids(names: set[str]) -> dict[str, uuid.UUID]:
@@ -172,11 +195,10 @@ def _rows_of(table: DatastoreTable, vendor: str) -> str:
 
 def rewrite(query: exp.Query, tables: dict[str, DatastoreTable], vendor: str) -> str:
     """The query in the database's dialect, each resource table replaced by the subquery of its rows."""
-    own = {cte.alias_or_name for cte in query.find_all(exp.CTE)}
     nonce = secrets.token_hex(12)  # unguessable markers: no literal or name in the query can collide
     subqueries = {}
     for number, table in enumerate(list(query.find_all(exp.Table))):
-        if table.name in own or table.name not in tables:
+        if table.name not in tables or defined_by_with(table):
             continue
         marker = f"plaza_{nonce}_{number}"
         subqueries[marker] = _rows_of(tables[table.name], vendor)

@@ -168,6 +168,10 @@ def test_the_network_portal_is_accessible(page, axe, air, metro):
     page.goto("/network/data/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Open data of the network")
     axe(page)
+    page.get_by_role("link", name="Transport Department (Paris) (1)").click()  # the organisation facet
+    expect(page.get_by_role("heading", level=2, name="1 dataset")).to_be_visible()
+    expect(page.get_by_role("link", name="Air quality stations")).to_have_count(0)
+    axe(page)
     page.get_by_role("link", name="Metro ridership").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Metro ridership")
 

@@ -201,3 +201,18 @@ def test_the_database_refuses_file_reads_and_unlisted_functions(readings):
     with pytest.raises(datastore_sql.SqlRefused) as refused:
         datastore_sql.run(raw, {})
     assert refused.value.kind == "authorization"
+
+
+@pytest.mark.parametrize(
+    "query, read",
+    [
+        ("WITH core_user AS (SELECT * FROM core_user) SELECT * FROM core_user", {"core_user"}),
+        ("SELECT * FROM (WITH core_user AS (SELECT 1) SELECT * FROM core_user) AS x, core_user", {"core_user"}),
+        ("WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a", {"b"}),
+        ("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT * FROM c", set()),
+        ("WITH a AS (SELECT 1), b AS (SELECT * FROM a) SELECT * FROM b, t", {"t"}),
+    ],
+)
+def test_with_names_are_scoped_as_postgresql_scopes_them(query, read):
+    """The parser's own line: a WITH name hides a table only where PostgreSQL would resolve it to the WITH."""
+    assert datastore_sql.table_names(datastore_sql.parse(query)) == read
