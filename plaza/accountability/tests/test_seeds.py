@@ -32,7 +32,7 @@ def test_demo_plans_are_seeded_once(client, media):
     madrid = client.get("/madrid/accountability/plans/open-government/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Extend Consul to other cities" in madrid and "Participatory budgets decided and tracked" in madrid
     results = client.get("/madrid/accountability/results/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Extend Consul to other cities" in results and "2,300,000.50 EUR" in results
+    assert "Extend Consul to other cities" in results and "€2,300,000.50" in results
     with scopes_disabled():
         from plaza.accountability.models import Assessment, Result
         from plaza.core.models import Attachment
