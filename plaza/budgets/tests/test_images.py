@@ -92,6 +92,8 @@ def test_the_page_refuses_a_document_next_to_the_field_and_shows_images(client, 
     assert f'src="{image.get_absolute_url()}" alt="The plot today"' in page
     index = client.get("/paris/budgets/paris-2026/").content.decode()
     assert 'class="thumbnail"' in index and f'src="{image.get_absolute_url()}"' in index
+    api = client.get("/api/v1/budgets/paris/budgets/paris-2026/projects").json()["items"]
+    assert api[0]["images"] == [{"title": "The plot today", "url": image.get_absolute_url()}]
     shown = client.get(image.get_absolute_url())
     assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
 
