@@ -109,3 +109,17 @@ def test_the_index_keeps_its_query_count_with_images(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get("/paris/budgets/paris-2026/").content.decode()
     assert page.count('class="thumbnail"') == 3
+
+
+def test_the_project_page_keeps_its_query_count_with_images(
+    client, paris_admin, budget, heading, projects, django_assert_num_queries
+):
+    url = projects[0].get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(7) as few:  # with core's "What became of it" (links both ways)
+        client.get(url)
+    for n in range(3):
+        operations.add_project_image(actor=paris_admin, project=projects[0], upload=png(), title=f"View {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("<img ") == 3
