@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404
-from ninja import Path, Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
 from plaza.budgets import queries, rules
@@ -32,6 +32,7 @@ class BudgetOut(Schema):
     title: str
     description: str
     currency: str
+    total: Decimal = Field(..., description="The budget's money: its total amount, else the sum of its headings")
     phase: str
     ballot_kind: str
     rule: str
@@ -45,6 +46,19 @@ class BudgetOut(Schema):
     @staticmethod
     def resolve_headings(obj: Budget) -> list:
         return list(obj.headings.all())
+
+    @staticmethod
+    def resolve_total(obj: Budget) -> Decimal:
+        return obj.total
+
+
+class ImageOut(Schema):
+    title: str = Field(..., description="What the image shows (its alternative text)")
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
 
 
 class ProjectOut(Schema):
@@ -62,6 +76,11 @@ class ProjectOut(Schema):
     sdgs: list[int]
     supports: int
     url: str
+    images: list[ImageOut]
+
+    @staticmethod
+    def resolve_images(obj) -> list:
+        return list(obj.images)
 
     @staticmethod
     def resolve_heading(obj) -> str:

@@ -226,7 +226,7 @@ def update_budget(*, actor, budget: Budget, **values) -> Budget:
     if unknown:
         raise TypeError(f"update_budget() got unknown settings: {sorted(unknown)}")
     with transaction.atomic():
-        budget = Budget.objects.select_for_update().select_related("component__process").get(pk=budget.pk)
+        budget = Budget.objects.select_for_update().get(pk=budget.pk)
         before = {name: getattr(budget, name) for name in SETUP_FIELDS}
         clean = _check_setup(before | values)
         errors = {}

@@ -18,8 +18,10 @@ def test_budgets_and_projects_are_public(client, budget, heading, projects):
     listing = client.get("/api/v1/budgets/paris/budgets").json()
     assert [b["slug"] for b in listing["items"]] == ["paris-2026"]
     assert listing["items"][0]["headings"] == [{"slug": "11e", "name": "11th arrondissement", "amount": "100000.00"}]
+    assert listing["items"][0]["total"] == "100000.00"
     items = client.get("/api/v1/budgets/paris/budgets/paris-2026/projects").json()["items"]
     assert [(p["title"], p["unfeasible_reason"]) for p in items][0] == ("Garden", "Private land")
+    assert items[0]["images"] == []
     assert client.get("/api/v1/budgets/paris/budgets/draft/projects").status_code == 404
 
 

@@ -92,6 +92,8 @@ def test_the_page_refuses_a_document_next_to_the_field_and_shows_images(client, 
     assert f'src="{image.get_absolute_url()}" alt="The plot today"' in page
     index = client.get("/paris/budgets/paris-2026/").content.decode()
     assert 'class="thumbnail"' in index and f'src="{image.get_absolute_url()}"' in index
+    api = client.get("/api/v1/budgets/paris/budgets/paris-2026/projects").json()["items"]
+    assert api[0]["images"] == [{"title": "The plot today", "url": image.get_absolute_url()}]
     shown = client.get(image.get_absolute_url())
     assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
 
@@ -107,3 +109,17 @@ def test_the_index_keeps_its_query_count_with_images(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get("/paris/budgets/paris-2026/").content.decode()
     assert page.count('class="thumbnail"') == 3
+
+
+def test_the_project_page_keeps_its_query_count_with_images(
+    client, paris_admin, budget, heading, projects, django_assert_num_queries
+):
+    url = projects[0].get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(7) as few:  # with core's "What became of it" (links both ways)
+        client.get(url)
+    for n in range(3):
+        operations.add_project_image(actor=paris_admin, project=projects[0], upload=png(), title=f"View {n}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("<img ") == 3
