@@ -18,8 +18,10 @@ p50/p95 latency over all requests as wrk measured them. BENCH_LOAD=python forces
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +45,8 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  local file = io.open(args[1] .. "." .. id, "r")
+  stem = args[1]
+  local file = io.open(stem .. "." .. id, "r")
   lines = {}
   for line in file:lines() do table.insert(lines, line) end
   file:close()
@@ -72,7 +75,11 @@ function response(status, headers, body)
   done_count = done_count + 1
   if status == expect then ok = ok + 1 else refused = refused + 1 end
   last_answered = now()
-  if done_count >= #lines then wrk.thread:stop() end
+  if done_count >= #lines then  -- tell Python this thread is done: wrk itself would wait out its duration
+    local marker = io.open(stem .. ".done." .. id, "w")
+    marker:close()
+    wrk.thread:stop()
+  end
 end
 function done(summary, latency, requests)
   local ok_total, refused_total, first, last = 0, 0, math.huge, 0
@@ -122,18 +129,26 @@ def wrk() -> str | None:
     return shutil.which("wrk")
 
 
-def _run(script: str, url: str, clients: int, args: list[str], duration: float, timeout: float) -> dict:
+def _run(script: str, url: str, clients: int, args: list[str], duration: float, done: list[Path] = ()) -> dict:
+    """Run wrk; when every path in `done` exists (each thread's slice answered), interrupt it: it prints its summary."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     try:
         command = [wrk() or "wrk", f"-t{min(THREADS, clients)}", f"-c{clients}", f"-d{duration:g}s", "--timeout", "30s"]
         command += ["-s", lua.name, url, "--", *args]
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + duration + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if done and all(path.exists() for path in done):
+                process.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.2)
+        stdout, stderr = process.communicate(timeout=60)
     finally:
         Path(lua.name).unlink(missing_ok=True)
-    lines = [line for line in finished.stdout.splitlines() if line.startswith("{")]
-    if finished.returncode != 0 or not lines:
-        raise SystemExit(f"wrk failed ({finished.returncode}): {finished.stderr.strip() or finished.stdout[-500:]}")
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise SystemExit(f"wrk failed ({process.returncode}): {stderr.strip() or stdout[-500:]}")
     return json.loads(lines[-1])
 
 
@@ -150,7 +165,7 @@ def _load(figures: dict) -> LoadFigures:
 
 
 def wrk_get(url: str, *, clients: int, duration: float) -> LoadFigures:
-    figures = _run(GET_LUA, url, clients, [], duration, timeout=duration + 60)
+    figures = _run(GET_LUA, url, clients, [], duration)
     load = _load(figures)
     load.errors += figures["refused"]
     return load
@@ -164,9 +179,10 @@ def wrk_posts(url: str, requests: list[tuple[str, str]], *, clients: int, expect
         for thread in range(threads):
             lines = [f"{token} {body}" for token, body in requests[thread::threads]]
             Path(f"{stem}.{thread}").write_text("\n".join(lines) + "\n")
-        # wrk needs a duration: a cap (every request at a slow 100/s); it stops when the slices are answered.
-        duration = max(15, len(requests) / 100)
-        figures = _run(POSTS_LUA, url, clients, [str(stem), str(expect)], duration, timeout=duration + 60)
+        # wrk needs a duration: a cap (every request at a slow 20/s); it is interrupted once the slices are answered.
+        duration = max(30, len(requests) / 20)
+        done = [Path(f"{stem}.done.{thread}") for thread in range(threads)]
+        figures = _run(POSTS_LUA, url, clients, [str(stem), str(expect)], duration, done)
     load = _load(figures)
     load.errors += max(0, len(requests) - figures["ok"])  # a voter whose ballot was not acknowledged
     return load
