@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PLAYWRIGHT_BROWSERS_PATH ?= 0
 
-.PHONY: demo test install test-deps lint format worker bench messages clean
+.PHONY: demo test install test-deps bench-deps lint format worker bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,8 +50,19 @@ format: install
 worker: install
 	$(VENV)/bin/celery -A plaza worker --loglevel=info --concurrency=2
 
+# What the benchmarks need from Debian: wrk, the load generator (a few microseconds of CPU a request, where
+# the Python client costs a millisecond on the same cores); without it they fall back to the Python client.
+BENCH_PACKAGES := wrk:wrk
+bench-deps:
+	@missing=""; for pair in $(BENCH_PACKAGES); do command -v $${pair#*:} >/dev/null 2>&1 || missing="$$missing $${pair%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
 # Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/plaza_bench); no browser.
-bench: install
+bench: install bench-deps
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 messages: install

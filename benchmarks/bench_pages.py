@@ -191,6 +191,8 @@ def gunicorn(config: Config, env: dict[str, str]) -> Iterator[tuple[subprocess.P
     command = [sys.executable, "-m", "gunicorn", "plaza.wsgi:application"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", str(config.workers), "--threads", str(config.threads)]
     command += ["--timeout", "60", "--backlog", "2048", "--log-level", "warning", "--error-logfile", "-"]
+    if config.threads > 1:  # gthread keeps connections alive: longer than the load generator's pauses
+        command += ["--keep-alive", "75"]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:

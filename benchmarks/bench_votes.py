@@ -38,12 +38,15 @@ from bench_pages import (  # noqa: E402 - the harness's shared pieces: database,
     create_database,
     drop_database,
     gunicorn,
+    hammer,
     percentile,
     server_environment,
     server_version,
 )
+from load import LoadFigures, wrk, wrk_get, wrk_posts  # noqa: E402 - the shared load generator
 
 INSERT_CLIENTS = 16
+BALLOT_PATH = "/api/v1/votes/paris/votations/climate/ballot"
 PARIS_BALLOTS = 73_765
 ANSWERS = ("yes", "no", "abstain")
 
@@ -57,6 +60,7 @@ class Sizes:
     ballots: int
     tally_ballots: int
     insert_seconds: float
+    ceiling_seconds: float
 
     @classmethod
     def from_env(cls, tiny: bool) -> "Sizes":
@@ -65,6 +69,7 @@ class Sizes:
             ballots=int(env("BENCH_BALLOTS", "40" if tiny else str(PARIS_BALLOTS))),
             tally_ballots=int(env("BENCH_TALLY_BALLOTS", "2000" if tiny else "1000000")),
             insert_seconds=float(env("BENCH_INSERT_SECONDS", "1" if tiny else "10")),
+            ceiling_seconds=float(env("BENCH_CEILING_SECONDS", "1" if tiny else "5")),
         )
 
 
@@ -236,7 +241,7 @@ async def cast_all(base: str, tokens: list[str], clients: int) -> Casting:
     result = Casting()
     voters = iter(enumerate(tokens))
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    url = f"{base}/api/v1/votes/paris/votations/climate/ballot"
+    url = f"{base}{BALLOT_PATH}"
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         started = time.perf_counter()
 
@@ -373,8 +378,61 @@ COLUMNS = [
 ]
 
 
+def python_figures(load, elapsed: float, ok: int, errors: int) -> LoadFigures:
+    ordered = sorted(load)
+    return LoadFigures(
+        requests=ok + errors,
+        ok=ok,
+        errors=errors,
+        elapsed=elapsed,
+        p50_ms=_ms(percentile(ordered, 0.50)),
+        p95_ms=_ms(percentile(ordered, 0.95)),
+        generator="Python asyncio + httpx",
+    )
+
+
+def healthz(base: str, config: Config, seconds: float, *, use_wrk: bool) -> LoadFigures:
+    """The ceiling of this server and load generator: /healthz (the whole Django stack and SELECT 1)."""
+    if use_wrk:
+        return wrk_get(f"{base}/healthz", clients=config.clients, duration=seconds)
+    load = asyncio.run(hammer(f"{base}/healthz", clients=config.clients, duration=seconds, max_requests=0))
+    return python_figures(load.latencies, load.elapsed, len(load.latencies), load.errors)
+
+
+def cast_every_ballot(base: str, tokens: list[str], config: Config, *, use_wrk: bool) -> LoadFigures:
+    if use_wrk:
+        requests = [(token, json.dumps({"answers": {"q1": [ANSWERS[n % 3]]}})) for n, token in enumerate(tokens)]
+        return wrk_posts(f"{base}{BALLOT_PATH}", requests, clients=config.clients)
+    casting = asyncio.run(cast_all(base, tokens, config.clients))
+    log(f"answers: {casting.statuses}")
+    return python_figures(casting.latencies, casting.elapsed, len(casting.latencies), casting.errors)
+
+
+def figures_row(target: str, figures: LoadFigures, **extra) -> dict:
+    return {
+        "target": target,
+        "count": figures.ok,
+        "errors": figures.errors,
+        "rate": figures.rate,
+        "p50_ms": figures.p50_ms,
+        "p95_ms": figures.p95_ms,
+        "seconds": figures.elapsed,
+        **extra,
+    }
+
+
+def kind_of(config: Config) -> str:
+    return "sync" if config.threads == 1 else f"gthread x{config.threads}"
+
+
 def run(config: Config, sizes: Sizes) -> dict:
     config = replace(config, database_url=own_database(config.database_url))
+    use_wrk = wrk() is not None
+    # The ballots' server: keep-alive workers (gthread) unless BENCH_THREADS says otherwise; docs/deploy.md.
+    ballot_config = replace(config, threads=int(os.environ.get("BENCH_THREADS", "4")))
+    sync_config = replace(config, threads=1)
+    generator = "wrk" if use_wrk else "Python asyncio + httpx"
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="plaza-bench-votes-") as tmp:
         env = server_environment(config, Path(tmp))
         env["PLAZA_API_RATE"] = "1000000/m"  # one token a voter, but the load comes from one address
@@ -386,12 +444,21 @@ def run(config: Config, sizes: Sizes) -> dict:
 
             connections.close_all()
             reference = insert_rate(config.database_url, sizes.insert_seconds)
-            with gunicorn(config, env) as (_server, base):
-                casting = asyncio.run(cast_all(base, tokens, config.clients))
+            with gunicorn(sync_config, env) as (_server, base):
+                ceilings = [("Python asyncio + httpx", healthz(base, config, sizes.ceiling_seconds, use_wrk=False))]
+                if use_wrk:
+                    ceilings.append(("wrk", healthz(base, config, sizes.ceiling_seconds, use_wrk=True)))
+            for name, figures in ceilings:
+                rows.append(figures_row(f"/healthz, {kind_of(sync_config)} workers, {name}", figures))
+            with gunicorn(ballot_config, env) as (_server, base):
+                if ballot_config.threads != 1:
+                    ceiling = healthz(base, config, sizes.ceiling_seconds, use_wrk=use_wrk)
+                    rows.append(figures_row(f"/healthz, {kind_of(ballot_config)} workers, {generator}", ceiling))
+                casting = cast_every_ballot(base, tokens, config, use_wrk=use_wrk)
             stored = ballots_in_database()
-            if stored != len(casting.latencies):
-                raise SystemExit(f"{stored} ballots stored but {len(casting.latencies)} acknowledged")
-            log(f"{len(tokens):,} ballots in {casting.elapsed:.1f} s; answers: {casting.statuses}")
+            if stored != casting.ok:
+                raise SystemExit(f"{stored} ballots stored but {casting.ok} acknowledged")
+            log(f"{len(tokens):,} ballots in {casting.elapsed:.1f} s, {casting.ok:,} acknowledged, all stored once")
             write_tally_ballots(sizes.tally_ballots)
             tallies = tally_rows(sizes.tally_ballots)
             version = server_version(config.database_url)
@@ -400,33 +467,28 @@ def run(config: Config, sizes: Sizes) -> dict:
 
             connections.close_all()
             drop_database(config.database_url)
-    ordered = sorted(casting.latencies)
-    ballots_row = {
-        "target": f"ballot via HTTP (POST …/ballot), {config.clients} clients",
-        "count": len(tokens),
-        "errors": casting.errors,
-        "rate": len(ordered) / casting.elapsed if casting.elapsed else None,
-        "p50_ms": _ms(percentile(ordered, 0.50)),
-        "p95_ms": _ms(percentile(ordered, 0.95)),
-        "seconds": casting.elapsed,
-    }
-    kind = "sync" if config.threads == 1 else f"gthread x{config.threads}"
+    ballots_row = figures_row(
+        f"ballot via HTTP (POST …/ballot), {kind_of(ballot_config)}, {generator}", casting, count=len(tokens)
+    )
+    ballots_row["errors"] = casting.errors
     return {
         "title": "ballots through HTTP, raw inserts, tally",
         "config": [
-            f"server: gunicorn, {config.workers} {kind} workers, plaza.settings.production (DEBUG off), {version}, "
-            f"DB_CONN_MAX_AGE={config.conn_max_age}",
+            f"server: gunicorn, {config.workers} workers (sync, or gthread with keep-alive as named), "
+            f"plaza.settings.production (DEBUG off), {version}, DB_CONN_MAX_AGE={config.conn_max_age}",
             f"load: {len(tokens):,} verified voters cast once each (a write token each) from {config.clients} "
-            "concurrent clients, Python asyncio + httpx on the same machine, 127.0.0.1",
+            f"concurrent connections, {generator} on the same machine, 127.0.0.1",
         ],
         "columns": COLUMNS,
-        "rows": [reference, ballots_row, *tallies],
+        "rows": [reference, *rows, ballots_row, *tallies],
         "ratio_of": ["rate"],
         "notes": [
             f"reference: {INSERT_CLIENTS} threads, one connection each, autocommit INSERT of one row, for "
             f"{sizes.insert_seconds:g} s, in the same database just before the ballots.",
-            "ballot: token check, permission, electorate, roll row and ballot row in one transaction, receipt; "
-            "'seconds' is the time for all the ballots (Paris 2018: 73,765).",
+            "/healthz rows: the ceiling of each server and load generator (the whole Django stack and SELECT 1, "
+            f"{sizes.ceiling_seconds:g} s each); sync workers close every connection, gthread keeps them alive.",
+            "ballot: token check, permission, electorate, roll row and ballot row written once, receipt (the lean "
+            "path of plaza/core/api/lean.py); 'seconds' is the time for all the ballots (Paris 2018: 73,765).",
             "tally: the results page's count (the database groups identical ballots, tally.py counts) and "
             "plaza-tally's count of the same ballots in memory (file reading not included).",
         ],

@@ -65,6 +65,9 @@ class ComponentManifest:
     jurisdiction_urls: str | None = None
     # A django-ninja Router mounted at /api/v1/<name>/ (a dotted path "module:attribute")
     api_router: str | None = None
+    # Hot token-authenticated writes answered by plaza.core.api.lean before the middleware stack
+    # ("module:attribute" names of LeanWrite objects; anything but a success falls through to the router)
+    lean_api_writes: tuple[str, ...] = ()
     actions: tuple[PermissionAction, ...] = ()
     default_settings: dict[str, Any] = field(default_factory=dict)
     # search: model label ("app.model") -> builder(obj) returning plaza.core.search.SearchFields;

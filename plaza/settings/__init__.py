@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "plaza.core.server_timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Hot API writes (a ballot) answered without the rest of the stack; see plaza/core/api/lean.py.
+    "plaza.core.api.lean.LeanWriteMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "plaza.core.tenancy.JurisdictionMiddleware",
@@ -204,6 +206,10 @@ PLAZA_SHARED_DIR = Path(os.environ.get("PLAZA_SHARED_DIR", BASE_DIR.parent / "sh
 # How many reverse proxies of ours stand in front of Plaza (each appends to X-Forwarded-For).
 PLAZA_TRUSTED_PROXY_COUNT = int(os.environ.get("PLAZA_TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = PLAZA_TRUSTED_PROXY_COUNT
+
+# The lean write path's few hot statements are prepared once per connection on PostgreSQL
+# (plaza/core/prepared.py); 0 behind a connection pooler that cannot keep prepared statements.
+PLAZA_PREPARED_STATEMENTS = env_bool("PLAZA_PREPARED_STATEMENTS", True)
 
 # API throttling: requests per minute per token or address.
 PLAZA_API_RATE = os.environ.get("PLAZA_API_RATE", "600/m")

@@ -38,6 +38,7 @@ manifest = registry.register(
         process_urls="plaza.votes.process_urls",
         jurisdiction_urls="plaza.votes.urls",
         api_router="plaza.votes.api:router",
+        lean_api_writes=("plaza.votes.lean:ballot",),
         # The votation's own opening and closing times say when; the census says who.
         actions=(PermissionAction("vote", _("Vote in a votation"), phase_action=None, verification_level=1),),
         search={"votes.votation": votation_search_fields},

@@ -27,7 +27,7 @@ from plaza.core.models import CensusRecord, ComponentInstance, Jurisdiction, Per
 from plaza.core.operations.identity import census_record_matching, verify_in_person
 from plaza.core.operations.notifications import absolute_url
 from plaza.core.permissions import component_action_allowed, has_role, require_role
-from plaza.core.roll import AlreadyVoted, Channel, cast_once, has_voted
+from plaza.core.roll import AlreadyVoted, Channel, VoterRollEntry, cast_once_rows, has_voted
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.votes.electorate import ineligibility, person_of
@@ -358,32 +358,38 @@ def _hour_now(votation: Votation) -> datetime:
 
 
 def _cast(
-    *, votation: Votation, person: Person, channel: str, answers: dict, booth: Booth | None = None, change_code=""
+    *,
+    votation: Votation,
+    person: Person,
+    channel: str,
+    answers: dict,
+    booth: Booth | None = None,
+    change_code="",
+    before: tuple[tuple[str, list], ...] = (),
 ) -> str:
+    """Put the person on the roll and write the anonymous ballot, once (core's `cast_once_rows`); the receipt code."""
     code = new_receipt_code()
-    cast_at = _hour_now(votation)
-
-    def write_ballot() -> Ballot:
-        return Ballot.objects.create(
-            jurisdiction=votation.jurisdiction,
-            votation=votation,
-            answers=answers,
-            receipt_hash=receipt_hash(code),
-            change_hash=receipt_hash(change_code) if change_code else "",
-            cast_at=cast_at,
-            channel=channel,
-            booth=booth,
-            voter=None if votation.is_secret else person,
-        )
-
-    cast_once(
+    now = timezone.now()
+    ballot = Ballot(
+        jurisdiction=votation.jurisdiction,
+        votation=votation,
+        answers=answers,
+        receipt_hash=receipt_hash(code),
+        change_hash=receipt_hash(change_code) if change_code else "",
+        cast_at=timezone.localtime(now, votation.jurisdiction.zone).replace(minute=0, second=0, microsecond=0),
+        channel=channel,
+        booth=booth,
+        voter=None if votation.is_secret else person,
+    )
+    entry = VoterRollEntry(
         jurisdiction=votation.jurisdiction,
         election_key=votation.election_key,
         person=person,
         channel=channel,
         booth=booth.name if booth else "",
-        write_ballot=write_ballot,
+        voted_at=now,
     )
+    cast_once_rows(entry=entry, ballot=ballot, before=before)
     return code
 
 
@@ -415,13 +421,38 @@ def cast_online(*, actor, votation: Votation, answers: dict[str, list[str]]) -> 
     if reason:
         raise PermissionDenied(reason)
     clean = check_answers(votation, answers)
+    return do_cast_online(votation=votation, person=person, answers=clean)
+
+
+def check_online_ballot(*, votation: Votation, person: Person, answers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`cast_online`'s checks for a person already known to be the caller's (the lean API path's `check_` step).
+
+    The votation must be open online, the person in its electorate, the answers valid; the answers as
+    stored are returned. The caller has found `person` through the account's verification in the
+    votation's jurisdiction, and a votation in a process (whose component adds phase and level rules)
+    goes through `cast_online` instead.
+    """
+    if votation.component_id is not None:
+        raise PermissionDenied(_("This votation's process decides who may vote."))
+    _check_open(votation, Channel.ONLINE)
+    reason = ineligibility(votation, person)
+    if reason:
+        raise PermissionDenied(reason)
+    return check_answers(votation, answers)
+
+
+def do_cast_online(
+    *, votation: Votation, person: Person, answers: dict[str, list[str]], before: tuple[tuple[str, list], ...] = ()
+) -> CastReceipt:
+    """Write a checked online ballot (`before`: other writes of the same request, in the same statement)."""
     change_code = new_receipt_code() if votation.allows_changes else ""
     code = _cast(
         votation=votation,
         person=person,
         channel=Channel.ONLINE,
-        answers=clean,
+        answers=answers,
         change_code=change_code,
+        before=before,
     )
     return CastReceipt(votation=votation, code=code, change_code=change_code)
 

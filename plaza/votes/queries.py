@@ -79,6 +79,53 @@ def ballot_votation(jurisdiction_slug: str, slug: str) -> Votation | None:
     return votation
 
 
+def _stamp_sql() -> str:
+    votation, question, option = Votation._meta.db_table, Question._meta.db_table, Option._meta.db_table
+    columns = ", ".join(f"v.{f.column}" for f in Votation._meta.concrete_fields)
+    # Questions and options are never edited in place: operations._write_questions replaces them (new ids).
+    return f"""
+        SELECT {columns}, j.time_zone,
+            (SELECT count(*) FROM {question} q WHERE q.votation_id = v.id),
+            (SELECT max(q.id) FROM {question} q WHERE q.votation_id = v.id),
+            (SELECT count(*) FROM {option} o JOIN {question} q ON q.id = o.question_id WHERE q.votation_id = v.id),
+            (SELECT max(o.id) FROM {option} o JOIN {question} q ON q.id = o.question_id WHERE q.votation_id = v.id)
+        FROM {votation} v JOIN {Jurisdiction._meta.db_table} j ON j.id = v.jurisdiction_id
+        WHERE j.slug = %s AND j.is_active AND v.slug = %s AND v.is_published
+    """  # noqa: S608 - table and column names from the models, values as parameters
+
+
+_STAMP_SQL: list[str] = []
+_ballot_votations: dict[tuple[str, str], tuple[tuple, Votation]] = {}
+
+
+def ballot_votation_cached(jurisdiction_slug: str, slug: str) -> Votation | None:
+    """`ballot_votation`, kept per process and checked in one small query on every call.
+
+    The check reads the votation's row, its jurisdiction's time zone and a stamp of its questions and
+    options (how many, the highest ids): any change to the votation's rules, any rewrite of its
+    questions, a move to another time zone or an unpublished votation or inactive jurisdiction
+    misses the cache (or finds nothing). The objects returned are shared between the requests
+    (and threads) of a process: callers only read them.
+    """
+    from plaza.core.prepared import prepared_cursor
+
+    if not _STAMP_SQL:
+        _STAMP_SQL.append(_stamp_sql())
+    with prepared_cursor() as cursor:
+        cursor.execute(_STAMP_SQL[0], [jurisdiction_slug, slug])
+        stamp = cursor.fetchone()
+    if stamp is None:
+        return None
+    key = (jurisdiction_slug, slug)
+    cached = _ballot_votations.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    votation = ballot_votation(jurisdiction_slug, slug)
+    if votation is not None:
+        _ballot_votations[key] = (stamp, votation)
+    return votation
+
+
 def _prefetched(instance, name: str, model, objects: list) -> None:
     """Give `instance.<name>.all()` these objects, as `prefetch_related` does (no query when read)."""
     rows = QuerySet(model=model)

@@ -198,10 +198,12 @@ def test_only_admins_set_up_votations(client, voter):
 @pytest.mark.django_db(transaction=True)  # outside a test transaction, as a real request: no savepoints
 def test_a_page_ballot_costs_a_fixed_number_of_statements(client, votation, voter, django_assert_num_queries):
     """Jurisdiction, session, account, the votation with its questions and options (one join), the verification,
-    the roll row and the ballot in one transaction, then the layout's unread notifications and staff link."""
+    the roll row and the ballot (one statement on PostgreSQL, two INSERTs between BEGIN and COMMIT on SQLite),
+    then the layout's unread notifications and staff link."""
+    from django.db import connection
 
     client.force_login(voter)
-    with django_assert_num_queries(11) as captured:  # the nine above, and BEGIN and COMMIT
+    with django_assert_num_queries(8 if connection.vendor == "postgresql" else 11) as captured:
         answer = client.post("/paris/votes/climate/vote/", {"q1": "yes"})
     assert answer.status_code == 200 and "Your receipt code" in answer.content.decode()
-    assert not any("SAVEPOINT" in q["sql"] for q in captured.captured_queries)
+    assert not any("SAVEPOINT" in (q["sql"] or "") for q in captured.captured_queries)

@@ -1,0 +1,185 @@
+"""The lean path for token-authenticated API writes to hot addresses (a ballot): few statements, little Python.
+
+A component lists its hot writes in its manifest (`lean_api_writes`: "module:attribute" names of
+`LeanWrite`s). `LeanWriteMiddleware`, placed right after the security middleware, answers a request
+to one of those addresses without the rest of the stack (sessions, CSRF, locale, messages,
+django-ninja and pydantic) when, and only when, the whole request is the ordinary success case:
+a well-formed body, a bearer token that may write in the jurisdiction, within its rate limit, a
+caller who passes the operation's checks. Its handler then writes through the same database
+guarantees as the operation (for ballots: `plaza.core.roll.cast_once_rows`).
+
+Anything else — no or a bad token, a read-only token, a malformed body, a refusal of any kind, a
+second vote, a rate limit reached — falls through to the normal endpoint *before anything is
+written*, which answers it exactly as it always has (messages in the caller's language, error
+codes, OpenAPI-documented shapes). So the lean path can never answer differently from the normal
+one; it can only answer the same success faster. `test_lean.py` in each app proves the two agree.
+
+One query reads the caller: the token, its account, and the account's verified person and census
+record in the jurisdiction of the address (`caller_of`).
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from plaza.core.api.throttling import PlazaRateThrottle
+from plaza.core.components import registry, resolve
+from plaza.core.models import ApiToken, CensusRecord, Jurisdiction, Person, User, Verification
+from plaza.core.models.api import TOKEN_PREFIX, hash_secret
+from plaza.core.operations.api_tokens import LAST_USED_PRECISION
+from plaza.core.prepared import prepared_cursor
+
+Handler = Callable[..., HttpResponse | None]
+
+
+@dataclass(frozen=True)
+class LeanWrite:
+    """A hot write: its method and address (a regular expression with named groups) and its handler.
+
+    The handler is called as `handler(request, caller_secret, **groups)` and returns the response
+    of a success, or None to let the normal endpoint answer (it must not have written anything then).
+    """
+
+    method: str
+    path: str
+    handler: Handler
+
+    def match(self, request: HttpRequest) -> dict | None:
+        if request.method != self.method:
+            return None
+        found = re.fullmatch(self.path, request.path_info)
+        return found.groupdict() if found else None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a lean write, read in one query; `person` is None unless verified in the jurisdiction."""
+
+    token_id: int
+    token_last_used_at: datetime | None
+    user_id: int
+    jurisdiction_id: int
+    person: Person | None
+    verification_level: int
+
+    def token_use(self) -> tuple[str, list] | None:
+        """The UPDATE that records the token's use, when its last recorded use is stale (as `use_api_token`)."""
+        now = timezone.now()
+        if self.token_last_used_at is not None and now - self.token_last_used_at <= LAST_USED_PRECISION:
+            return None
+        return f"UPDATE {ApiToken._meta.db_table} SET last_used_at = %s WHERE id = %s", [now, self.token_id]  # noqa: S608
+
+
+def _caller_sql() -> str:
+    token, user, place = ApiToken._meta.db_table, User._meta.db_table, Jurisdiction._meta.db_table
+    verification, person, census = Verification._meta.db_table, Person._meta.db_table, CensusRecord._meta.db_table
+    # The token may be restricted to a jurisdiction: only then, and only to this one, may it act here.
+    return f"""
+        SELECT t.id, t.last_used_at, u.id, j.id, v.level, p.id, c.id, c.is_active, c.district, c.birth_year
+        FROM {token} t
+        JOIN {user} u ON u.id = t.user_id AND u.is_active
+        JOIN {place} j ON j.slug = %s AND j.is_active
+        LEFT JOIN {verification} v ON v.user_id = u.id AND v.jurisdiction_id = j.id
+        LEFT JOIN {person} p ON p.id = v.person_id
+        LEFT JOIN {census} c ON c.id = p.census_record_id
+        WHERE t.secret_hash = %s AND t.revoked_at IS NULL AND t.scope = %s
+          AND (t.jurisdiction_id IS NULL OR t.jurisdiction_id = j.id)
+    """  # noqa: S608 - table names from the models, values as parameters
+
+
+CALLER_SQL: str | None = None
+
+
+def caller_of(secret: str, jurisdiction_slug: str) -> Caller | None:
+    """The caller whose write token this is, if it may write in the active jurisdiction `jurisdiction_slug`."""
+    global CALLER_SQL  # noqa: PLW0603 - built once, after the models are ready
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    CALLER_SQL = CALLER_SQL or _caller_sql()
+    with prepared_cursor() as cursor:
+        cursor.execute(CALLER_SQL, [jurisdiction_slug, hash_secret(secret), ApiToken.Scope.WRITE])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token_id, last_used, user_id, jurisdiction_id, level, person_id, record_id, active, district, birth_year = row
+    if last_used is not None and timezone.is_naive(last_used):  # SQLite's raw rows: naive UTC
+        last_used = timezone.make_aware(last_used, UTC)
+    person = None
+    if person_id is not None:
+        record = CensusRecord(
+            id=record_id, jurisdiction_id=jurisdiction_id, is_active=active, district=district, birth_year=birth_year
+        )
+        person = Person(id=person_id, jurisdiction_id=jurisdiction_id, census_record=record)
+    return Caller(
+        token_id=token_id,
+        token_last_used_at=last_used,
+        user_id=user_id,
+        jurisdiction_id=jurisdiction_id,
+        person=person,
+        verification_level=level or 0,
+    )
+
+
+_throttle = PlazaRateThrottle()
+
+
+def within_rate(request: HttpRequest, caller: Caller) -> bool:
+    """The API's per-token rate limit, counted in the same windows as the normal endpoint's.
+
+    The request is counted once: if it falls through to the normal endpoint afterwards (a second
+    vote), the API's throttle takes this decision instead of counting it again.
+    """
+    allowed = _throttle.allow_ident(f"token:{caller.token_id}")
+    request.plaza_rate_allowed = allowed
+    return allowed
+
+
+def json_body(request: HttpRequest) -> object:
+    """The request's JSON body, or None when it is not JSON (the normal endpoint then says what is wrong)."""
+    if request.content_type != "application/json":
+        return None
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return None
+
+
+def created(payload: dict) -> HttpResponse:
+    """201 with the JSON the normal endpoint gives, never cached."""
+    response = HttpResponse(json.dumps(payload), status=201, content_type="application/json; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_writes: list[LeanWrite] | None = None
+
+
+def lean_writes() -> list[LeanWrite]:
+    global _writes  # noqa: PLW0603 - resolved once per process
+    if _writes is None:
+        _writes = [resolve(name) for manifest in registry for name in manifest.lean_api_writes]
+    return _writes
+
+
+class LeanWriteMiddleware:
+    """Answers a registered hot write's success without the rest of the stack; everything else passes on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        authorization = request.META.get("HTTP_AUTHORIZATION", "")
+        if request.method == "POST" and authorization[:7].lower() == "bearer ":
+            for write in lean_writes():
+                groups = write.match(request)
+                if groups is not None:
+                    response = write.handler(request, authorization[7:].strip(), **groups)
+                    if response is not None:
+                        return response
+                    break
+        return self.get_response(request)

@@ -1,0 +1,47 @@
+"""Hot statements prepared once per database connection on PostgreSQL (the lean write path's few statements).
+
+Planning a join of six tables costs PostgreSQL about a millisecond of CPU, more than running it;
+the ballot's lean path runs the same three statements thousands of times a minute. A
+`prepared_cursor()` runs its statements with server-side parameters and `prepare=True`, so each
+connection plans each statement once (psycopg's protocol-level prepared statements: they work
+through PgBouncer 1.21+ with `max_prepared_statements` set, else set PLAZA_PREPARED_STATEMENTS=0;
+see docs/deploy.md). The rest of Plaza
+keeps Django's default client-side binding. On other databases it is Django's ordinary cursor.
+Statements still go through Django's cursor wrapper, so tests count them as any other.
+"""
+
+from django.conf import settings
+from django.db import connections
+
+
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparedCursor
+
+
+_classes: list = []
+
+
+# Django turns psycopg's preparing off (prepare_threshold None); with a threshold no statement reaches by
+# itself, only the statements run here (prepare=True) are prepared. Django's own cursors bind on the
+# client side and are never prepared.
+ONLY_WHEN_ASKED = 2**31
+
+
+def prepared_cursor(using: str = "default"):
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not settings.PLAZA_PREPARED_STATEMENTS:
+        return connection.cursor()
+    if not _classes:
+        _classes.append(_prepared_cursor_class())
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    if connection.connection.prepare_threshold is None:
+        connection.connection.prepare_threshold = ONLY_WHEN_ASKED
+    raw = _classes[0](connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
