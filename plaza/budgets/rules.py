@@ -23,6 +23,7 @@ arithmetic, which is why winners equal pabutools' on ties too.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -204,6 +205,7 @@ def mes_complete(election: Election) -> Outcome:
         costs = election.costs
         per_voter = election.budget / election.voters
         step = 1
+        pause = patience = 0  # where outcomes change at every increment, certifying is wasted: try less often
         while True:
             attempt = run.run(per_voter)
             spent = sum((costs[j] for j in attempt), Fraction(0))
@@ -213,6 +215,10 @@ def mes_complete(election: Election) -> Outcome:
             chosen = set(attempt)
             if all(j in chosen or costs[j] + spent > election.budget for j in run.candidates):
                 break
+            if pause:
+                pause -= 1
+                per_voter += 1
+                continue
             # Skip ahead over the increments whose outcome is certified equal to this one.
             sequence, rhos, lo = attempt, run.rhos, float(per_voter)
             skipped = 0
@@ -226,6 +232,8 @@ def mes_complete(election: Election) -> Outcome:
                 skipped += step
                 rhos, lo = certified, float(per_voter + skipped)
                 step *= 2
+            patience = 0 if skipped else min(2 * patience + 1, 15)
+            pause = patience
             per_voter += skipped + 1
     completed = greedy(election, already=selected, rule="mes-complete")
     mes_reasons = _unfunded_reasons(election, selected, SHARE_EXHAUSTED)
@@ -306,6 +314,10 @@ class _EqualShares:
         self.budget_f = np.full(len(self.w), float(per_voter))
         self.exhausted = np.zeros(len(self.w), dtype=bool)
         self.paid: list[tuple[int, Fraction]] = []  # (project, exact payment per non-exhausted supporter)
+        # The same payments as integers over one common denominator, for sums without Fractions.
+        self.paid_cols: list[int] = []
+        self.paid_num: list[int] = []
+        self.paid_den = 1
         self.rhos = []
         lower = {j: 1.0 / self.total_w[j] for j in self.candidates}  # ρ only grows from round to round
         remaining = set(self.candidates)
@@ -430,9 +442,8 @@ class _EqualShares:
         weights = self.e.weights[alive]
         money = int(weights.sum()) * self.share
         if self.paid and len(alive):
-            cols = [j for j, _ in self.paid]
-            counts = weights @ self.rows[np.ix_(alive, cols)].astype(np.int64)
-            money -= sum((int(c) * p for c, (_, p) in zip(counts.tolist(), self.paid, strict=True)), Fraction(0))
+            counts = weights @ self.rows[np.ix_(alive, self.paid_cols)].astype(np.int64)
+            money -= Fraction(sum(map(operator.mul, counts.tolist(), self.paid_num)), self.paid_den)
         return money
 
     def _exact(self, j: int, p_f: float) -> tuple[Fraction, np.ndarray]:
@@ -468,3 +479,10 @@ class _EqualShares:
         self.budget_f[poor] = 0.0
         self.exhausted[poor] = True
         self.paid.append((j, p))
+        den = math.lcm(self.paid_den, p.denominator)
+        if den != self.paid_den:
+            scale = den // self.paid_den
+            self.paid_num = [n * scale for n in self.paid_num]
+            self.paid_den = den
+        self.paid_cols.append(j)
+        self.paid_num.append(p.numerator * (den // p.denominator))
