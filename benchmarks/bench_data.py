@@ -239,6 +239,7 @@ def run(config: pages.Config) -> dict:
             "datastore_search filters use JSON containment (data @> {...}) served by the GIN index; the exact total is "
             "counted once per table load and filter, then cached.",
             "With more clients than workers the server is saturated: latency is mostly queueing.",
+            pages.SERVER_NOTE,
         ],
     }
 

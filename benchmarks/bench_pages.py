@@ -137,6 +137,7 @@ def server_environment(config: Config, scratch: Path) -> dict[str, str]:
         STATIC_ROOT=str(scratch / "static"),
         MEDIA_ROOT=str(scratch / "media"),
         LOG_LEVEL="WARNING",
+        PLAZA_SERVER_TIMING="1",  # each answer says how long Django itself took: `server p95` beside the clients' view
     )
     return env
 
@@ -240,6 +241,13 @@ class Load:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
+    server_ms: list[float] = field(default_factory=list)  # the Server-Timing `app` time of each answer
+
+    def add(self, part: "Load") -> None:
+        self.latencies += part.latencies
+        self.errors += part.errors
+        self.elapsed += part.elapsed
+        self.server_ms += part.server_ms
 
     @property
     def requests(self) -> int:
@@ -268,12 +276,22 @@ async def hammer(url: str, *, clients: int, duration: float, max_requests: int) 
                     ok = False
                 if ok:
                     load.latencies.append(time.perf_counter() - sent)
+                    record_server_time(load, response)
                 else:
                     load.errors += 1
 
         await asyncio.gather(*(one_client() for _ in range(clients)))
         load.elapsed = time.perf_counter() - started
     return load
+
+
+def record_server_time(load: Load, response: httpx.Response) -> None:
+    """Keep the server's own time (Server-Timing `app`, ms) of an answer, when the server says it."""
+    from plaza.core.server_timing import server_milliseconds
+
+    value = server_milliseconds(response.headers.get("Server-Timing", ""))
+    if value is not None:
+        load.server_ms.append(value)
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float | None:
@@ -298,9 +316,7 @@ def measure(server, base: str, config: Config, queries: dict[str, int]) -> list[
             part = asyncio.run(
                 hammer(base + path, clients=config.clients, duration=config.duration / config.rounds, max_requests=cap)
             )
-            load.latencies += part.latencies
-            load.errors += part.errors
-            load.elapsed += part.elapsed
+            load.add(part)
             rss[path] = worker_rss(server)
     for path, load in loads.items():
         log(f"{path}: {load.requests} requests, {load.errors} errors in {load.elapsed:.1f} s")
@@ -318,9 +334,16 @@ def row(path: str, label: str, is_reference: bool, load: Load, queries: dict[str
         "p50_ms": _ms(percentile(ordered, 0.50)),
         "p95_ms": _ms(percentile(ordered, 0.95)),
         "p99_ms": _ms(percentile(ordered, 0.99)),
+        "server_p95_ms": percentile(sorted(load.server_ms), 0.95),
         "queries": queries.get(path),
         "rss_mib": statistics.mean(rss) / 2**20 if rss else None,
     }
+
+
+SERVER_NOTE = (
+    "server p95: the time Django itself took for each answer under that load (its Server-Timing 'app' value), "
+    "without the wait in gunicorn's and the kernel's queues."
+)
 
 
 def _ms(seconds: float | None) -> float | None:
@@ -337,6 +360,7 @@ COLUMNS = [
     {"key": "p50_ms", "label": "p50 ms", "format": "float1"},
     {"key": "p95_ms", "label": "p95 ms", "format": "float1"},
     {"key": "p99_ms", "label": "p99 ms", "format": "float1"},
+    {"key": "server_p95_ms", "label": "server p95 ms", "format": "float1"},
     {"key": "queries", "label": "SQL/page", "format": "int"},
     {"key": "rss_mib", "label": "RSS/worker MiB", "format": "float1"},
 ]
@@ -391,6 +415,7 @@ def run(config: Config) -> dict:
             "With more clients than workers the server is saturated: latency is mostly queueing "
             "(clients / throughput), and 'req/s / ref' is the page's cost relative to the reference.",
             "SQL/page: queries of one warm request, counted in-process with CaptureQueriesContext.",
+            SERVER_NOTE,
             "RSS/worker: mean resident memory of the gunicorn workers after that target's last round.",
         ],
     }

@@ -329,6 +329,7 @@ async def create_reports(base: str, api_key: str, *, clients: int, duration: flo
                     ok = False
                 if ok:
                     load.latencies.append(time.perf_counter() - sent)
+                    pages.record_server_time(load, response)
                 else:
                     load.errors += 1
 
@@ -351,9 +352,7 @@ def measure(server, base: str, config: pages.Config, setup: dict, paths, queries
                     base + path, clients=config.clients, duration=config.duration / config.rounds, max_requests=cap
                 )
             )
-            load.latencies += part.latencies
-            load.errors += part.errors
-            load.elapsed += part.elapsed
+            load.add(part)
             rss[path] = pages.worker_rss(server)
     created = asyncio.run(
         create_reports(
@@ -406,6 +405,7 @@ def run(config: pages.Config, n: int) -> dict:
             "create: Open311 POST with a write api_key, each a new report routed by point in polygon; req/s is "
             "reports created per second.",
             "With more clients than workers the server is saturated: latency is mostly queueing.",
+            pages.SERVER_NOTE,
         ],
     }
 
