@@ -445,27 +445,33 @@ def refresh_figures(commitment_ids) -> None:
     milestones' current percentages, a milestone not yet assessed counting 0; civil society's None until a
     partner assesses one). Called inside the transaction of every write that changes them."""
     ids = sorted(set(commitment_ids))
-    for start in range(0, len(ids), FIGURES_BATCH):
-        chunk = ids[start : start + FIGURES_BATCH]
-        counts = dict(
-            Milestone.objects.filter(commitment_id__in=chunk)
-            .order_by()
-            .values("commitment_id")
-            .annotate(n=Count("id"))
-            .values_list("commitment_id", "n")
-        )
-        sums: dict[tuple[int, str], int] = defaultdict(int)
-        current = ProgressUpdate.objects.filter(milestone__commitment_id__in=chunk, superseded_by__isnull=True)
-        for commitment_id, side, percentage in current.order_by().values_list(
-            "milestone__commitment_id", "side", "percentage"
-        ):
-            sums[(commitment_id, side)] += percentage
-        figures = []
-        for pk in chunk:
-            n, civil = counts.get(pk, 0), (pk, Side.CIVIL_SOCIETY)
-            government = round(sums[(pk, Side.GOVERNMENT)] / n) if n else 0
-            figures.append((pk, n, government, round(sums[civil] / n) if n and civil in sums else None))
-        _write_figures(figures)
+    with transaction.atomic(savepoint=False):  # the caller's transaction, or one of its own (a bulk load)
+        for start in range(0, len(ids), FIGURES_BATCH):
+            _refresh_batch(ids[start : start + FIGURES_BATCH])
+
+
+def _refresh_batch(chunk: list[int]) -> None:
+    # Writers of one commitment take turns: each then reads the others' committed updates (no lost figure).
+    list(Commitment.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk", flat=True))
+    counts = dict(
+        Milestone.objects.filter(commitment_id__in=chunk)
+        .order_by()
+        .values("commitment_id")
+        .annotate(n=Count("id"))
+        .values_list("commitment_id", "n")
+    )
+    sums: dict[tuple[int, str], int] = defaultdict(int)
+    current = ProgressUpdate.objects.filter(milestone__commitment_id__in=chunk, superseded_by__isnull=True)
+    for commitment_id, side, percentage in current.order_by().values_list(
+        "milestone__commitment_id", "side", "percentage"
+    ):
+        sums[(commitment_id, side)] += percentage
+    figures = []
+    for pk in chunk:
+        n, civil = counts.get(pk, 0), (pk, Side.CIVIL_SOCIETY)
+        government = round(sums[(pk, Side.GOVERNMENT)] / n) if n else 0
+        figures.append((pk, n, government, round(sums[civil] / n) if n and civil in sums else None))
+    _write_figures(figures)
 
 
 def _write_figures(figures: list[tuple[int, int, int, int | None]]) -> None:
