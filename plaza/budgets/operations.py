@@ -25,6 +25,7 @@ from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Ver
 from plaza.core.money import format_money
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.identity import verify_in_person
+from plaza.core.operations.moderation import refuse_if_blocked
 from plaza.core.permissions import component_action_allowed, has_role, require_role
 from plaza.core.roll import AlreadyVoted, Channel, cast_once
 from plaza.core.tenancy import jurisdiction_scope
@@ -386,6 +387,7 @@ def submit_project(
 ) -> Project:
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to submit a project."))
+    refuse_if_blocked(actor, budget.jurisdiction)
     _require_phase(budget, Budget.Phase.ACCEPTING)
     errors = {}
     if heading.budget_id != budget.pk:

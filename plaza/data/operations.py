@@ -18,6 +18,7 @@ from plaza.core.jobs import enqueue
 from plaza.core.models import Jurisdiction, Role, Verification
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.comments import follow
+from plaza.core.operations.moderation import refuse_if_blocked
 from plaza.core.operations.notifications import notify, register_event
 from plaza.core.operations.sdg import set_sdg_tags
 from plaza.core.permissions import require_role
@@ -296,6 +297,7 @@ def submit_request(
     """A signed-in resident asks for a dataset to be released; they follow it to hear the answer."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to request a dataset."))
+    refuse_if_blocked(actor, jurisdiction)
     title, description = (title or "").strip(), (description or "").strip()
     errors = {}
     if not title:

@@ -19,6 +19,7 @@ from plaza.core.jobs import enqueue
 from plaza.core.models import Attachment, ComponentInstance, Follow, Jurisdiction, Role, User
 from plaza.core.operations.attachments import attach_file, check_upload
 from plaza.core.operations.comments import start_following
+from plaza.core.operations.moderation import refuse_if_blocked
 from plaza.core.operations.notifications import followers, notify
 from plaza.core.permissions import component_action_allowed, require_role
 from plaza.core.search import index_object
@@ -181,6 +182,7 @@ def submit_report(
     if not allowed:
         raise PermissionDenied(why)
     jurisdiction = component.jurisdiction
+    refuse_if_blocked(actor, jurisdiction)
     with jurisdiction_scope(jurisdiction):
         description, address, area = _check_report(
             component=component,

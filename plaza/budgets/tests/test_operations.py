@@ -246,3 +246,18 @@ def test_pb_import_refuses_a_bad_file_and_writes_nothing(paris, paris_admin, bud
 def test_another_jurisdictions_admin_cannot_change_this_budget(madrid_admin, budget, heading):
     with pytest.raises(PermissionDenied):
         operations.set_phase(actor=madrid_admin, budget=budget, phase=Budget.Phase.FINISHED)
+
+
+def test_a_blocked_account_submits_no_project(budget, heading, resident):
+    from plaza.core.models import BlockedAccount
+
+    budget.phase = Budget.Phase.ACCEPTING
+    budget.save()
+    with scopes_disabled():
+        BlockedAccount.objects.create(jurisdiction=budget.jurisdiction, user=resident, reason="Spam")
+    with pytest.raises(PermissionDenied, match="blocked your account"):
+        operations.submit_project(
+            actor=resident, budget=budget, heading=heading, title="Trees", description="Plant", estimated_cost="1"
+        )
+    with scopes_disabled():
+        assert not Project.objects.filter(title="Trees").exists()

@@ -140,3 +140,14 @@ def test_a_residents_requests_are_in_their_data_and_lose_their_author_when_they_
     with scope(jurisdiction=paris):
         assert DatasetRequest.objects.get().author is None
     assert personal_data(resident) == {"dataset_requests": []}
+
+
+def test_a_blocked_account_requests_no_dataset(paris, resident):
+    from plaza.core.models import BlockedAccount
+
+    with scopes_disabled():
+        BlockedAccount.objects.create(jurisdiction=paris, user=resident, reason="Spam")
+    with pytest.raises(PermissionDenied, match="blocked your account"):
+        submit_request(actor=resident, jurisdiction=paris, title="Benches", description="To rest.")
+    with scopes_disabled():
+        assert not DatasetRequest.objects.exists()

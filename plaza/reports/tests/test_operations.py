@@ -245,3 +245,14 @@ def test_categories_are_an_admins_and_their_promises_are_consistent(seoul, seoul
         )
     with pytest.raises(PermissionDenied):
         operations.save_category(actor=roads_official, jurisdiction=seoul, code="x", name="X", department="Roads")
+
+
+def test_a_blocked_account_reports_nothing(component, pothole, seoul, resident):
+    from plaza.core.models import BlockedAccount
+
+    with scopes_disabled():
+        BlockedAccount.objects.create(jurisdiction=seoul, user=resident, reason="Abuse")
+    with pytest.raises(PermissionDenied, match="blocked your account"):
+        submit(component, pothole, resident)
+    with scopes_disabled():
+        assert not Report.objects.exists()
