@@ -305,6 +305,7 @@ def test_back_office_dashboard(page, axe, sign_in, census_admin):
             "Roles",
             "Settings and look",
             "Census",
+            "Gazetteer",
             "Verify a resident in person",
             "Audit log",
             "Moderation",
