@@ -150,6 +150,8 @@ def test_search_page_lists_results_with_filters_and_pages(client, madrid, proces
     assert 'href="?q=participacion&amp;type=core.process"' in html
     second = client.get("/madrid/search/?q=participacion&type=core.process&page=2").content.decode()
     assert "Page 2 of 2" in second
+    assert 'href="?q=participacion&amp;page=2" rel="next"' in html
+    assert 'href="?q=participacion&amp;type=core.process&amp;page=1" rel="prev"' in second
     empty = client.get("/madrid/search/?q=zzzz").content.decode()
     assert "Nothing matches" in empty
 

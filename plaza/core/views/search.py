@@ -1,5 +1,7 @@
 """Search pages: one jurisdiction's content, or the public content of the whole network."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -17,7 +19,15 @@ def _render(request, results, *, network: bool):
     if text:
         shown = queries.of_type(results, chosen_type) if chosen_type else results
         page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"search_query": text, "chosen_type": chosen_type, "facets": facets, "page": page, "network": network}
+    page_query = urlencode({"q": text, **({"type": chosen_type} if chosen_type else {})})
+    context = {
+        "search_query": text,
+        "chosen_type": chosen_type,
+        "facets": facets,
+        "page": page,
+        "page_query": page_query,
+        "network": network,
+    }
     return render(request, "core/search.html", context)
 
 
