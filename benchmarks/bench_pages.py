@@ -186,14 +186,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER = os.environ.get("BENCH_SERVER", "gunicorn")  # or granian
+
+
 @contextmanager
 def gunicorn(config: Config, env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, str]]:
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "plaza.wsgi:application"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(config.workers), "--threads", str(config.threads)]
-    command += ["--timeout", "60", "--backlog", "2048", "--log-level", "warning", "--error-logfile", "-"]
-    if config.threads > 1:  # gthread keeps connections alive: longer than the load generator's pauses
-        command += ["--keep-alive", "75"]
+    if SERVER == "granian":  # Rust HTTP in front of the same WSGI application; connections kept alive
+        command = [str(Path(sys.executable).with_name("granian")), "--interface", "wsgi", "plaza.wsgi:application"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(config.workers)]
+        command += ["--blocking-threads", str(config.threads), "--backlog", "2048", "--log-level", "warning"]
+        command += ["--no-ws"]
+    else:
+        command = [sys.executable, "-m", "gunicorn", "plaza.wsgi:application"]
+        command += ["--bind", f"127.0.0.1:{port}", "--workers", str(config.workers), "--threads", str(config.threads)]
+        command += ["--timeout", "60", "--backlog", "2048", "--log-level", "warning", "--error-logfile", "-"]
+        if config.threads > 1:  # gthread keeps connections alive: longer than the load generator's pauses
+            command += ["--keep-alive", "75"]
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
