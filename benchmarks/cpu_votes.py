@@ -148,11 +148,11 @@ def run(ballots: int, profile_to: Path | None, keep: bool) -> dict:
             create_database(url)
         try:
             tokens = tokens or prepare_site(ballots + 1)
-            from django.core.wsgi import get_wsgi_application
             from django.db import connection
             from django.test.utils import CaptureQueriesContext
 
-            app = get_wsgi_application()
+            from plaza.wsgi import application as app  # what the servers serve: the intake in front of Django
+
             health = measure(app, [environ("GET", "/healthz") for _ in range(ballots + 1)], 200)
             with CaptureQueriesContext(connection) as captured:
                 call(app, environ("GET", "/healthz"))

@@ -135,7 +135,14 @@ def _run(script: str, url: str, clients: int, args: list[str], duration: float, 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     try:
-        command = [wrk() or "wrk", f"-t{min(THREADS, clients)}", f"-c{clients}", f"-d{math.ceil(duration)}s", "--timeout", "30s"]
+        command = [
+            wrk() or "wrk",
+            f"-t{min(THREADS, clients)}",
+            f"-c{clients}",
+            f"-d{math.ceil(duration)}s",
+            "--timeout",
+            "30s",
+        ]
         command += ["-s", lua.name, url, "--", *args]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + duration + 60

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -128,6 +129,9 @@ def caller_of(secret: str, jurisdiction_slug: str) -> Caller | None:
 _throttle = PlazaRateThrottle()
 
 
+LEAN_TRIED = "plaza.lean_tried"  # environment key: the intake (core/intake.py) offered this request already
+
+
 def within_rate(request: HttpRequest, caller: Caller) -> bool:
     """The API's per-token rate limit, counted in the same windows as the normal endpoint's.
 
@@ -145,7 +149,7 @@ def json_body(request: HttpRequest) -> object:
         return None
     try:
         return json.loads(request.body)
-    except ValueError:
+    except (ValueError, RequestDataTooBig):
         return None
 
 
@@ -166,20 +170,39 @@ def lean_writes() -> list[LeanWrite]:
     return _writes
 
 
+def find_write(path: str) -> LeanWrite | None:
+    """The lean write whose address this is (any method), if any."""
+    for write in lean_writes():
+        if re.fullmatch(write.path, path):
+            return write
+    return None
+
+
+def dispatch(request: HttpRequest) -> HttpResponse | None:
+    """The lean path's answer to a request (a success), or None: the normal endpoint is to answer it."""
+    authorization = request.META.get("HTTP_AUTHORIZATION", "")
+    if request.method != "POST" or authorization[:7].lower() != "bearer ":
+        return None
+    for write in lean_writes():
+        groups = write.match(request)
+        if groups is not None:
+            return write.handler(request, authorization[7:].strip(), **groups)
+    return None
+
+
 class LeanWriteMiddleware:
-    """Answers a registered hot write's success without the rest of the stack; everything else passes on."""
+    """Answers a registered hot write's success without the rest of the stack; everything else passes on.
+
+    In production the intake in front of Django (`plaza.core.intake`) has usually offered the request
+    to the same handlers already; it says so in the environment, and the middleware does not try twice.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        authorization = request.META.get("HTTP_AUTHORIZATION", "")
-        if request.method == "POST" and authorization[:7].lower() == "bearer ":
-            for write in lean_writes():
-                groups = write.match(request)
-                if groups is not None:
-                    response = write.handler(request, authorization[7:].strip(), **groups)
-                    if response is not None:
-                        return response
-                    break
+        if not request.META.get(LEAN_TRIED):
+            response = dispatch(request)
+            if response is not None:
+                return response
         return self.get_response(request)
