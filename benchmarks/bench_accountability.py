@@ -32,6 +32,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import load as load_generator  # noqa: E402
 from bench_pages import (  # noqa: E402  (the page benchmark's server and load helpers)
     Config,
     Load,
@@ -39,9 +40,11 @@ from bench_pages import (  # noqa: E402  (the page benchmark's server and load h
     drop_database,
     gunicorn,
     percentile,
+    record_server_time,
     server_environment,
     server_version,
     worker_rss,
+    wrk_hammer,
 )
 
 POLICY_AREAS = [
@@ -247,6 +250,8 @@ def count_queries(paths: list[str], cookie: str) -> dict[str, int]:
 
 
 async def hammer(url: str, cookie: str, *, clients: int, duration: float, max_requests: int) -> Load:
+    if load_generator.wrk():
+        return wrk_hammer(url, clients=clients, duration=duration, cookie=f"sessionid={cookie}")
     load = Load()
     budget = max_requests or float("inf")
     issued = 0
@@ -261,11 +266,14 @@ async def hammer(url: str, cookie: str, *, clients: int, duration: float, max_re
                 issued += 1
                 sent = time.perf_counter()
                 try:
-                    ok = (await client.get(url)).status_code == 200
+                    response = await client.get(url)
+                    ok = response.status_code == 200
                 except httpx.HTTPError:
                     ok = False
                 if ok:
                     load.latencies.append(time.perf_counter() - sent)
+                    load.ok += 1
+                    record_server_time(load, response)
                 else:
                     load.errors += 1
 
@@ -291,9 +299,7 @@ def measure(server, base: str, config: Config, targets, cookie: str, queries: di
                     max_requests=cap,
                 )
             )
-            load.latencies += part.latencies
-            load.errors += part.errors
-            load.elapsed += part.elapsed
+            load.add(part)
     rows = []
     for path, label, is_reference in targets:
         load = loads[path]
@@ -308,6 +314,7 @@ def measure(server, base: str, config: Config, targets, cookie: str, queries: di
                 "rps": load.requests / load.elapsed if load.elapsed else None,
                 "p50_ms": _ms(percentile(ordered, 0.50)),
                 "p95_ms": _ms(percentile(ordered, 0.95)),
+                "server_p95_ms": percentile(sorted(load.server_ms), 0.95),
                 "queries": queries.get(path),
             }
         )
@@ -435,6 +442,7 @@ COLUMNS = [
     {"key": "rps", "label": "req/s", "format": "float1"},
     {"key": "p50_ms", "label": "p50 ms", "format": "float1"},
     {"key": "p95_ms", "label": "p95 ms", "format": "float1"},
+    {"key": "server_p95_ms", "label": "server p95 ms", "format": "float1"},
     {"key": "queries", "label": "SQL/page", "format": "int"},
     {"key": "seconds", "label": "seconds", "format": "float2"},
 ]

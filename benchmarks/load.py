@@ -108,6 +108,41 @@ end
 """
 
 
+# GET one address for the duration; each answer's Server-Timing `app` value is kept (the server's own time).
+PAGE_LUA = r"""
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
+function init(args)
+  if args[1] and args[1] ~= "" then wrk.headers["Cookie"] = args[1] end
+  server, ok, bad = {}, 0, 0
+end
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1 else bad = bad + 1 end
+  local timing = headers["Server-Timing"] or headers["server-timing"]
+  if timing then
+    local app = timing:match("app;dur=([%d%.]+)")
+    if app then server[#server + 1] = tonumber(app) end
+  end
+end
+function done(summary, latency, requests)
+  local ok_total, bad_total, samples, quantiles = 0, 0, {}, {}
+  for _, thread in ipairs(threads) do
+    ok_total = ok_total + thread:get("ok")
+    bad_total = bad_total + thread:get("bad")
+    for _, value in ipairs(thread:get("server")) do samples[#samples + 1] = string.format("%.2f", value) end
+  end
+  for p = 1, 100 do quantiles[p] = tostring(latency:percentile(p)) end
+  io.write(string.format('{"requests": %d, "ok": %d, "refused": %d, "socket_errors": %d, "seconds": %.6f, ' ..
+    '"p50_us": %d, "p95_us": %d, "quantiles_us": [%s], "server_ms": [%s]}\n', summary.requests, ok_total, bad_total,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration / 1e6, latency:percentile(50), latency:percentile(95), table.concat(quantiles, ","),
+    table.concat(samples, ",")))
+end
+"""
+
+
 @dataclass
 class LoadFigures:
     requests: int
@@ -194,3 +229,9 @@ def wrk_posts(url: str, requests: list[tuple[str, str]], *, clients: int, expect
     load = _load(figures)
     load.errors += max(0, len(requests) - figures["ok"])  # a voter whose ballot was not acknowledged
     return load
+
+
+def wrk_page(url: str, *, clients: int, duration: float, cookie: str = "") -> dict:
+    """GET `url` from `clients` connections for `duration` s: counts, wrk's latency at every percentile
+    (`quantiles_us`, 1 % to 100 %) and the server's own time of each answer (`server_ms`, from Server-Timing)."""
+    return _run(PAGE_LUA, url, clients, [cookie], duration)
