@@ -104,7 +104,7 @@ def commitments(ids: list[int], filters: Filters, page_number: int = 1) -> Page:
                 places.append(pk)
             before += n
         rows = list(
-            matching.filter(jurisdiction_id__in=places)
+            matching.filter(jurisdiction_id__any_of=places)
             .select_related("plan__jurisdiction", "jurisdiction")
             .order_by("-plan__period_start", "plan_id", "number")
         )
@@ -116,7 +116,7 @@ def commitments(ids: list[int], filters: Filters, page_number: int = 1) -> Page:
 
 
 def _matching(ids: list[int], filters: Filters):
-    rows = Commitment.objects.filter(jurisdiction_id__in=ids)
+    rows = Commitment.objects.filter(jurisdiction_id__any_of=ids)
     for kind, slug in ((TopicKind.POLICY_AREA, filters.policy_area), (TopicKind.OGP_VALUE, filters.ogp_value)):
         if slug:
             topics = CommitmentTopic.objects.filter(commitment=OuterRef("pk"), kind=kind, slug=slug)
@@ -172,14 +172,14 @@ def policy_areas(ids: list[int]) -> list[tuple[str, str, int, int]]:
 def _policy_areas(ids: list[int]) -> list[tuple[str, str, int, int]]:
     with across_jurisdictions():
         rows = (
-            CommitmentTopic.objects.filter(jurisdiction_id__in=ids, kind=TopicKind.POLICY_AREA)
+            CommitmentTopic.objects.filter(jurisdiction_id__any_of=ids, kind=TopicKind.POLICY_AREA)
             .values("slug")
             .annotate(jurisdictions=Count("jurisdiction_id", distinct=True), commitments=Count("commitment_id"))
             .order_by("-jurisdictions", "slug")
         )
         labels: dict[str, str] = {}
         spelled = (
-            CommitmentTopic.objects.filter(jurisdiction_id__in=ids, kind=TopicKind.POLICY_AREA)
+            CommitmentTopic.objects.filter(jurisdiction_id__any_of=ids, kind=TopicKind.POLICY_AREA)
             .values_list("slug", "label")
             .annotate(n=Count("id"))
             .order_by("slug", "-n", "label")
@@ -193,7 +193,9 @@ def who_else(ids: list[int], slug: str) -> list[tuple[Jurisdiction, list[Commitm
     """Every jurisdiction of `ids` that committed to the policy area `slug`, with those commitments."""
     with across_jurisdictions():
         rows = list(
-            Commitment.objects.filter(jurisdiction_id__in=ids, topics__kind=TopicKind.POLICY_AREA, topics__slug=slug)
+            Commitment.objects.filter(
+                jurisdiction_id__any_of=ids, topics__kind=TopicKind.POLICY_AREA, topics__slug=slug
+            )
             .select_related("plan__jurisdiction", "jurisdiction")
             .order_by("jurisdiction__name", "plan__period_start", "number")
             .distinct()
@@ -209,7 +211,7 @@ def who_else(ids: list[int], slug: str) -> list[tuple[Jurisdiction, list[Commitm
 def plan_counts(ids: list[int]) -> dict[str, int]:
     with across_jurisdictions():
         counts = dict(
-            ActionPlan.objects.filter(jurisdiction_id__in=ids)
+            ActionPlan.objects.filter(jurisdiction_id__any_of=ids)
             .values("status")
             .annotate(n=Count("id"))
             .values_list("status", "n")

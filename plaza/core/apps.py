@@ -16,7 +16,7 @@ class CoreConfig(AppConfig):
         autodiscover_modules("component")
         # Background job handlers live in each app's jobs.py (core's own included).
         autodiscover_modules("jobs")
-        from plaza.core import audit_export, signals  # noqa: F401
+        from plaza.core import audit_export, lookups, signals  # noqa: F401
         from plaza.core.operations import notifications  # noqa: F401 - registers its e-mail job
 
 
