@@ -4,8 +4,11 @@ Addresses are compared by a normalised key, the same for what an admin imports a
 types: case and accents folded, punctuation and little words ("de", "of") dropped, street types
 ("av.", "avda", "avenida", "avenue") set aside, the rest run together so that "Sejong-daero",
 "Sejong daero" and "sejongdaero" are one street. The house number is its own key ("45", "45b", "12-3").
+A key the gazetteer does not hold is matched by prefix or despite a typo (`name_similarity`), and the
+places found are offered for the resident to confirm, never taken as the answer.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from rapidfuzz.fuzz import ratio
 
 from plaza.core.geo import Point, make_point
 from plaza.core.search import fold
@@ -117,6 +121,9 @@ def street_type(text: str) -> str:
     return _street_words(text)[1]
 
 
+street_key_of, number_key_of = street_key, number_key  # for derived_address_id, whose arguments shadow them
+
+
 def _joined_road_numbers(words: list[str]) -> list[str]:
     """["myeongdong", "8", "gil", "27"] → ["myeongdong", "8gil", "27"]: the 8 names the road, 27 is the number."""
     joined: list[str] = []
@@ -126,6 +133,41 @@ def _joined_road_numbers(words: list[str]) -> list[str]:
         else:
             joined.append(word)
     return joined
+
+
+def locality(*, postcode: str, city: str, district: str) -> str:
+    """'Centro, 28014 Madrid': the part of a label after the street and number."""
+    town = " ".join(p for p in (postcode, city) if p)
+    parts = [district] if district and district != city else []
+    return ", ".join(parts + ([town] if town else []))
+
+
+def derived_address_id(
+    *, kind: str, street_key: str, number_key: str, street_type: str, street: str, number: str, **where: str
+) -> str:
+    """A gazetteer entry's id when its source gives none: a hash of the normalised address (not of its point,
+    so a corrected point keeps the id). `where`: unit, postcode, city, district, region."""
+    parts = [kind, street_key, number_key, street_type]
+    if kind == "place":  # two places of one name are told apart by their address
+        parts += [street_key_of(street), number_key_of(number)]
+    parts += [fold(where.get(k, "")) for k in ("unit", "postcode", "city", "district", "region")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+# Below this a typed key is too short to match by prefix or despite a typo (too many streets would answer).
+MIN_FUZZY_KEY = 3
+# A key at least this similar (0-100, `name_similarity`) to the typed one is offered as what was meant.
+FUZZY_CUTOFF = 75.0
+
+
+def name_similarity(typed: str, key: str) -> float:
+    """How much a gazetteer key looks like a typed one (0-100): the better of the whole key (a typo: 'alcla'
+    and 'alcala' score 91) and its start (a prefix, a little lower than a whole match: 'alca' → 'alcala' 95).
+    Compared as decomposed characters, so that a Hangul syllable with one wrong vowel is one letter off."""
+    typed, key = unicodedata.normalize("NFD", typed), unicodedata.normalize("NFD", key)
+    whole = ratio(typed, key)
+    start = ratio(typed, key[: len(typed)]) * 0.95 if len(typed) >= MIN_FUZZY_KEY + 1 else 0.0
+    return max(whole, start)
 
 
 @dataclass(frozen=True)
@@ -189,7 +231,9 @@ class Candidate:
 
     label: str
     point: Point
-    source: str  # "gazetteer" or "nominatim"
+    source: str  # "gazetteer", "nominatim" or "choice"
+    address_id: str = ""  # the gazetteer entry's (Open311 address_id); none for other sources
+    approximate: bool = False  # a house number placed between two known ones on its street
 
 
 @dataclass
@@ -240,11 +284,23 @@ def geocode(jurisdiction, text: str) -> Geocoded:
 def locate_address(jurisdiction, text: str) -> tuple[Point | None, str]:
     """For clients that cannot be asked (the JSON API, Open311): the point and label when the address means
     exactly one place, else no point and the text as given."""
+    found = locate(jurisdiction, text)
+    return (found.point, found.label) if found else (None, (text or "").strip())
+
+
+def locate(jurisdiction, text: str) -> Candidate | None:
+    """The one place a typed address means without doubt (its gazetteer `address_id` too), else None."""
     text = (text or "").strip()
     if not text or not can_geocode(jurisdiction):
-        return None, text
-    found = geocode(jurisdiction, text)
-    return (found.single.point, found.single.label) if found.single else (None, text)
+        return None
+    return geocode(jurisdiction, text).single
+
+
+def address_by_id(jurisdiction, address_id: str) -> Candidate | None:
+    """The gazetteer entry with this `address_id` (Open311's), as a candidate; None if there is none."""
+    from plaza.core.queries import gazetteer
+
+    return gazetteer.by_address_id(jurisdiction, address_id)
 
 
 def nearest_address(jurisdiction, point: Point | None, *, within_m: float = 100) -> tuple[str, int] | None:

@@ -12,7 +12,7 @@ from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.geo import make_point
-from plaza.core.geocoding import locate_address
+from plaza.core.geocoding import address_by_id, locate
 from plaza.core.models import Jurisdiction
 from plaza.core.queries.processes import active_jurisdictions
 from plaza.core.tenancy import jurisdiction_scope
@@ -43,6 +43,7 @@ class ReportOut(Schema):
     latitude: float | None
     longitude: float | None
     address: str
+    address_id: str = Field(..., description="The gazetteer entry it was located by (Open311's address_id), or ''")
     reporter: str = Field(..., alias="public_reporter")
     supporters: int = Field(..., alias="supporters_count")
     created_at: datetime
@@ -62,6 +63,9 @@ class ReportIn(Schema):
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
     address: str = Field("", max_length=300)
+    address_id: str = Field(
+        "", max_length=64, description="A gazetteer entry's id (see /api/v1/jurisdictions/{slug}/geocode)"
+    )
     is_anonymous: bool = False
 
 
@@ -119,9 +123,14 @@ def create_report(request, slug: Slug, payload: ReportIn):
         if (payload.latitude is None) != (payload.longitude is None):
             raise ValidationError({"latitude": "Give both latitude and longitude, or neither."})
         point = make_point(payload.latitude, payload.longitude) if payload.latitude is not None else None
-        address = payload.address
-        if point is None:  # an address that means one place routes the report like a point
-            point, address = locate_address(jurisdiction, address)
+        address, address_id = payload.address, payload.address_id.strip()
+        place = address_by_id(jurisdiction, address_id) if address_id else None
+        if address_id and place is None:
+            raise ValidationError({"address_id": "Unknown address_id: look the address up with the geocode endpoint."})
+        if place is not None:  # the gazetteer's address (its point, unless coordinates were sent too)
+            point, address = point or place.point, place.label
+        elif point is None and (found := locate(jurisdiction, address)):  # one place: it routes like a point
+            point, address, address_id = found.point, found.label, found.address_id
         report = submit_report(
             actor=request.auth.user,
             component=component,
@@ -130,5 +139,6 @@ def create_report(request, slug: Slug, payload: ReportIn):
             point=point,
             address=address,
             is_anonymous=payload.is_anonymous,
+            address_id=address_id,
         )
         return Status(201, queries.report_by_id(jurisdiction, report.pk))

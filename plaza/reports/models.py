@@ -110,6 +110,8 @@ class Report(TenantModel):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # The gazetteer entry the point and address came from (core's `address_id`, Open311's), when one did.
+    address_id = models.CharField(_("address id"), max_length=64, blank=True)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

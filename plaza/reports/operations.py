@@ -135,6 +135,7 @@ def _create_report(
     area=_ROUTE,
     open311_origin="",
     open311_hops=0,
+    address_id="",
 ) -> Report:
     """The report row, its first timeline line and its figures; inside the caller's transaction and scope."""
     jurisdiction = component.jurisdiction
@@ -153,6 +154,7 @@ def _create_report(
         is_anonymous=is_anonymous,
         open311_origin=open311_origin,
         open311_hops=open311_hops,
+        address_id=address_id,
     )
     Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
     count_change(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
@@ -172,8 +174,11 @@ def submit_report(
     photos: tuple = (),
     open311_origin: str = "",
     open311_hops: int = 0,
+    address_id: str = "",
 ) -> Report:
     """A resident reports a problem; it is routed to the category's department and the point's area.
+
+    `address_id`: the gazetteer entry (core's `address_by_id`, resolved by the caller) the point and address are.
 
     `open311_origin`/`open311_hops`: the Open311 endpoint of the authority that forwarded it and its forwards
     so far (the loop guard in `forwarding.forward_if_configured`).
@@ -204,6 +209,7 @@ def submit_report(
             area=area,
             open311_origin=(open311_origin or "")[:300],
             open311_hops=max(0, open311_hops),
+            address_id=(address_id or "")[:64],
         )
         for number, photo in enumerate(photos, start=1):
             title = _("Photo %(number)s of report %(id)s") % {"number": number, "id": report.pk}

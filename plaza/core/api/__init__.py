@@ -7,7 +7,7 @@ from django.urls import URLPattern, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from plaza.core.api import jurisdictions, me
+from plaza.core.api import geocoding, jurisdictions, me
 from plaza.core.api.auth import ANYONE
 from plaza.core.api.errors import document_errors, install_error_handlers, json_method_not_allowed, not_found_view
 from plaza.core.api.throttling import PlazaRateThrottle
@@ -41,6 +41,7 @@ install_error_handlers(api)
 
 api.add_router("/", jurisdictions.router)
 api.add_router("/", me.router)
+api.add_router("/", geocoding.router)
 for manifest in registry:
     if manifest.api_router:
         api.add_router(f"/{manifest.name}/", resolve(manifest.api_router))

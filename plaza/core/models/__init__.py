@@ -5,7 +5,7 @@ from plaza.core.models.api import ApiToken
 from plaza.core.models.attachments import Attachment
 from plaza.core.models.audit import AuditEntry
 from plaza.core.models.comments import Comment, CommentFlag, CommentVote, Follow
-from plaza.core.models.gazetteer import GazetteerEntry
+from plaza.core.models.gazetteer import GazetteerEntry, GazetteerName
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
 from plaza.core.models.jobs import Job
 from plaza.core.models.jurisdictions import Jurisdiction
@@ -48,5 +48,6 @@ __all__ = [
     "CommentVote",
     "Follow",
     "GazetteerEntry",
+    "GazetteerName",
     "Notification",
 ]

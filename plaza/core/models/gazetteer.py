@@ -12,6 +12,10 @@ class GazetteerEntry(TenantModel):
     `street_key` and `number_key` are what `plaza.core.geocoding.street_key` / `number_key` make of
     the street (or the place's name) and the house number: a typed address is looked up by equality
     on them, an index read whatever the size of the gazetteer.
+
+    `address_id` is its stable public id (Open311's `address_id`): the source's own id when the file
+    gives one (OpenAddresses' ID), else a hash of the normalised address, so importing the same
+    address again finds the same entry (and moves its point) instead of adding a second one.
     """
 
     class Kind(models.TextChoices):
@@ -19,6 +23,7 @@ class GazetteerEntry(TenantModel):
         PLACE = "place", _("Named place")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ADDRESS)
+    address_id = models.CharField(_("address id"), max_length=64)
     street_key = models.CharField(max_length=200)
     number_key = models.CharField(max_length=20, blank=True)
     # The house number's leading digits: the nearest known numbers when the one typed is not known.
@@ -50,7 +55,37 @@ class GazetteerEntry(TenantModel):
                 name="gazetteer_point_valid",
             ),
             models.CheckConstraint(condition=~models.Q(street_key=""), name="gazetteer_key_not_empty"),
+            models.CheckConstraint(condition=~models.Q(address_id=""), name="gazetteer_address_id_not_empty"),
+            # Also the index that finds an entry by its id.
+            models.UniqueConstraint(fields=["jurisdiction", "address_id"], name="gazetteer_address_id_unique"),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+
+class GazetteerName(TenantModel):
+    """One distinct street or place key of a jurisdiction's gazetteer, for prefix and typo-tolerant matching.
+
+    Written by the import beside the entries. A misspelt key is matched against these few rows (a city has
+    thousands of streets, not millions): on PostgreSQL through a pg_trgm trigram index where migration
+    0010 could make one, elsewhere through the keys sharing the typed key's first or last two characters
+    (`head`, `tail`, both indexed), then ranked in Python (`plaza.core.geocoding.name_similarity`).
+    """
+
+    key = models.CharField(max_length=200)
+    head = models.CharField(max_length=2)
+    tail = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "key"], name="gazetteer_name_unique"),
+            models.CheckConstraint(condition=~models.Q(key=""), name="gazetteer_name_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["jurisdiction", "head"], name="gazetteer_name_head"),
+            models.Index(fields=["jurisdiction", "tail"], name="gazetteer_name_tail"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

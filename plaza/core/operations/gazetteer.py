@@ -1,4 +1,8 @@
-"""Loading a jurisdiction's gazetteer from OpenAddresses CSV or GeoJSON: every row checked, all or nothing."""
+"""Loading a jurisdiction's gazetteer from OpenAddresses CSV or GeoJSON: every row checked, all or nothing.
+
+An entry is known by its `address_id` (the file's ID, else a hash of the normalised address): a row
+naming an entry already there (in the gazetteer or earlier in the file) updates it, the last row winning.
+"""
 
 import csv
 import io
@@ -13,14 +17,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from plaza.core.audit import record
-from plaza.core.geocoding import number_key, number_value, street_key, street_type
-from plaza.core.models import GazetteerEntry, Jurisdiction, Role
+from plaza.core.geocoding import derived_address_id, locality, number_key, number_value, street_key, street_type
+from plaza.core.models import GazetteerEntry, GazetteerName, Jurisdiction, Role
 from plaza.core.permissions import require_role
 from plaza.core.tenancy import jurisdiction_scope
 
-# OpenAddresses' columns (NAME is ours: a named place such as a square or a city hall).
-COLUMNS = ("LON", "LAT", "NUMBER", "STREET", "UNIT", "CITY", "DISTRICT", "REGION", "POSTCODE", "NAME")
+# OpenAddresses' columns (NAME is ours: a named place such as a square or a city hall; ID, the source's own
+# address id, becomes the entry's `address_id`).
+COLUMNS = ("LON", "LAT", "NUMBER", "STREET", "UNIT", "CITY", "DISTRICT", "REGION", "POSTCODE", "NAME", "ID")
 LIMITS = {
+    "id": 64,
     "number": 20,
     "street": 200,
     "unit": 50,
@@ -98,6 +104,8 @@ def _feature(feature) -> dict | str:
         return _("Its properties must be an object.")
     given = {str(k).lower(): v for k, v in properties.items()}  # OpenAddresses writes them in lower case
     row = {k.lower(): ("" if given.get(k.lower()) is None else str(given[k.lower()])) for k in COLUMNS}
+    if not row["id"] and isinstance(feature.get("id"), str | int):  # GeoJSON's own feature id
+        row["id"] = str(feature["id"])
     row.update(lon=coordinates[0], lat=coordinates[1])
     return row
 
@@ -145,10 +153,21 @@ def _coordinate(value, low: float, high: float) -> float | None:
     return number if math.isfinite(number) and low <= number <= high else None
 
 
-def _locality(row: dict) -> str:
-    town = " ".join(p for p in (row["postcode"], row["city"]) if p)
-    parts = [row["district"]] if row["district"] and row["district"] != row["city"] else []
-    return ", ".join(parts + ([town] if town else []))
+def _with_id(entry: GazetteerEntry, given: str) -> GazetteerEntry:
+    entry.address_id = given or derived_address_id(
+        kind=entry.kind,
+        street_key=entry.street_key,
+        number_key=entry.number_key,
+        street_type=entry.street_type,
+        street=entry.street,
+        number=entry.number,
+        unit=entry.unit,
+        postcode=entry.postcode,
+        city=entry.city,
+        district=entry.district,
+        region=entry.region,
+    )
+    return entry
 
 
 def _entries(jurisdiction: Jurisdiction, row: dict) -> list[GazetteerEntry] | str:
@@ -162,9 +181,11 @@ def _entries(jurisdiction: Jurisdiction, row: dict) -> list[GazetteerEntry] | st
             return _("%(column)s is longer than %(max)s characters.") % {"column": name.upper(), "max": limit}
     if not row["street"] and not row["name"]:
         return _("Give a STREET (with its NUMBER) or the NAME of the place.")
+    if not row["id"].isprintable():
+        return _("ID must be printable text.")
     common = {k: row[k] for k in ("unit", "city", "district", "region", "postcode")}
     common.update(jurisdiction=jurisdiction, latitude=latitude, longitude=longitude)
-    made, locality = [], _locality(row)
+    made, where = [], locality(postcode=row["postcode"], city=row["city"], district=row["district"])
     address = ""
     if row["street"]:
         key = street_key(row["street"])
@@ -173,36 +194,62 @@ def _entries(jurisdiction: Jurisdiction, row: dict) -> list[GazetteerEntry] | st
         number = number_key(row["number"]) or street_key(row["number"])[:20]
         address = " ".join(p for p in (row["street"], row["number"], row["unit"]) if p)
         made.append(
-            GazetteerEntry(
-                kind=GazetteerEntry.Kind.ADDRESS if number else GazetteerEntry.Kind.PLACE,
-                street_key=key,
-                number_key=number,
-                number_value=number_value(number),
-                street_type=street_type(row["street"]),
-                street=row["street"],
-                number=row["number"],
-                label=", ".join(p for p in (address, locality) if p)[:300],
-                **common,
+            _with_id(
+                GazetteerEntry(
+                    kind=GazetteerEntry.Kind.ADDRESS if number else GazetteerEntry.Kind.PLACE,
+                    street_key=key,
+                    number_key=number,
+                    number_value=number_value(number),
+                    street_type=street_type(row["street"]),
+                    street=row["street"],
+                    number=row["number"],
+                    label=", ".join(p for p in (address, where) if p)[:300],
+                    **common,
+                ),
+                row["id"],
             )
         )
     if row["name"]:
         key = street_key(row["name"])
         if not key:
             return _("The NAME has no letters or digits.")
-        where = ", ".join(p for p in (address, locality) if p)
+        place_at = ", ".join(p for p in (address, where) if p)
         made.append(
-            GazetteerEntry(
-                kind=GazetteerEntry.Kind.PLACE,
-                street_key=key,
-                street_type=street_type(row["name"]),
-                name=row["name"],
-                street=row["street"],
-                number=row["number"],
-                label=(f"{row['name']} ({where})" if where else row["name"])[:300],
-                **common,
+            _with_id(
+                GazetteerEntry(
+                    kind=GazetteerEntry.Kind.PLACE,
+                    street_key=key,
+                    street_type=street_type(row["name"]),
+                    name=row["name"],
+                    street=row["street"],
+                    number=row["number"],
+                    label=(f"{row['name']} ({place_at})" if place_at else row["name"])[:300],
+                    **common,
+                ),
+                "" if made else row["id"],  # the file's ID names the row's address; a place beside it gets its own
             )
         )
     return made
+
+
+_UPDATED = [f.name for f in GazetteerEntry._meta.concrete_fields if f.name not in ("id", "jurisdiction", "address_id")]
+
+
+def _write(jurisdiction: Jurisdiction, batch: list[GazetteerEntry]) -> int:
+    """Insert a batch, updating the entries whose address_id is already there; and the names it brings."""
+    if not batch:
+        return 0
+    unique = list({entry.address_id: entry for entry in batch}.values())  # one row per id in a statement
+    GazetteerEntry.objects.bulk_create(
+        unique, update_conflicts=True, unique_fields=["jurisdiction", "address_id"], update_fields=_UPDATED
+    )
+    keys = {entry.street_key for entry in unique}
+    GazetteerName.objects.bulk_create([gazetteer_name(jurisdiction, key) for key in keys], ignore_conflicts=True)
+    return len(batch)
+
+
+def gazetteer_name(jurisdiction: Jurisdiction, key: str) -> GazetteerName:
+    return GazetteerName(jurisdiction=jurisdiction, key=key, head=key[:2], tail=key[-2:])
 
 
 def _is_geojson(file_name: str, stream: IO[bytes]) -> bool:
@@ -227,7 +274,8 @@ def import_gazetteer(
     error_count = created = replaced = 0
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         if replace:
-            replaced, _by_model = GazetteerEntry.objects.filter(jurisdiction=jurisdiction).delete()
+            replaced = GazetteerEntry.objects.filter(jurisdiction=jurisdiction).delete()[0]
+            GazetteerName.objects.filter(jurisdiction=jurisdiction).delete()
         batch: list[GazetteerEntry] = []
         for where, row in rows:
             made = _entries(jurisdiction, row) if isinstance(row, dict) else row
@@ -239,14 +287,14 @@ def import_gazetteer(
             if not error_count:  # after an error nothing more is written: it will all be rolled back
                 batch.extend(made)
                 if len(batch) >= BATCH:
-                    created += len(GazetteerEntry.objects.bulk_create(batch))
+                    created += _write(jurisdiction, batch)
                     batch = []
         if not error_count and not created and not batch:
             errors, error_count = [GazetteerRowError(_line(2), _("The file has no addresses."))], 1
         if error_count:
             transaction.set_rollback(True)
         else:
-            created += len(GazetteerEntry.objects.bulk_create(batch))
+            created += _write(jurisdiction, batch)
             record(
                 jurisdiction=jurisdiction,
                 actor=actor,

@@ -6,13 +6,14 @@ import factory
 from django.utils import timezone
 
 from plaza.core.census import document_hash, match_hash
-from plaza.core.geocoding import number_key, number_value, street_key, street_type
+from plaza.core.geocoding import derived_address_id, number_key, number_value, street_key, street_type
 from plaza.core.models import (
     ApiToken,
     CensusRecord,
     ComponentInstance,
     ComponentStep,
     GazetteerEntry,
+    GazetteerName,
     Jurisdiction,
     Person,
     Phase,
@@ -172,6 +173,7 @@ class GazetteerEntryFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = GazetteerEntry
+        skip_postgeneration_save = True
 
     jurisdiction = factory.SubFactory(JurisdictionFactory)
     street = "Calle de Alcalá"
@@ -189,3 +191,25 @@ class GazetteerEntryFactory(factory.django.DjangoModelFactory):
     label = factory.LazyAttribute(
         lambda o: ", ".join(p for p in (o.name or f"{o.street} {o.number}", o.district, o.city) if p)
     )
+    address_id = factory.LazyAttribute(
+        lambda o: derived_address_id(
+            kind=o.kind,
+            street_key=o.street_key,
+            number_key=o.number_key,
+            street_type=o.street_type,
+            street=o.street if o.name else "",
+            number=o.number if o.name else "",
+            city=o.city,
+            district=o.district,
+        )
+    )
+
+    @factory.post_generation
+    def name_row(entry, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the object)
+        """Its key among the gazetteer's names, as the import writes it (fuzzy matching reads them)."""
+        if create:
+            from plaza.core.operations.gazetteer import gazetteer_name
+
+            GazetteerName.objects.bulk_create(
+                [gazetteer_name(entry.jurisdiction, entry.street_key)], ignore_conflicts=True
+            )

@@ -219,15 +219,19 @@ def test_the_town_or_postcode_chooses_between_homonyms(madrid_gazetteer):
     assert "28013" in geocode(madrid_gazetteer, "Calle Mayor 1, 28013").single.label
 
 
-def test_an_unknown_number_offers_the_nearest_known_ones(madrid_gazetteer):
+def test_an_unknown_number_offers_an_estimate_then_the_nearest_known_ones(madrid_gazetteer):
     found = geocode(madrid_gazetteer, "Calle de Alcalá 49")
     assert not found.exact and found.single is None
     assert [c.label.split(",")[0] for c in found.candidates] == [
+        "Calle de Alcalá 49",
         "Calle de Alcalá 47",
         "Calle de Alcalá 51",
         "Calle de Alcalá 45",
     ]
-    assert "no number 49 on Calle de Alcalá" in found.message
+    estimate = found.candidates[0]
+    assert estimate.approximate and not any(c.approximate for c in found.candidates[1:])
+    assert estimate.label == "Calle de Alcalá 49, Centro, 28014 Madrid (approximate: between numbers 47 and 51)"
+    assert "no number 49 on Calle de Alcalá" in found.message and "estimate" in found.message
 
 
 def test_a_street_without_a_number_asks_for_one_and_unknown_text_says_so(madrid_gazetteer):

@@ -28,6 +28,11 @@ def test_an_admin_imports_a_file_then_tries_an_address(client, madrid, madrid_ad
     assert "Gazetteer loaded: 8 entries added, 0 replaced." in page and "8 addresses and places are known here." in page
     page = client.get(PAGE, {"address": "c/ alcalá 45"}).content.decode()
     assert "Calle de Alcalá 45, Centro, 28014 Madrid" in page and "40.41890, -3.69670" in page
+    with scopes_disabled():
+        address_id = GazetteerEntry.objects.get(jurisdiction=madrid, number="45").address_id
+    assert f"address id <code>{address_id}</code>" in page  # what an Open311 client sends as address_id
+    page = client.get(PAGE, {"address": "calle alcla 45"}).content.decode()
+    assert "Did you mean one of these?" in page and "Calle de Alcalá 45, Centro, 28014 Madrid" in page
     assert count(madrid) == 8
 
 

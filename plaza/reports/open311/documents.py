@@ -59,7 +59,7 @@ def service_request(report: Report, *, notes: str | None, photo: Attachment | No
         updated_datetime=report.updated_at.astimezone(zone),
         expected_datetime=expected_at(report).astimezone(zone),
         address=report.address or None,
-        address_id=None,
+        address_id=report.address_id or None,
         zipcode=None,
         lat=report.latitude,
         long=report.longitude,
@@ -76,6 +76,7 @@ ROW_FIELDS = (
     "created_at",
     "updated_at",
     "address",
+    "address_id",
     "latitude",
     "longitude",
 )
@@ -109,7 +110,7 @@ def service_request_rows(jurisdiction: Jurisdiction, rows: list[dict], services:
                 updated_datetime=row["updated_at"].astimezone(zone),
                 expected_datetime=(row["created_at"] + timedelta(hours=category.fix_hours)).astimezone(zone),
                 address=row["address"] or None,
-                address_id=None,
+                address_id=row["address_id"] or None,
                 zipcode=None,
                 lat=row["latitude"],
                 long=row["longitude"],
@@ -139,6 +140,8 @@ def discovery(jurisdiction: Jurisdiction, changeset) -> dict:
         "key_service": _absolute("/account/api-tokens/"),
         # Our extension: what requests.json serves at most (the spec leaves both caps to the server).
         "limits": {"max_requests": MAX_RESULTS, "max_days": MAX_SPAN.days},
+        # Our extension: where a client finds the address_id of a typed address (candidates with their ids).
+        "address_lookup": _absolute(reverse("api:geocode_address", kwargs={"slug": jurisdiction.slug})),
         "endpoints": [
             {
                 "specification": SPECIFICATION,

@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from plaza.core.geo import make_point
-from plaza.core.geocoding import locate_address
+from plaza.core.geo import Point, make_point
+from plaza.core.geocoding import address_by_id, locate
 from plaza.core.models import ApiToken
 from plaza.core.operations.api_tokens import use_api_token
 from plaza.reports import queries
@@ -155,15 +155,28 @@ def _api_key(request, fmt) -> tuple[ApiToken | None, HttpResponse | None]:
     return found, None
 
 
-def _location(post, jurisdiction):
+def _location(post, jurisdiction) -> tuple[Point | None, str, str]:
+    """(point, address, address_id) from the spec's location parameters: lat & long, address_id or address_string.
+
+    An address_id must name an entry of the jurisdiction's gazetteer; it gives the address (and the point, unless
+    lat & long are sent too). An address_string that means one place gets its point and address_id.
+    """
+    address_id = (post.get("address_id") or "").strip()
+    place = address_by_id(jurisdiction, address_id) if address_id else None
+    if address_id and place is None:
+        raise BadParameter(f"address_id {address_id[:64]} not found: it is not an address of this jurisdiction.")
     if post.get("lat") or post.get("long"):
         try:
-            return make_point(float(post.get("lat", "")), float(post.get("long", ""))), ""
+            point = make_point(float(post.get("lat", "")), float(post.get("long", "")))
         except (ValueError, ValidationError) as bad:
             raise BadParameter("lat and long must be a latitude and a longitude in degrees.") from bad
+        return point, place.label if place else "", address_id
+    if place is not None:
+        return place.point, place.label, place.address_id
     if post.get("address_string", "").strip():
-        return locate_address(jurisdiction, post["address_string"])  # one place: its point routes the request
-    raise BadParameter("Give lat and long, or address_string.")
+        found = locate(jurisdiction, post["address_string"])  # one place: its point routes the request
+        return (found.point, found.label, found.address_id) if found else (None, post["address_string"].strip(), "")
+    raise BadParameter("Give lat and long, address_string or address_id.")
 
 
 def _origin(post) -> tuple[str, int]:
@@ -193,7 +206,7 @@ def _create(request, fmt) -> HttpResponse:
     if component is None:
         return _error(fmt, 404, "This jurisdiction does not take service requests.")
     try:
-        point, address = _location(post, request.jurisdiction)
+        point, address, address_id = _location(post, request.jurisdiction)
         origin, hops = _origin(post)
         report = submit_report(
             actor=api_key.user,
@@ -204,6 +217,7 @@ def _create(request, fmt) -> HttpResponse:
             address=address,
             open311_origin=origin,
             open311_hops=hops,
+            address_id=address_id,
         )
     except BadParameter as bad:
         return _error(fmt, 400, str(bad))

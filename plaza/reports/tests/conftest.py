@@ -4,7 +4,13 @@ import pytest
 from django_scopes import scopes_disabled
 
 from plaza.core.models import Role
-from plaza.core.tests.factories import JurisdictionFactory, ProcessFactory, RoleGrantFactory, UserFactory
+from plaza.core.tests.factories import (
+    GazetteerEntryFactory,
+    JurisdictionFactory,
+    ProcessFactory,
+    RoleGrantFactory,
+    UserFactory,
+)
 from plaza.reports.tests.factories import AreaFactory, CategoryFactory, ReportsComponentFactory, box
 
 
@@ -84,3 +90,37 @@ def committed(django_capture_on_commit_callbacks):
 def _private_files(settings, tmp_path_factory):
     """Photos' originals go to a private folder of each test's own, apart from whatever MEDIA_ROOT a test sets."""
     settings.PLAZA_PRIVATE_MEDIA_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture
+def gazetteer(seoul):
+    """Seoul's addresses: Sejong-daero 110 (Jung-gu), Supyo-ro 1 twice (two districts), Gangnam-daero 396."""
+    with scopes_disabled():
+        GazetteerEntryFactory(
+            jurisdiction=seoul,
+            street="Sejong-daero",
+            number="110",
+            district="Jung-gu",
+            city="Seoul",
+            latitude=37.5663,
+            longitude=126.9779,
+        )
+        for district, latitude, longitude in (("Jongno-gu", 37.5700, 126.9830), ("Jung-gu", 37.5640, 126.9900)):
+            GazetteerEntryFactory(
+                jurisdiction=seoul,
+                street="Supyo-ro",
+                number="1",
+                district=district,
+                city="Seoul",
+                latitude=latitude,
+                longitude=longitude,
+            )
+        GazetteerEntryFactory(
+            jurisdiction=seoul,
+            street="Gangnam-daero",
+            number="396",
+            district="Gangnam-gu",
+            city="Seoul",
+            latitude=37.4979,
+            longitude=127.0276,
+        )

@@ -2,44 +2,10 @@
 
 import re
 
-import pytest
 from django_scopes import scopes_disabled
 
 from plaza.core.tests.factories import GazetteerEntryFactory
 from plaza.reports.models import Report
-
-
-@pytest.fixture
-def gazetteer(seoul):
-    with scopes_disabled():
-        GazetteerEntryFactory(
-            jurisdiction=seoul,
-            street="Sejong-daero",
-            number="110",
-            district="Jung-gu",
-            city="Seoul",
-            latitude=37.5663,
-            longitude=126.9779,
-        )
-        for district, latitude, longitude in (("Jongno-gu", 37.5700, 126.9830), ("Jung-gu", 37.5640, 126.9900)):
-            GazetteerEntryFactory(
-                jurisdiction=seoul,
-                street="Supyo-ro",
-                number="1",
-                district=district,
-                city="Seoul",
-                latitude=latitude,
-                longitude=longitude,
-            )
-        GazetteerEntryFactory(
-            jurisdiction=seoul,
-            street="Gangnam-daero",
-            number="396",
-            district="Gangnam-gu",
-            city="Seoul",
-            latitude=37.4979,
-            longitude=127.0276,
-        )
 
 
 def report_with(client, location, **extra):
@@ -113,6 +79,49 @@ def test_an_unknown_house_number_offers_the_known_ones(client, component, pothol
     page = report_with(client, "Sejong-daero 112").content.decode()
     assert "There is no number 112 on Sejong-daero that we know of. Is it one of these?" in page
     assert list(choices(page)) == ["Sejong-daero 110, Jung-gu, Seoul"]
+
+
+def test_a_misspelt_street_is_offered_as_a_question_and_taken_once_chosen(
+    client, component, pothole, resident, gazetteer, jung_gu
+):
+    client.force_login(resident)
+    response = report_with(client, "Sejong-dearo 110")
+    page = response.content.decode()
+    assert response.status_code == 400 and "Did you mean one of these?" in page
+    offered = choices(page)
+    assert list(offered) == ["Sejong-daero 110, Jung-gu, Seoul"]  # one guess: still asked, never assumed
+    with scopes_disabled():
+        assert not Report.objects.exists()
+    assert (
+        report_with(client, "Sejong-dearo 110", location_choice=offered["Sejong-daero 110, Jung-gu, Seoul"]).status_code
+        == 302
+    )
+    with scopes_disabled():
+        report = Report.objects.get()
+    assert (report.latitude, report.address, report.area) == (37.5663, "Sejong-daero 110, Jung-gu, Seoul", jung_gu)
+
+
+def test_a_number_between_two_known_ones_is_offered_as_an_estimate(client, component, pothole, resident, gazetteer):
+    with scopes_disabled():
+        GazetteerEntryFactory(
+            jurisdiction=component.jurisdiction,
+            street="Sejong-daero",
+            number="120",
+            district="Jung-gu",
+            city="Seoul",
+            latitude=37.5673,
+            longitude=126.9779,
+        )
+    client.force_login(resident)
+    page = report_with(client, "Sejong-daero 116").content.decode()
+    assert "The first place below is an estimate between two known numbers." in page
+    estimate = "Sejong-daero 116, Jung-gu, Seoul (approximate: between numbers 110 and 120)"
+    offered = choices(page)
+    assert list(offered) == [estimate, "Sejong-daero 120, Jung-gu, Seoul", "Sejong-daero 110, Jung-gu, Seoul"]
+    assert report_with(client, "Sejong-daero 116", location_choice=offered[estimate]).status_code == 302
+    with scopes_disabled():
+        report = Report.objects.get()
+    assert (report.latitude, report.longitude, report.address) == (37.5669, 126.9779, estimate)
 
 
 def test_a_geocoded_address_outside_every_area_is_refused(client, component, pothole, resident, gazetteer, jung_gu):

@@ -5,7 +5,6 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from plaza.reports.models import Report
-from plaza.reports.tests.test_geocoding import gazetteer  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
 
