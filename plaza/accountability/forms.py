@@ -312,6 +312,43 @@ class RemovalForm(forms.Form):
     )
 
 
+class MeetingEditForm(MeetingForm):
+    """The recording form's fields, corrected, plus documents to take off (the meeting's own, by id)."""
+
+    remove_documents = forms.TypedMultipleChoiceField(
+        label=_("Documents to take off"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The public history keeps their titles and file names."),
+    )
+    reason = forms.CharField(label=_("Why it changed"), required=False, max_length=1000, help_text=REASON_HELP)
+
+    # the documents it has, then one to add, after the details
+    field_order = ["title", "held_on", "place", "attendees", "minutes", "remove_documents", "document_title"]
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_title"].label = _("Title of a document to add")
+        self.fields["document"].label = _("Document to add")
+        if documents:
+            self.fields["remove_documents"].choices = [
+                (document.pk, f"{document.title} ({document.original_name})") for document in documents
+            ]
+        else:
+            del self.fields["remove_documents"]
+
+
+class MeetingRemovalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is removed"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the plan's page where the meeting was, and kept in the public history."),
+        error_messages={"required": _("Say why the meeting is removed: the public record keeps the reason.")},
+    )
+
+
 class ResultMilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=300)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -99,7 +99,12 @@ class ForumMember(TenantModel):
 
 
 class ForumMeeting(TenantModel):
-    """A meeting (roundtable) of the forum; its documents are core attachments."""
+    """A meeting (roundtable) of the forum; its documents are core attachments.
+
+    Corrections keep the record honest: `corrected_at` says on the plan's page that it was corrected (the public
+    audit log says what changed and why), and a removal is a soft delete whose reason stays public while the
+    meeting's minutes and documents leave the public record.
+    """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="meetings")
     title = models.CharField(_("title"), max_length=200)
@@ -107,18 +112,28 @@ class ForumMeeting(TenantModel):
     place = models.CharField(_("place"), max_length=200)
     attendees = models.PositiveIntegerField(_("number of attendees"))
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown"))
+    corrected_at = models.DateTimeField(_("last corrected"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removal_reason = models.TextField(_("why it was removed"), blank=True)
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["held_on", "id"]
-        constraints = [models.CheckConstraint(condition=Q(attendees__gte=0), name="forum_meeting_attendees")]
+        constraints = [
+            models.CheckConstraint(condition=Q(attendees__gte=0), name="forum_meeting_attendees"),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True, removal_reason="")
+                | (Q(removed_at__isnull=False) & ~Q(removal_reason="")),
+                name="forum_meeting_removal_reasoned",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def is_public_content(self) -> bool:
-        return True
+        return self.removed_at is None  # a removed meeting's documents are for officials only
 
 
 class PlanPartner(TenantModel):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -51,8 +52,8 @@ from plaza.accountability.models import (
 from plaza.accountability.queries import sides_for
 from plaza.core.audit import record
 from plaza.core.jobs import enqueue
-from plaza.core.models import ComponentInstance, Job, Jurisdiction, Role
-from plaza.core.operations.attachments import attach_file
+from plaza.core.models import Attachment, ComponentInstance, Job, Jurisdiction, Role
+from plaza.core.operations.attachments import attach_file, remove_attachment
 from plaza.core.operations.sdg import set_sdg_tags
 from plaza.core.permissions import has_role, require_role
 from plaza.core.search import index_object
@@ -272,9 +273,7 @@ def record_meeting(
 ) -> ForumMeeting:
     """Record a forum meeting with its minutes; `documents` are (title, uploaded file) pairs."""
     require_role(actor, plan.jurisdiction, *OFFICIALS)
-    _required(title=title, place=place)
-    if attendees < 0:
-        raise ValidationError({"attendees": _("Enter a number of at least 0.")})
+    _check_meeting(plan=plan, title=title, place=place, attendees=attendees)
     with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
         meeting = ForumMeeting.objects.create(
             jurisdiction=plan.jurisdiction,
@@ -286,8 +285,132 @@ def record_meeting(
             minutes=minutes,
         )
         record(jurisdiction=plan.jurisdiction, actor=actor, action="forum.meeting.record", target=meeting, public=True)
-        for document_title, upload in documents:
-            attach_file(actor=actor, target=meeting, upload=upload, title=document_title)
+        _attach_documents(actor, meeting, documents)
+    return meeting
+
+
+def _check_meeting(*, plan: ActionPlan, title: str, place: str, attendees: int) -> None:
+    errors = {}
+    for name, value in (("title", title), ("place", place)):
+        if not (value or "").strip():
+            errors[name] = _("This field is required.")
+        elif len(value.strip()) > 200:
+            errors[name] = _("Use at most 200 characters.")
+    if attendees < 0:
+        errors["attendees"] = _("Enter a number of at least 0.")
+    if plan.status == PlanStatus.CLOSED:
+        errors.setdefault("title", _("This plan is closed: its forum's record is kept as it was."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _attach_documents(actor, meeting: ForumMeeting, documents: Sequence[tuple[str, object]]) -> list[str]:
+    """Attach (title, upload) pairs through core; a refusal names the page's document fields. Returns the titles."""
+    titles = []
+    for document_title, upload in documents:
+        try:
+            attachment = attach_file(actor=actor, target=meeting, upload=upload, title=document_title)
+        except ValidationError as refused:
+            names = {"upload": "document", "title": "document_title"}
+            raise ValidationError(
+                {names.get(field, field): messages for field, messages in refused.message_dict.items()}
+            ) from refused
+        titles.append(attachment.title)
+    return titles
+
+
+def update_meeting(
+    *,
+    actor,
+    meeting: ForumMeeting,
+    title: str,
+    held_on: date,
+    place: str,
+    attendees: int,
+    minutes: str = "",
+    add_documents: Sequence[tuple[str, object]] = (),
+    remove_documents: Sequence[int] = (),
+    reason: str = "",
+) -> ForumMeeting:
+    """Correct a recorded meeting: its details, minutes and documents (added, or taken off by attachment id).
+
+    The plan's page then says when it was corrected; the public history keeps what it was and why. A document
+    taken off goes (core's remove_attachment): the history keeps its title and file name.
+    """
+    plan = meeting.plan
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    _check_meeting(plan=plan, title=title, place=place, attendees=attendees)
+    values = {
+        "title": title.strip(),
+        "held_on": held_on,
+        "place": place.strip(),
+        "attendees": attendees,
+        "minutes": minutes or "",
+    }
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        current = ForumMeeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one correction at a time
+        if current is None or current.removed_at is not None:
+            raise ValidationError({"title": _("This meeting was removed from the record: it is kept as it was.")})
+        changes = _changes(current, values)
+        documents = _meeting_documents(current, remove_documents)
+        if not (changes or add_documents or documents):
+            return current
+        for attachment in documents:
+            remove_attachment(actor=actor, attachment=attachment, reason=reason)
+        added = _attach_documents(actor, current, add_documents)
+        _save_changes(current, {**values, "corrected_at": timezone.now()})
+        data = {"changes": changes}
+        if added:
+            data["documents_added"] = added
+        if documents:
+            data["documents_removed"] = [f"{a.title} ({a.original_name})" for a in documents]
+        _record_edit(actor, "forum.meeting.edit", current, reason, data, jurisdiction=plan.jurisdiction)
+    return current
+
+
+def _meeting_documents(meeting: ForumMeeting, ids: Sequence[int]) -> list[Attachment]:
+    """The meeting's own attachments with these ids (ValidationError if one is not among them)."""
+    if not ids:
+        return []
+    content_type = ContentType.objects.get_for_model(ForumMeeting)
+    found = list(
+        Attachment.objects.filter(content_type=content_type, object_id=meeting.pk, pk__in=set(ids)).select_related(
+            "jurisdiction"
+        )
+    )
+    if len(found) != len(set(ids)):
+        raise ValidationError({"remove_documents": _("Choose among this meeting's documents.")})
+    return found
+
+
+def remove_meeting(*, actor, meeting: ForumMeeting, reason: str) -> ForumMeeting:
+    """Take a meeting off the forum's record (recorded twice, or never held), with a public reason.
+
+    Nothing is deleted: the plan's page lists it as removed, with when and why; its minutes and documents
+    leave the public record (officials can still open the documents).
+    """
+    plan = meeting.plan
+    require_role(actor, plan.jurisdiction, *OFFICIALS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the meeting is removed: the public record keeps the reason.")})
+    if plan.status == PlanStatus.CLOSED:
+        raise ValidationError({"reason": _("This plan is closed: its forum's record is kept as it was.")})
+    now = timezone.now()
+    with transaction.atomic(), jurisdiction_scope(plan.jurisdiction):
+        removed = ForumMeeting.objects.filter(pk=meeting.pk, removed_at__isnull=True).update(
+            removed_at=now, removal_reason=reason
+        )
+        if not removed:
+            raise ValidationError({"reason": _("This meeting was already removed from the record.")})
+        meeting.removed_at, meeting.removal_reason = now, reason
+        data = {
+            "title": meeting.title,
+            "held_on": meeting.held_on.isoformat(),
+            "place": meeting.place,
+            "attendees": meeting.attendees,
+        }
+        _record_edit(actor, "forum.meeting.remove", meeting, reason, data, jurisdiction=plan.jurisdiction)
     return meeting
 
 

@@ -229,9 +229,34 @@ def attach_files(objects: list) -> None:
 
 
 def meetings_of(plan: ActionPlan) -> list[ForumMeeting]:
-    meetings = list(ForumMeeting.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan))
+    """The plan's meetings on the record (not the removed ones), each with its documents."""
+    meetings = list(
+        ForumMeeting.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan, removed_at__isnull=True)
+    )
     attach_files(meetings)
     return meetings
+
+
+def meeting_record(plan: ActionPlan) -> tuple[list[ForumMeeting], list[ForumMeeting]]:
+    """(meetings on the record with their documents, removed meetings newest removal first) in two queries."""
+    every = list(ForumMeeting.objects.with_scope(jurisdiction=plan.jurisdiction).filter(plan=plan))
+    held = [m for m in every if m.removed_at is None]
+    attach_files(held)
+    removed = sorted((m for m in every if m.removed_at is not None), key=lambda m: (m.removed_at, m.pk), reverse=True)
+    return held, removed
+
+
+def meeting(plan: ActionPlan, pk: int) -> ForumMeeting:
+    """One meeting of the plan still on the record, with its documents, or ForumMeeting.DoesNotExist."""
+    if not 1 <= pk <= 2**62:
+        raise ForumMeeting.DoesNotExist
+    found = (
+        ForumMeeting.objects.with_scope(jurisdiction=plan.jurisdiction)
+        .select_related("plan__jurisdiction", "jurisdiction")
+        .get(plan=plan, pk=pk, removed_at__isnull=True)
+    )
+    attach_files([found])
+    return found
 
 
 def forum_of(plan: ActionPlan) -> list[ForumMember]:

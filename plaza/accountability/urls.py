@@ -45,6 +45,8 @@ urlpatterns = [
         views.remove_forum_member_page,
         name="remove_forum_member",
     ),
+    path("plans/<slug:plan>/forum/meetings/<int:meeting>/edit/", views.edit_meeting, name="edit_meeting"),
+    path("plans/<slug:plan>/forum/meetings/<int:meeting>/remove/", views.remove_meeting_page, name="remove_meeting"),
     path("plans/<slug:plan>/timeline/", views.timeline, name="timeline"),
     path("plans/<slug:plan>/candidates/<int:candidate>/decide/", views.decide, name="decide_candidate"),
     path("plans/<slug:plan>/assessment/", views.assessment_report, name="assessment"),

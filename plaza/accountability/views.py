@@ -21,7 +21,9 @@ from plaza.accountability.forms import (
     EvidenceForm,
     ForumMemberEditForm,
     ForumMemberForm,
+    MeetingEditForm,
     MeetingForm,
+    MeetingRemovalForm,
     MilestoneEditForm,
     MilestoneForm,
     PlanEditForm,
@@ -40,6 +42,7 @@ from plaza.accountability.models import (
     Candidate,
     CandidateDecision,
     Commitment,
+    ForumMeeting,
     ForumMember,
     Milestone,
     OGPValue,
@@ -63,12 +66,14 @@ from plaza.accountability.operations import (
     record_assessment,
     record_meeting,
     remove_forum_member,
+    remove_meeting,
     remove_result_milestone,
     set_plan_status,
     start_progress_import,
     start_results_import,
     update_commitment,
     update_forum_member,
+    update_meeting,
     update_milestone,
     update_plan,
     update_result,
@@ -110,7 +115,7 @@ def plan_list(request, jurisdiction=None):
 def plan_detail(request, jurisdiction, plan):
     found = _plan(request, plan)
     members = list(queries.forum_of(found))
-    meetings = queries.meetings_of(found)
+    meetings, removed_meetings = queries.meeting_record(found)
     for meeting in meetings:
         meeting.minutes_html = render_markdown(meeting.minutes)
     may_decide = has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL)
@@ -124,6 +129,7 @@ def plan_detail(request, jurisdiction, plan):
             "organisations": len({m.organisation for m in members if m.sector == Sector.CIVIL_SOCIETY}),
             "government_areas": len({m.organisation for m in members if m.sector == Sector.GOVERNMENT}),
             "meetings": meetings,
+            "removed_meetings": removed_meetings,
             "commitments": queries.plan_commitments(found),
             "candidates": _by_decision(queries.candidates_of(found)),
             "may_decide": may_decide,
@@ -159,7 +165,10 @@ def timeline(request, jurisdiction, plan):
     events = [(u.created_at.date(), "update", u) for u in updates]
     events += [(m.held_on, "meeting", m) for m in queries.meetings_of(found)]
     events.sort(key=lambda event: event[0], reverse=True)
-    return render(request, "accountability/timeline.html", {"plan": found, "events": events})
+    may_correct = found.status != PlanStatus.CLOSED and _is_official(request)
+    return render(
+        request, "accountability/timeline.html", {"plan": found, "events": events, "may_correct": may_correct}
+    )
 
 
 def post_progress(request, jurisdiction, plan, number, position):
@@ -606,6 +615,51 @@ def new_meeting(request, jurisdiction, plan):
 
     done = found.get_absolute_url() + "#cocreation-title"
     return _form_page(request, form, write, done, "accountability/meeting_form.html", {"plan": found})
+
+
+MEETING_FIELDS = ("title", "held_on", "place", "attendees", "minutes")
+
+
+def _meeting(found: ActionPlan, pk: int) -> ForumMeeting:
+    return _found(queries.meeting, found, pk, what="forum meeting")
+
+
+def edit_meeting(request, jurisdiction, plan, meeting):
+    """Officials correct a recorded meeting (details, minutes, documents); the plan's page says it was corrected."""
+    found = _plan(request, plan)
+    chosen = _meeting(found, meeting)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    initial = {name: getattr(chosen, name) for name in MEETING_FIELDS}
+    form = MeetingEditForm(*_posted_data(request), initial=initial, documents=chosen.documents)
+
+    def write(*, document_title, document, remove_documents=(), **values):
+        return update_meeting(
+            actor=request.user,
+            meeting=chosen,
+            add_documents=form.documents(),
+            remove_documents=remove_documents,
+            **values,
+        )
+
+    done = found.get_absolute_url() + f"#meeting-{chosen.pk}"
+    context = {"plan": found, "meeting": chosen}
+    return _form_page(request, form, write, done, "accountability/meeting_edit.html", context)
+
+
+def remove_meeting_page(request, jurisdiction, plan, meeting):
+    """The removal's confirmation: what goes off the record, and the public reason it needs (POST removes)."""
+    found = _plan(request, plan)
+    chosen = _meeting(found, meeting)
+    refused = _officials_only(request, _("Only the jurisdiction's officials keep the forum's record."))
+    if refused:
+        return refused
+    write = partial(remove_meeting, actor=request.user, meeting=chosen)
+    form = MeetingRemovalForm(_posted_data(request)[0])
+    done = found.get_absolute_url() + "#removed-meetings-title"
+    context = {"plan": found, "meeting": chosen}
+    return _form_page(request, form, write, done, "accountability/meeting_remove.html", context)
 
 
 def _commitment(found: ActionPlan, number: int) -> Commitment:

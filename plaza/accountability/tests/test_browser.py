@@ -307,3 +307,49 @@ def test_official_manages_a_results_milestones_and_the_pages_are_accessible(page
     page.get_by_role("link", name="Edit milestone 1").click()
     page.get_by_role("button", name="Remove milestone 1").click()
     expect(page.get_by_text("No milestone yet.")).to_be_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_official_corrects_and_removes_a_meeting_and_the_pages_are_accessible(page, axe, sign_in, plan, official):
+    with scopes_disabled():
+        ForumMeetingFactory(plan=plan, title="Health roundtable", attendees=42, minutes="Agreed.")
+    sign_in(page, official)
+    page.goto("/paris/accountability/plans/climate/")
+    page.get_by_role("link", name="Correct “Health roundtable”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Correct the meeting “Health roundtable”")
+    axe(page)
+    page.get_by_role("textbox", name="Place").fill("")
+    page.get_by_role("spinbutton", name="Number of attendees").fill("-3")
+    page.get_by_role("button", name="Save the meeting").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe(page)
+    page.get_by_role("textbox", name="Place").fill("Usina del Arte")
+    page.get_by_role("spinbutton", name="Number of attendees").fill("45")
+    page.get_by_role("textbox", name="Why it changed").fill("Late sign-ins")
+    page.get_by_role("button", name="Save the meeting").click()
+    expect(page.get_by_text("45 attendees")).to_be_visible()
+    expect(page.get_by_text("Corrected on")).to_be_visible()
+    page.get_by_role("link", name="Remove “Health roundtable”").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove the meeting “Health roundtable”")
+    axe(page)
+    page.get_by_role("button", name="Remove the meeting").click()
+    expect(page.get_by_role("alert")).to_contain_text("Say why the meeting is removed")
+    axe(page)
+    page.get_by_role("textbox", name="Why it is removed").fill("Recorded twice")
+    page.get_by_role("button", name="Remove the meeting").click()
+    expect(page.get_by_text("Recorded twice")).to_be_visible()
+    expect(page.get_by_text("No meeting recorded yet.")).to_be_visible()
+    axe(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_official_corrects_a_meeting_without_javascript(page_without_js, sign_in, plan, official):
+    page = page_without_js
+    with scopes_disabled():
+        ForumMeetingFactory(plan=plan, title="Health roundtable", attendees=42)
+    sign_in(page, official)
+    page.goto("/paris/accountability/plans/climate/timeline/")
+    page.get_by_role("link", name="Correct “Health roundtable”").click()
+    page.get_by_role("spinbutton", name="Number of attendees").fill("44")
+    page.get_by_role("button", name="Save the meeting").click()
+    expect(page.get_by_text("44 attendees")).to_be_visible()

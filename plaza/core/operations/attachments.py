@@ -1,4 +1,4 @@
-"""Attaching files to content: checked type and size, image metadata stripped, stored under a random name."""
+"""Attaching files to content (and taking them off): checked type and size, image metadata stripped, random names."""
 
 import io
 from dataclasses import dataclass
@@ -175,3 +175,31 @@ def attach_file(
         attachment.file.delete(save=False)  # no file without its row
         raise
     return attachment
+
+
+def remove_attachment(*, actor, attachment: Attachment, reason: str = "") -> None:
+    """Take a file off its content (the wrong file, or one carrying what it should not): the row goes, and the
+    stored file once the transaction commits; the audit log keeps its title, file name, size and the reason.
+
+    Who may: the jurisdiction's admins and officials (a component's own rules may ask more before calling).
+    """
+    jurisdiction = attachment.jurisdiction
+    require_role(actor, jurisdiction, Role.ADMIN, Role.OFFICIAL)
+    name, storage = attachment.file.name, attachment.file.storage
+    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+        target = attachment.target
+        record(
+            jurisdiction=jurisdiction,
+            actor=actor,
+            action="attachment.remove",
+            target=target if target is not None else attachment,
+            reason=(reason or "").strip(),
+            data={
+                "attachment": attachment.pk,
+                "title": attachment.title,
+                "original_name": attachment.original_name,
+                "size": attachment.size,
+            },
+        )
+        attachment.delete()
+        transaction.on_commit(lambda: storage.delete(name))

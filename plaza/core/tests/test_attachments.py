@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from plaza.core.models import Attachment, AuditEntry
-from plaza.core.operations.attachments import attach_file
+from plaza.core.operations.attachments import attach_file, remove_attachment
 from plaza.core.tests.factories import ProcessFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +125,23 @@ def test_attachments_of_unpublished_content_stay_private(client, paris_admin, pa
     assert client.get(f"/paris/attachments/{attachment.pk}/").status_code == 404
     client.force_login(paris_admin)
     assert client.get(f"/paris/attachments/{attachment.pk}/").status_code == 200
+
+
+def test_officials_remove_an_attachment_its_file_goes_and_the_audit_log_keeps_what_it_was(
+    paris_admin, madrid_admin, process, media, django_capture_on_commit_callbacks
+):
+    attachment = attach_file(actor=paris_admin, target=process, upload=upload("list.pdf", PDF), title="Sign-in sheet")
+    pk, stored = attachment.pk, media / attachment.file.name
+    for outsider in (madrid_admin, UserFactory()):
+        with pytest.raises(PermissionDenied):
+            remove_attachment(actor=outsider, attachment=attachment)
+    assert Attachment.objects.filter(pk=pk).exists() and stored.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_attachment(actor=paris_admin, attachment=attachment, reason=" Names of residents ")
+    assert not Attachment.objects.filter(pk=pk).exists() and not stored.exists()
+    entry = AuditEntry.objects.get(action="attachment.remove")
+    assert (entry.target_id, entry.reason) == (str(process.pk), "Names of residents")
+    assert entry.data == {"attachment": pk, "title": "Sign-in sheet", "original_name": "list.pdf", "size": len(PDF)}
 
 
 def test_a_component_action_can_let_residents_attach(process, unscoped):
