@@ -12,6 +12,18 @@ def budgets_stats(component) -> list[tuple[str, int]]:
     return [(_("budgets"), Budget.objects.with_scope(jurisdiction=component.jurisdiction).count())]
 
 
+def hide_blocked_content(**block) -> dict[str, int]:
+    from plaza.budgets.operations import hide_blocked_content as hide
+
+    return hide(**block)
+
+
+def show_unblocked_content(**unblock) -> dict[str, int]:
+    from plaza.budgets.operations import show_unblocked_content as show
+
+    return show(**unblock)
+
+
 manifest = registry.register(
     ComponentManifest(
         name="budgets",
@@ -35,5 +47,7 @@ manifest = registry.register(
         stats=budgets_stats,
         seeds="plaza.budgets.seeds:seed",
         seed_links="plaza.budgets.seeds:link_winners",
+        hide_blocked_content=hide_blocked_content,
+        show_unblocked_content=show_unblocked_content,
     )
 )

@@ -1,6 +1,9 @@
-"""Bulk downloads of the budgets app: every public project with its heading, cost, feasibility and result."""
+"""Bulk downloads of the budgets app: every public project with its heading, cost, feasibility and result (not
+those a moderator hid when blocking their author)."""
 
-from plaza.budgets.models import Project
+from django.db.models import Prefetch
+
+from plaza.budgets.models import Project, ResultRow
 
 PROJECT_COLUMNS = (
     "id",
@@ -21,9 +24,12 @@ PROJECT_COLUMNS = (
 def project_rows(jurisdiction):
     projects = (
         Project.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(budget__is_published=True)
+        .filter(budget__is_published=True, hidden_reason="")
         .select_related("budget", "heading")
-        .prefetch_related("result_rows")
+        # With its scope: a CSV download streams after the request's jurisdiction scope has closed.
+        .prefetch_related(
+            Prefetch("result_rows", queryset=ResultRow.objects.with_scope(jurisdiction=jurisdiction).all())
+        )
         .order_by("budget_id", "heading__position", "pk")
     )
     for project in projects:

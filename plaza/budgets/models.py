@@ -140,6 +140,9 @@ class Project(TenantModel):
     valued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A moderator blocked its author here: the block's public reason, shown in the project's place; the project leaves
+    # the public lists, the API, the exports and the ballots until the block is lifted (empty while it is shown).
+    hidden_reason = models.TextField(_("why a moderator hid it (public)"), blank=True, default="")
     # The project's id in an imported Pabulib file, kept so that a replay prints the file's own ids.
     external_id = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -181,7 +184,7 @@ class Project(TenantModel):
         )
 
     def is_public_content(self) -> bool:
-        return self.budget.is_published
+        return self.budget.is_published and not self.hidden_reason
 
 
 class Support(TenantModel):

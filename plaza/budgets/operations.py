@@ -530,6 +530,8 @@ def support_project(*, actor, project: Project) -> Support:
     person = _participant(actor, budget, "support")
     if project.feasibility == Project.Feasibility.UNFEASIBLE:
         raise ValidationError(_("This project was found unfeasible and cannot be supported."))
+    if project.hidden_reason:
+        raise ValidationError(_("A moderator hid this project: it cannot be supported."))
     with transaction.atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()  # one person's supports, one at a time
         supports = Support.objects.filter(person=person, heading=project.heading)
@@ -591,14 +593,21 @@ def check_choices(budget: Budget, heading: Heading, choices: Mapping[int, int]) 
     return chosen
 
 
-def ballot_projects(heading: Heading):
-    """The projects a heading's ballot offers: every project not found unfeasible."""
+def _election_projects(heading: Heading):
+    """The projects a heading's election counts: every project not found unfeasible (one a moderator hid keeps the
+    ballot lines cast before: a block is about what its author wrote, not about the votes already cast)."""
     return (
         Project.objects.with_scope(jurisdiction=heading.jurisdiction)
         .filter(heading=heading)
         .exclude(feasibility=Project.Feasibility.UNFEASIBLE)
         .order_by("pk")
     )
+
+
+def ballot_projects(heading: Heading):
+    """The projects a heading's ballot offers: those counted, but for the ones a moderator hid (nobody may choose a
+    project whose text they cannot read)."""
+    return _election_projects(heading).filter(hidden_reason="")
 
 
 def _write_lines(ballot: Ballot, heading: Heading, chosen, kind: str) -> None:
@@ -746,7 +755,7 @@ def cast_at_booth(
 
 def heading_election(heading: Heading) -> tuple[rules.Election, list[Project]]:
     """The heading's election: its ballot projects, money, and one ballot per person (lines in this heading)."""
-    projects = list(ballot_projects(heading))
+    projects = list(_election_projects(heading))
     lines = (
         BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction)
         .filter(heading=heading)
@@ -947,6 +956,22 @@ def import_pb(*, actor, budget: Budget, text: str, heading_name: str = "") -> He
             public=True,
         )
     return heading
+
+
+# --- Blocked authors ---------------------------------------------------------------------------
+
+
+def hide_blocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `block_account` asks this (the manifest's hook) in its transaction: the blocked account's projects in
+    the jurisdiction are hidden with the block's public reason (their supports and ballot lines stay)."""
+    hidden = Project.objects.filter(author=user, hidden_reason="").update(hidden_reason=reason)
+    return {"budget_projects": hidden}
+
+
+def show_unblocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `unblock_account` asks this in its transaction: the projects the block hid are shown again."""
+    shown = Project.objects.filter(author=user, hidden_reason=reason).update(hidden_reason="")
+    return {"budget_projects": shown}
 
 
 def is_valuator(user, jurisdiction: Jurisdiction) -> bool:

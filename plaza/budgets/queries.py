@@ -23,7 +23,11 @@ def headings_of(budget: Budget) -> list[Heading]:
     return list(Heading.objects.with_scope(jurisdiction=budget.jurisdiction).filter(budget=budget))
 
 
-def projects_of(budget: Budget, *, heading: Heading | None = None, feasibility: str = "") -> QuerySet:
+def projects_of(
+    budget: Budget, *, heading: Heading | None = None, feasibility: str = "", include_hidden: bool = False
+) -> QuerySet:
+    """The budget's projects the public sees (`include_hidden`: also those a moderator hid when blocking their
+    author, for the project's own page, which shows the reason in their place)."""
     projects = (
         Project.objects.with_scope(jurisdiction=budget.jurisdiction)
         .filter(budget=budget)
@@ -31,6 +35,8 @@ def projects_of(budget: Budget, *, heading: Heading | None = None, feasibility: 
         .annotate(support_count=Count("supports"))
         .prefetch_related(Prefetch("attachments", queryset=_images(budget.jurisdiction), to_attr="images"))
     )
+    if not include_hidden:
+        projects = projects.filter(hidden_reason="")
     if heading is not None:
         projects = projects.filter(heading=heading)
     if feasibility:
@@ -49,7 +55,7 @@ def _images(jurisdiction) -> QuerySet:
 
 def project_page(budget: Budget, pk: int) -> Project:
     try:
-        return projects_of(budget).get(pk=pk)
+        return projects_of(budget, include_hidden=True).get(pk=pk)
     except Project.DoesNotExist as missing:
         raise Http404 from missing
 
@@ -77,11 +83,12 @@ def results_of(budget: Budget, heading: Heading, rule: str) -> list[ResultRow]:
 
 
 def ballot_projects_by_heading(budget: Budget, headings: list[Heading]) -> dict[int, list[Project]]:
-    """Every heading's ballot projects (those not found unfeasible), in one query: the booth's paper ballot."""
+    """Every heading's ballot projects (those not found unfeasible nor hidden by a moderator), in one query: the
+    booth's paper ballot."""
     offered: dict[int, list[Project]] = {h.pk: [] for h in headings}
     projects = (
         Project.objects.with_scope(jurisdiction=budget.jurisdiction)
-        .filter(budget=budget)
+        .filter(budget=budget, hidden_reason="")
         .exclude(feasibility=Project.Feasibility.UNFEASIBLE)
         .order_by("pk")
     )

@@ -90,6 +90,10 @@ class ComponentManifest:
     # an account (plaza/core/operations/moderation.py), the component hides what it wrote in the jurisdiction, in
     # the block's transaction, and says how many of each kind it hid (for the public audit entry)
     hide_blocked_content: Callable | None = None
+    # show_unblocked_content(*, actor, jurisdiction, user, reason) -> {"proposals": n, ...}: when the moderator lifts
+    # the block, the component shows again what its hide_blocked_content hid for that block (the block's `reason`;
+    # what a moderator hid for another reason stays hidden), in the unblock's transaction, and says how many
+    show_unblocked_content: Callable | None = None
     # What other content can be sent to in this component (see LinkTarget and plaza/core/operations/links.py)
     link_targets: tuple["LinkTarget", ...] = ()
 

@@ -50,6 +50,18 @@ def erase_personal_data(user) -> None:
         DatasetRequest.objects.filter(author=user).update(author=None)
 
 
+def hide_blocked_content(**block) -> dict[str, int]:
+    from plaza.data.operations import hide_blocked_content as hide
+
+    return hide(**block)
+
+
+def show_unblocked_content(**unblock) -> dict[str, int]:
+    from plaza.data.operations import show_unblocked_content as show
+
+    return show(**unblock)
+
+
 manifest = registry.register(
     ComponentManifest(
         name="data",
@@ -64,5 +76,7 @@ manifest = registry.register(
         stats=data_stats,
         personal_data=personal_data,
         erase_personal_data=erase_personal_data,
+        hide_blocked_content=hide_blocked_content,
+        show_unblocked_content=show_unblocked_content,
     )
 )

@@ -274,6 +274,9 @@ class DatasetRequest(TenantModel):
     answered_at = models.DateTimeField(null=True, blank=True)
     dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests")
     support_count = models.PositiveIntegerField(default=0)
+    # A moderator blocked its author here: the block's public reason, shown in the request's place; the request
+    # leaves the lists and the API until the block is lifted (empty while it is shown).
+    hidden_reason = models.TextField(_("why a moderator hid it (public)"), blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()

@@ -338,7 +338,10 @@ def support_request(*, actor, request: DatasetRequest) -> DatasetRequestSupport:
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         person = _person_of(actor, jurisdiction)
         takes = (DatasetRequest.Status.OPEN, DatasetRequest.Status.PLANNED)
-        if not DatasetRequest.objects.filter(pk=request.pk, status__in=takes).exists():
+        state = DatasetRequest.objects.filter(pk=request.pk).values_list("status", "hidden_reason").first()
+        if state is None or state[1]:
+            raise ValidationError(_("A moderator hid this request: it takes no supports."))
+        if state[0] not in takes:
             raise ValidationError(_("This request has been answered and takes no more supports."))
         try:
             with transaction.atomic():
@@ -530,3 +533,16 @@ def harvest_due_sources(now=None) -> list[HarvestRun]:
         if due and not running:
             started.append(start_harvest(actor=None, source=source))
     return started
+
+
+def hide_blocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `block_account` asks this (the manifest's hook) in its transaction: the blocked account's dataset
+    requests in the jurisdiction are hidden with the block's public reason (their supports stay)."""
+    hidden = DatasetRequest.objects.filter(author=user, hidden_reason="").update(hidden_reason=reason)
+    return {"dataset_requests": hidden}
+
+
+def show_unblocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `unblock_account` asks this in its transaction: the requests the block hid are shown again."""
+    shown = DatasetRequest.objects.filter(author=user, hidden_reason=reason).update(hidden_reason="")
+    return {"dataset_requests": shown}

@@ -332,16 +332,30 @@ def datastore_of(resource: Resource) -> DatastoreTable | None:
         return None
 
 
-def dataset_requests(jurisdiction: Jurisdiction, status: str = "") -> QuerySet[DatasetRequest]:
-    """The jurisdiction's requests, most supported first."""
+def dataset_requests(
+    jurisdiction: Jurisdiction, status: str = "", *, include_hidden: bool = False
+) -> QuerySet[DatasetRequest]:
+    """The jurisdiction's requests, most supported first (`include_hidden`: also those a moderator hid when blocking
+    their author, for the request's own page, which shows the reason in their place)."""
     found = DatasetRequest.objects.with_scope(jurisdiction=jurisdiction).select_related(
         "organization", "dataset", "jurisdiction"
     )
+    if not include_hidden:
+        found = found.filter(hidden_reason="")
     return found.filter(status=status) if status else found
 
 
-def dataset_request(jurisdiction: Jurisdiction, request_id: int) -> DatasetRequest | None:
-    return dataset_requests(jurisdiction).filter(pk=request_id).first()
+def dataset_request(
+    jurisdiction: Jurisdiction, request_id: int, *, include_hidden: bool = False
+) -> DatasetRequest | None:
+    return dataset_requests(jurisdiction, include_hidden=include_hidden).filter(pk=request_id).first()
+
+
+def answered_requests(dataset: Dataset) -> QuerySet[DatasetRequest]:
+    """The requests a dataset answered, as its page lists them (not those a moderator hid)."""
+    return DatasetRequest.objects.with_scope(jurisdiction=dataset.jurisdiction_id).filter(
+        dataset=dataset, hidden_reason=""
+    )
 
 
 def supported_by(request: DatasetRequest, user) -> bool:

@@ -154,7 +154,7 @@ def dataset_detail(request, jurisdiction, dataset):
     context = {
         "dataset": found,
         "usage": queries.dataset_usage(found),
-        "answered_requests": found.requests.all(),
+        "answered_requests": queries.answered_requests(found),
         "licence": licences().get(found.licence_id),
         "sdg_tags": tags_of(found),
         "may_edit": is_member(request.user, found.organization),
@@ -323,10 +323,10 @@ def _answer_form(request, found):
 
 
 def request_detail(request, jurisdiction, request_id):
-    found = queries.dataset_request(request.jurisdiction, request_id)
+    found = queries.dataset_request(request.jurisdiction, request_id, include_hidden=True)
     if found is None:
         raise Http404("No such request.")
-    form = _answer_form(request, found)
+    form = None if found.hidden_reason else _answer_form(request, found)
     if form is not None and submitted(
         request, form, lambda data: answer_request(actor=request.user, request=found, **data)
     ):

@@ -48,6 +48,12 @@ def hide_blocked_content(**block) -> dict[str, int]:
     return hide(**block)
 
 
+def show_unblocked_content(**unblock) -> dict[str, int]:
+    from plaza.proposals.operations import show_unblocked_content as show
+
+    return show(**unblock)
+
+
 manifest = registry.register(
     ComponentManifest(
         name="proposals",
@@ -84,5 +90,6 @@ manifest = registry.register(
         seeds="plaza.proposals.seeds:seed",
         personal_data=personal_data,
         hide_blocked_content=hide_blocked_content,
+        show_unblocked_content=show_unblocked_content,
     )
 )

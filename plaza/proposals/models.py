@@ -59,6 +59,9 @@ class Proposal(TenantModel):
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     hidden_reason = models.TextField(_("reason"), blank=True)
+    # Hidden because a moderator blocked its author: the status it goes back to when the block is lifted (empty when
+    # it is not hidden by a block, so that a proposal a moderator hid for its own reason stays hidden).
+    status_before_block = models.CharField(max_length=20, blank=True, default="")
     # Why publishing it waits for a moderator (it looked like spam); empty once released.
     held_reason = models.CharField(_("held because"), max_length=300, blank=True)
     # A duplicate a moderator merged into the proposal kept: its supports and followers moved there.
@@ -113,6 +116,10 @@ class Proposal(TenantModel):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="hidden") | ~models.Q(hidden_reason=""), name="proposal_hidden_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status_before_block="") | models.Q(status="hidden"),
+                name="proposal_hidden_by_block_is_hidden",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="threshold_reached") | models.Q(threshold_reached_at__isnull=False),
@@ -202,12 +209,20 @@ class Debate(TenantModel):
     held_reason = models.CharField(_("held because"), max_length=300, blank=True)
     # A moderator hid it (a held debate that was spam after all): the public reason, empty when not hidden.
     hidden_reason = models.TextField(_("reason"), blank=True)
+    # Hidden because a moderator blocked its author: shown again when the block is lifted.
+    hidden_by_block = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hidden_by_block=False) | ~models.Q(hidden_reason=""),
+                name="debate_hidden_by_block_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

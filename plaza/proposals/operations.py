@@ -893,18 +893,37 @@ def moderate_in_bulk(
 
 def hide_blocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
     """Core's `block_account` asks this (the manifest's hook) in its transaction: the blocked account's published
-    proposals and debates in the jurisdiction are hidden with the block's public reason (drafts stay private)."""
-    visible = [s for s in Proposal.Status if s not in (Proposal.Status.HIDDEN, Proposal.Status.DRAFT)]
-    proposals = list(Proposal.objects.filter(author=user, status__in=visible).order_by("pk"))
+    proposals and debates in the jurisdiction are hidden with the block's public reason (drafts stay private; a merged
+    duplicate already points at the proposal kept). Each proposal keeps the status it had, to go back to it."""
+    kept_out = (Proposal.Status.HIDDEN, Proposal.Status.DRAFT, Proposal.Status.MERGED)
+    proposals = list(Proposal.objects.filter(author=user).exclude(status__in=kept_out).order_by("pk"))
     Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
-        status=Proposal.Status.HIDDEN, hidden_reason=reason
+        status_before_block=F("status"), status=Proposal.Status.HIDDEN, hidden_reason=reason
     )
     debates = list(Debate.objects.filter(author=user, hidden_reason="").order_by("pk"))
-    Debate.objects.filter(pk__in=[d.pk for d in debates]).update(hidden_reason=reason)
-    for item in [*proposals, *debates]:
+    Debate.objects.filter(pk__in=[d.pk for d in debates]).update(hidden_reason=reason, hidden_by_block=True)
+    _reindex([*proposals, *debates])
+    return {"proposals": len(proposals), "debates": len(debates)}
+
+
+def show_unblocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `unblock_account` asks this in its transaction: what `hide_blocked_content` hid goes back to the status
+    it had; what a moderator hid for another reason stays hidden."""
+    hidden = Proposal.objects.filter(author=user, status=Proposal.Status.HIDDEN)
+    proposals = list(hidden.exclude(status_before_block=""))
+    Proposal.objects.filter(pk__in=[p.pk for p in proposals]).update(
+        status=F("status_before_block"), status_before_block="", hidden_reason=""
+    )
+    debates = list(Debate.objects.filter(author=user, hidden_by_block=True))
+    Debate.objects.filter(pk__in=[d.pk for d in debates]).update(hidden_reason="", hidden_by_block=False)
+    _reindex([*proposals, *debates])
+    return {"proposals": len(proposals), "debates": len(debates)}
+
+
+def _reindex(items) -> None:
+    for item in items:
         item.refresh_from_db()
         index_object(item)
-    return {"proposals": len(proposals), "debates": len(debates)}
 
 
 @dataclass

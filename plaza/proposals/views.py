@@ -317,7 +317,7 @@ def unblock(request, user_id: int):
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
-        messages.success(request, _("The account can write again; what was hidden stays hidden."))
+        messages.success(request, _("The account can write again; what the block hid is shown again."))
     return redirect(f"{request.component.get_absolute_url()}moderation/")
 
 

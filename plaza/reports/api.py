@@ -39,7 +39,9 @@ class ReportOut(Schema):
     area: str | None = None
     status: str
     close_reason: str
-    description: str
+    # Empty, and `description_hidden` true, while a moderator has the reporter blocked (the report stays).
+    description: str = Field(..., alias="public_description")
+    description_hidden: bool
     latitude: float | None
     longitude: float | None
     address: str

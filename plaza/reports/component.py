@@ -10,7 +10,8 @@ from plaza.reports.exports import COLUMNS, report_rows
 
 def report_search_fields(report) -> SearchFields:
     title = f"#{report.pk} {report.category.name}"
-    body = " ".join(filter(None, [report.description, report.address, report.area.name if report.area else ""]))
+    where = [report.address, report.area.name if report.area else ""]
+    body = " ".join(filter(None, [report.public_description, *where]))
     return SearchFields(title=title, body=body, url=report.get_absolute_url(), is_public=True)
 
 
@@ -56,6 +57,18 @@ def erase_personal_data(user) -> None:
         Report.objects.filter(reporter=user).update(reporter=None, is_anonymous=True)
 
 
+def hide_blocked_content(**block) -> dict[str, int]:
+    from plaza.reports.operations import hide_blocked_content as hide
+
+    return hide(**block)
+
+
+def show_unblocked_content(**unblock) -> dict[str, int]:
+    from plaza.reports.operations import show_unblocked_content as show
+
+    return show(**unblock)
+
+
 for name, text in {
     "report.created": _("%(actor)s reported a problem: “%(target)s”."),
     "report.status": _("%(actor)s changed the status of “%(target)s”."),
@@ -84,5 +97,7 @@ manifest = registry.register(
         stats=report_stats,
         personal_data=personal_data,
         erase_personal_data=erase_personal_data,
+        hide_blocked_content=hide_blocked_content,
+        show_unblocked_content=show_unblocked_content,
     )
 )

@@ -1,4 +1,5 @@
-"""The reports' open data: public fields only (no reporter, no internal note, no photo's original)."""
+"""The reports' open data: public fields only (no reporter, no internal note, no photo's original, no description
+while a moderator has its reporter blocked)."""
 
 from plaza.core.models import Jurisdiction
 from plaza.reports.open311.documents import open311_status
@@ -37,7 +38,7 @@ def report_rows(jurisdiction: Jurisdiction):
             "status": report.status,
             "open311_status": open311_status(report),
             "close_reason": report.close_reason,
-            "description": report.description,
+            "description": report.public_description,
             "latitude": report.latitude,
             "longitude": report.longitude,
             "address": report.address,

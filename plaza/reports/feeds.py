@@ -46,7 +46,7 @@ class ReportsFeed(Feed):
 
     def item_description(self, report):
         where = report.area.name if report.area else report.address
-        return f"{report.description}\n\n{where}".strip()
+        return f"{report.public_description}\n\n{where}".strip()
 
     def item_link(self, report):
         return report.get_absolute_url()

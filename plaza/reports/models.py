@@ -124,6 +124,10 @@ class Report(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     supporters_count = models.PositiveIntegerField(default=0)
+    # A moderator blocked its reporter here: the block's reason (kept to lift it with the block). The report still
+    # reaches its department and counts in every figure; the public no longer reads its description, its photos or
+    # who made it. Empty while it is shown.
+    hidden_reason = models.TextField(blank=True, default="")
     duplicate_of = models.ForeignKey(
         "self",
         null=True,
@@ -213,12 +217,22 @@ class Report(TenantModel):
 
     @property
     def public_reporter(self) -> str:
-        if self.is_anonymous or self.reporter is None:
+        if self.is_anonymous or self.reporter is None or self.hidden_reason:
             return str(_("Anonymous resident"))
         return str(self.reporter.display_name)
 
+    @property
+    def public_description(self) -> str:
+        """What the public reads of the reporter's words: nothing while a moderator has the reporter blocked."""
+        return "" if self.hidden_reason else self.description
+
+    @property
+    def description_hidden(self) -> bool:
+        return bool(self.hidden_reason)
+
     def is_public_content(self) -> bool:
-        return True
+        """Its photos: not while a moderator has the reporter blocked (the report's page stays, without them)."""
+        return not self.hidden_reason
 
 
 class Support(TenantModel):

@@ -823,3 +823,40 @@ def purge_unconfirmed_reports(jurisdiction: Jurisdiction) -> int:
         PendingReport.objects.filter(pk__in=[p.pk for p in expired]).delete()
         transaction.on_commit(lambda: [f.delete(save=False) for f in files])
     return len(expired)
+
+
+# --- Blocked reporters ------------------------------------------------------------------------------------------------
+
+
+def _set_hidden(*, actor, jurisdiction, reports: list[Report], reason: str, action: str) -> dict[str, int]:
+    """Hide (or show again) the reports' public words and photos; staff keep every report as it was. The public
+    audit entry of the block counts only the reports made under the reporter's name: an anonymous report's link to
+    the account stays off the public record (like its creation), and goes in a private entry listing them all."""
+    Report.objects.filter(pk__in=[r.pk for r in reports]).update(hidden_reason=reason)
+    for report in reports:
+        report.hidden_reason = reason
+        index_object(report)  # the search index forgets (or learns again) its description
+    if reports:
+        record(jurisdiction=jurisdiction, actor=actor, action=action, data={"reports": [r.pk for r in reports]})
+    return {"reports": sum(1 for r in reports if not r.is_anonymous)}
+
+
+def hide_blocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `block_account` asks this (the manifest's hook) in its transaction. A blocked account's reports stay in
+    the departments' inboxes, the workflow and the figures (the pothole is still there); the public no longer reads
+    their description, sees their photos or learns who made them (FixMyStreet hides an abusive user's report text
+    the same way, not the problem it points at)."""
+    found = list(
+        Report.objects.filter(reporter=user, hidden_reason="").select_related("category", "area", "jurisdiction")
+    )
+    return _set_hidden(
+        actor=actor, jurisdiction=jurisdiction, reports=found, reason=reason, action="report.hide_blocked"
+    )
+
+
+def show_unblocked_content(*, actor, jurisdiction, user, reason: str) -> dict[str, int]:
+    """Core's `unblock_account` asks this in its transaction: the reports the block hid are public again."""
+    found = list(
+        Report.objects.filter(reporter=user, hidden_reason=reason).select_related("category", "area", "jurisdiction")
+    )
+    return _set_hidden(actor=actor, jurisdiction=jurisdiction, reports=found, reason="", action="report.show_unblocked")

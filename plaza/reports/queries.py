@@ -87,6 +87,7 @@ LIST_FIELDS = (
     "close_reason",
     "supporters_count",
     "created_at",
+    "hidden_reason",
 )
 
 

@@ -200,7 +200,7 @@ def _detail(request, report, status=200, **bound):
     staff = may_handle(request.user, report)
     context = {
         "report": report,
-        "photos": queries.photos(report),
+        "photos": queries.photos(report) if staff or not report.hidden_reason else [],
         "timeline": queries.timeline(report, include_internal=staff),
         "may_handle": staff,
         "supported": queries.has_supported(report, request.user),

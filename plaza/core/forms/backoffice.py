@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from plaza.core.components import registry
 from plaza.core.models import Jurisdiction, PhaseAction, Role, User
 from plaza.core.models.jurisdictions import COLOUR, validate_slug_not_reserved
+from plaza.core.models.moderation import BLOCK_REASON_MAX_LENGTH
 
 LOGO_MAX_BYTES = 1024 * 1024
 # Raster images only: an SVG logo could carry script.
@@ -38,6 +39,14 @@ def add_operation_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error)
+
+
+def account_by_email(email: str) -> User:
+    """The account an e-mail field names (a role to grant, an account to block), or the field's error."""
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        raise ValidationError(_("No account uses this e-mail address."))
+    return user
 
 
 def contrast_with_white(colour: str) -> float:
@@ -139,6 +148,27 @@ class ReasonForm(forms.Form):
         self.fields["reason"].required = required
 
 
+class BlockForm(forms.Form):
+    """Why a moderator blocks an account: public, shown in the place of what is hidden (the operation checks it)."""
+
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=BLOCK_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the place of what the account wrote here, and in the public record."),
+    )
+
+
+class BlockByEmailForm(BlockForm):
+    """Blocking an account the moderator knows by its e-mail address (a complaint, say) rather than from a page."""
+
+    email = forms.EmailField(label=_("Account e-mail"), help_text=_("The address the account signs in with."))
+    field_order = ["email", "reason"]
+
+    def clean_email(self):
+        return account_by_email(self.cleaned_data["email"])
+
+
 class ComponentAddForm(forms.Form):
     manifest_name = forms.ChoiceField(label=_("Component"), choices=())
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -237,11 +267,7 @@ class RoleGrantForm(forms.Form):
         ]
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            raise ValidationError(_("No account uses this e-mail address."))
-        return user
+        return account_by_email(self.cleaned_data["email"])
 
     def clean_process(self):
         key = self.cleaned_data.get("process")

@@ -1,4 +1,5 @@
-"""Blocking an account in a jurisdiction: core's comments and every component refuse its writing there."""
+"""Blocking an account in a jurisdiction: core's comments and every component refuse its writing there and hide
+what it wrote; unblocking shows that again."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -67,7 +68,8 @@ def _hide_comments(*, actor, user, reason: str) -> int:
 def block_account(*, actor, jurisdiction, user, reason: str) -> BlockedAccount:
     """A jurisdiction moderator blocks an account: it can no longer write here (comments, flags, follows, and each
     component's own writing), and what it wrote here is hidden with the block's public reason: its comments by core,
-    the rest by each component's `hide_blocked_content`. One public audit entry; `unblock_account` lifts the block."""
+    the rest by each component's `hide_blocked_content`. One public audit entry; `unblock_account` lifts the block and
+    shows it all again."""
     require_role(actor, jurisdiction, *MODERATOR_ROLES)
     reason = _clean_reason(reason)
     if user.pk == actor.pk:
@@ -97,18 +99,39 @@ def block_account(*, actor, jurisdiction, user, reason: str) -> BlockedAccount:
     return block
 
 
+def _show_comments(*, user, block: BlockedAccount) -> int:
+    """The account's comments the block hid (hidden with its reason since it was made) shown again, one by one so
+    that what counts comments on their targets hears of it. A comment a moderator hid for another reason stays."""
+    comments = list(
+        Comment.objects.filter(
+            author=user, is_hidden=True, hidden_reason=block.reason, hidden_at__gte=block.created_at
+        ).order_by("pk")
+    )
+    for comment in comments:
+        comment.is_hidden, comment.hidden_reason, comment.hidden_at, comment.hidden_by = False, "", None, None
+        comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_at", "hidden_by"])
+    return len(comments)
+
+
 def unblock_account(*, actor, jurisdiction, user) -> None:
-    """A moderator lifts a block: the account writes again; what was hidden stays hidden (restore it one by one)."""
+    """A moderator lifts a block: the account writes again, and what the block hid is shown again (its comments by
+    core, the rest by each component's `show_unblocked_content`); what a moderator hid for another reason stays
+    hidden. One public audit entry counting what was shown again."""
     require_role(actor, jurisdiction, *MODERATOR_ROLES)
     with transaction.atomic(), jurisdiction_scope(jurisdiction):
         block = BlockedAccount.objects.select_for_update().filter(user=user).first()
         if block is None:
             raise ValidationError(_("This account is not blocked."))
+        shown = {"comments": _show_comments(user=user, block=block)}
+        for manifest in registry:
+            if manifest.show_unblocked_content:
+                unblock = {"actor": actor, "jurisdiction": jurisdiction, "user": user, "reason": block.reason}
+                shown.update(manifest.show_unblocked_content(**unblock))
         record(
             jurisdiction=jurisdiction,
             actor=actor,
             action="account.unblock",
-            data={"account": user.display_name},
+            data={"account": user.display_name, **shown},
             public=True,
         )
         block.delete()

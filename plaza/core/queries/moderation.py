@@ -1,6 +1,6 @@
-"""Reading the accounts blocked in a jurisdiction."""
+"""Reading the accounts blocked in a jurisdiction, and an account a moderator may block."""
 
-from plaza.core.models import BlockedAccount, Jurisdiction
+from plaza.core.models import BlockedAccount, Jurisdiction, User
 
 
 def blocked_accounts(jurisdiction: Jurisdiction) -> list[BlockedAccount]:
@@ -10,3 +10,12 @@ def blocked_accounts(jurisdiction: Jurisdiction) -> list[BlockedAccount]:
         .select_related("user", "blocked_by")
         .order_by("-created_at", "-id")
     )
+
+
+def block_of(jurisdiction: Jurisdiction, user: User) -> BlockedAccount | None:
+    return BlockedAccount.objects.with_scope(jurisdiction=jurisdiction).filter(user=user).first()
+
+
+def account(user_id: int) -> User | None:
+    """Any account (accounts are the network's, not a jurisdiction's): the one a block page names."""
+    return User.objects.filter(pk=user_id).first()

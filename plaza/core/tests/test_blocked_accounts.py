@@ -4,7 +4,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from plaza.core.models import AuditEntry, BlockedAccount, Comment, CommentFlag, CommentVote, Follow, Role
-from plaza.core.operations.comments import edit_comment, flag_comment, follow, post_comment, unfollow, vote_comment
+from plaza.core.operations.comments import (
+    edit_comment,
+    flag_comment,
+    follow,
+    hide_comment,
+    post_comment,
+    unfollow,
+    vote_comment,
+)
 from plaza.core.operations.moderation import block_account, unblock_account
 from plaza.core.tests.factories import ComponentStepFactory, PhaseFactory, ProcessFactory, RoleGrantFactory, UserFactory
 
@@ -97,8 +105,25 @@ def test_blocking_hides_the_accounts_comments_here_with_the_public_reason(
     unblock_account(actor=moderator, jurisdiction=process.jurisdiction, user=troll)
     post_comment(actor=troll, target=process, body="Sorry")
     rude.refresh_from_db()
-    assert rude.is_hidden  # what was hidden stays hidden
-    assert AuditEntry.objects.filter(action="account.unblock", is_public=True).count() == 1
+    assert (rude.is_hidden, rude.hidden_reason, rude.hidden_by) == (False, "", None)  # what the block hid is back
+    entry = AuditEntry.objects.get(action="account.unblock")
+    assert entry.is_public and entry.data["account"] == "Troll" and entry.data["comments"] == 2
+
+
+def test_unblocking_leaves_what_a_moderator_hid_for_another_reason_hidden(process, moderator, troll, ana):
+    spam = post_comment(actor=troll, target=process, body="Buy now")
+    hide_comment(actor=moderator, comment=spam, reason="Advertising")
+    rude = post_comment(actor=troll, target=process, body="Rude")
+    block_account(actor=moderator, jurisdiction=process.jurisdiction, user=troll, reason="Harassment")
+    unblock_account(actor=moderator, jurisdiction=process.jurisdiction, user=troll)
+    spam.refresh_from_db()
+    rude.refresh_from_db()
+    assert (spam.is_hidden, spam.hidden_reason) == (True, "Advertising") and not rude.is_hidden
+    assert AuditEntry.objects.get(action="account.unblock").data["comments"] == 1
+    with pytest.raises(ValidationError, match="not blocked"):
+        unblock_account(actor=moderator, jurisdiction=process.jurisdiction, user=troll)
+    with pytest.raises(PermissionDenied):
+        unblock_account(actor=ana, jurisdiction=process.jurisdiction, user=troll)
 
 
 def test_the_pages_tell_a_blocked_account_why_and_write_nothing(client, process, moderator, troll, ana):

@@ -19,6 +19,7 @@ from plaza.core.models import Comment
 from plaza.core.operations import comments as operations
 from plaza.core.permissions import Role, has_role
 from plaza.core.queries import comments as queries
+from plaza.core.queries.moderation import blocked_accounts
 from plaza.core.templatetags.participation import page_path
 
 
@@ -219,9 +220,9 @@ def _require_moderator(request) -> None:
 @login_required
 def moderation_queue(request, jurisdiction):
     _require_moderator(request)
-    return render(
-        request, "core/comments/moderation.html", {"comments": queries.moderation_queue(request.jurisdiction)}
-    )
+    blocked = {block.user_id for block in blocked_accounts(request.jurisdiction)}
+    context = {"comments": queries.moderation_queue(request.jurisdiction), "blocked": blocked}
+    return render(request, "core/comments/moderation.html", context)
 
 
 def _moderate(request, comment_id: int, form_class, run, title: str):

@@ -184,7 +184,37 @@ def test_blocking_an_account_hides_its_content_and_stops_its_writing_until_unblo
     assert AuditEntry.objects.filter(action="account.unblock", is_public=True).exists()
     operations.support_proposal(actor=author, proposal=someone_else)
     proposal.refresh_from_db()
-    assert proposal.status == Proposal.Status.HIDDEN  # what was hidden stays hidden
+    debate.refresh_from_db()
+    assert (proposal.status, proposal.hidden_reason, proposal.status_before_block) == ("published", "", "")
+    assert debate.is_published and not debate.hidden_by_block
+    shown = AuditEntry.objects.get(action="account.unblock").data
+    assert (shown["proposals"], shown["debates"], shown["comments"]) == (1, 1, 0)
+    assert proposal.title in client.get(component.get_absolute_url()).content.decode()
+
+
+def test_unblocking_gives_each_proposal_its_status_back_and_leaves_a_moderators_hiding(component, moderator, madrid):
+    author = verified_user(madrid)
+    kept = ProposalFactory(component=component)
+    reached = ProposalFactory(
+        component=component,
+        author=author,
+        status=Proposal.Status.THRESHOLD_REACHED,
+        threshold_reached_at=kept.created_at,
+    )
+    held = held_proposal(component, author=author)
+    merged = ProposalFactory(component=component, author=author, status=Proposal.Status.MERGED, merged_into=kept)
+    spam = ProposalFactory(component=component, author=author, status=Proposal.Status.HIDDEN, hidden_reason="Spam")
+    spam_debate = DebateFactory(component=component, author=author, hidden_reason="Spam")
+    moderation.block_account(actor=moderator, jurisdiction=madrid, user=author, reason="Spam")
+    statuses = dict(Proposal.objects.filter(author=author).values_list("pk", "status"))
+    assert statuses == {reached.pk: "hidden", held.pk: "hidden", merged.pk: "merged", spam.pk: "hidden"}
+
+    moderation.unblock_account(actor=moderator, jurisdiction=madrid, user=author)
+    statuses = dict(Proposal.objects.filter(author=author).values_list("pk", "status"))
+    assert statuses == {reached.pk: "threshold_reached", held.pk: "held", merged.pk: "merged", spam.pk: "hidden"}
+    spam.refresh_from_db()
+    spam_debate.refresh_from_db()
+    assert spam.hidden_reason == "Spam" and spam_debate.hidden_reason == "Spam"  # a moderator's own hiding stays
 
 
 def test_a_block_holds_in_its_own_jurisdiction_only(component, moderator, madrid, paris):

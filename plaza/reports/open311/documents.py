@@ -52,7 +52,7 @@ def service_request(report: Report, *, notes: str | None, photo: Attachment | No
         status_notes=notes,
         service_name=report.category.name,
         service_code=report.category.code,
-        description=report.description,
+        description=report.public_description,
         agency_responsible=report.department,
         service_notice=None,
         requested_datetime=report.created_at.astimezone(zone),
@@ -63,7 +63,7 @@ def service_request(report: Report, *, notes: str | None, photo: Attachment | No
         zipcode=None,
         lat=report.latitude,
         long=report.longitude,
-        media_url=_absolute(media) if media else None,
+        media_url=_absolute(media) if media and not report.hidden_reason else None,
     )
 
 
@@ -79,12 +79,14 @@ ROW_FIELDS = (
     "address_id",
     "latitude",
     "longitude",
+    "hidden_reason",
 )
 
 
 def service_request_rows(jurisdiction: Jurisdiction, rows: list[dict], services: dict[int, Category]):
     """Many reports' documents from plain rows (`ROW_FIELDS`): the same fields as `service_request`, three
-    queries for the whole list and no per-row lookups (the media URL is reversed once, then filled in)."""
+    queries for the whole list and no per-row lookups (the media URL is reversed once, then filled in). A report whose
+    reporter a moderator blocked has no description nor photo here, as on its page."""
     ids = [row["pk"] for row in rows]
     notes = latest_public_notes(jurisdiction, ids)
     photos = {pk: photo.pk for pk, photo in first_photos(jurisdiction, ids).items()}
@@ -95,7 +97,8 @@ def service_request_rows(jurisdiction: Jurisdiction, rows: list[dict], services:
     found = []
     for row in rows:
         category = services[row["category_id"]]
-        photo = photos.get(row["pk"])
+        hidden = bool(row["hidden_reason"])
+        photo = None if hidden else photos.get(row["pk"])
         found.append(
             ServiceRequest(
                 service_request_id=str(row["pk"]),
@@ -103,7 +106,7 @@ def service_request_rows(jurisdiction: Jurisdiction, rows: list[dict], services:
                 status_notes=notes.get(row["pk"]),
                 service_name=category.name,
                 service_code=category.code,
-                description=row["description"],
+                description="" if hidden else row["description"],
                 agency_responsible=row["department"],
                 service_notice=None,
                 requested_datetime=row["created_at"].astimezone(zone),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from plaza.core.views.backoffice import dashboard, gazetteer, identity, links, processes, roles, settings
+from plaza.core.views.backoffice import dashboard, gazetteer, identity, links, moderation, processes, roles, settings
 
 urlpatterns = [
     path("", dashboard.dashboard, name="backoffice"),
@@ -21,6 +21,9 @@ urlpatterns = [
     path("processes/<slug:process>/components/<int:component>/", processes.component_edit, name="manage_component"),
     path("processes/<slug:process>/steps/", processes.steps, name="manage_steps"),
     path("links/send/", links.send_content, name="send_content"),
+    path("moderation/blocked/", moderation.blocked_accounts, name="blocked_accounts"),
+    path("moderation/block/<int:user_id>/", moderation.block, name="block_account"),
+    path("moderation/unblock/<int:user_id>/", moderation.unblock, name="unblock_account"),
     path("roles/", roles.role_list, name="manage_roles"),
     path("roles/<int:grant>/revoke/", roles.role_revoke, name="manage_role_revoke"),
     path("settings/", settings.jurisdiction_settings, name="manage_settings"),
