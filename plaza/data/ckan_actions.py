@@ -283,9 +283,25 @@ def _datastore_sort(params: dict) -> list[tuple[str, bool]]:
     return ordered
 
 
+def _whole_number(params: dict, name: str) -> int | None:
+    """CKAN's int_validator: absent or blank is None, a whole number (any sign) or its text is kept, else refused."""
+    raw = params.get(name)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, int | str) and not isinstance(raw, bool):
+        try:
+            return int(raw)
+        except ValueError:
+            pass
+    raise invalid(name, _("Invalid integer"))
+
+
 @action
 def datastore_search(site: Site, params: dict) -> dict:
-    """Rows of a public resource loaded in the datastore: filters, q, sort, limit, offset, fields, include_total."""
+    """Rows of a public resource loaded in the datastore: filters, q, sort, limit, offset, fields, include_total,
+    total_estimation_threshold."""
     key = required(params, "resource_id")
     table = queries.public_datastore(site.scope(), _uuid(key))
     if table is None:
@@ -301,6 +317,7 @@ def datastore_search(site: Site, params: dict) -> dict:
         offset=integer(params, "offset", 0),
         fields=_json_param(params, "fields", list),
         include_total=str(params.get("include_total", "true")).lower() not in {"false", "0", "no"},
+        total_estimation_threshold=_whole_number(params, "total_estimation_threshold"),
     )
     try:
         records, total, fields = datastore.search(table, query)
@@ -315,10 +332,11 @@ def datastore_search(site: Site, params: dict) -> dict:
         "offset": query.offset,
         "include_total": query.include_total,
         "records_format": "objects",
+        "total_estimation_threshold": query.total_estimation_threshold,
         "_links": {"start": start, "next": f"{start}&offset={query.offset + query.limit}"},
     }
     if total is not None:
-        result.update(total=total, total_was_estimated=False)
+        result.update(total=total.count, total_was_estimated=total.estimated)
     for name in ("filters", "q", "sort"):
         if params.get(name):
             result[name] = params[name]

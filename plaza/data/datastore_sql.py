@@ -4,9 +4,13 @@ First by a real SQL parser (sqlglot): one statement, a query and nothing that wr
 resources named as tables (by id, as in CKAN) that the caller may read, and only functions from a short list.
 Each table is then rewritten into a subquery of its own rows in `DatastoreRow` (the columns typed from the
 table's fields). Then by the database: on PostgreSQL a read-only transaction with `SET LOCAL statement_timeout`
-and, where the role exists, `SET LOCAL ROLE plaza_datastore_reader` (it may read three columns of the rows table
+and, where the role exists, `SET LOCAL ROLE plaza_datastore_reader` (it may read four columns of the rows table
 and nothing else); on SQLite `PRAGMA query_only`, an authorizer that allows reading the rows table and the listed
 functions only, and a progress handler as the timeout. The transaction is always rolled back.
+
+CKAN's `_full_text` column is there when a query names it: on PostgreSQL the tsvector of the row's text (the
+`simple` configuration, also the default of to_tsquery and friends here), so that `_full_text @@ to_tsquery(…)`
+is served by the GIN index on that expression; on SQLite the row's text, matched by `datastore_text`.
 """
 
 import secrets
@@ -21,6 +25,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 from sqlglot import exp
 
+from plaza.data import datastore_text
 from plaza.data.datastore import _json_value
 from plaza.data.models import DatastoreRow, DatastoreTable
 
@@ -43,6 +48,10 @@ CAST_TYPES = {
     for name in ("INT", "BIGINT", "SMALLINT", "DECIMAL", "FLOAT", "DOUBLE", "TEXT", "VARCHAR", "CHAR", "BOOLEAN",
                  "DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME", "INTERVAL")
 }  # fmt: skip
+# CKAN's full-text search: `_full_text @@ <tsquery>` (sqlglot reads `@@` as MatchAgainst) and these by name.
+FULL_TEXT = "_full_text"
+FULL_TEXT_SQL = "to_tsvector('simple'::regconfig, text)"  # the index's expression, character for character
+TEXT_SEARCH_FUNCTIONS = {*datastore_text.MAKERS, "to_tsvector", "ts_rank"}
 REFUSED_NODES = (exp.DML, exp.DDL, exp.Command, exp.Into, exp.Lock, exp.Placeholder, exp.Parameter)
 SYSTEM_PREFIXES = ("pg_", "sqlite_", "information_schema")
 # SQLite's own names of the functions above, and json_extract for the rewritten tables.
@@ -52,6 +61,7 @@ SQLITE_FUNCTIONS = {
     "ltrim", "rtrim", "concat", "concat_ws", "replace", "instr", "coalesce", "ifnull", "nullif", "iif",
     "date", "datetime", "strftime", "julianday", "like", "glob", "row_number", "rank", "dense_rank",
     "lag", "lead", "first_value", "last_value", "json_extract", "cast", "printf", "format",
+    "plaza_ts_match", "plaza_tsquery",
 }  # fmt: skip
 POSTGRES_TYPES = {
     "int": "bigint", "numeric": "numeric", "bool": "boolean", "date": "date", "timestamp": "timestamp",
@@ -60,6 +70,7 @@ POSTGRES_TYPES = {
 POSTGRES_TYPE_NAMES = {
     16: "bool", 20: "int8", 21: "int2", 23: "int4", 25: "text", 700: "float4", 701: "float8", 1043: "text",
     1082: "date", 1083: "time", 1114: "timestamp", 1184: "timestamptz", 1700: "numeric", 114: "json", 3802: "json",
+    3614: "tsvector", 3615: "tsquery",
 }  # fmt: skip
 
 
@@ -103,12 +114,18 @@ def parse(sql: str) -> exp.Query:
     for node in query.walk():
         if isinstance(node, REFUSED_NODES):
             raise SqlRefused("query", _("Only SELECT queries are allowed."))
+        if isinstance(node, exp.MatchAgainst) or _text_search_function(node):
+            continue
         if isinstance(node, exp.Func) and not isinstance(node, ALLOWED_FUNCTIONS):
             name = node.name if isinstance(node, exp.Anonymous) else node.sql_name()
             raise SqlRefused("authorization", _("Not authorized to call function %(name)s") % {"name": name})
         if isinstance(node, exp.Cast) and node.to.this not in CAST_TYPES:
             raise SqlRefused("query", _("Cannot convert to %(type)s.") % {"type": node.to.sql(dialect="postgres")})
     return query
+
+
+def _text_search_function(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Anonymous) and node.name.lower() in TEXT_SEARCH_FUNCTIONS
 
 
 def table_names(query: exp.Query) -> set[str]:
@@ -172,9 +189,13 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _rows_of(table: DatastoreTable, vendor: str) -> str:
-    """The table's rows as a subquery: `_id` and each column, typed from the fields found when it was loaded."""
+def _rows_of(table: DatastoreTable, vendor: str, full_text: bool) -> str:
+    """The table's rows as a subquery: `_id` and each column, typed from the fields found when it was loaded, and
+    `_full_text` when the query names it: on PostgreSQL the very expression of the GIN index
+    `data_datastore_row_full_text` (migration 0004), so that a `_full_text @@ …` condition is served by it."""
     columns = ['number AS "_id"']
+    if full_text and FULL_TEXT not in table.column_names():
+        columns.append(f'{FULL_TEXT_SQL if vendor == "postgresql" else "text"} AS "{FULL_TEXT}"')
     for field in table.fields:
         name = field["id"]
         if vendor == "postgresql":
@@ -197,11 +218,14 @@ def rewrite(query: exp.Query, tables: dict[str, DatastoreTable], vendor: str) ->
     """The query in the database's dialect, each resource table replaced by the subquery of its rows."""
     nonce = secrets.token_hex(12)  # unguessable markers: no literal or name in the query can collide
     subqueries = {}
+    full_text = any(column.name.lower() == FULL_TEXT for column in query.find_all(exp.Column))
+    if vendor != "postgresql":
+        _text_search_for_sqlite(query)
     for number, table in enumerate(list(query.find_all(exp.Table))):
         if table.name not in tables or defined_by_with(table):
             continue
         marker = f"plaza_{nonce}_{number}"
-        subqueries[marker] = _rows_of(tables[table.name], vendor)
+        subqueries[marker] = _rows_of(tables[table.name], vendor, full_text)
         replacement = exp.Table(this=exp.to_identifier(marker, quoted=True))
         replacement.set("alias", exp.TableAlias(this=exp.to_identifier(table.alias or table.name, quoted=True)))
         table.replace(replacement)
@@ -210,6 +234,31 @@ def rewrite(query: exp.Query, tables: dict[str, DatastoreTable], vendor: str) ->
         sql = sql.replace(f'"{marker}"', subquery)
     # One more row than the limit, as CKAN asks, to tell whether the records were cut.
     return f"SELECT * FROM ({sql}) AS plaza_sql LIMIT {max_rows() + 1}"  # noqa: S608 - the checked query
+
+
+def _text_search_for_sqlite(query: exp.Query) -> None:
+    """SQLite has no text search: `a @@ q` becomes plaza_ts_match(a, q) and a tsquery maker the tsquery it makes
+    (`datastore_text`); a literal is read here, so that a broken one is refused before anything runs."""
+    for node in list(query.find_all(exp.Anonymous)):
+        name = node.name.lower()
+        if name == "ts_rank":
+            raise SqlRefused("query", _("ts_rank needs PostgreSQL: this portal's database is SQLite."))
+        if name == "to_tsvector":
+            node.replace(node.expressions[-1])  # the text itself (a configuration is PostgreSQL's only)
+        elif name in datastore_text.MAKERS:
+            node.replace(_tsquery_for_sqlite(name, node.expressions[-1]))
+    for match in list(query.find_all(exp.MatchAgainst)):
+        _tsquery_for_sqlite("to_tsquery", match.this)  # a literal written as a tsquery is checked too
+        match.replace(exp.Anonymous(this="plaza_ts_match", expressions=[match.expressions[0], match.this]))
+
+
+def _tsquery_for_sqlite(maker: str, text: exp.Expression) -> exp.Expression:
+    if not (isinstance(text, exp.Literal) and text.is_string):
+        return exp.Anonymous(this="plaza_tsquery", expressions=[exp.Literal.string(maker), text])
+    try:
+        return exp.Literal.string(datastore_text.tsquery(maker, text.this))
+    except datastore_text.TsqueryError as broken:
+        raise SqlRefused("query", str(broken)) from None
 
 
 # --- running -------------------------------------------------------------------------------------------------
@@ -224,8 +273,9 @@ def _reader_role_usable(cursor) -> bool:
         cursor.execute(
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) "
             "THEN pg_has_role(current_user, %s, 'MEMBER') "
-            "AND has_column_privilege(%s, %s, 'data', 'SELECT') ELSE false END",
-            [READER_ROLE, READER_ROLE, READER_ROLE, ROWS_TABLE],
+            "AND has_column_privilege(%s, %s, 'data', 'SELECT') "
+            "AND has_column_privilege(%s, %s, 'text', 'SELECT') ELSE false END",
+            [READER_ROLE, READER_ROLE, READER_ROLE, ROWS_TABLE, READER_ROLE, ROWS_TABLE],
         )
         _reader_role[name] = bool(cursor.fetchone()[0])
     return _reader_role[name]
@@ -259,6 +309,7 @@ def run(sql: str, tables: dict[str, DatastoreTable]) -> SqlResult:
 def _run_on_postgresql(cursor, sql: str):
     cursor.execute("SET LOCAL transaction_read_only = on")
     cursor.execute(f"SET LOCAL statement_timeout = {timeout_ms()}")
+    cursor.execute("SET LOCAL default_text_search_config = 'pg_catalog.simple'")  # `_full_text`'s, for to_tsquery('…')
     if _reader_role_usable(cursor):
         cursor.execute(f"SET LOCAL ROLE {READER_ROLE}")
     cursor.execute(sql)
@@ -269,26 +320,43 @@ def _run_on_sqlite(cursor, sql: str):
     raw = connection.connection
     deadline = time.monotonic() + timeout_ms() / 1000
     tables = {name.lower() for name in connection.introspection.table_names(cursor)}
+    problems: list[str] = []
     cursor.execute("PRAGMA query_only = 1")
+    for name, function in (("plaza_ts_match", datastore_text.matches), ("plaza_tsquery", datastore_text.tsquery)):
+        raw.create_function(name, 2, partial(_reporting, function, problems), deterministic=True)
     raw.set_authorizer(partial(_sqlite_authorizer, tables))
     raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10000)
     try:
         cursor.execute(sql)
         return cursor.description, cursor.fetchall()
+    except DatabaseError:
+        if problems:  # a tsquery read from the rows themselves: its own message, not SQLite's
+            raise SqlRefused("query", problems[0]) from None
+        raise
     finally:
         raw.set_authorizer(None)
         raw.set_progress_handler(None, 0)
+        for name in ("plaza_ts_match", "plaza_tsquery"):
+            raw.create_function(name, 2, None)
         cursor.execute("PRAGMA query_only = 0")
 
 
+def _reporting(function, problems: list[str], *arguments):
+    try:
+        return function(*arguments)
+    except datastore_text.TsqueryError as broken:
+        problems.append(str(broken))
+        raise
+
+
 def _sqlite_authorizer(tables: set[str], action: int, first, second, database, trigger) -> int:
-    """Reads of the rows table's three columns, of the query's own WITH names, and listed functions; nothing else."""
+    """Reads of the rows table's four columns, of the query's own WITH names, and listed functions; nothing else."""
     import sqlite3
 
     if action == sqlite3.SQLITE_SELECT or action == sqlite3.SQLITE_RECURSIVE:
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_READ:
-        if first == ROWS_TABLE and second in {"table_id", "number", "data", ""}:
+        if first == ROWS_TABLE and second in {"table_id", "number", "data", "text", ""}:
             return sqlite3.SQLITE_OK
         if str(first).lower() not in tables and second == "" and database is None:
             return sqlite3.SQLITE_OK  # a WITH name of the query itself, not a table of the database

@@ -8,6 +8,7 @@ from ckanapi import NotFound, RemoteCKAN
 from ckanapi import ValidationError as CkanValidationError
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django_scopes import scope, scopes_disabled
 
 from plaza.core.models import Attachment, Job
@@ -169,6 +170,33 @@ def test_ckanapi_drives_datastore_search(live_server, air, env_official, load):
     assert "altitude" in refused.value.error_dict["filters"][0]
     with pytest.raises(NotFound):
         ckan.action.datastore_search(resource_id="00000000-0000-0000-0000-000000000000")
+
+
+def test_ckanapi_asks_for_an_estimated_total_as_ckan_does(live_server, air, env_official, load):
+    resource = load(actor=env_official, dataset=air, name="March readings", upload=csv_upload(READINGS))
+    ckan, jongno = RemoteCKAN(live_server.url + "/paris"), {"station": "Jongno"}
+
+    def search(**params):
+        return ckan.action.datastore_search(resource_id=str(resource.uuid), **params)
+
+    estimated = search(filters=jongno, total_estimation_threshold=1)
+    assert estimated["total_estimation_threshold"] == 1 and len(estimated["records"]) == 2
+    if connection.vendor == "postgresql":  # the planner's estimate of the matching rows, never below one
+        assert estimated["total_was_estimated"] is True and estimated["total"] >= 1
+    else:  # SQLite makes no estimate: the exact count
+        assert estimated["total_was_estimated"] is False and estimated["total"] == 2
+    exact = search(filters=jongno, total_estimation_threshold=10**9)
+    assert exact["total"] == 2 and exact["total_was_estimated"] is False
+    counted = search(filters=jongno, total_estimation_threshold=1)
+    assert counted["total"] == 2 and counted["total_was_estimated"] is False  # counted once: the kept total is exact
+    whole = search(total_estimation_threshold=0)
+    assert whole["total"] == 4 and whole["total_was_estimated"] is False  # the table's own count costs nothing
+    plain = search()
+    assert plain["total_estimation_threshold"] is None and plain["total_was_estimated"] is False
+    for wrong in ("many", "2.5", 2.5, [3]):
+        with pytest.raises(CkanValidationError) as refused:
+            search(total_estimation_threshold=wrong)
+        assert refused.value.error_dict["total_estimation_threshold"] == ["Invalid integer"]
 
 
 def test_a_private_datasets_table_is_not_served_and_the_resource_says_datastore_active(

@@ -9,7 +9,7 @@ from ckanapi import ValidationError as CkanValidationError
 from django.db import connection
 from django_scopes import scopes_disabled
 
-from plaza.data import datastore_sql
+from plaza.data import datastore_sql, datastore_text
 from plaza.data.models import DatastoreRow, DatastoreTable
 from plaza.data.tests.test_datastore import READINGS, csv_upload, load  # noqa: F401 - the fixture
 
@@ -98,6 +98,10 @@ def test_a_private_datasets_table_answers_like_an_unknown_one(client, readings, 
         "SELECT load_extension('/tmp/evil')",
         "SELECT * FROM generate_series(1, 10)",
         "SELECT query_to_xml('select * from core_user', true, true, '')",
+        "SELECT * FROM ts_stat('SELECT to_tsvector(text) FROM data_datastorerow')",
+        "SELECT ts_stat('SELECT to_tsvector(text) FROM data_datastorerow')",
+        "SELECT ts_rewrite(to_tsquery('a'), 'SELECT * FROM core_user')",
+        "SELECT ts_headline('x', to_tsquery('x')) FROM \"{public}\"",
     ],
 )
 def test_other_tables_system_tables_and_dangerous_functions_are_refused(client, readings, query):
@@ -216,3 +220,106 @@ def test_the_database_refuses_file_reads_and_unlisted_functions(readings):
 def test_with_names_are_scoped_as_postgresql_scopes_them(query, read):
     """The parser's own line: a WITH name hides a table only where PostgreSQL would resolve it to the WITH."""
     assert datastore_sql.table_names(datastore_sql.parse(query)) == read
+
+
+FULL_TEXT_QUERIES = [
+    ("plainto_tsquery('Jongno')", ["Jongno", "Jongno"]),
+    ("to_tsquery('mapo | gangnam')", ["Gangnam", "Mapo"]),
+    ("to_tsquery('simple', 'gang:* & !mapo')", ["Gangnam"]),
+    ("websearch_to_tsquery('jongno or mapo')", ["Jongno", "Mapo", "Jongno"]),
+    ("phraseto_tsquery('mapo gu')", ["Mapo"]),
+    ("'gangnam'", ["Gangnam"]),
+]
+
+
+@pytest.mark.parametrize("condition, stations", FULL_TEXT_QUERIES)
+def test_full_text_conditions_find_the_rows_ckan_would(client, readings, condition, stations):
+    answer = sql(client, f'SELECT station FROM "{readings.uuid}" WHERE _full_text @@ {condition} ORDER BY _id')
+    assert answer.status_code == 200, answer.json()
+    assert [r["station"] for r in answer.json()["result"]["records"]] == stations
+
+
+def test_ckanapi_reads_full_text_and_a_broken_tsquery_is_a_validation_error(live_server, readings):
+    ckan, table = RemoteCKAN(live_server.url + "/paris"), f'"{readings.uuid}"'
+    found = ckan.action.datastore_search_sql(sql=f"SELECT _id, station FROM {table} t WHERE t._full_text @@ 'mapo'")
+    assert found["records"] == [{"_id": 3, "station": "Mapo"}]
+    plain = ckan.action.datastore_search_sql(sql=f"SELECT * FROM {table} WHERE _id = 1")
+    assert [f["id"] for f in plain["fields"]] == ["_id", "station", "district", "pm10", "measured_on"]  # not asked
+    shown = ckan.action.datastore_search_sql(sql=f"SELECT _full_text FROM {table} WHERE _id = 3")
+    assert "mapo" in shown["records"][0]["_full_text"]
+    with pytest.raises(CkanValidationError) as refused:
+        ckan.action.datastore_search_sql(sql=f"SELECT * FROM {table} WHERE _full_text @@ to_tsquery('mapo &')")
+    assert "tsquery" in refused.value.error_dict["query"][0].lower()
+    with pytest.raises(CkanValidationError) as refused:  # a tsquery made from the rows: broken only when run
+        ckan.action.datastore_search_sql(sql=f"SELECT * FROM {table} WHERE _full_text @@ to_tsquery(station || ' &')")
+    assert "tsquery" in refused.value.error_dict["query"][0].lower()
+    with pytest.raises(NotAuthorized):
+        ckan.action.datastore_search_sql(sql=f"SELECT * FROM {table} WHERE _full_text @@ ts_stat('SELECT 1')")
+
+
+def test_ranking_by_full_text_is_postgresqls_and_sqlite_says_so(client, readings):
+    ranked = sql(
+        client,
+        f"SELECT station, ts_rank(_full_text, plainto_tsquery('jongno')) AS rank FROM \"{readings.uuid}\" "
+        "WHERE _full_text @@ plainto_tsquery('jongno') ORDER BY rank DESC, _id",
+    )
+    if connection.vendor == "postgresql":
+        assert [r["station"] for r in ranked.json()["result"]["records"]] == ["Jongno", "Jongno"]
+        assert {f["id"]: f["type"] for f in ranked.json()["result"]["fields"]}["rank"] == "float4"
+    else:
+        assert ranked.status_code == 409
+        assert ranked.json()["error"]["query"] == ["ts_rank needs PostgreSQL: this portal's database is SQLite."]
+
+
+@pytest.fixture
+def stations(air, env_official, load):  # noqa: F811
+    """400 rows, one of them in Mapo: a selective full-text condition over a table worth an index."""
+    lines = ["station,district,pm10"] + [f"Station {n},Jongno-gu,{n}" for n in range(1, 400)] + ["Mapo,Mapo-gu,7"]
+    return load(actor=env_official, dataset=air, name="Stations", upload=csv_upload("\n".join(lines) + "\n"))
+
+
+def test_a_full_text_condition_is_served_by_the_gin_index(client, stations):
+    query = f"SELECT _id, station FROM \"{stations.uuid}\" WHERE _full_text @@ plainto_tsquery('mapo')"
+    answer = sql(client, query)
+    assert answer.json()["result"]["records"] == [{"_id": 400, "station": "Mapo"}]
+    if connection.vendor != "postgresql":
+        return  # SQLite reads each row's text: it has no index for it
+    with scopes_disabled():
+        tables = {str(stations.uuid): DatastoreTable.objects.get(resource=stations)}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'data_datastore_row_full_text'")
+        assert "gin" in cursor.fetchone()[0].lower()
+        cursor.execute("ANALYZE data_datastorerow")  # the table's statistics, as autovacuum keeps them
+        cursor.execute("SET LOCAL enable_seqscan = off")  # on a small table the planner would rather scan
+        cursor.execute("SET LOCAL enable_indexscan = off")  # nor walk the (table, number) index row by row
+    # The query as datastore_search_sql runs it: rewritten, under the reader role, read-only.
+    rewritten = datastore_sql.rewrite(datastore_sql.parse(query), tables, "postgresql")
+    plan = "\n".join(r["QUERY PLAN"] for r in datastore_sql.run(f"EXPLAIN {rewritten}", tables).records)
+    assert "Bitmap Index Scan on data_datastore_row_full_text" in plan, plan
+
+
+@pytest.mark.parametrize(
+    "document, maker, text, expected",
+    [
+        ("jongno jongno-gu 41.5", "plainto_tsquery", "Jongno", True),
+        ("jongno jongno-gu 41.5", "plainto_tsquery", "jongno gangnam", False),
+        ("jongno jongno-gu 41.5", "to_tsquery", "jon:*", True),
+        ("jongno jongno-gu 41.5", "to_tsquery", "!(mapo | gangnam) & jongno", True),
+        ("seoul city hall station", "to_tsquery", "city <2> station", True),
+        ("seoul city hall station", "to_tsquery", "city <2> hall", False),
+        ("seoul city hall station", "to_tsquery", "city <-> hall", True),
+        ("seoul city hall station", "to_tsquery", "(city | seoul) <-> hall", True),
+        ("seoul city hall station", "phraseto_tsquery", "hall city", False),
+        ("seoul city hall station", "websearch_to_tsquery", '"city hall" -busan', True),
+        ("seoul city hall station", "websearch_to_tsquery", "busan or seoul", True),
+        ("seoul city hall station", "websearch_to_tsquery", "seoul -hall", False),
+        ("seoul city hall station", "plainto_tsquery", "", False),
+    ],
+)
+def test_sqlites_full_text_matches_as_postgresql_does(document, maker, text, expected):
+    """SQLite's `_full_text` (`datastore_text`) against the cases' answers; on PostgreSQL, PostgreSQL's own."""
+    assert datastore_text.matches(document, datastore_text.tsquery(maker, text)) is expected
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT to_tsvector('simple', %s) @@ {maker}('simple', %s)", [document, text])
+            assert cursor.fetchone()[0] is expected

@@ -132,3 +132,34 @@ def test_a_datastore_total_is_counted_once_per_load_of_the_table(
         queue_datastore_load(actor=env_official, resource=resource)  # loaded again: loaded_at moves
     reloaded, recounted = ask()
     assert reloaded == 2 and any("COUNT(" in sql for sql in recounted)
+
+
+def test_an_estimated_total_reads_the_plan_instead_of_counting(
+    client, air, env_official, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plaza.data.operations import add_resource
+
+    content = b"station,pm10\nJongno,41\nMapo,52\nJongno,44\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = add_resource(
+            actor=env_official, dataset=air, name="Readings",
+            upload=SimpleUploadedFile("r.csv", content, content_type="text/csv"),
+        )  # fmt: skip
+
+    def ask(**params):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(
+                "/paris/api/3/action/datastore_search", {"resource_id": str(resource.uuid), "limit": 1, **params}
+            ).json()["result"]
+        return body, [q["sql"] for q in queries.captured_queries]
+
+    (estimated, planned), (exact, counted) = ask(q="jongno", total_estimation_threshold="1"), ask(q="mapo")
+    assert exact["total"] == 1 and exact["total_was_estimated"] is False and any("COUNT(" in s for s in counted)
+    if connection.vendor == "postgresql":
+        assert estimated["total_was_estimated"] is True and estimated["total"] >= 1
+        assert any(s.startswith("EXPLAIN") for s in planned) and not any("COUNT(" in s for s in planned)
+    else:
+        assert estimated["total_was_estimated"] is False and estimated["total"] == 2
+    assert len(planned) == len(counted)  # the estimate takes the count's place, one statement for one
