@@ -2,7 +2,8 @@
 
 Existing entries get the id an import now gives them (a hash of the normalised address). The same address
 imported twice was two entries; it is now one: the newest is kept. On PostgreSQL the names get a pg_trgm
-trigram index where the database user may enable the extension (it is trusted from PostgreSQL 13 on);
+trigram index (with the jurisdiction in it through btree_gin) where the database user may enable the
+extensions (both are trusted from PostgreSQL 13 on);
 elsewhere, or without it, `plaza.core.queries.gazetteer` narrows by the names' first and last characters.
 """
 
@@ -66,7 +67,13 @@ def trigram_index(apps, schema_editor):
         DO $$
         BEGIN
             CREATE EXTENSION IF NOT EXISTS pg_trgm;
-            CREATE INDEX IF NOT EXISTS gazetteer_name_trigram ON core_gazetteername USING gin (key gin_trgm_ops);
+            BEGIN  -- with btree_gin the jurisdiction is in the index: the planner then prefers it to the tenant index
+                CREATE EXTENSION IF NOT EXISTS btree_gin;
+                CREATE INDEX IF NOT EXISTS gazetteer_name_trigram
+                    ON core_gazetteername USING gin (jurisdiction_id, key gin_trgm_ops);
+            EXCEPTION WHEN insufficient_privilege OR undefined_file OR undefined_object OR feature_not_supported THEN
+                CREATE INDEX IF NOT EXISTS gazetteer_name_trigram ON core_gazetteername USING gin (key gin_trgm_ops);
+            END;
         EXCEPTION WHEN insufficient_privilege OR undefined_file OR undefined_object OR feature_not_supported THEN
             RAISE NOTICE 'pg_trgm is not available: misspelt addresses are matched without trigrams';
         END

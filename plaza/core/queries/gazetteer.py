@@ -232,13 +232,16 @@ def _name_candidates(jurisdiction: Jurisdiction, typed: str) -> set[str]:
     found = set(names(jurisdiction).filter(near).values_list("key", flat=True)[:MAX_NAME_ROWS])
     if trigram_index_ready():
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT key FROM core_gazetteername WHERE jurisdiction_id = %s AND (key %% %s OR key LIKE %s) "
-                "ORDER BY similarity(key, %s) DESC LIMIT 200",
-                [jurisdiction.pk, typed, _like_prefix(typed), typed],
-            )
+            cursor.execute(TRIGRAM_NAMES, [jurisdiction.pk, typed, _like_prefix(typed), typed])
             found |= {key for (key,) in cursor.fetchall()}
     return found
+
+
+# pg_trgm's `%` (similarity at least pg_trgm.similarity_threshold, 0.3) and a prefix, both served by the GIN index.
+TRIGRAM_NAMES = (
+    "SELECT key FROM core_gazetteername WHERE jurisdiction_id = %s AND (key %% %s OR key LIKE %s) "
+    "ORDER BY similarity(key, %s) DESC LIMIT 200"
+)
 
 
 def _like_prefix(text: str) -> str:
