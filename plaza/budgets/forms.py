@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from plaza.budgets.models import Budget
 from plaza.core.forms import CensusMatchForm
 from plaza.core.geo import parse_point
-from plaza.core.models import SDGGoal
+from plaza.core.models import Booth, SDGGoal
 
 
 def _goal_choices():
@@ -137,6 +137,10 @@ class ProjectImageForm(forms.Form):
 class BoothBallotForm(CensusMatchForm):
     """The officer checks the voter's document against the census; the ballot's choices follow, per heading."""
 
-    booth = forms.CharField(
-        label=_("Booth"), max_length=120, help_text=_("Where the ballot is cast, e.g. “Town hall of the 11th”.")
+    booth = forms.ModelChoiceField(
+        label=_("Booth"), queryset=Booth.objects.none(), empty_label=None, help_text=_("Where the ballot is cast.")
     )
+
+    def __init__(self, *args, booths, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["booth"].queryset = booths

@@ -17,12 +17,13 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from plaza.budgets import pabulib, rules
+from plaza.budgets import pabulib, queries, rules
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow, Support
 from plaza.core.audit import record
 from plaza.core.geo import make_point
-from plaza.core.models import ComponentInstance, Jurisdiction, Person, Role, Verification
+from plaza.core.models import Booth, BoothTotal, ComponentInstance, Jurisdiction, Person, Role, Verification
 from plaza.core.money import format_money
+from plaza.core.operations import booths as core_booths
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.identity import verify_in_person
 from plaza.core.operations.moderation import refuse_if_blocked
@@ -691,7 +692,7 @@ def cast_at_booth(
     *,
     officer,
     budget: Budget,
-    booth: str,
+    booth: Booth,
     document_id: str,
     birth_date: date,
     postal_code: str,
@@ -699,15 +700,14 @@ def cast_at_booth(
 ) -> Ballot:
     """A poll officer finds the person on the census and records their paper ballot (every heading at once).
 
-    `choices` maps a heading's id to that heading's choices (as `cast_ballot` takes them). The person
-    goes on the budget's roll through core's `cast_once`, so a person who balloted online (or at another
-    booth) is refused and nothing is written; a booth ballot is final (not edited online).
+    `booth` is one of the budget's booths (core's). `choices` maps a heading's id to that heading's choices
+    (as `cast_ballot` takes them). The person goes on the budget's roll through core's `cast_once`, with
+    the booth's name, so a person who balloted online (or at another booth) is refused and nothing is
+    written; a booth ballot is final (not edited online).
     """
     require_role(officer, budget.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
     _require_phase(budget, Budget.Phase.BALLOTING)
-    booth = (booth or "").strip()
-    if not booth:
-        raise ValidationError({"booth": _("Say at which booth the ballot is cast.")})
+    _require_own_booth(budget, booth)
     headings = {h.pk: h for h in budget.headings.all()}
     if any(pk not in headings for pk in choices):
         raise ValidationError(_("This heading belongs to another budget."), code="other_heading")
@@ -736,7 +736,7 @@ def cast_at_booth(
             election_key=budget.election_key,
             person=person,
             channel=Channel.BOOTH,
-            booth=booth[:120],
+            booth=booth.name,
             write_ballot=write_ballot,
         )
         # Who recorded a ballot where is public; whose ballot it was is not (the roll, not the log).
@@ -745,9 +745,71 @@ def cast_at_booth(
             actor=officer,
             action="budgets.booth_ballot",
             target=budget,
-            data={"booth": booth[:120]},
+            data={"booth": booth.name},
         )
     return ballot
+
+
+# --- Booths and their end-of-day totals (core's, keyed by the budget's election key) ----------
+
+
+def _require_own_booth(budget: Budget, booth: Booth | None) -> None:
+    if booth is None:
+        raise ValidationError({"booth": _("Say at which booth the ballot is cast.")})
+    if booth.election_key != budget.election_key or booth.jurisdiction_id != budget.jurisdiction_id:
+        raise ValidationError({"booth": _("This booth belongs to another budget.")})
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def add_booth(*, actor, budget: Budget, name: str) -> Booth:
+    """The budget's admins add a polling booth, where poll officers then record paper ballots and day totals."""
+    _require_budget_admin(actor, budget)
+    names = core_booths.booth_names([name])
+    if not names:
+        raise ValidationError({"name": _("Name the booth.")})
+    if queries.booths_of(budget).filter(name=names[0]).exists():
+        raise ValidationError({"name": _("The budget already has a booth of this name.")})
+    with transaction.atomic():
+        [booth] = core_booths.add_booths(
+            jurisdiction=budget.jurisdiction, election_key=budget.election_key, names=names
+        )
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.booth_add",
+            target=budget,
+            data={"booth": booth.name},
+            public=True,
+        )
+    return booth
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def remove_booth(*, actor, budget: Budget, booth: Booth) -> None:
+    """The budget's admins remove a booth nobody used (refused once a ballot or a day's total was recorded there)."""
+    _require_budget_admin(actor, budget)
+    _require_own_booth(budget, booth)
+    with transaction.atomic():
+        name = booth.name
+        core_booths.remove_booth(booth=booth)
+        record(
+            jurisdiction=budget.jurisdiction,
+            actor=actor,
+            action="budgets.booth_remove",
+            target=budget,
+            data={"booth": name},
+            public=True,
+        )
+
+
+@_in_scope(lambda kw: kw["budget"].jurisdiction)
+def report_booth_total(*, officer, budget: Budget, booth: Booth, day: date, count: int) -> BoothTotal:
+    """A poll officer reports how many ballots the booth took that day (a second report replaces the first).
+
+    Core's `report_booth_total`, shared with votes: a poll officer (or admin) of the jurisdiction, one of
+    the budget's booths, a day that has come; a public `budgets.booth_tally` audit entry on the budget.
+    """
+    return core_booths.report_booth_total(officer=officer, election=budget, booth=booth, day=day, count=count)
 
 
 # --- Results ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow
 from plaza.core.models import Attachment
+from plaza.core.queries import booths as core_booths
 
 
 def budgets_of(jurisdiction, *, include_unpublished: bool = False) -> QuerySet:
@@ -95,3 +96,13 @@ def ballot_projects_by_heading(budget: Budget, headings: list[Heading]) -> dict[
     for project in projects:
         offered.setdefault(project.heading_id, []).append(project)
     return offered
+
+
+def booths_of(budget: Budget) -> QuerySet:
+    """The budget's polling booths (core's, keyed by its election key), by name."""
+    return core_booths.booths_of(jurisdiction=budget.jurisdiction, election_key=budget.election_key)
+
+
+def booth_reconciliation(budget: Budget) -> list[dict]:
+    """Each booth's end-of-day totals as officers reported them next to the ballots recorded there that day."""
+    return core_booths.reconciliation(jurisdiction=budget.jurisdiction, election_key=budget.election_key)

@@ -21,6 +21,8 @@ urlpatterns = [
     path("<slug:budget>/projects/<int:project>/review/", views.project_review, name="review"),
     path("<slug:budget>/ballot/<slug:heading>/", views.ballot, name="ballot"),
     path("<slug:budget>/booth/", views.booth, name="booth"),
+    path("<slug:budget>/booth/totals/", views.booth_totals, name="booth-totals"),
+    path("<slug:budget>/booths/", views.booths, name="booths"),
     path("<slug:budget>/results/<slug:heading>/", views.results, name="results"),
     path("<slug:budget>/<slug:heading>.pb", views.pb_file, name="pb"),
 ]

@@ -14,6 +14,7 @@ from plaza.budgets import operations, queries, rules
 from plaza.budgets.forms import BoothBallotForm, BudgetForm, HeadingForm, ProjectForm, ProjectImageForm
 from plaza.budgets.models import Budget, Project
 from plaza.core.forms.backoffice import add_operation_errors
+from plaza.core.forms.booths import BoothForm, BoothTotalForm
 from plaza.core.geo import map_context
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
@@ -66,6 +67,7 @@ def budget_detail(request, jurisdiction, budget):
         "can_review": operations.is_valuator(request.user, request.jurisdiction),
         "can_record": budget.phase == Budget.Phase.BALLOTING
         and operations.is_poll_officer(request.user, request.jurisdiction),
+        "booths": queries.booths_of(budget),  # read only while balloting
     }
     projects = list(queries.projects_of(budget, heading=chosen, feasibility=feasibility))
     context["projects"] = projects
@@ -387,7 +389,8 @@ def booth(request, jurisdiction, budget):
     budget = _budget(request, budget)
     headings = queries.headings_of(budget)
     offered = queries.ballot_projects_by_heading(budget, headings)
-    form = BoothBallotForm(request.POST or None, initial={"booth": request.GET.get("booth", "")})
+    booths = queries.booths_of(budget)
+    form = BoothBallotForm(request.POST or None, booths=booths, initial={"booth": request.GET.get("booth", "")})
     choices = {h.pk: _posted_choices(request, budget, offered[h.pk], f"project-{h.pk}") for h in headings}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -410,8 +413,76 @@ def booth(request, jurisdiction, budget):
         "form": form,
         "headings": [(h, [(p, choices[h.pk].get(p.pk)) for p in offered[h.pk]]) for h in headings],
         "is_open": budget.phase == Budget.Phase.BALLOTING,
+        "has_booths": booths.exists(),
     }
     return render(request, "budgets/booth.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def booth_totals(request, jurisdiction, budget):
+    """A poll officer reports the number of ballots a booth took in a day, for the admins to reconcile."""
+    if not operations.is_poll_officer(request.user, request.jurisdiction):
+        raise PermissionDenied(_("Only poll officers can report a booth's totals."))
+    budget = _budget(request, budget)
+    booths = queries.booths_of(budget)
+    form = BoothTotalForm(request.POST or None, booths=booths)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operations.report_booth_total(officer=request.user, budget=budget, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _refused(form, error)
+        else:
+            return redirect(request.path + "?reported=1")
+    context = {
+        "budget": budget,
+        "form": form,
+        "has_booths": booths.exists(),
+        "reported": request.GET.get("reported") == "1",
+        "can_manage": operations.is_budget_admin(request.user, budget),
+    }
+    return render(request, "budgets/booth_totals.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def booths(request, jurisdiction, budget):
+    """The budget's admins set up its booths and reconcile officers' day totals with the ballots recorded."""
+    budget = _budget(request, budget)
+    _require_budget_admin(request, budget)
+    adding = "remove" not in request.POST
+    form = BoothForm(request.POST if adding else None)
+    problems = []
+    if request.method == "POST":
+        try:
+            if adding:
+                if form.is_valid():
+                    operations.add_booth(actor=request.user, budget=budget, name=form.cleaned_data["name"])
+                    return redirect(request.path + "?added=1")
+            else:
+                booth = queries.booths_of(budget).filter(pk=_digits(request.POST["remove"])).first()
+                if booth is None:
+                    raise Http404
+                operations.remove_booth(actor=request.user, budget=budget, booth=booth)
+                return redirect(request.path + "?removed=1")
+        except (ValidationError, PermissionDenied) as error:
+            if adding:
+                _refused(form, error)
+            else:
+                problems = list(getattr(error, "messages", [str(error)]))
+    context = {
+        "budget": budget,
+        "form": form,
+        "booths": queries.booths_of(budget),
+        "rows": queries.booth_reconciliation(budget),
+        "problems": problems,
+        "added": request.GET.get("added") == "1",
+        "removed": request.GET.get("removed") == "1",
+    }
+    failed = request.method == "POST"
+    return render(request, "budgets/booths.html", context, status=400 if failed else 200)
+
+
+def _digits(value: str) -> int:
+    return int(value) if value.isdigit() else 0
 
 
 def results(request, jurisdiction, budget, heading):

@@ -1,10 +1,11 @@
-"""Page forms of the votes app: the ballot, the booth's census lookup, receipts, booth totals, set-up."""
+"""Page forms of the votes app: the ballot, the booth's census lookup, receipts, set-up (booth totals: core's)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plaza.core.forms import CensusMatchForm
-from plaza.votes.models import AccessCode, Booth, Question, Votation
+from plaza.core.models import Booth
+from plaza.votes.models import AccessCode, Question, Votation
 from plaza.votes.operations import QuestionSpec
 
 
@@ -168,16 +169,6 @@ class ReceiptForm(forms.Form):
         help_text=_("The code shown when you voted, such as ABCD-EFGH-IJKL-MNOP."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-
-
-class BoothTallyForm(forms.Form):
-    booth = forms.ModelChoiceField(label=_("Booth"), queryset=Booth.objects.none(), empty_label=None)
-    day = forms.DateField(label=_("Day"), help_text=_("YYYY-MM-DD"), widget=forms.DateInput(attrs={"type": "date"}))
-    count = forms.IntegerField(label=_("Ballots counted at the booth that day"), min_value=0, max_value=1_000_000)
-
-    def __init__(self, *args, booths, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["booth"].queryset = booths
 
 
 DATETIME_INPUT = {"type": "datetime-local"}

@@ -1,4 +1,4 @@
-"""Votations, their questions and options, booths, and the anonymous ballots (the voter roll is core's roll.py)."""
+"""Votations, their questions and options, and the anonymous ballots (the voter roll and booths are core's)."""
 
 import uuid
 
@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from plaza.core.models.roll import Channel
 from plaza.core.tenancy import TenantManager, TenantModel
 
-__all__ = ["AccessCode", "Ballot", "Booth", "BoothTally", "Option", "Question", "Votation"]
+__all__ = ["AccessCode", "Ballot", "Option", "Question", "Votation"]
 
 
 class Votation(TenantModel):
@@ -147,22 +147,6 @@ class Option(TenantModel):
         return self.label
 
 
-class Booth(TenantModel):
-    """A named polling station where poll officers record ballots."""
-
-    votation = models.ForeignKey(Votation, on_delete=models.CASCADE, related_name="booths")
-    name = models.CharField(_("booth name"), max_length=120)
-
-    objects = TenantManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["votation", "name"], name="booth_name_once")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Ballot(TenantModel):
     """One anonymous ballot. For a secret votation nothing here points at a person or an account.
 
@@ -178,7 +162,8 @@ class Ballot(TenantModel):
     change_hash = models.CharField(max_length=64, blank=True, default="")
     cast_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    booth = models.ForeignKey(Booth, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots")
+    # One of the votation's booths (core's, keyed by the votation's election key) for a ballot taken there.
+    booth = models.ForeignKey("core.Booth", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Only for a votation that is NOT secret: whose ballot this is.
     voter = models.ForeignKey("core.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
@@ -197,22 +182,6 @@ class Ballot(TenantModel):
                 name="ballot_booth_matches_channel",
             ),
         ]
-
-
-class BoothTally(TenantModel):
-    """A poll officer's end-of-day count of the ballots taken at a booth, to reconcile with the recorded ones."""
-
-    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="tallies")
-    day = models.DateField(_("day"))
-    count = models.PositiveIntegerField(_("ballots counted"))
-    reported_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    reported_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantManager()
-
-    class Meta:
-        ordering = ["day", "booth__name"]
-        constraints = [models.UniqueConstraint(fields=["booth", "day"], name="booth_tally_once_a_day")]
 
 
 class AccessCode(TenantModel):

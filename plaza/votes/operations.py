@@ -23,15 +23,17 @@ from django.utils.translation import gettext as _
 from plaza.core import sms
 from plaza.core.audit import record
 from plaza.core.census import document_hash
-from plaza.core.models import CensusRecord, ComponentInstance, Jurisdiction, Person, Role
+from plaza.core.models import Booth, BoothTotal, CensusRecord, ComponentInstance, Jurisdiction, Person, Role
+from plaza.core.operations.booths import add_booths, report_booth_total
 from plaza.core.operations.identity import census_record_matching, verify_in_person
 from plaza.core.operations.notifications import absolute_url
 from plaza.core.permissions import component_action_allowed, has_role, require_role
 from plaza.core.roll import AlreadyVoted, Channel, VoterRollEntry, cast_once_rows, has_voted
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
+from plaza.votes import queries
 from plaza.votes.electorate import ineligibility, person_of
-from plaza.votes.models import AccessCode, Ballot, Booth, BoothTally, Option, Question, Votation
+from plaza.votes.models import AccessCode, Ballot, Option, Question, Votation
 from plaza.votes.receipts import access_code_hash, new_access_code, new_receipt_code, receipt_hash
 
 
@@ -147,10 +149,10 @@ def _write_questions(votation: Votation, questions: list[QuestionSpec]) -> None:
 
 
 def _write_booths(votation: Votation, names) -> None:
-    for name in {n.strip() for n in names if n.strip()}:
-        Booth.objects.with_scope(jurisdiction=votation.jurisdiction).get_or_create(
-            jurisdiction=votation.jurisdiction, votation=votation, name=name
-        )
+    try:
+        add_booths(jurisdiction=votation.jurisdiction, election_key=votation.election_key, names=names)
+    except ValidationError as error:
+        raise ValidationError({"booths": error.messages}) from error
 
 
 @_in_scope(lambda kw: kw["jurisdiction"])
@@ -507,7 +509,7 @@ def cast_at_booth(
     """A poll officer finds the person on the census (as for in-person verification) and records their ballot."""
     require_role(officer, votation.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
     _check_open(votation, Channel.BOOTH)
-    if booth.votation_id != votation.pk:
+    if booth.election_key != votation.election_key or booth.jurisdiction_id != votation.jurisdiction_id:
         raise ValidationError({"booth": _("This booth belongs to another votation.")})
     clean = check_answers(votation, answers)
     with transaction.atomic():
@@ -534,24 +536,16 @@ def cast_at_booth(
 
 
 @_in_scope(lambda kw: kw["booth"].jurisdiction)
-def report_booth_tally(*, officer, booth: Booth, day: date, count: int) -> BoothTally:
-    """A poll officer reports how many ballots the booth took that day (a second report replaces the first)."""
-    require_role(officer, booth.jurisdiction, Role.POLL_OFFICER, Role.ADMIN)
-    if count < 0:
-        raise ValidationError({"count": _("Enter a number of ballots of zero or more.")})
-    with transaction.atomic():
-        tally, _created = BoothTally.objects.with_scope(jurisdiction=booth.jurisdiction).update_or_create(
-            booth=booth, day=day, defaults={"jurisdiction": booth.jurisdiction, "count": count, "reported_by": officer}
-        )
-        record(
-            jurisdiction=booth.jurisdiction,
-            actor=officer,
-            action="votes.booth_tally",
-            target=booth.votation,
-            data={"booth": booth.name, "day": day.isoformat(), "count": count},
-            public=True,
-        )
-    return tally
+def report_booth_tally(*, officer, booth: Booth, day: date, count: int) -> BoothTotal:
+    """A poll officer reports how many ballots the booth took that day (a second report replaces the first).
+
+    Core's `report_booth_total`, shared with budgets: a public `votes.booth_tally` audit entry on the votation.
+    """
+    try:
+        votation = queries.votation_of_booth(booth)
+    except Votation.DoesNotExist as other:
+        raise ValidationError({"booth": _("This booth belongs to another election.")}) from other
+    return report_booth_total(officer=officer, election=votation, booth=booth, day=day, count=count)
 
 
 # --- Voting without an account: a one-time code ------------------------------------------------

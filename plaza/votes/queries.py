@@ -6,11 +6,12 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
-from plaza.core.models import Jurisdiction
+from plaza.core.models import Booth, Jurisdiction
+from plaza.core.queries import booths as core_booths
 from plaza.core.roll import Channel, VoterRollEntry
 from plaza.votes import tally
 from plaza.votes.electorate import electorate, reference_year
-from plaza.votes.models import Ballot, Booth, BoothTally, Option, Question, Votation
+from plaza.votes.models import Ballot, Option, Question, Votation
 from plaza.votes.receipts import receipt_hash
 
 
@@ -295,38 +296,21 @@ def find_ballot(votation: Votation, code: str) -> Ballot | None:
 
 
 def booths_of(votation: Votation) -> QuerySet:
-    return Booth.objects.with_scope(jurisdiction=votation.jurisdiction).filter(votation=votation)
+    """The votation's booths (core's, keyed by its election key), by name."""
+    return core_booths.booths_of(jurisdiction=votation.jurisdiction, election_key=votation.election_key)
+
+
+def votation_of_booth(booth: Booth) -> Votation:
+    """The votation a booth serves (its election key names it); raises Votation.DoesNotExist for another's."""
+    prefix, _colon, pk = booth.election_key.partition(":")
+    if prefix != "votes.votation" or not pk.isdigit():
+        raise Votation.DoesNotExist
+    return Votation.objects.with_scope(jurisdiction=booth.jurisdiction).get(pk=int(pk))
 
 
 def reconciliation(votation: Votation) -> list[dict]:
     """Each booth's reported day totals next to the ballots recorded there that day; discrepancies flagged."""
-    zone = votation.jurisdiction.zone
-    recorded: dict[tuple[int, str], int] = {}
-    for booth_id, cast_at in _ballots(votation).filter(booth__isnull=False).values_list("booth_id", "cast_at"):
-        day = timezone.localtime(cast_at, zone).date().isoformat()
-        recorded[(booth_id, day)] = recorded.get((booth_id, day), 0) + 1
-    reported = {
-        (t.booth_id, t.day.isoformat()): t
-        for t in BoothTally.objects.with_scope(jurisdiction=votation.jurisdiction)
-        .filter(booth__votation=votation)
-        .select_related("reported_by")
-    }
-    names = dict(booths_of(votation).values_list("id", "name"))
-    rows = []
-    for booth_id, day in sorted(set(recorded) | set(reported), key=lambda k: (k[1], names.get(k[0], ""))):
-        report = reported.get((booth_id, day))
-        count = recorded.get((booth_id, day), 0)
-        rows.append(
-            {
-                "booth": names.get(booth_id, ""),
-                "day": day,
-                "reported": report.count if report else None,
-                "recorded": count,
-                "difference": (report.count - count) if report else None,
-                "reported_by": report.reported_by.display_name if report and report.reported_by else "",
-            }
-        )
-    return rows
+    return core_booths.reconciliation(jurisdiction=votation.jurisdiction, election_key=votation.election_key)
 
 
 def votations_voted_by(user) -> list[dict]:

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from plaza.core.models import CensusRecord, Person, Role, RoleGrant
+from plaza.core.models import Booth, BoothTotal, CensusRecord, Person, Role, RoleGrant
 from plaza.core.roll import Channel, cast_once
-from plaza.votes.models import Ballot, Booth, BoothTally, Votation
+from plaza.votes.models import Ballot, Votation
 from plaza.votes.operations import QuestionSpec, create_votation
 from plaza.votes.receipts import receipt_hash
 
@@ -115,7 +115,7 @@ def _climate_plan(jurisdiction, admin, component) -> None:
         booths=(TOWN_HALL,),
         questions=[QuestionSpec("Do you approve the Paris Climate Action Plan?", kind="yes_no")],
     )
-    booth = Booth.objects.get(votation=votation, name=TOWN_HALL)
+    booth = Booth.objects.get(jurisdiction=jurisdiction, election_key=votation.election_key, name=TOWN_HALL)
     records = CensusRecord.objects.filter(jurisdiction=jurisdiction, is_active=True).order_by("pk")
     for n, (record, (answer, channel)) in enumerate(zip(records[1:], CLIMATE_BALLOTS, strict=False)):
         _demo_ballot(
@@ -126,7 +126,7 @@ def _climate_plan(jurisdiction, admin, component) -> None:
             booth,
             datetime(2018, 5, 23, 10, tzinfo=zone) + timedelta(days=n % 10, hours=n % 8),
         )
-    BoothTally.objects.get_or_create(
+    BoothTotal.objects.get_or_create(
         jurisdiction=jurisdiction,
         booth=booth,
         day=datetime(2018, 5, 23).date(),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from plaza.core.client_address import client_address
 from plaza.core.forms import CensusMatchForm
 from plaza.core.forms.backoffice import add_operation_errors
+from plaza.core.forms.booths import BoothTotalForm
 from plaza.core.markdown import render_markdown
 from plaza.core.models import Role
 from plaza.core.permissions import has_role
@@ -25,7 +26,6 @@ from plaza.votes.electorate import person_of
 from plaza.votes.forms import (
     BallotForm,
     BoothBallotForm,
-    BoothTallyForm,
     ChangeBallotForm,
     CodeBallotForm,
     CodeRequestForm,
@@ -88,6 +88,7 @@ def _ballot_context(request, votation: Votation) -> dict:
         "voted": voted,
         "is_admin": _is_admin(request),
         "is_officer": operations.is_poll_officer(request.user, request.jurisdiction),
+        "booths": queries.booths_of(votation),  # read only where the votation takes booth ballots
     }
 
 
@@ -326,7 +327,7 @@ def booth_code(request, votation):
 @with_votation
 @officer_only
 def booth_totals(request, votation):
-    form = BoothTallyForm(request.POST or None, booths=queries.booths_of(votation))
+    form = BoothTotalForm(request.POST or None, booths=queries.booths_of(votation))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 
 from plaza.budgets.models import Budget, Heading, Project
+from plaza.core.tests.factories import BoothFactory as CoreBoothFactory
 from plaza.core.tests.factories import JurisdictionFactory
 
 
@@ -40,3 +41,13 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     description = "A project for the neighbourhood."
     estimated_cost = Decimal("40000")
     feasibility = Project.Feasibility.FEASIBLE
+
+
+class BoothFactory(CoreBoothFactory):
+    """One of a budget's polling booths: core's booth, keyed by the budget's election key."""
+
+    class Params:
+        budget = factory.SubFactory(BudgetFactory)
+
+    jurisdiction = factory.SelfAttribute("budget.jurisdiction")
+    election_key = factory.SelfAttribute("budget.election_key")

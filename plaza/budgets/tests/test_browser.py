@@ -1,6 +1,9 @@
 """The budgets pages in a real browser: the ballot flow without JavaScript, and axe-core on each page type."""
 
+import zoneinfo
+
 import pytest
+from django.utils import timezone
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
@@ -160,21 +163,32 @@ def test_project_images_pages_are_accessible(page, axe, sign_in, settings, tmp_p
     axe(page)
 
 
-def test_booth_page_is_accessible_and_records_a_ballot(page, axe, sign_in, paris, budget, heading, projects):
-    from plaza.budgets.tests.test_booth import DOCUMENT
+def _officer(paris):
     from plaza.core.models import Role
-    from plaza.core.tests.factories import CensusRecordFactory, RoleGrantFactory, UserFactory
+    from plaza.core.tests.factories import RoleGrantFactory, UserFactory
 
-    officer = UserFactory()
+    officer = UserFactory(public_name="Officer Odile")
     with scopes_disabled():
         RoleGrantFactory(jurisdiction=paris, user=officer, role=Role.POLL_OFFICER)
+    return officer
+
+
+def test_booth_page_is_accessible_and_records_a_ballot(page, axe, sign_in, paris, budget, heading, projects):
+    from plaza.budgets.tests.factories import BoothFactory
+    from plaza.budgets.tests.test_booth import DOCUMENT
+    from plaza.core.tests.factories import CensusRecordFactory
+
+    officer = _officer(paris)
+    with scopes_disabled():
         CensusRecordFactory(jurisdiction=paris, **DOCUMENT)
+        BoothFactory(budget=budget, name="Library")
+        BoothFactory(budget=budget, name="Town hall")
     sign_in(page, officer)
     page.goto("/paris/budgets/paris-2026/booth/")
     axe(page)
 
     def fill(document):
-        page.get_by_label("Booth").fill("Town hall")
+        page.get_by_label("Booth").select_option(label="Town hall")
         page.get_by_label("Identity document number").fill(document)
         page.get_by_label("Date of birth").fill("1980-05-17")
         page.get_by_label("Postal code").fill("75011")
@@ -188,4 +202,62 @@ def test_booth_page_is_accessible_and_records_a_ballot(page, axe, sign_in, paris
     expect(page.get_by_role("status")).to_contain_text("recorded at Town hall")
     axe(page)
     page.get_by_role("link", name="Record the next ballot").click()
-    expect(page.get_by_label("Booth")).to_have_value("Town hall")
+    expect(page.get_by_label("Booth").locator("option:checked")).to_have_text("Town hall")
+
+
+def _report_a_total(page, count: str):
+    page.goto("/paris/budgets/paris-2026/booth/totals/")
+    page.get_by_label("Booth").select_option(label="Town hall")
+    page.get_by_label("Day").fill(timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/Paris")).isoformat())
+    page.get_by_label("Ballots counted at the booth that day").fill(count)
+    page.get_by_role("button", name="Report").click()
+
+
+def test_an_officer_reports_a_total_without_javascript(page_without_js, sign_in, paris, budget, heading):
+    from plaza.budgets.tests.factories import BoothFactory
+
+    with scopes_disabled():
+        BoothFactory(budget=budget, name="Town hall")
+    sign_in(page_without_js, _officer(paris))
+    _report_a_total(page_without_js, "-3")
+    expect(page_without_js.get_by_role("alert")).to_contain_text("Ensure this value is greater than or equal to 0")
+    _report_a_total(page_without_js, "3")
+    expect(page_without_js.get_by_role("status")).to_contain_text("The day's total is recorded")
+
+
+def test_booth_totals_and_booths_pages_are_accessible(page, axe, sign_in, paris, paris_admin, budget, heading):
+    from plaza.budgets.tests.factories import BoothFactory
+
+    with scopes_disabled():
+        BoothFactory(budget=budget, name="Town hall")
+    sign_in(page, _officer(paris))
+    page.goto("/paris/budgets/paris-2026/booth/totals/")
+    axe(page)
+    _report_a_total(page, "")
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe(page)
+    _report_a_total(page, "4")
+    expect(page.get_by_role("status")).to_contain_text("The day's total is recorded")
+    axe(page)
+
+    page.context.clear_cookies()
+    sign_in(page, paris_admin)
+    page.goto("/paris/budgets/paris-2026/")
+    page.get_by_role("link", name="Booths and their totals").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Booths of Paris participatory budget 2026")
+    discrepancy = page.locator("tr.discrepancy")
+    expect(discrepancy).to_contain_text("Town hall")
+    expect(discrepancy).to_contain_text("Discrepancy: 4")
+    expect(discrepancy).to_contain_text("Officer Odile")
+    axe(page)
+    page.get_by_role("button", name="Remove Town hall").click()
+    expect(page.get_by_role("alert")).to_contain_text("it stays")
+    axe(page)
+    page.get_by_label("Booth name").fill("Library")
+    page.get_by_role("button", name="Add the booth").click()
+    expect(page.get_by_role("status")).to_contain_text("The booth is added")
+    page.get_by_role("button", name="Remove Library").click()
+    expect(page.get_by_role("status")).to_contain_text("The booth is removed")
+    page.get_by_role("button", name="Add the booth").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    axe(page)

@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 
 from plaza.budgets.models import Ballot, BallotLine
 from plaza.budgets.operations import cast_at_booth, cast_ballot
+from plaza.budgets.tests.factories import BoothFactory
 from plaza.budgets.tests.test_booth import DOCUMENT
 from plaza.core.models import Role, Verification, VoterRollEntry
 from plaza.core.tenancy import jurisdiction_scope
@@ -79,10 +80,11 @@ def test_online_and_booth_ballots_racing_for_one_person_leave_one_ballot(
         online = VerificationFactory(jurisdiction=paris, person__census_record=record).user
         officer = UserFactory()
         RoleGrantFactory(jurisdiction=paris, user=officer, role=Role.POLL_OFFICER)
+        town_hall = BoothFactory(budget=budget, name="Town hall")
     attempts = [
         lambda: cast_ballot(actor=online, budget=budget, heading=heading, choices={projects[0].pk: 1}),
         lambda: cast_at_booth(
-            officer=officer, budget=budget, booth="Town hall", choices={heading.pk: {projects[1].pk: 1}}, **DOCUMENT
+            officer=officer, budget=budget, booth=town_hall, choices={heading.pk: {projects[1].pk: 1}}, **DOCUMENT
         ),
     ] * 5
     assert race(attempts) == ["already_voted"] * 9 + ["cast"]

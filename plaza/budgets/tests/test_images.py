@@ -102,7 +102,7 @@ def test_the_index_keeps_its_query_count_with_images(
     client, paris_admin, budget, heading, projects, django_assert_num_queries
 ):
     client.get("/paris/budgets/paris-2026/")
-    with django_assert_num_queries(6) as few:  # the images: one prefetch for every project
+    with django_assert_num_queries(7) as few:  # the images: one prefetch for every project
         client.get("/paris/budgets/paris-2026/")
     for project in projects:
         operations.add_project_image(actor=paris_admin, project=project, upload=png(), title=f"{project.title} now")

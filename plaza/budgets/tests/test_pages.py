@@ -113,7 +113,8 @@ def test_another_jurisdictions_unpublished_budget_is_not_found(client, madrid):
 
 def test_the_budget_page_pins_its_queries(client, budget, heading, projects, django_assert_num_queries):
     client.get("/paris/budgets/paris-2026/")
-    with django_assert_num_queries(6) as few:  # 6: the projects, then their images in one prefetch
+    # 7: the projects, then their images in one prefetch, and (while balloting) the booths residents can go to
+    with django_assert_num_queries(7) as few:
         assert client.get("/paris/budgets/paris-2026/").status_code == 200
     with scopes_disabled():
         ProjectFactory.create_batch(5, heading=heading)

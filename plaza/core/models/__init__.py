@@ -4,6 +4,7 @@ from plaza.core.models.accounts import User
 from plaza.core.models.api import ApiToken
 from plaza.core.models.attachments import Attachment
 from plaza.core.models.audit import AuditEntry
+from plaza.core.models.booths import Booth, BoothTotal
 from plaza.core.models.comments import Comment, CommentFlag, CommentVote, Follow
 from plaza.core.models.gazetteer import GazetteerEntry, GazetteerName
 from plaza.core.models.identity import CensusImport, CensusRecord, Person, Verification
@@ -22,6 +23,8 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "BlockedAccount",
+    "Booth",
+    "BoothTotal",
     "SDGGoal",
     "SDGTag",
     "SDGTarget",

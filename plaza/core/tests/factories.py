@@ -9,6 +9,7 @@ from plaza.core.census import document_hash, match_hash
 from plaza.core.geocoding import derived_address_id, number_key, number_value, street_key, street_type
 from plaza.core.models import (
     ApiToken,
+    Booth,
     CensusRecord,
     ComponentInstance,
     ComponentStep,
@@ -126,6 +127,17 @@ class CensusRecordFactory(factory.django.DjangoModelFactory):
         lambda o: match_hash(o.jurisdiction.pk, o.document_id, o.birth_date, o.postal_code)
     )
     birth_year = factory.LazyAttribute(lambda o: o.birth_date.year)
+
+
+class BoothFactory(factory.django.DjangoModelFactory):
+    """A polling booth of an election named by its roll key (apps' factories key it by their votation or budget)."""
+
+    class Meta:
+        model = Booth
+
+    jurisdiction = factory.SubFactory(JurisdictionFactory)
+    election_key = "tests.election:1"
+    name = factory.Sequence(lambda n: f"Booth {n}")
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

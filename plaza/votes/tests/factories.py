@@ -5,8 +5,9 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from plaza.core.tests.factories import BoothFactory as CoreBoothFactory
 from plaza.core.tests.factories import JurisdictionFactory
-from plaza.votes.models import Booth, Option, Question, Votation
+from plaza.votes.models import Option, Question, Votation
 
 
 class VotationFactory(factory.django.DjangoModelFactory):
@@ -55,10 +56,11 @@ class OptionFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"Option {n}")
 
 
-class BoothFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Booth
+class BoothFactory(CoreBoothFactory):
+    """One of a votation's booths: core's booth, keyed by the votation's election key."""
 
-    votation = factory.SubFactory(VotationFactory)
+    class Params:
+        votation = factory.SubFactory(VotationFactory)
+
     jurisdiction = factory.SelfAttribute("votation.jurisdiction")
-    name = factory.Sequence(lambda n: f"Booth {n}")
+    election_key = factory.SelfAttribute("votation.election_key")

@@ -5,16 +5,17 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from plaza.core.models import BoothTotal
 from plaza.core.roll import VoterRollEntry
 from plaza.core.tenancy import across_jurisdictions
-from plaza.votes.models import Ballot, BoothTally, Votation
+from plaza.votes.models import Ballot, Votation
 
 pytestmark = pytest.mark.django_db
 
 
 def counts():
     with across_jurisdictions():
-        return [m.objects.count() for m in (Votation, Ballot, VoterRollEntry, BoothTally)]
+        return [m.objects.count() for m in (Votation, Ballot, VoterRollEntry, BoothTotal)]
 
 
 def test_paris_demo_votations_show_results_and_stay_idempotent(client):
