@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
@@ -268,8 +268,11 @@ def get_proposal(request, slug: Slug, pk: int):
 
 
 @router.post("/{slug}/proposals/{pk}/support", response={201: SupportOut}, auth=SIGNED_IN)
-def support_proposal(request, slug: Slug, pk: int):
-    """Support a proposal as the person behind the token's account (a token with the write scope)."""
+def support_proposal(request, response: HttpResponse, slug: Slug, pk: int):
+    """Support a proposal as the person behind the token's account (a token with the write scope).
+
+    A token's plain support is answered by the lean path (`lean.py`), with the same answer.
+    """
     jurisdiction = _jurisdiction(slug)
     request.auth.require_write(jurisdiction)
     with jurisdiction_scope(jurisdiction):
@@ -279,6 +282,7 @@ def support_proposal(request, slug: Slug, pk: int):
         operations.support_proposal(actor=request.auth.user, proposal=proposal)
         # The count as committed (others' supports included), not the row read before the support.
         supports, status = Proposal.objects.filter(pk=pk).values_list("support_count", "status").get()
+        response["Cache-Control"] = "no-store"
         return Status(201, {"proposal": pk, "supports": supports, "status": status})
 
 

@@ -62,6 +62,7 @@ manifest = registry.register(
         demo_title=_("Citizen proposals"),
         process_urls="plaza.proposals.urls",
         api_router="plaza.proposals.api:router",
+        lean_api_writes=("plaza.proposals.lean:support_write",),
         actions=(
             PermissionAction("propose", _("Write a proposal"), PhaseAction.PROPOSE, 0),
             PermissionAction("support", _("Support a proposal"), PhaseAction.SUPPORT, 1),

@@ -1,6 +1,7 @@
 """Every write of the proposals component: proposals, supports (once per person), debates and their votes."""
 
 import math
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -8,7 +9,7 @@ from functools import partial
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast, Ln
 from django.utils import timezone
@@ -17,12 +18,13 @@ from django.utils.translation import gettext_lazy
 
 from plaza.core.audit import record
 from plaza.core.geo import make_point
-from plaza.core.models import ComponentInstance, Follow, Role, SDGGoal, SDGTag, Verification
+from plaza.core.models import ApiToken, ComponentInstance, Follow, Role, SDGGoal, SDGTag, Verification
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.comments import moderate_reported_in_bulk, start_following
 from plaza.core.operations.moderation import block_exists, blocked_message, refuse_if_blocked
 from plaza.core.operations.notifications import notify, register_event
 from plaza.core.permissions import component_action_allowed, require_role
+from plaza.core.prepared import prepared_cursor
 from plaza.core.search import fold, index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.proposals.models import (
@@ -35,7 +37,7 @@ from plaza.proposals.models import (
     ProposalTag,
     Support,
 )
-from plaza.proposals.queries import categories_of, reported_comments, support_threshold
+from plaza.proposals.queries import DEFAULT_THRESHOLD_VALUE, categories_of, reported_comments, support_threshold
 from plaza.proposals.spam import check_new_account_limit, hold_reasons
 
 MODERATOR_ROLES = (Role.MODERATOR, Role.ADMIN)
@@ -420,6 +422,7 @@ def support_proposal(*, actor, proposal: Proposal) -> Support:
     is ordered before or after a merge moving this proposal's supports), the INSERT (the unique constraint
     refuses a second support of the same person, and the whole transaction, count included, rolls back),
     and a conditional UPDATE that marks the threshold, so that it is marked, and notified, once.
+    `support_plain_case` repeats these rules in SQL for the API's lean path: change both.
     """
     component = proposal.component
     jurisdiction = component.jurisdiction
@@ -470,6 +473,162 @@ def _mark_threshold(proposal: Proposal, threshold: int) -> None:
             actor=None,
         )
     )
+
+
+# --- The plain support in one statement: the API's lean path (plaza/proposals/lean.py) ---------------------------
+#
+# `support_proposal`'s checks, written as the WHERE of the UPDATE that counts the support: the proposal takes
+# supports, its component and process are published, the current phase's step lets residents support, the account's
+# level is the component's, the account is not blocked here; and the support does not reach the threshold (a
+# proposal already marked, or one more support stays under it), so that `_mark_threshold` would do nothing. Change
+# one, change the other: `tests/test_lean.py` sends every refusal through both and compares.
+
+
+def _json_sql(vendor: str) -> dict:
+    """How the database reads a key of a JSON column: its text, whether it is absent, whether it is a number."""
+    if vendor == "postgresql":
+        return {
+            "text": lambda column, key: f"({column} ->> '{key}')",
+            "absent": lambda column, key: f"({column} -> '{key}') IS NULL",
+            "number": lambda column, key: f"jsonb_typeof({column} -> '{key}') = 'number'",
+            "lists": lambda list_sql, item: f"({list_sql}) @> '[\"{item}\"]'::jsonb",
+        }
+    return {
+        "text": lambda column, key: f"json_extract({column}, '$.{key}')",
+        "absent": lambda column, key: f"json_type({column}, '$.{key}') IS NULL",
+        "number": lambda column, key: f"json_type({column}, '$.{key}') IN ('integer', 'real')",
+        "lists": lambda list_sql, item: (
+            f"EXISTS (SELECT 1 FROM json_each(({list_sql})) AS listed WHERE listed.value = '{item}')"  # noqa: S608
+        ),
+    }
+
+
+def _setting_sql(json: dict, key: str, default: int) -> str:
+    """A component setting as a number: `default` when absent, NULL (undecided: the operation decides) otherwise."""
+    text = json["text"]("c.settings", key)
+    return (
+        f"CASE WHEN {json['absent']('c.settings', key)} THEN {int(default)} "
+        f"WHEN {json['number']('c.settings', key)} THEN CAST({text} AS DOUBLE PRECISION) END"
+    )
+
+
+def _plain_support_update(vendor: str) -> str:
+    """The UPDATE that counts the support, moves the hot score and locks the row, only in the plain case."""
+    from plaza.core.models import BlockedAccount, CensusRecord, ComponentStep, Phase, Process
+    from plaza.proposals.component import manifest
+
+    json = _json_sql(vendor)
+    action = manifest.action("support")
+    level = _setting_sql(json, f"{action.name}_verification_level", action.verification_level)
+    threshold = _setting_sql(json, "threshold_value", DEFAULT_THRESHOLD_VALUE)
+    census_percent = f"{json['text']('c.settings', 'threshold_mode')} = 'census_percent'"
+    steps, phases, census = ComponentStep._meta.db_table, Phase._meta.db_table, CensusRecord._meta.db_table
+    # component_action_allowed: the first enabled step (by id) of a phase open now says what residents may do.
+    step = f"""SELECT s.actions FROM {steps} s JOIN {phases} ph ON ph.id = s.phase_id
+        WHERE s.component_id = c.id AND s.enabled AND ph.starts_at <= %(now)s AND ph.ends_at > %(now)s
+        ORDER BY s.id LIMIT 1"""  # noqa: S608
+    in_phase = json["lists"](step, str(action.phase_action)) if action.phase_action else "TRUE"
+    active_census = f"SELECT COUNT(*) FROM {census} r WHERE r.jurisdiction_id = %(jurisdiction)s AND r.is_active"  # noqa: S608
+    # queries.support_threshold: max(1, int(v)), or max(1, ceil(census * v / 100)). With n = support_count + 1, the
+    # count after this support (n >= 1): n < max(1, int(v)) is n + 1 <= v, and n < max(1, ceil(x)) is n < x.
+    under_threshold = (
+        f"CASE WHEN {census_percent} "
+        f"THEN p.support_count + 1 < CAST(({active_census}) AS DOUBLE PRECISION) * ({threshold}) / 100 "
+        f"ELSE p.support_count + 2 <= ({threshold}) END"
+    )
+    return f"""
+        UPDATE {Proposal._meta.db_table} AS p
+        SET support_count = p.support_count + 1,
+            hot_score = p.hot_score + (LN(CAST(p.support_count + 2 AS DOUBLE PRECISION))
+                                       - LN(CAST(p.support_count + 1 AS DOUBLE PRECISION))) / %(log2)s
+        WHERE p.id = %(proposal)s AND p.jurisdiction_id = %(jurisdiction)s AND p.status IN (%(published)s, %(reached)s)
+          AND NOT EXISTS (
+            SELECT 1 FROM {BlockedAccount._meta.db_table} b
+            WHERE b.jurisdiction_id = %(jurisdiction)s AND b.user_id = %(user)s)
+          AND EXISTS (
+            SELECT 1 FROM {ComponentInstance._meta.db_table} c JOIN {Process._meta.db_table} pr ON pr.id = c.process_id
+            WHERE c.id = p.component_id AND c.is_published AND pr.is_published AND c.manifest_name = '{manifest.name}'
+              AND %(level)s >= ({level})
+              AND {in_phase}
+              AND (p.status = %(reached)s OR {under_threshold}))
+        RETURNING component_id, support_count, status
+    """  # noqa: S608 - table names from the models, values as parameters
+
+
+@dataclass(frozen=True)
+class _PlainSupportSQL:
+    update: str
+    insert: str
+    token: str
+    # PostgreSQL: the three as data-modifying CTEs of one statement, without and with the token's use.
+    one: str
+    one_with_token: str
+
+
+def _plain_support_sql(vendor: str) -> _PlainSupportSQL:
+    update = _plain_support_update(vendor)
+    support, token_table = Support._meta.db_table, ApiToken._meta.db_table
+    columns = "jurisdiction_id, component_id, proposal_id, person_id, user_id, created_at"
+    values = "%(jurisdiction)s, {component}, %(proposal)s, %(person)s, %(user)s, %(now)s"
+    insert = f"INSERT INTO {support} ({columns}) VALUES ({values.format(component='%(component)s')})"  # noqa: S608
+    token = f"UPDATE {token_table} SET last_used_at = %(now)s WHERE id = %(token)s"  # noqa: S608
+    counted = (
+        f"WITH counted AS ({update}), supported AS (INSERT INTO {support} ({columns}) "  # noqa: S608
+        f"SELECT {values.format(component='component_id')} FROM counted RETURNING 1)"
+    )
+    used = f", used AS ({token} AND EXISTS (SELECT 1 FROM supported))"  # noqa: S608
+    answer = " SELECT support_count, status FROM counted"
+    return _PlainSupportSQL(update, insert, token, counted + answer, counted + used + answer)
+
+
+_plain_support: dict[str, _PlainSupportSQL] = {}
+
+
+def support_plain_case(
+    *, jurisdiction_id: int, proposal_id: int, person_id: int, user_id: int, level: int, token_id: int | None = None
+) -> tuple[int, str] | None:
+    """`support_proposal` for its plain case, or None having written nothing (the operation then decides and says why).
+
+    The plain case is a support `support_proposal` would accept without marking the threshold (see above). On
+    PostgreSQL, outside a transaction, it is ONE statement: the UPDATE that counts (it checks every rule and locks
+    the row), the INSERT of the support (the unique constraint refuses a second support of the person: the whole
+    statement fails) and, with `token_id`, the token's last use, as data-modifying CTEs; elsewhere the same
+    statements in one transaction. Returns the count and status as committed.
+    """
+    using = router.db_for_write(Support)
+    connection = connections[using]
+    statements = _plain_support.get(connection.vendor)
+    if statements is None:
+        statements = _plain_support[connection.vendor] = _plain_support_sql(connection.vendor)
+    params = {
+        "proposal": proposal_id,
+        "jurisdiction": jurisdiction_id,
+        "person": person_id,
+        "user": user_id,
+        "level": level,
+        "token": token_id,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "log2": _LOG2,
+        "published": Proposal.Status.PUBLISHED.value,
+        "reached": Proposal.Status.THRESHOLD_REACHED.value,
+    }
+    try:
+        if connection.vendor == "postgresql":
+            savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+            with savepoint, prepared_cursor(using) as cursor:
+                cursor.execute(statements.one_with_token if token_id else statements.one, params)
+                return cursor.fetchone()
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(statements.update, params)
+            counted = cursor.fetchone()
+            if counted is None:
+                return None
+            cursor.execute(statements.insert, {**params, "component": counted[0]})
+            if token_id:
+                cursor.execute(statements.token, params)
+            return counted[1], counted[2]
+    except IntegrityError:  # the person's support is there already: nothing of this one was written
+        return None
 
 
 def _after_support(actor, proposal: Proposal) -> None:

@@ -34,6 +34,8 @@ PUBLIC_STATUSES = (
     Proposal.Status.MERGED,
 )
 ACTIVE_STATUSES = (Proposal.Status.PUBLISHED, Proposal.Status.THRESHOLD_REACHED)
+# A component's threshold_value when its settings name none (supports, or a percentage of the active census).
+DEFAULT_THRESHOLD_VALUE = 100
 ORDERS = ("hot", "most_supported", "newest", "most_commented", "random")
 # English, Spanish, French and Portuguese words too common to say two titles are alike.
 STOP_WORDS = frozenset(
@@ -147,7 +149,7 @@ def categories_of(component: ComponentInstance) -> list[str]:
 
 def support_threshold(component: ComponentInstance) -> int:
     """Supports a proposal needs: an absolute number, or a percentage of the active census."""
-    value = component.settings.get("threshold_value", 100)
+    value = component.settings.get("threshold_value", DEFAULT_THRESHOLD_VALUE)
     if component.settings.get("threshold_mode") == "census_percent":
         census = CensusRecord.objects.with_scope(jurisdiction=component.jurisdiction).filter(is_active=True).count()
         return max(1, math.ceil(census * float(value) / 100))
