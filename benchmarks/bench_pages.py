@@ -28,8 +28,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import load as load_generator  # the benchmarks' own module (benchmarks/ is on the path)
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the benchmarks' own modules, however this one is loaded
+import load as load_generator  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/plaza_bench"

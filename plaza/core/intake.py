@@ -34,7 +34,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import close_old_connections
+from django.db import connections
 from django.middleware.security import SecurityMiddleware
 
 from plaza.core.api import lean
@@ -74,7 +74,9 @@ class Intake:
             response = None
         except Exception:  # noqa: BLE001 - whatever it was, Django answers the request as it answers any
             logger.exception("The lean write path failed; the request goes on to Django.")
-            close_old_connections()
+            for connection in connections.all(initialized_only=True):  # as close_old_connections, outside atomic blocks
+                if not connection.in_atomic_block:
+                    connection.close_if_unusable_or_obsolete()
             response = None
         environ[lean.LEAN_TRIED] = True
         if response is None or response.status_code != 201:  # not the lean path's answer: Django's to give

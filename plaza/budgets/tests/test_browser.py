@@ -188,7 +188,7 @@ def test_booth_page_is_accessible_and_records_a_ballot(page, axe, sign_in, paris
     axe(page)
 
     def fill(document):
-        page.get_by_label("Booth").select_option(label="Town hall")
+        page.locator("#id_booth").select_option(label="Town hall")
         page.get_by_label("Identity document number").fill(document)
         page.get_by_label("Date of birth").fill("1980-05-17")
         page.get_by_label("Postal code").fill("75011")
@@ -202,14 +202,14 @@ def test_booth_page_is_accessible_and_records_a_ballot(page, axe, sign_in, paris
     expect(page.get_by_role("status")).to_contain_text("recorded at Town hall")
     axe(page)
     page.get_by_role("link", name="Record the next ballot").click()
-    expect(page.get_by_label("Booth").locator("option:checked")).to_have_text("Town hall")
+    expect(page.locator("#id_booth").locator("option:checked")).to_have_text("Town hall")
 
 
 def _report_a_total(page, count: str):
     page.goto("/paris/budgets/paris-2026/booth/totals/")
-    page.get_by_label("Booth").select_option(label="Town hall")
-    page.get_by_label("Day").fill(timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/Paris")).isoformat())
-    page.get_by_label("Ballots counted at the booth that day").fill(count)
+    page.locator("#id_booth").select_option(label="Town hall")
+    page.locator("#id_day").fill(timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/Paris")).isoformat())
+    page.locator("#id_count").fill(count)
     page.get_by_role("button", name="Report").click()
 
 

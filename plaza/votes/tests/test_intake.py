@@ -26,15 +26,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def app():
-    """`plaza.wsgi.application` made anew (settings overridden in a test apply), in the test's transaction."""
-    # As Django's test client does: a request's end must not close the test's connection.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield Intake(WSGIHandler())
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    """`plaza.wsgi.application` made anew (settings overridden in a test apply)."""
+    return Intake(WSGIHandler())
 
 
 def call(app, secret, body, *, path=URL, host="testserver", raw=None):
@@ -66,10 +59,17 @@ def call(app, secret, body, *, path=URL, host="testserver", raw=None):
         answer["status"] = int(status.split()[0])
         answer["headers"] = dict(headers)
 
-    chunks = app(environ, start_response)
-    answer["body"] = b"".join(chunks)
-    if hasattr(chunks, "close"):
-        chunks.close()
+    # As Django's test client does: a request's start and end must not close the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = app(environ, start_response)
+        answer["body"] = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer
 
 
