@@ -42,6 +42,7 @@ from bench_pages import (  # noqa: E402  (the page benchmark's server and load h
     percentile,
     record_server_time,
     server_environment,
+    server_kind,
     server_version,
     worker_rss,
     wrk_hammer,
@@ -499,11 +500,12 @@ def run(config: Config) -> dict:
         "config": [
             f"data: {size['jurisdictions']} jurisdictions x {size['plans']} plans x {size['commitments']} commitments "
             f"x {size['milestones']} milestones x {size['updates']} updates = {updates:,} progress updates",
-            f"server: gunicorn, {config.workers} sync workers, plaza.settings.production, "
+            f"server: {server_kind(config)}, plaza.settings.production, "
             f"{server_version(config.database_url)}, DB_CONN_MAX_AGE={config.conn_max_age}; "
             f"{rss_total / 2**20:.0f} MiB resident in all",
             f"load: {config.clients} concurrent clients per target for {config.duration:g} s in {config.rounds} "
-            f"round-robin rounds after {config.warmup:g} s of warm-up (asyncio + httpx, same machine)",
+            f"round-robin rounds after {config.warmup:g} s of warm-up "
+            f"({'wrk' if load_generator.wrk() else 'asyncio + httpx'}, same machine)",
         ],
         "columns": COLUMNS,
         "rows": rows,

@@ -127,9 +127,36 @@ def drop_database(url: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def _cache_url() -> str:
+    """Redis for the served site's cache, as in production (`BENCH_REDIS_URL`, default database 15 of the local
+    Redis when it answers; empty: each worker's local memory)."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if not url:
+        return ""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - no Redis here: the embedded default's cache
+        return ""
+    return url
+
+
+CACHE_URL = _cache_url()
+
+
 def server_environment(config: Config, scratch: Path) -> dict[str, str]:
-    """The production profile, on loopback, with a throw-away secret and files in a scratch folder."""
+    """The production profile, on loopback, with a throw-away secret and files in a scratch folder.
+
+    The cache is Redis when there is one (flushed first: kept pieces of pages from an earlier run's database
+    must not be served from this one's); background jobs run in-process (no worker is started).
+    """
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DEBUG", "PLAZA_TESTING"}}
+    if CACHE_URL:
+        import redis
+
+        redis.Redis.from_url(CACHE_URL).flushdb()
+        env.update(REDIS_URL=CACHE_URL, PLAZA_JOB_BACKEND="inline")
     env.update(
         DJANGO_SETTINGS_MODULE="plaza.settings.production",
         SECRET_KEY=secrets.token_urlsafe(48),
@@ -397,15 +424,25 @@ COLUMNS = [
 ]
 
 
+def server_kind(config: Config) -> str:
+    """The server as the run started it, and the cache the site used."""
+    if SERVER == "granian":
+        served = f"granian, {config.workers} workers x {config.threads} blocking threads"
+    else:
+        kind = "sync" if config.threads == 1 else f"gthread x{config.threads}"
+        served = f"gunicorn, {config.workers} {kind} workers"
+    return f"{served}; cache: {'Redis (' + CACHE_URL + ', flushed first)' if CACHE_URL else 'local memory per worker'}"
+
+
 def describe(config: Config, database: str, rss_total: int) -> list[str]:
     cap = f", at most {config.requests} requests" if config.requests else ""
-    kind = "sync" if config.threads == 1 else f"gthread x{config.threads}"
+    client = "wrk" if load_generator.wrk() else "Python asyncio + httpx"
     return [
-        f"server: gunicorn, {config.workers} {kind} workers, plaza.settings.production (DEBUG off), "
+        f"server: {server_kind(config)}, plaza.settings.production (DEBUG off), "
         f"{database}, DB_CONN_MAX_AGE={config.conn_max_age}",
         f"load: {config.clients} concurrent clients per target for {config.duration:g} s{cap} in "
         f"{config.rounds} round-robin rounds, after {config.warmup:g} s of warm-up; "
-        "Python asyncio + httpx on the same machine, 127.0.0.1",
+        f"{client} on the same machine, 127.0.0.1",
         f"all workers together: {rss_total / 2**20:.0f} MiB resident after the run",
     ]
 

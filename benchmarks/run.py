@@ -88,6 +88,7 @@ def child_env(args: argparse.Namespace, scratch: Path) -> dict[str, str]:
             BENCH_WORKERS="1",
             BENCH_DATABASE_URL=f"sqlite:///{scratch / 'plaza_bench.sqlite3'}",
             BENCH_LOAD=env.get("BENCH_LOAD", "python"),  # the fallback client, wherever wrk is installed
+            BENCH_REDIS_URL=env.get("BENCH_REDIS_URL", ""),  # the embedded default's cache, like its database
         )
     return env
 

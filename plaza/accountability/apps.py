@@ -7,3 +7,8 @@ class AccountabilityConfig(AppConfig):
     name = "plaza.accountability"
     label = "accountability"
     verbose_name = "Accountability"
+
+    def ready(self) -> None:
+        from plaza.accountability import signals
+
+        signals.connect()

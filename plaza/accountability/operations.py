@@ -50,6 +50,8 @@ from plaza.accountability.models import (
     TopicKind,
 )
 from plaza.accountability.queries import sides_for
+from plaza.accountability.signals import TOPIC
+from plaza.core import fragments
 from plaza.core.audit import record
 from plaza.core.jobs import enqueue
 from plaza.core.models import Attachment, ComponentInstance, Job, Jurisdiction, Role
@@ -403,6 +405,7 @@ def remove_meeting(*, actor, meeting: ForumMeeting, reason: str) -> ForumMeeting
         )
         if not removed:
             raise ValidationError({"reason": _("This meeting was already removed from the record.")})
+        fragments.changed(TOPIC)  # an UPDATE sends no signal
         meeting.removed_at, meeting.removal_reason = now, reason
         data = {
             "title": meeting.title,
@@ -611,6 +614,7 @@ def _write_figures(figures: list[tuple[int, int, int, int | None]]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for row in figures for value in row])
+    fragments.changed(TOPIC)  # an UPDATE sends no signal
 
 
 def topics_for(commitment: Commitment) -> list[CommitmentTopic]:
@@ -635,6 +639,7 @@ def set_topics(commitment: Commitment) -> None:
     """Rewrite the commitment's topic rows from its policy areas and OGP values (inside the caller's transaction)."""
     CommitmentTopic.objects.with_scope(jurisdiction=commitment.jurisdiction_id).filter(commitment=commitment).delete()
     CommitmentTopic.objects.bulk_create(topics_for(commitment))
+    fragments.changed(TOPIC)  # bulk_create sends no signal
 
 
 def add_milestone(

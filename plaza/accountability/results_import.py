@@ -15,6 +15,8 @@ from plaza.accountability import csv_import
 from plaza.accountability.csv_import import Report
 from plaza.accountability.models import Result, ResultUpdate
 from plaza.accountability.operations import check_result_values, parse_money
+from plaza.accountability.signals import TOPIC
+from plaza.core import fragments
 from plaza.core.audit import record
 from plaza.core.models import Jurisdiction
 
@@ -134,6 +136,7 @@ def apply(report: Report, *, jurisdiction: Jurisdiction, actor, job_id: int | No
     """Write every checked row in one transaction: new results, their new state, one update per row."""
     now = timezone.now()
     label = str(actor.display_name) if actor is not None else _("Import")
+    fragments.changed(TOPIC)  # bulk writes and UPDATEs send no signal
     with transaction.atomic():
         existing = {
             r.external_id: r

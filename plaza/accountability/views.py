@@ -6,6 +6,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
@@ -79,6 +80,8 @@ from plaza.accountability.operations import (
     update_result,
     update_result_milestone,
 )
+from plaza.accountability.signals import TOPIC
+from plaza.core import fragments
 from plaza.core.exports import FORMATS, export_response
 from plaza.core.forms.backoffice import add_operation_errors
 from plaza.core.markdown import render_markdown
@@ -114,15 +117,17 @@ def plan_list(request, jurisdiction=None):
 
 def plan_detail(request, jurisdiction, plan):
     found = _plan(request, plan)
-    members = list(queries.forum_of(found))
-    meetings, removed_meetings = queries.meeting_record(found)
-    for meeting in meetings:
-        meeting.minutes_html = render_markdown(meeting.minutes)
     may_decide = has_role(request.user, found.jurisdiction, Role.ADMIN, Role.OFFICIAL)
-    return render(
-        request,
-        "accountability/plan.html",
-        {
+    may_edit_plan = may_decide and has_role(request.user, found.jurisdiction, Role.ADMIN)
+    feed = reverse("accountability:plan_feed", kwargs={"jurisdiction": jurisdiction, "plan": found.slug})
+
+    def body() -> str:
+        members = list(queries.forum_of(found))
+        meetings, removed_meetings = queries.meeting_record(found)
+        for meeting in meetings:
+            meeting.minutes_html = render_markdown(meeting.minutes)
+        context = {
+            "jurisdiction": request.jurisdiction,
             "plan": found,
             "description": render_markdown(found.description),
             "members": members,
@@ -133,10 +138,13 @@ def plan_detail(request, jurisdiction, plan):
             "commitments": queries.plan_commitments(found),
             "candidates": _by_decision(queries.candidates_of(found)),
             "may_decide": may_decide,
-            "may_edit_plan": may_decide and has_role(request.user, found.jurisdiction, Role.ADMIN),
-            "feed": reverse("accountability:plan_feed", kwargs={"jurisdiction": jurisdiction, "plan": found.slug}),
-        },
-    )
+            "may_edit_plan": may_edit_plan,
+            "feed": feed,
+        }
+        return render_to_string("accountability/includes/plan_body.html", context)
+
+    piece = fragments.cached(TOPIC, "plan", (found.pk, may_decide, may_edit_plan), body)
+    return render(request, "accountability/plan.html", {"plan": found, "feed": feed, "body": piece})
 
 
 def commitment_detail(request, jurisdiction, plan, number):
@@ -516,14 +524,15 @@ def network_overview(request, jurisdiction):
             return redirect(f"/accounts/login/?next={request.path}")
         raise PermissionDenied(_("The network overview is for the network's staff."))
     filters = network.Filters.from_query(request.GET)
-    page = network.commitments(ids, filters, request.GET.get("page", 1))
-    network.set_addresses(page.object_list, request.jurisdiction)
+    page_number = request.GET.get("page", "1")[:20]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "accountability/network.html",
-        {
+
+    def body() -> str:
+        page = network.commitments(ids, filters, page_number)
+        network.set_addresses(page.object_list, request.jurisdiction)
+        context = {
+            "jurisdiction": request.jurisdiction,
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
@@ -533,8 +542,12 @@ def network_overview(request, jurisdiction):
             "ogp_values": OGPValue.choices,
             "statuses": PlanStatus.choices,
             "goals": range(1, 18),
-        },
-    )
+        }
+        return render_to_string("accountability/includes/network_body.html", context)
+
+    vary = (request.jurisdiction.pk, filters, page_number, query.urlencode())
+    piece = fragments.cached(TOPIC, "network-overview", vary, body)
+    return render(request, "accountability/network.html", {"body": piece})
 
 
 def network_topics(request, jurisdiction):

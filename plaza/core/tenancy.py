@@ -8,7 +8,7 @@ Cross-jurisdiction reads say so with `across_jurisdictions()`.
 from collections.abc import Iterable
 from contextlib import contextmanager
 
-from django.db import models
+from django.db import connections, models
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django_scopes import ScopedManager, scope, scopes_disabled
@@ -68,6 +68,65 @@ def mapped_domains() -> dict[str, str]:
     return domains
 
 
+ANCESTOR_LEVELS = 4  # the breadcrumb's ancestors read with the jurisdiction; a deeper one is read when asked for
+_chain_queries: dict[str, tuple[str, list]] = {}
+
+
+def active_jurisdiction(slug: str, using: str = "default"):
+    """The active jurisdiction at `/<slug>/` with its parents up to ANCESTOR_LEVELS, in one query, or None.
+
+    What `filter(slug=…, is_active=True).select_related("parent__parent__parent__parent")` reads, with the
+    same column conversions, from SQL written once per process: compiling that five-table queryset cost
+    about 3 ms of CPU on every page, twenty times the query itself.
+    """
+    from plaza.core.models import Jurisdiction
+
+    connection = connections[using]
+    if connection.vendor not in _chain_queries:
+        _chain_queries[connection.vendor] = _chain_query(connection)
+    sql, converters = _chain_queries[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    names = [field.attname for field in Jurisdiction._meta.concrete_fields]
+    width, parent_field, chain = len(names), Jurisdiction._meta.get_field("parent"), []
+    for level in range(ANCESTOR_LEVELS + 1):
+        values = list(row[level * width : (level + 1) * width])
+        if values[names.index("id")] is None:  # no parent at this level: the previous one's parent is known to be None
+            parent_field.set_cached_value(chain[-1], None)
+            break
+        for index, (column, functions) in enumerate(converters):
+            for convert in functions:
+                values[index] = convert(values[index], column, connection)
+        node = Jurisdiction.from_db(using, names, values)
+        if chain:
+            parent_field.set_cached_value(chain[-1], node)
+        chain.append(node)
+    return chain[0]
+
+
+def _chain_query(connection) -> tuple[str, list]:
+    from plaza.core.models import Jurisdiction
+
+    meta, quote = Jurisdiction._meta, connection.ops.quote_name
+    table, fields = quote(meta.db_table), meta.concrete_fields
+    key, parent = quote(meta.pk.column), quote(meta.get_field("parent").column)
+    columns, joins = [], []
+    for level in range(ANCESTOR_LEVELS + 1):
+        columns += [f"j{level}.{quote(field.column)}" for field in fields]
+        if level:
+            joins.append(f"LEFT JOIN {table} j{level} ON j{level}.{key} = j{level - 1}.{parent}")
+    where = f"j0.{quote('slug')} = %s AND j0.{quote('is_active')}"
+    sql = f"SELECT {', '.join(columns)} FROM {table} j0 {' '.join(joins)} WHERE {where}"  # noqa: S608 - names from the model
+    converters = []
+    for field in fields:  # the compiler's own converters: the backend's for the column, then the field's
+        column = field.get_col(meta.db_table)
+        converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
+    return sql, converters
+
+
 class JurisdictionMiddleware:
     """Resolves the jurisdiction once per request, from a mapped domain or `/<jurisdiction>/`."""
 
@@ -75,8 +134,6 @@ class JurisdictionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from plaza.core.models import Jurisdiction
-
         request.jurisdiction = None
         if request.path_info.startswith(NETWORK_PATHS):
             return self.get_response(request)
@@ -91,11 +148,7 @@ class JurisdictionMiddleware:
         slug = match.kwargs.get(TENANT_URL_KWARG)
         if slug is None:
             return self.get_response(request)
-        jurisdiction = (
-            Jurisdiction.objects.filter(slug=slug, is_active=True)
-            .select_related("parent__parent__parent__parent")  # the breadcrumb's ancestors, in this one query
-            .first()
-        )
+        jurisdiction = active_jurisdiction(slug)
         if jurisdiction is None:
             raise Http404("No such jurisdiction.")
         request.jurisdiction = jurisdiction

@@ -69,7 +69,7 @@ TIMEOUT_MS = 10_000
 def browser():
     executable = os.environ.get("PLAZA_CHROMIUM", "/usr/bin/chromium")
     if not Path(executable).exists():
-        pytest.fail(f"Browser tests need Chromium at {executable} (`make browser`, or set PLAZA_CHROMIUM).")
+        pytest.fail(f"Browser tests need Chromium at {executable} (`make test-deps`, or set PLAZA_CHROMIUM).")
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)

@@ -104,3 +104,62 @@ def test_a_new_domain_is_served_at_once_and_then_costs_no_query(client, paris, u
     with CaptureQueriesContext(connection) as queries:
         client.get("/", HTTP_HOST="decide.paris.example")
     assert not [q for q in queries.captured_queries if '"domain"' in q["sql"] and "IS NOT NULL" in q["sql"]]
+
+
+def _chain(depth: int):
+    from plaza.core.tests.factories import JurisdictionFactory
+
+    node = JurisdictionFactory(slug="level-0", kind="network", languages=["en", "fr"], latitude=48.85, longitude=2.35)
+    for level in range(1, depth + 1):
+        node = JurisdictionFactory(slug=f"level-{level}", parent=node, domain=f"l{level}.example")
+    return node
+
+
+def test_active_jurisdiction_reads_what_the_orm_reads_with_four_ancestors_in_one_query(
+    django_assert_num_queries, unscoped
+):
+    from django.forms.models import model_to_dict
+
+    from plaza.core.models import Jurisdiction
+    from plaza.core.tenancy import active_jurisdiction
+
+    _chain(6)
+    expected = Jurisdiction.objects.select_related("parent__parent__parent__parent").get(slug="level-6")
+    with django_assert_num_queries(1):
+        found = active_jurisdiction("level-6")
+        seen = [found]
+        for _level in range(4):  # itself and four ancestors, without another query
+            seen.append(seen[-1].parent)
+    theirs = expected
+    for mine in seen:
+        assert model_to_dict(mine) == model_to_dict(theirs)
+        assert (mine.pk, mine.slug, mine.languages, mine.is_active, mine.created_at) == (
+            theirs.pk,
+            theirs.slug,
+            theirs.languages,
+            theirs.is_active,
+            theirs.created_at,
+        )
+        theirs = theirs.parent
+    assert [node.slug for node in seen] == ["level-6", "level-5", "level-4", "level-3", "level-2"]
+    with django_assert_num_queries(2):  # the fifth ancestor and beyond are read when asked for, as select_related
+        assert seen[-1].parent.parent.slug == "level-0"
+    assert seen[-1].parent.parent.parent is None
+    assert found.zone.key == "Europe/Madrid"
+
+
+def test_active_jurisdiction_knows_the_root_has_no_parent_and_refuses_inactive_and_unknown(
+    django_assert_num_queries, unscoped
+):
+    from plaza.core.models import Jurisdiction
+    from plaza.core.tenancy import active_jurisdiction
+
+    _chain(1)
+    with django_assert_num_queries(1):
+        found = active_jurisdiction("level-1")
+        assert found.parent.slug == "level-0"
+        assert found.parent.parent is None
+        assert found.parent.languages == ["en", "fr"] and found.parent.latitude == 48.85
+    Jurisdiction.objects.filter(slug="level-1").update(is_active=False)
+    assert active_jurisdiction("level-1") is None
+    assert active_jurisdiction("nowhere") is None
