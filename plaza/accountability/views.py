@@ -149,22 +149,27 @@ def plan_detail(request, jurisdiction, plan):
 
 def commitment_detail(request, jurisdiction, plan, number):
     found = _plan(request, plan)
-    progress = _found(queries.commitment_progress, found, number, history_limit=HISTORY_LIMIT, what="commitment")
-    queries.attach_files([progress.commitment])
+    commitment = _commitment(found, number)
     sides = queries.sides_for(request.user, found)
-    return render(
-        request,
-        "accountability/commitment.html",
-        {
+    may_post, may_edit = bool(sides), Side.GOVERNMENT in sides  # the government's side is the officials'
+
+    def body() -> str:
+        progress = _found(queries.commitment_progress, found, number, history_limit=HISTORY_LIMIT, what="commitment")
+        queries.attach_files([progress.commitment])
+        context = {
+            "jurisdiction": request.jurisdiction,
             "plan": found,
             "commitment": progress.commitment,
             "progress": progress,
             "sdg_tags": queries.sdg_tags_of(progress.commitment),
-            "may_post": bool(sides),
-            "may_edit": Side.GOVERNMENT in sides,  # the government's side is the officials' (one query, not two)
+            "may_post": may_post,
+            "may_edit": may_edit,
             "timeline": sorted(progress.milestones, key=lambda m: (m.milestone.due_date, m.milestone.position)),
-        },
-    )
+        }
+        return render_to_string("accountability/includes/commitment_body.html", context)
+
+    piece = fragments.cached(TOPIC, "commitment", (commitment.pk, may_post, may_edit), body)
+    return render(request, "accountability/commitment.html", {"plan": found, "commitment": commitment, "body": piece})
 
 
 def timeline(request, jurisdiction, plan):

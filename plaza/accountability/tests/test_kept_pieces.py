@@ -101,3 +101,21 @@ def test_the_plan_page_shows_an_edit_and_a_new_commitment_at_once(client, plan, 
         other = ActionPlanFactory(jurisdiction=plan.jurisdiction, slug="next", title="Next plan")
         MilestoneFactory(commitment=CommitmentFactory(plan=other, number=1, title="Elsewhere"))
     assert "Elsewhere" not in client.get(PLAN).content.decode()  # each plan's piece is its own
+
+
+def test_the_commitment_page_keeps_each_side_its_links_and_shows_new_progress(client, milestone, official, partner):
+    page = "/paris/accountability/plans/climate/commitments/1/"
+    client.force_login(official)
+    text = client.get(page).content.decode()
+    assert "Edit this commitment" in text and "Add an evidence file" in text
+    client.force_login(partner)
+    text = client.get(page).content.decode()
+    assert "Add an evidence file" in text and "Edit this commitment" not in text
+    client.logout()
+    text = client.get(page).content.decode()
+    assert "Renovations dataset" in text and "Add an evidence file" not in text and "Edit this commitment" not in text
+    with scopes_disabled():
+        post_progress_update(
+            actor=partner, milestone=milestone, side="civil_society", status="limited", percentage=10, narrative="Slow"
+        )
+    assert "Slow" in client.get(page).content.decode()
