@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -75,7 +76,8 @@ class Dataset(TenantModel):
             ),
             models.CheckConstraint(condition=Q(state__in=["draft", "private", "public"]), name="data_dataset_state"),
         ]
-        indexes = [models.Index(fields=["jurisdiction", "state"], name="data_dataset_state_idx")]
+        # Newest first is the catalogue's default order: a page walks this index and stops after its rows.
+        indexes = [models.Index(fields=["jurisdiction", "state", "-modified_at", "id"], name="data_dataset_newest_idx")]
 
     def __str__(self) -> str:
         return self.title
@@ -127,6 +129,8 @@ class Resource(TenantModel):
 
     class Meta:
         ordering = ["position", "id"]
+        # "Has a CSV resource" (fq res_format:CSV, case-insensitive), asked of one dataset at a time.
+        indexes = [models.Index(Upper("format"), "dataset", name="data_resource_format_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(url="") & Q(attachment__isnull=False)) | (~Q(url="") & Q(attachment__isnull=True)),
