@@ -168,7 +168,7 @@ def package_search(site: Site, params: dict) -> dict:
     datasets, ranked = site.datasets(), None
     if filters.q:
         ranked = queries.matching_ids(site.jurisdiction, filters.q, include_private=False)
-        datasets = datasets.filter(pk__in=ranked)
+        datasets = datasets.filter(pk__in=queries.matching(site.jurisdiction, filters.q, include_private=False))
     datasets = queries.filtered(datasets, filters)
     first_key = sort.split(",")[0].strip()
     if first_key in SORTS:

@@ -82,15 +82,24 @@ def dataset_for(jurisdiction: Jurisdiction, user, name: str) -> Dataset | None:
     return with_details(visible_datasets(jurisdiction, user)).filter(name=name).first()
 
 
+def _documents(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> QuerySet:
+    if jurisdiction is None:
+        return core_search.search_network(text, content_type=DATASET_TYPE)
+    return core_search.search_jurisdiction(
+        jurisdiction, text, content_type=DATASET_TYPE, include_private=include_private
+    )
+
+
 def matching_ids(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> list[int]:
     """Dataset ids matching the words through core's search index, best first."""
-    if jurisdiction is None:
-        documents = core_search.search_network(text, content_type=DATASET_TYPE)
-    else:
-        documents = core_search.search_jurisdiction(
-            jurisdiction, text, content_type=DATASET_TYPE, include_private=include_private
-        )
+    documents = _documents(jurisdiction, text, include_private=include_private)
     return list(documents.values_list("object_id", flat=True)[:MAX_SEARCH_HITS])
+
+
+def matching(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> QuerySet:
+    """The same datasets' ids as a subquery (unranked, unordered) to filter by: thousands of matches would
+    otherwise travel as as many parameters, each prepared by Django and psycopg (25 ms of CPU for 1,900)."""
+    return _documents(jurisdiction, text, include_private=include_private).order_by().values("object_id")
 
 
 class RankedDatasets:
@@ -259,7 +268,8 @@ def catalogue(
         found = filtered(datasets.order_by("-modified_at", "pk"), filters)
         return found, with_details(found)
     ranked = matching_ids(jurisdiction, filters.q, include_private=include_private)
-    found = filtered(datasets.filter(pk__in=ranked), filters)
+    words = matching(jurisdiction, filters.q, include_private=include_private)
+    found = filtered(datasets.filter(pk__in=words), filters)
     return found, RankedDatasets(with_details(found), ranked)
 
 
@@ -271,7 +281,7 @@ def network_catalogue(filters: Filters) -> tuple[QuerySet[Dataset], QuerySet[Dat
             found = filtered(datasets.order_by("-modified_at", "pk"), filters)
             return found, with_details(found)
         ranked = matching_ids(None, filters.q, include_private=False)
-        found = filtered(datasets.filter(pk__in=ranked), filters)
+        found = filtered(datasets.filter(pk__in=matching(None, filters.q, include_private=False)), filters)
         return found, RankedDatasets(with_details(found), ranked)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from plaza.core.models import Jurisdiction, SearchDocument
@@ -48,15 +48,6 @@ def _postgres_tsquery(terms: list[str]) -> str:
     return " & ".join(f"{t}:*" if len(t) >= PREFIX_FROM else t for t in terms)
 
 
-def _postgres_vector():
-    from django.contrib.postgres.search import SearchVector
-
-    # The same expression as the GIN index of migration `search_index`, so the index serves it.
-    return SearchVector("folded_title", weight="A", config="simple") + SearchVector(
-        "folded_body", weight="B", config="simple"
-    )
-
-
 def _ranked(documents: QuerySet, terms: list[str]) -> QuerySet:
     vendor = connection.vendor
     if vendor == "sqlite":
@@ -67,12 +58,10 @@ def _ranked(documents: QuerySet, terms: list[str]) -> QuerySet:
     if vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
+        # `search_vector` is kept by a trigger (migration `search_vector`) under a GIN index.
         query = SearchQuery(_postgres_tsquery(terms), search_type="raw", config="simple")
-        vector = _postgres_vector()
-        return (
-            documents.annotate(vector=vector)
-            .filter(vector=query)
-            .annotate(rank=SearchRank(vector, query, weights=PG_WEIGHTS))
+        return documents.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query, weights=PG_WEIGHTS)
         )
     # Any other database: every word in the title or the body, titles first.
     for term in terms:
@@ -93,7 +82,10 @@ def _search(documents: QuerySet, text: str, content_type: str = "") -> QuerySet:
     if content_type:
         documents = of_type(documents, content_type)
     return (
-        _ranked(documents, terms).select_related("jurisdiction", "content_type").order_by("-rank", "-updated_at", "id")
+        _ranked(documents, terms)
+        .select_related("jurisdiction", "content_type")
+        .defer("search_vector")  # the words of the whole text: never shown
+        .order_by("-rank", "-updated_at", "id")
     )
 
 

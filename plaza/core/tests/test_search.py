@@ -127,15 +127,17 @@ def test_the_full_text_index_of_the_database_is_used(madrid, processes):
             assert cursor.fetchone()[0] == 1
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'core_searchdocument_fts'")
-            assert "gin" in cursor.fetchone()[0].lower()
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'core_searchdocument_vector'")
+            assert "gin (search_vector)" in cursor.fetchone()[0].lower()
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'core_searchdocument_fts'")
+            assert cursor.fetchone()[0] == 0  # the expression index it replaced
             cursor.execute("SET LOCAL enable_seqscan = off")  # on a tiny table the planner would rather scan
             cursor.execute("SET LOCAL enable_indexscan = off")  # nor walk another index and filter row by row
-        # The GIN index serves the match: the very expression search ranks with (`_ranked`), without the page's other
+        # The GIN index serves the match: the very column search ranks with (`_ranked`), without the page's other
         # filters and joins, whose plans turn on table statistics that earlier tests' ANALYZE leaves behind.
         with scopes_disabled():
             plan = _ranked(SearchDocument.objects.all(), ["clima"]).explain()
-        assert "core_searchdocument_fts" in plan
+        assert "core_searchdocument_vector" in plan and "to_tsvector" not in plan  # ranked from the kept vector
         assert [d.title for d in search_network("clima")] == ["Plan de clima"]
 
 
@@ -176,3 +178,13 @@ def test_network_search_page_and_header_box(client, processes):
     home = client.get("/madrid/").content.decode()
     assert 'action="/madrid/search/"' in home and '<label for="site-search">' in home
     assert Process.objects.with_scopes_disabled().count() == 5
+
+
+def test_the_kept_vector_follows_every_write_bulk_or_not(madrid, processes, unscoped):
+    """PostgreSQL's trigger keeps `search_vector` whatever writes the row; SQLite's FTS5 triggers do the same."""
+    process = processes["budget"]
+    index_object(process, SearchFields(title="Plan de movilidad", body="bicicletas", url="/m/", is_public=True))
+    assert [d.title for d in search_jurisdiction(madrid, "bicicletas")] == ["Plan de movilidad"]
+    SearchDocument.objects.filter(title="Plan de movilidad").update(folded_body="tranvias")  # no save(), no signal
+    assert search_jurisdiction(madrid, "bicicletas").count() == 0
+    assert [d.title for d in search_jurisdiction(madrid, "tranvias")] == ["Plan de movilidad"]
