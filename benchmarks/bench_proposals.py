@@ -405,6 +405,7 @@ async def cast_supports(base: str, tokens: list[str], open_ids: list[int], durat
                     ok = False
                 if ok:
                     load.latencies.append(time.perf_counter() - sent)
+                    load.ok += 1
                     bench_pages.record_server_time(load, response)
                 else:
                     load.errors += 1

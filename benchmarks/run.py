@@ -187,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
             if not args.tiny:
                 save(name, result)
             failed += sum(1 for row in result["rows"] if row.get("errors"))
+            silent = [row["target"] for row in result["rows"] if row.get("requests") == 0]
+            if silent:  # a load that counted nothing measured nothing: the harness is broken, not the site fast
+                print(f"no request was answered for: {', '.join(silent)}", file=sys.stderr)
+                failed += len(silent)
     return 1 if failed else 0
 
 
