@@ -165,11 +165,11 @@ def package_search(site: Site, params: dict) -> dict:
     start = integer(params, "start", 0)
     limit = integer(params, "facet.limit", 50, low=-1, high=MAX_ROWS)
     filters, sort = _filters(params), str(params.get("sort", "") or "score desc, metadata_modified desc")
-    datasets, ranked = site.datasets(), None
+    candidates, ranked = queries.filtered(site.datasets(), filters), None
+    datasets = candidates
     if filters.q:
-        ranked = queries.matching_ids(site.jurisdiction, filters.q, include_private=False)
-        datasets = datasets.filter(pk__in=queries.matching(site.jurisdiction, filters.q, include_private=False))
-    datasets = queries.filtered(datasets, filters)
+        ranked = queries.ranked_documents(site.jurisdiction, filters.q, include_private=False)
+        datasets = candidates.filter(pk__in=queries.words_of(ranked))
     first_key = sort.split(",")[0].strip()
     if first_key in SORTS:
         datasets, ranked = datasets.order_by(*SORTS[first_key]), None
@@ -178,7 +178,7 @@ def package_search(site: Site, params: dict) -> dict:
     elif not filters.q:
         datasets = datasets.order_by(*SORTS["metadata_modified desc"])
     fields = _facet_fields(params)
-    listing = queries.RankedDatasets(datasets, ranked) if ranked is not None else datasets
+    listing = queries.RankedDatasets(datasets, ranked, candidates) if ranked is not None else datasets
     facets, search_facets, count = {}, {}, None
     if fields:
         facet_limit = limit if limit > 0 else MAX_ROWS

@@ -82,7 +82,8 @@ def dataset_for(jurisdiction: Jurisdiction, user, name: str) -> Dataset | None:
     return with_details(visible_datasets(jurisdiction, user)).filter(name=name).first()
 
 
-def _documents(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> QuerySet:
+def ranked_documents(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> QuerySet:
+    """The search documents of datasets matching the words through core's search index, best first."""
     if jurisdiction is None:
         return core_search.search_network(text, content_type=DATASET_TYPE)
     return core_search.search_jurisdiction(
@@ -90,31 +91,27 @@ def _documents(jurisdiction: Jurisdiction | None, text: str, *, include_private:
     )
 
 
-def matching_ids(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> list[int]:
-    """Dataset ids matching the words through core's search index, best first."""
-    documents = _documents(jurisdiction, text, include_private=include_private)
-    return list(documents.values_list("object_id", flat=True)[:MAX_SEARCH_HITS])
-
-
-def matching(jurisdiction: Jurisdiction | None, text: str, *, include_private: bool) -> QuerySet:
-    """The same datasets' ids as a subquery (unranked, unordered) to filter by: thousands of matches would
+def words_of(documents: QuerySet) -> QuerySet:
+    """Their datasets' ids as a subquery (unranked, unordered) to filter by: thousands of matches would
     otherwise travel as as many parameters, each prepared by Django and psycopg (25 ms of CPU for 1,900)."""
-    return _documents(jurisdiction, text, include_private=include_private).order_by().values("object_id")
+    return documents.order_by().values("object_id")
 
 
 class RankedDatasets:
     """Datasets (a queryset, prefetches included) in search-relevance order for a paginator: one page fetched.
 
-    Ordering in SQL by a CASE with one branch per matching id costs seconds once thousands of datasets match.
+    Ordering in SQL by a CASE with one branch per matching id costs seconds once thousands of datasets match;
+    instead one query ranks the matching documents of the `candidates` (the datasets the other filters
+    keep), and only the page's datasets are read.
     """
 
-    def __init__(self, datasets: QuerySet, ranked_ids: list[int]):
-        self.datasets, self.ranked_ids, self._ids = datasets, ranked_ids, None
+    def __init__(self, datasets: QuerySet, documents: QuerySet, candidates: QuerySet):
+        self.datasets, self.documents, self.candidates, self._ids = datasets, documents, candidates, None
 
     def ids(self) -> list[int]:
         if self._ids is None:
-            kept = set(self.datasets.order_by().values_list("pk", flat=True))
-            self._ids = [pk for pk in self.ranked_ids if pk in kept]
+            kept = self.documents.filter(object_id__in=self.candidates.order_by().values("pk"))
+            self._ids = list(kept.values_list("object_id", flat=True)[:MAX_SEARCH_HITS])
         return self._ids
 
     def count(self) -> int:
@@ -267,10 +264,10 @@ def catalogue(
     if not filters.q:
         found = filtered(datasets.order_by("-modified_at", "pk"), filters)
         return found, with_details(found)
-    ranked = matching_ids(jurisdiction, filters.q, include_private=include_private)
-    words = matching(jurisdiction, filters.q, include_private=include_private)
-    found = filtered(datasets.filter(pk__in=words), filters)
-    return found, RankedDatasets(with_details(found), ranked)
+    documents = ranked_documents(jurisdiction, filters.q, include_private=include_private)
+    candidates = filtered(datasets, filters)
+    found = candidates.filter(pk__in=words_of(documents))
+    return found, RankedDatasets(with_details(found), documents, candidates)
 
 
 def network_catalogue(filters: Filters) -> tuple[QuerySet[Dataset], QuerySet[Dataset] | RankedDatasets]:
@@ -280,9 +277,10 @@ def network_catalogue(filters: Filters) -> tuple[QuerySet[Dataset], QuerySet[Dat
         if not filters.q:
             found = filtered(datasets.order_by("-modified_at", "pk"), filters)
             return found, with_details(found)
-        ranked = matching_ids(None, filters.q, include_private=False)
-        found = filtered(datasets.filter(pk__in=matching(None, filters.q, include_private=False)), filters)
-        return found, RankedDatasets(with_details(found), ranked)
+        documents = ranked_documents(None, filters.q, include_private=False)
+        candidates = filtered(datasets, filters)
+        found = candidates.filter(pk__in=words_of(documents))
+        return found, RankedDatasets(with_details(found), documents, candidates)
 
 
 def organizations_with_counts(jurisdiction: Jurisdiction) -> QuerySet[Organization]:

@@ -1,6 +1,7 @@
 """package_search and the catalogue page: facets counted once, cached under a stamp any catalogue write moves."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -163,3 +164,23 @@ def test_an_estimated_total_reads_the_plan_instead_of_counting(
     else:
         assert estimated["total_was_estimated"] is False and estimated["total"] == 2
     assert len(planned) == len(counted)  # the estimate takes the count's place, one statement for one
+
+
+def test_words_rank_titles_first_keep_the_filters_and_send_no_list_of_ids(client, air, metro, secret_plan, environment):
+    from plaza.data.tests.factories import DatasetFactory
+
+    with scopes_disabled():
+        for n in range(40):
+            DatasetFactory(organization=environment, title=f"Readings {n}", description="Fine dust, hourly.")
+        DatasetFactory(organization=environment, title="Dust map", description="Where dust falls.", keywords=["map"])
+        DatasetFactory(organization=environment, title="Dust draft", description="Dust.", state="private")
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get("/paris/api/3/action/package_search", {"q": "dust", "rows": 5}).json()["result"]
+    assert body["count"] == 42  # the 40, the map and the air stations; never the private draft
+    assert body["results"][0]["title"] == "Dust map"  # the word in the title ranks first
+    id_lists = [m.count(",") + 1 for q in captured.captured_queries for m in re.findall(r"IN \(([0-9, ]+)\)", q["sql"])]
+    assert max(id_lists, default=0) <= 5  # the page's ids at most: the matches stay in the database
+    faceted, _ = search(client, q="dust", fq="tags:map")
+    assert faceted["count"] == 1 and [r["title"] for r in faceted["results"]] == ["Dust map"]
+    paged = client.get("/paris/api/3/action/package_search", {"q": "dust", "rows": 5, "start": 40}).json()["result"]
+    assert paged["count"] == 42 and len(paged["results"]) == 2
