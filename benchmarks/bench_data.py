@@ -221,7 +221,7 @@ def run(config: pages.Config) -> dict:
             pages.drop_database(config.database_url)
     database = pages.server_version(config.database_url)
     return {
-        "title": "open data portal: CKAN API on gunicorn, datastore ingestion",
+        "title": "open data portal: CKAN API under load, datastore ingestion",
         "config": [
             *pages.describe(config, database, rss_total),
             f"portal: {size['datasets']:,} public datasets, {size['resources']:,} resources, one datastore table "
