@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import bench_pages  # noqa: E402  (the shared harness: database, gunicorn, load, percentiles)
+import load as load_generator  # noqa: E402  (wrk, when installed)
 from bench_pages import Load, percentile  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/plaza_bench_proposals"
@@ -416,6 +417,28 @@ async def cast_supports(base: str, tokens: list[str], open_ids: list[int], durat
     return load
 
 
+def _wrk_supports(base: str, tokens: list[str], open_ids: list[int], config) -> dict:
+    """Every client's supports with wrk (microseconds of CPU a request, where httpx costs a millisecond): each
+    token supports its own run of open proposals, never one twice, `SUPPORTS_PER_CLIENT` each at most."""
+    per_client = min(len(open_ids), int(os.environ.get("BENCH_SUPPORTS_PER_CLIENT", "400")))
+    spread = max(1, len(open_ids) // max(1, len(tokens)))
+    requests = [
+        (token, f"/api/v1/proposals/madrid/proposals/{open_ids[(n * spread + k) % len(open_ids)]}/support", "")
+        for k in range(per_client)
+        for n, token in enumerate(tokens)
+    ]
+    figures = load_generator.wrk_posts(f"{base}/healthz", requests, clients=config.clients)
+    log(f"supports: {figures.ok} cast of {len(requests)} in {figures.elapsed:.1f} s with wrk")
+    return {
+        "target": "POST a support (API)",
+        "requests": figures.ok + figures.errors,
+        "errors": figures.errors,
+        "rps": figures.rate,
+        "p50_ms": figures.p50_ms,
+        "p95_ms": figures.p95_ms,
+    }
+
+
 # --- the whole run -------------------------------------------------------------------------------
 
 
@@ -455,6 +478,9 @@ def measure(base: str, config, site: dict, inside: list[dict]) -> list[dict]:
         load = hammer(figures["path"])
         log(f"{figures['label']}: {load.requests} requests, {load.errors} errors")
         rows.append(_row(f"index: {figures['label']}", load, inside=figures))
+    if load_generator.wrk():
+        rows.append(_wrk_supports(base, site["tokens"], site["open_ids"], config))
+        return rows
     supports = asyncio.run(cast_supports(base, site["tokens"], site["open_ids"], config.duration, config.requests))
     log(f"supports: {len(supports.latencies)} cast, {supports.errors} refused or failed")
     rows.append(_row("POST a support (API)", supports))

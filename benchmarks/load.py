@@ -6,7 +6,8 @@ as a lean endpoint itself, so above a few hundred requests/s it measures mostly 
 (`make bench-deps` installs Debian's package) costs a few microseconds. Every bench can use:
 
 - `wrk_get(url, clients=, duration=)`: GET one address for `duration` seconds (a reference such as /healthz);
-- `wrk_posts(url, requests, clients=)`: POST each (token, JSON body) once, e.g. every voter's ballot;
+- `wrk_posts(url, requests, clients=)`: POST each (token, JSON body) — or (token, path, body) — once, e.g.
+  every voter's ballot, or every client's supports;
   a Lua script gives each wrk thread its own slice of the voters, so no token is sent twice; a
   connection that finds its thread's slice used up sends `GET /healthz` (answered 200, not counted)
   until the thread's last ballot is answered, so the expected status must not be 200.
@@ -68,8 +69,11 @@ function request()
   end
   if sent == 0 then first_sent = now() end
   sent = sent + 1
-  local token, body = lines[sent]:match("^(%S+) (.*)$")
-  return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+  local token, path, body = lines[sent]:match("^(%S+) (%S+) (.*)$")
+  local headers = {["Authorization"] = "Bearer " .. token}
+  if body ~= "" then headers["Content-Type"] = "application/json" end
+  if path == "-" then path = nil end  -- the address wrk was given
+  return wrk.format("POST", path, headers, body)
 end
 function response(status, headers, body)
   if status == 200 then return end
@@ -214,13 +218,20 @@ def wrk_get(url: str, *, clients: int, duration: float) -> LoadFigures:
     return load
 
 
-def wrk_posts(url: str, requests: list[tuple[str, str]], *, clients: int, expect: int = 201) -> LoadFigures:
-    """POST every (token, JSON body) once from `clients` connections; `ok` counts the `expect` answers."""
+def wrk_posts(
+    url: str, requests: list[tuple[str, str]] | list[tuple[str, str, str]], *, clients: int, expect: int = 201
+) -> LoadFigures:
+    """POST every (token, JSON body) once from `clients` connections; `ok` counts the `expect` answers.
+
+    A request may name its own address as (token, path, body) (a support: one proposal's address each); an
+    empty body is sent without a content type.
+    """
     threads = min(THREADS, clients)
     with tempfile.TemporaryDirectory(prefix="plaza-wrk-") as folder:
         stem = Path(folder) / "requests"
         for thread in range(threads):
-            lines = [f"{token} {body}" for token, body in requests[thread::threads]]
+            chosen = requests[thread::threads]
+            lines = [f"{r[0]} {r[1] if len(r) == 3 else '-'} {r[-1] if len(r) == 3 else r[1]}" for r in chosen]
             Path(f"{stem}.{thread}").write_text("\n".join(lines) + "\n")
         # wrk needs a duration: a cap (every request at a slow 20/s); it is interrupted once the slices are answered.
         duration = max(30, len(requests) / 20)
