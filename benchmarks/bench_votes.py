@@ -33,6 +33,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pages import (  # noqa: E402 - the harness's shared pieces: database, server, percentiles
+    SERVER,
     Config,
     _ms,
     create_database,
@@ -422,6 +423,8 @@ def figures_row(target: str, figures: LoadFigures, **extra) -> dict:
 
 
 def kind_of(config: Config) -> str:
+    if SERVER == "granian":
+        return f"granian {config.threads}-thread"
     return "sync" if config.threads == 1 else f"gthread x{config.threads}"
 
 
@@ -474,7 +477,8 @@ def run(config: Config, sizes: Sizes) -> dict:
     return {
         "title": "ballots through HTTP, raw inserts, tally",
         "config": [
-            f"server: gunicorn, {config.workers} workers (sync, or gthread with keep-alive as named), "
+            f"server: {SERVER}, {config.workers} workers "
+            "(as each row names them; gunicorn's sync workers close every connection, gthread and granian keep them), "
             f"plaza.settings.production (DEBUG off), {version}, DB_CONN_MAX_AGE={config.conn_max_age}",
             f"load: {len(tokens):,} verified voters cast once each (a write token each) from {config.clients} "
             f"concurrent connections, {generator} on the same machine, 127.0.0.1",
