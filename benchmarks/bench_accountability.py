@@ -40,7 +40,6 @@ from bench_pages import (  # noqa: E402  (the page benchmark's server and load h
     drop_database,
     gunicorn,
     percentile,
-    record_server_time,
     server_environment,
     server_kind,
     server_version,
@@ -272,9 +271,7 @@ async def hammer(url: str, cookie: str, *, clients: int, duration: float, max_re
                 except httpx.HTTPError:
                     ok = False
                 if ok:
-                    load.latencies.append(time.perf_counter() - sent)
-                    load.ok += 1
-                    record_server_time(load, response)
+                    load.answered(time.perf_counter() - sent, response)
                 else:
                     load.errors += 1
 

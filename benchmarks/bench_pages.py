@@ -296,6 +296,17 @@ class Load:
     def requests(self) -> int:
         return self.ok + self.errors
 
+    def answered(self, seconds: float, response: httpx.Response) -> None:
+        """Count one answer the Python client got: its latency, and the server's own time (Server-Timing `app`,
+        ms) when the server says it."""
+        from plaza.core.server_timing import server_milliseconds
+
+        self.latencies.append(seconds)
+        self.ok += 1
+        value = server_milliseconds(response.headers.get("Server-Timing", ""))
+        if value is not None:
+            self.server_ms.append(value)
+
 
 def wrk_hammer(url: str, *, clients: int, duration: float, cookie: str = "") -> Load:
     """As `hammer`, with wrk as the clients (a few microseconds of CPU a request instead of a millisecond)."""
@@ -332,24 +343,13 @@ async def hammer(url: str, *, clients: int, duration: float, max_requests: int) 
                 except httpx.HTTPError:
                     ok = False
                 if ok:
-                    load.latencies.append(time.perf_counter() - sent)
-                    load.ok += 1
-                    record_server_time(load, response)
+                    load.answered(time.perf_counter() - sent, response)
                 else:
                     load.errors += 1
 
         await asyncio.gather(*(one_client() for _ in range(clients)))
         load.elapsed = time.perf_counter() - started
     return load
-
-
-def record_server_time(load: Load, response: httpx.Response) -> None:
-    """Keep the server's own time (Server-Timing `app`, ms) of an answer, when the server says it."""
-    from plaza.core.server_timing import server_milliseconds
-
-    value = server_milliseconds(response.headers.get("Server-Timing", ""))
-    if value is not None:
-        load.server_ms.append(value)
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float | None:
@@ -424,13 +424,16 @@ COLUMNS = [
 ]
 
 
+def worker_kind(config: Config) -> str:
+    """What each worker process is: granian's with N blocking threads, gunicorn's sync or gthread."""
+    if SERVER == "granian":
+        return f"granian {config.threads}-thread"
+    return "sync" if config.threads == 1 else f"gthread x{config.threads}"
+
+
 def server_kind(config: Config) -> str:
     """The server as the run started it, and the cache the site used."""
-    if SERVER == "granian":
-        served = f"granian, {config.workers} workers x {config.threads} blocking threads"
-    else:
-        kind = "sync" if config.threads == 1 else f"gthread x{config.threads}"
-        served = f"gunicorn, {config.workers} {kind} workers"
+    served = f"{SERVER}, {config.workers} {worker_kind(config)} workers"
     return f"{served}; cache: {'Redis (' + CACHE_URL + ', flushed first)' if CACHE_URL else 'local memory per worker'}"
 
 

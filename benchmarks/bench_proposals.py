@@ -405,9 +405,7 @@ async def cast_supports(base: str, tokens: list[str], open_ids: list[int], durat
                 except httpx.HTTPError:
                     ok = False
                 if ok:
-                    load.latencies.append(time.perf_counter() - sent)
-                    load.ok += 1
-                    bench_pages.record_server_time(load, response)
+                    load.answered(time.perf_counter() - sent, response)
                 else:
                     load.errors += 1
 

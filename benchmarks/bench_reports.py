@@ -328,9 +328,7 @@ async def create_reports(base: str, api_key: str, *, clients: int, duration: flo
                 except httpx.HTTPError:
                     ok = False
                 if ok:
-                    load.latencies.append(time.perf_counter() - sent)
-                    load.ok += 1
-                    pages.record_server_time(load, response)
+                    load.answered(time.perf_counter() - sent, response)
                 else:
                     load.errors += 1
 

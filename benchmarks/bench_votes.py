@@ -43,6 +43,7 @@ from bench_pages import (  # noqa: E402 - the harness's shared pieces: database,
     percentile,
     server_environment,
     server_version,
+    worker_kind,
 )
 from load import LoadFigures, wrk, wrk_get, wrk_posts  # noqa: E402 - the shared load generator
 
@@ -422,12 +423,6 @@ def figures_row(target: str, figures: LoadFigures, **extra) -> dict:
     }
 
 
-def kind_of(config: Config) -> str:
-    if SERVER == "granian":
-        return f"granian {config.threads}-thread"
-    return "sync" if config.threads == 1 else f"gthread x{config.threads}"
-
-
 def run(config: Config, sizes: Sizes) -> dict:
     config = replace(config, database_url=own_database(config.database_url))
     use_wrk = wrk() is not None
@@ -452,11 +447,11 @@ def run(config: Config, sizes: Sizes) -> dict:
                 if use_wrk:
                     ceilings.append(("wrk", healthz(base, config, sizes.ceiling_seconds, use_wrk=True)))
             for name, figures in ceilings:
-                rows.append(figures_row(f"/healthz, {kind_of(sync_config)} workers, {name}", figures))
+                rows.append(figures_row(f"/healthz, {worker_kind(sync_config)} workers, {name}", figures))
             with gunicorn(ballot_config, env) as (_server, base):
                 if ballot_config.threads != 1:
                     ceiling = healthz(base, config, sizes.ceiling_seconds, use_wrk=use_wrk)
-                    rows.append(figures_row(f"/healthz, {kind_of(ballot_config)} workers, {generator}", ceiling))
+                    rows.append(figures_row(f"/healthz, {worker_kind(ballot_config)} workers, {generator}", ceiling))
                 casting = cast_every_ballot(base, tokens, config, use_wrk=use_wrk)
             stored = ballots_in_database()
             if stored != casting.ok:
@@ -471,7 +466,7 @@ def run(config: Config, sizes: Sizes) -> dict:
             connections.close_all()
             drop_database(config.database_url)
     ballots_row = figures_row(
-        f"ballot via HTTP (POST …/ballot), {kind_of(ballot_config)}, {generator}", casting, count=len(tokens)
+        f"ballot via HTTP (POST …/ballot), {worker_kind(ballot_config)}, {generator}", casting, count=len(tokens)
     )
     ballots_row["errors"] = casting.errors
     return {

@@ -26,8 +26,7 @@ from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.models import Jurisdiction
-from plaza.core.queries.processes import active_jurisdictions
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
 
 router = Router(tags=["accountability"])
 
@@ -112,13 +111,6 @@ class ProgressIn(Schema):
     links: list[Annotated[str, Field(max_length=2000)]] = Field(default_factory=list, max_length=10)
 
 
-def _jurisdiction(slug: str) -> Jurisdiction:
-    found = active_jurisdictions().filter(slug=slug).first()
-    if found is None:
-        raise Http404("No such jurisdiction.")
-    return found
-
-
 def _plan(jurisdiction: Jurisdiction, slug: str) -> ActionPlan:
     try:
         return queries.plan(jurisdiction, slug)
@@ -159,13 +151,13 @@ def _summary(item: queries.CommitmentProgress) -> dict:
 @paginate(Pagination)
 def list_plans(request, jurisdiction: Slug):
     """The jurisdiction's open government action plans, newest first."""
-    return queries.plans_of(_jurisdiction(jurisdiction))
+    return queries.plans_of(jurisdiction_or_404(jurisdiction))
 
 
 @router.get("/{jurisdiction}/plans/{plan}", response=PlanDetailOut, openapi_extra=PUBLIC_READ)
 def get_plan(request, jurisdiction: Slug, plan: Slug):
     """One plan with its commitments and their completion (government's and civil society's)."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         found = _plan(j, plan)
         fields = ("slug", "title", "description", "period_start", "period_end", "status")
@@ -179,7 +171,7 @@ def get_plan(request, jurisdiction: Slug, plan: Slug):
 @router.get("/{jurisdiction}/plans/{plan}/commitments/{number}", response=CommitmentOut, openapi_extra=PUBLIC_READ)
 def get_commitment(request, jurisdiction: Slug, plan: Slug, number: Number):
     """A commitment with OGP's fields, its milestones, both current assessments and every update."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         try:
             item = queries.commitment_progress(_plan(j, plan), number)
@@ -219,7 +211,7 @@ def _commitment(item: queries.CommitmentProgress) -> dict:
 )
 def post_progress(request, jurisdiction: Slug, plan: Slug, number: Number, position: Number, payload: ProgressIn):
     """Post a progress update (officials: the government's; the plan's partners: civil society's)."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     request.auth.require_write(j)
     with jurisdiction_scope(j):
         try:
@@ -271,7 +263,7 @@ def _assessment(a, is_current: bool) -> dict:
 @router.get("/{jurisdiction}/plans/{plan}/assessments", response=list[AssessmentOut], openapi_extra=PUBLIC_READ)
 def list_assessments(request, jurisdiction: Slug, plan: Slug):
     """The independent assessment of a plan: every commitment's ratings, the current one first, with history."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         found = _plan(j, plan)
         numbers = {c.pk: c for c in Commitment.objects.filter(plan=found)}
@@ -292,7 +284,7 @@ def list_assessments(request, jurisdiction: Slug, plan: Slug):
 )
 def post_assessment(request, jurisdiction: Slug, plan: Slug, number: Number, payload: AssessmentIn):
     """Record an independent assessment of a commitment (the jurisdiction's assessors only)."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     request.auth.require_write(j)
     with jurisdiction_scope(j):
         found = _plan(j, plan)
@@ -343,14 +335,14 @@ def _result(result: Result) -> dict:
 @paginate(Pagination)
 def list_results(request, jurisdiction: Slug):
     """What became of each decision: every tracked result with what it follows."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         return [_result(r) for r in queries.results_of(j)]
 
 
 @router.get("/{jurisdiction}/results/{result_id}", response=ResultOut, openapi_extra=PUBLIC_READ)
 def get_result(request, jurisdiction: Slug, result_id: Annotated[int, Path(..., ge=1)]):
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         try:
             return _result(queries.result(j, result_id))

@@ -21,19 +21,22 @@ from plaza.accountability.models import (
     PlanStatus,
     TopicKind,
 )
+from plaza.accountability.signals import TOPIC
+from plaza.core import fragments
 from plaza.core.models import Jurisdiction, SDGTag
 from plaza.core.tenancy import across_jurisdictions
 
 PAGE_SIZE = 50
 
 
-CACHE_SECONDS = 300  # the network's membership and its list of policy areas change rarely; pages may lag this much
+CACHE_SECONDS = 3600  # kept under the version of accountability's kept pieces: any change retires them at once
 
 
 def member_ids(network: Jurisdiction) -> list[int]:
     """The ids of the active jurisdictions under `network` (any depth), itself excluded, by name; one query, then
-    cached (as plain numbers: unpickling 300 model instances on every page cost more than the page's reads)."""
-    key = f"accountability:network-member-ids:{network.pk}"
+    cached (as plain numbers: unpickling 300 model instances on every page cost more than the page's reads)
+    under the version a jurisdiction's save moves (`signals.py`)."""
+    key = f"accountability:network-member-ids:{network.pk}:{fragments.version(TOPIC)}"
     found = cache.get(key)
     if found is None:
         found = [member.pk for member in _members_of(network)]
@@ -159,9 +162,11 @@ def set_addresses(items: list[Commitment], network: Jurisdiction) -> None:
 def policy_areas(ids: list[int]) -> list[tuple[str, str, int, int]]:
     """(slug, label, jurisdictions, commitments) for every policy area of jurisdictions `ids`, most shared first.
 
-    Two aggregates over every member's topics: cached, keyed by the member list.
+    Two aggregates over every member's topics: cached, keyed by the member list and the version any commitment's
+    topics move.
     """
-    key = "accountability:policy-areas:" + hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    members = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    key = f"accountability:policy-areas:{members}:{fragments.version(TOPIC)}"
     found = cache.get(key)
     if found is None:
         found = _policy_areas(ids)

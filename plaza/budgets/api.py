@@ -12,9 +12,7 @@ from plaza.budgets.models import Budget
 from plaza.core.api.auth import PUBLIC_READ
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
-from plaza.core.models import Jurisdiction
-from plaza.core.queries.processes import active_jurisdictions
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
 
 router = Router(tags=["budgets"])
 
@@ -112,18 +110,11 @@ class HeadingResultsOut(Schema):
     results: list[ResultOut]
 
 
-def _jurisdiction(slug: str) -> Jurisdiction:
-    found = active_jurisdictions().filter(slug=slug).first()
-    if found is None:
-        raise Http404("No such jurisdiction.")
-    return found
-
-
 @router.get("/{slug}/budgets", response=list[BudgetOut], openapi_extra=PUBLIC_READ)
 @paginate(Pagination)
 def list_budgets(request, slug: Slug):
     """The jurisdiction's published participatory budgets with their headings."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return list(queries.budgets_of(jurisdiction).prefetch_related("headings"))
 
@@ -132,7 +123,7 @@ def list_budgets(request, slug: Slug):
 @paginate(Pagination)
 def list_projects(request, slug: Slug, budget: Slug):
     """Every project of a budget, with its feasibility review (reasons are public) and supports."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return list(queries.projects_of(queries.budget_page(jurisdiction, budget)).order_by("pk"))
 
@@ -140,7 +131,7 @@ def list_projects(request, slug: Slug, budget: Slug):
 @router.get("/{slug}/budgets/{budget}/results/{heading}", response=HeadingResultsOut, openapi_extra=PUBLIC_READ)
 def heading_results(request, slug: Slug, budget: Slug, heading: Slug, rule: str = ""):
     """A finished heading's results by the budget's rule (or `rule`: greedy, mes, mes-complete)."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         found = queries.budget_page(jurisdiction, budget)
         chosen = next((h for h in queries.headings_of(found) if h.slug == heading), None)

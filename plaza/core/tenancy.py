@@ -69,7 +69,7 @@ def mapped_domains() -> dict[str, str]:
 
 
 ANCESTOR_LEVELS = 4  # the breadcrumb's ancestors read with the jurisdiction; a deeper one is read when asked for
-_chain_queries: dict[str, tuple[str, list]] = {}
+_chain_queries: dict[str, tuple[str, list[str], list]] = {}
 
 
 def active_jurisdiction(slug: str, using: str = "default"):
@@ -84,17 +84,16 @@ def active_jurisdiction(slug: str, using: str = "default"):
     connection = connections[using]
     if connection.vendor not in _chain_queries:
         _chain_queries[connection.vendor] = _chain_query(connection)
-    sql, converters = _chain_queries[connection.vendor]
+    sql, names, converters = _chain_queries[connection.vendor]
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
     if row is None:
         return None
-    names = [field.attname for field in Jurisdiction._meta.concrete_fields]
     width, parent_field, chain = len(names), Jurisdiction._meta.get_field("parent"), []
     for level in range(ANCESTOR_LEVELS + 1):
         values = list(row[level * width : (level + 1) * width])
-        if values[names.index("id")] is None:  # no parent at this level: the previous one's parent is known to be None
+        if values[0] is None:  # the id (first column): no parent at this level, the previous one's parent is None
             parent_field.set_cached_value(chain[-1], None)
             break
         for index, (column, functions) in enumerate(converters):
@@ -107,11 +106,19 @@ def active_jurisdiction(slug: str, using: str = "default"):
     return chain[0]
 
 
-def _chain_query(connection) -> tuple[str, list]:
+def jurisdiction_or_404(slug: str):
+    """The active jurisdiction at `/<slug>/` (as `active_jurisdiction`), or Http404: every page and API address."""
+    found = active_jurisdiction(slug)
+    if found is None:
+        raise Http404("No such jurisdiction.")
+    return found
+
+
+def _chain_query(connection) -> tuple[str, list[str], list]:
     from plaza.core.models import Jurisdiction
 
     meta, quote = Jurisdiction._meta, connection.ops.quote_name
-    table, fields = quote(meta.db_table), meta.concrete_fields
+    table, fields = quote(meta.db_table), [meta.pk, *(f for f in meta.concrete_fields if not f.primary_key)]
     key, parent = quote(meta.pk.column), quote(meta.get_field("parent").column)
     columns, joins = [], []
     for level in range(ANCESTOR_LEVELS + 1):
@@ -124,7 +131,7 @@ def _chain_query(connection) -> tuple[str, list]:
     for field in fields:  # the compiler's own converters: the backend's for the column, then the field's
         column = field.get_col(meta.db_table)
         converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
-    return sql, converters
+    return sql, [field.attname for field in fields], converters
 
 
 class JurisdictionMiddleware:
@@ -148,9 +155,7 @@ class JurisdictionMiddleware:
         slug = match.kwargs.get(TENANT_URL_KWARG)
         if slug is None:
             return self.get_response(request)
-        jurisdiction = active_jurisdiction(slug)
-        if jurisdiction is None:
-            raise Http404("No such jurisdiction.")
+        jurisdiction = jurisdiction_or_404(slug)
         request.jurisdiction = jurisdiction
         with jurisdiction_scope(jurisdiction):
             return self.get_response(request)

@@ -11,7 +11,7 @@ from plaza.core.api.auth import PUBLIC_READ
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.models import Jurisdiction
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
 from plaza.data.queries import dataset_request, dataset_requests, public_datasets
 
 router = Router(tags=["data"])
@@ -66,24 +66,17 @@ def _out(request, dataset) -> dict:
     }
 
 
-def _jurisdiction(slug: str) -> Jurisdiction:
-    found = Jurisdiction.objects.filter(slug=slug, is_active=True).first()
-    if found is None:
-        raise Http404("No such jurisdiction.")
-    return found
-
-
 @router.get("/{jurisdiction}/datasets", response=list[DatasetOut], openapi_extra=PUBLIC_READ)
 @paginate(Pagination)
 def list_datasets(request, jurisdiction: Slug):
     """The jurisdiction's public datasets, by short name."""
-    return _Page(request, _jurisdiction(jurisdiction))
+    return _Page(request, jurisdiction_or_404(jurisdiction))
 
 
 @router.get("/{jurisdiction}/datasets/{name}", response=DatasetOut, openapi_extra=PUBLIC_READ)
 def get_dataset(request, jurisdiction: Slug, name: Slug):
     """One public dataset with its resources."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         found = public_datasets([j]).filter(name=name).first()
         shaped = _out(request, found) if found else None
@@ -142,7 +135,7 @@ def _request_out(request, found) -> dict:
 @router.get("/{jurisdiction}/requests", response=list[DatasetRequestOut], openapi_extra=PUBLIC_READ)
 def list_requests(request, jurisdiction: Slug, status: str = ""):
     """Residents' dataset requests, most supported first (status: open, planned, published, declined)."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         return [_request_out(request, r) for r in dataset_requests(j, status)[:500]]
 
@@ -150,7 +143,7 @@ def list_requests(request, jurisdiction: Slug, status: str = ""):
 @router.get("/{jurisdiction}/requests/{request_id}", response=DatasetRequestOut, openapi_extra=PUBLIC_READ)
 def get_request(request, jurisdiction: Slug, request_id: int):
     """One dataset request with the publisher's answer."""
-    j = _jurisdiction(jurisdiction)
+    j = jurisdiction_or_404(jurisdiction)
     with jurisdiction_scope(j):
         found = dataset_request(j, request_id)
         if found is None:

@@ -11,8 +11,7 @@ from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.models import Attachment, Jurisdiction
-from plaza.core.queries.processes import active_jurisdictions
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
 from plaza.proposals import operations, queries
 from plaza.proposals.models import Proposal
 
@@ -217,13 +216,6 @@ class SupportOut(Schema):
     status: str
 
 
-def _jurisdiction(slug: str) -> Jurisdiction:
-    found = active_jurisdictions().filter(slug=slug).first()
-    if found is None:
-        raise Http404("No such jurisdiction.")
-    return found
-
-
 def _with_attachments(jurisdiction: Jurisdiction, found):
     attachments = Attachment.objects.with_scope(jurisdiction=jurisdiction).select_related("jurisdiction")
     return found.prefetch_related(Prefetch("attachments", queryset=attachments))
@@ -250,7 +242,7 @@ def list_proposals(
     status: Proposal.Status | None = None,
 ):
     """The jurisdiction's public proposals (hidden ones left out), oldest first, with their support counts."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         found = _with_attachments(jurisdiction, queries.public_proposals(jurisdiction))
         if process:
@@ -262,7 +254,7 @@ def list_proposals(
 
 @router.get("/{slug}/proposals/{pk}", response=ProposalOut, openapi_extra=PUBLIC_READ)
 def get_proposal(request, slug: Slug, pk: int):
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return _public_proposal(jurisdiction, pk)
 
@@ -273,7 +265,7 @@ def support_proposal(request, response: HttpResponse, slug: Slug, pk: int):
 
     A token's plain support is answered by the lean path (`lean.py`), with the same answer.
     """
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     request.auth.require_write(jurisdiction)
     with jurisdiction_scope(jurisdiction):
         proposal = queries.supportable(jurisdiction, pk)
@@ -289,14 +281,14 @@ def support_proposal(request, response: HttpResponse, slug: Slug, pk: int):
 @router.get("/{slug}/debates", response=DebatePage, openapi_extra=PUBLIC_READ)
 def list_debates(request, slug: Slug, paging: Query[Pagination.Input]):
     """The jurisdiction's debates in published processes, oldest first."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return _page(request, queries.public_debates(jurisdiction), paging)
 
 
 @router.get("/{slug}/debates/{pk}", response=DebateOut, openapi_extra=PUBLIC_READ)
 def get_debate(request, slug: Slug, pk: int):
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         found = queries.public_debates(jurisdiction).filter(pk=pk).first()
         if found is None:
@@ -307,14 +299,14 @@ def get_debate(request, slug: Slug, pk: int):
 @router.get("/{slug}/syntheses", response=SynthesisPage, openapi_extra=PUBLIC_READ)
 def list_syntheses(request, slug: Slug, paging: Query[Pagination.Input]):
     """Official syntheses of proposals: groups, their written answers, and the proposals each answers."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return _page(request, queries.public_syntheses(jurisdiction), paging)
 
 
 @router.get("/{slug}/syntheses/{pk}", response=SynthesisOut, openapi_extra=PUBLIC_READ)
 def get_synthesis(request, slug: Slug, pk: int):
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         found = queries.public_syntheses(jurisdiction).filter(pk=pk).first()
         if found is None:

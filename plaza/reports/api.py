@@ -13,9 +13,7 @@ from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.geo import make_point
 from plaza.core.geocoding import address_by_id, locate
-from plaza.core.models import Jurisdiction
-from plaza.core.queries.processes import active_jurisdictions
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
 from plaza.reports import queries
 from plaza.reports.operations import submit_report
 
@@ -71,17 +69,10 @@ class ReportIn(Schema):
     is_anonymous: bool = False
 
 
-def _jurisdiction(slug: str) -> Jurisdiction:
-    found = active_jurisdictions().filter(slug=slug).first()
-    if found is None:
-        raise Http404("No such jurisdiction.")
-    return found
-
-
 @router.get("/{slug}/categories", response=list[CategoryOut], openapi_extra=PUBLIC_READ)
 def list_categories(request, slug: Slug):
     """The categories residents report under (Open311's services)."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return list(queries.categories(jurisdiction).order_by("code"))
 
@@ -95,14 +86,14 @@ def list_reports(
     category: Annotated[str, Field("", max_length=60)] = "",
 ):
     """Reports, newest first; `status` is one of the statuses or `open` (every open one)."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return list(queries.public_reports(jurisdiction, status=status, category=category)[:5000])
 
 
 @router.get("/{slug}/reports/{report_id}", response=ReportOut, openapi_extra=PUBLIC_READ)
 def get_report(request, slug: Slug, report_id: int):
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         found = queries.report_by_id(jurisdiction, report_id)
         if found is None:
@@ -113,7 +104,7 @@ def get_report(request, slug: Slug, report_id: int):
 @router.post("/{slug}/reports", response={201: ReportOut}, auth=SIGNED_IN)
 def create_report(request, slug: Slug, payload: ReportIn):
     """Report a problem (a signed-in resident, or a token of write scope): coordinates or an address."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     request.auth.require_write(jurisdiction)
     with jurisdiction_scope(jurisdiction):
         category = queries.category_by_code(jurisdiction, payload.category)

@@ -11,8 +11,7 @@ from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.models import Jurisdiction
-from plaza.core.queries.processes import active_jurisdictions
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
 from plaza.votes import exports, operations, queries
 from plaza.votes.models import Votation
 
@@ -154,13 +153,6 @@ class ResultsOut(Schema):
     turnout: TurnoutOut
 
 
-def _jurisdiction(slug: str) -> Jurisdiction:
-    found = active_jurisdictions().filter(slug=slug).first()
-    if found is None:
-        raise Http404("No such jurisdiction.")
-    return found
-
-
 def _votation(jurisdiction: Jurisdiction, slug: str) -> Votation:
     try:
         return queries.votation_page(jurisdiction, slug)
@@ -172,14 +164,14 @@ def _votation(jurisdiction: Jurisdiction, slug: str) -> Votation:
 @paginate(Pagination)
 def list_votations(request, slug: Slug):
     """The jurisdiction's published votations, the latest closing first, with their questions."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return list(queries.votations_of(jurisdiction))
 
 
 @router.get("/{slug}/votations/{votation}", response=VotationOut, openapi_extra=PUBLIC_READ)
 def get_votation(request, slug: Slug, votation: Slug):
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return _votation(jurisdiction, votation)
 
@@ -187,7 +179,7 @@ def get_votation(request, slug: Slug, votation: Slug):
 @router.get("/{slug}/votations/{votation}/results", response=ResultsOut, openapi_extra=PUBLIC_READ)
 def get_results(request, slug: Slug, votation: Slug):
     """Counts by question and option and turnout by channel and district; 404 until the votation closes."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         found = _votation(jurisdiction, votation)
         if not found.is_closed:
@@ -231,7 +223,7 @@ def cast_ballot(request, response: HttpResponse, slug: Slug, votation: Slug, bod
     """
     found = queries.ballot_votation(slug, votation)  # one query for the jurisdiction, votation, questions, options
     if found is None:  # say what is missing (and refuse a read-only token first, as for a votation that exists)
-        jurisdiction = _jurisdiction(slug)
+        jurisdiction = jurisdiction_or_404(slug)
         request.auth.require_write(jurisdiction)
         with jurisdiction_scope(jurisdiction):
             found = _votation(jurisdiction, votation)
@@ -245,7 +237,7 @@ def cast_ballot(request, response: HttpResponse, slug: Slug, votation: Slug, bod
 @router.post("/{slug}/votations/{votation}/ballot/change", response=ReceiptOut, auth=SIGNED_IN)
 def change_ballot(request, response: HttpResponse, slug: Slug, votation: Slug, body: ChangeIn):
     """Replace one's ballot with the change code, where the votation allows it; only the last counts."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     request.auth.require_write(jurisdiction)
     with jurisdiction_scope(jurisdiction):
         found = _votation(jurisdiction, votation)

@@ -1,6 +1,7 @@
 """The plan page and the network overview are kept rendered (core/fragments.py) and show every change at once."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -119,3 +120,30 @@ def test_the_commitment_page_keeps_each_side_its_links_and_shows_new_progress(cl
             actor=partner, milestone=milestone, side="civil_society", status="limited", percentage=10, narrative="Slow"
         )
     assert "Slow" in client.get(page).content.decode()
+
+
+def test_a_new_member_and_its_commitments_show_on_the_overview_at_once(client, network, commitment):
+    client.force_login(network)
+    assert "Tbilisi" not in client.get(OVERVIEW).content.decode()
+    with scopes_disabled():
+        ogp = Jurisdiction.objects.get(slug="ogp-local")
+        tbilisi = JurisdictionFactory(slug="tbilisi", name="Tbilisi", parent=ogp)
+        plan = ActionPlanFactory(jurisdiction=tbilisi, slug="2024", title="Tbilisi plan")
+        CommitmentFactory(plan=plan, number=1, title="Tbilisi e-procurement", policy_areas=["Open contracting"])
+    text = client.get(OVERVIEW).content.decode()
+    assert "Tbilisi e-procurement" in text and "2 commitments" in text  # the member ids are not kept apart
+    assert "Open contracting" in text  # nor the policy areas of the filter
+
+
+def test_a_report_photo_elsewhere_leaves_the_pieces_alone(commitment):
+    from plaza.core import fragments
+    from plaza.core.models import Attachment
+
+    with scopes_disabled():
+        other = JurisdictionFactory(slug="elsewhere")
+        before = fragments.version("accountability")
+        Attachment.objects.create(
+            jurisdiction=other, content_type=ContentType.objects.get_for_model(Jurisdiction), object_id=other.pk,
+            title="x", file="x.jpg", original_name="x.jpg", size=1, mime_type="image/jpeg",
+        )  # fmt: skip
+    assert fragments.version("accountability") == before

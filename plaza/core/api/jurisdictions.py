@@ -13,18 +13,11 @@ from plaza.core.api.schemas import SLUG_PATTERN, JurisdictionDetailOut, Jurisdic
 from plaza.core.models import ComponentInstance, Jurisdiction, Process
 from plaza.core.operations.processes import create_process, publish_process
 from plaza.core.queries import processes as queries
-from plaza.core.tenancy import jurisdiction_scope
+from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
 
 router = Router(tags=["jurisdictions"])
 
 Slug = Annotated[str, Path(..., pattern=SLUG_PATTERN, max_length=80)]
-
-
-def _jurisdiction(slug: str) -> Jurisdiction:
-    found = queries.active_jurisdictions().filter(slug=slug).first()
-    if found is None:
-        raise Http404("No such jurisdiction.")
-    return found
 
 
 def _with_components(processes, jurisdiction: Jurisdiction):
@@ -64,14 +57,14 @@ def list_jurisdictions(
 @router.get("/jurisdictions/{slug}", response=JurisdictionDetailOut, openapi_extra=PUBLIC_READ)
 def get_jurisdiction(request, slug: Slug):
     """One jurisdiction, with its ancestors (root first) and its active children."""
-    return _jurisdiction(slug)
+    return jurisdiction_or_404(slug)
 
 
 @router.get("/jurisdictions/{slug}/processes", response=list[ProcessOut], openapi_extra=PUBLIC_READ)
 @paginate(Pagination)
 def list_processes(request, slug: Slug):
     """The jurisdiction's published processes with their phases and components."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         published = _with_components(queries.published_processes(jurisdiction), jurisdiction)
         return list(published.order_by("-start_date", "title", "pk"))
@@ -79,7 +72,7 @@ def list_processes(request, slug: Slug):
 
 @router.get("/jurisdictions/{slug}/processes/{process}", response=ProcessOut, openapi_extra=PUBLIC_READ)
 def get_process(request, slug: Slug, process: Slug):
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     with jurisdiction_scope(jurisdiction):
         return _process(request, jurisdiction, process)
 
@@ -87,7 +80,7 @@ def get_process(request, slug: Slug, process: Slug):
 @router.post("/jurisdictions/{slug}/processes", response={201: ProcessOut}, auth=SIGNED_IN)
 def create_process_endpoint(request, slug: Slug, payload: ProcessIn):
     """Create a draft process (a jurisdiction admin, with a token of write scope)."""
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     request.auth.require_write(jurisdiction)
     created = create_process(actor=request.auth.user, jurisdiction=jurisdiction, **payload.dict())
     with jurisdiction_scope(jurisdiction):
@@ -95,7 +88,7 @@ def create_process_endpoint(request, slug: Slug, payload: ProcessIn):
 
 
 def _set_published(request, slug: str, process: str, published: bool) -> Process:
-    jurisdiction = _jurisdiction(slug)
+    jurisdiction = jurisdiction_or_404(slug)
     request.auth.require_write(jurisdiction)
     with jurisdiction_scope(jurisdiction):
         found = _process(request, jurisdiction, process)
