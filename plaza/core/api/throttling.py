@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
+from plaza.core import cache as counting
 from plaza.core.client_address import client_address
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -50,12 +51,7 @@ class PlazaRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // period)
         key = f"plaza:api-rate:{ident}:{period}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.add(key, 1, timeout=period + 1)
-            count = 1
+        count = counting.count(cache, key, period + 1)
         self._local.wait = (window + 1) * period - now
         return count <= limit
 

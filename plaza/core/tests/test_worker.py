@@ -6,9 +6,7 @@ PLAZA_SKIP_WORKER_TESTS=1 to skip them on purpose.
 """
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,54 +27,6 @@ from plaza.core.tests.factories import UserFactory
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 STALE_SECONDS = 3
-
-
-def reachable(url: str) -> bool:
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError:
-        return False
-    return True
-
-
-@pytest.fixture(scope="session")
-def private_redis(tmp_path_factory):
-    """A redis-server of the suite's own, for machines where none runs (a fresh laptop)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        yield None
-        return
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    process = subprocess.Popen([*command, "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while not reachable(url) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_url(request):
-    url = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
-    if reachable(url):
-        return url
-    if "REDIS_URL_FOR_TESTS" not in os.environ:
-        own = request.getfixturevalue("private_redis")
-        if own is not None and reachable(own):
-            return own
-    message = f"Redis is unreachable at {url} and no redis-server could be started: the worker tests need it."
-    if os.environ.get("PLAZA_SKIP_WORKER_TESTS") == "1":
-        pytest.skip(message + " Skipped because PLAZA_SKIP_WORKER_TESTS=1.")
-    pytest.fail(
-        message + " Install redis-server, point REDIS_URL_FOR_TESTS at one, or set PLAZA_SKIP_WORKER_TESTS=1.",
-        pytrace=False,
-    )
 
 
 @pytest.fixture
