@@ -145,6 +145,9 @@ def run(ballots: int, profile_to: Path | None, keep: bool) -> dict:
             except Exception:  # noqa: BLE001 - no such database yet: make it
                 tokens = None
         if tokens is None:
+            from django.db import connections
+
+            connections.close_all()  # a kept database that could not be reused is made again: no connection to it stays
             create_database(url)
         try:
             tokens = tokens or prepare_site(ballots + 1)
