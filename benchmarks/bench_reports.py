@@ -115,14 +115,14 @@ WITH cats AS (SELECT %(cat_ids)s::bigint[] AS ids, %(departments)s::text[] AS de
 INSERT INTO reports_report (
     jurisdiction_id, component_id, category_id, area_id, department, description, latitude, longitude, address,
     is_anonymous, reporter_email, status, close_reason, supporters_count, token, created_at, updated_at,
-    acknowledged_at, fixed_at, closed_at, open311_origin, open311_hops)
+    acknowledged_at, fixed_at, closed_at, open311_origin, open311_hops, address_id, hidden_reason)
 SELECT %(j)s, %(component)s, cats.ids[1 + g %% 5], cats.areas[1 + (g / 7) %% 25], cats.deps[1 + g %% 5],
     'Bench report ' || g, %(south)s + ((g / 7) %% 25 / 5) * %(step_lat)s + (g %% 97) / 97.0 * %(step_lat)s,
     %(west)s + ((g / 7) %% 5) * %(step_lon)s + (g %% 89) / 89.0 * %(step_lon)s, '', true, '',
     s.status, CASE WHEN s.status = 'closed' THEN 'not_responsible' ELSE '' END, 0, md5(g::text || random()::text),
     t.created, t.created, CASE WHEN s.status <> 'open' THEN t.created + ((g %% 60) + 1) * interval '1 hour' END,
     CASE WHEN s.status = 'fixed' THEN t.created + ((g %% 400) + 2) * interval '1 hour' END,
-    CASE WHEN s.status = 'closed' THEN t.created + ((g %% 60) + 1) * interval '1 hour' END, '', 0
+    CASE WHEN s.status = 'closed' THEN t.created + ((g %% 60) + 1) * interval '1 hour' END, '', 0, '', ''
 FROM generate_series(1, %(n)s) AS g, cats,
     LATERAL (SELECT CASE WHEN g %% 20 = 0 THEN 'open' WHEN g %% 20 = 1 THEN 'acknowledged'
              WHEN g %% 20 = 2 THEN 'in_progress' WHEN g %% 20 = 3 THEN 'closed' ELSE 'fixed' END AS status) AS s,

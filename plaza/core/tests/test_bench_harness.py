@@ -84,3 +84,15 @@ def test_each_app_benchmark_runs_tiny_on_sqlite(name):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert result.stdout.startswith("machine: ")
     assert f"== {name}" in result.stdout and "\n---" in result.stdout, result.stdout  # its table was printed
+
+
+def test_the_reports_bulk_fill_writes_every_column_the_table_requires():
+    """`--tiny` fills on SQLite through the ORM; the full run's one INSERT … SELECT must keep up with the model."""
+    import re
+
+    from plaza.reports.models import Report
+
+    sql = load("bench_reports").FILL_POSTGRES
+    listed = {c.strip() for c in re.search(r"INSERT INTO reports_report \(([^)]*)\)", sql).group(1).split(",")}
+    required = {f.column for f in Report._meta.concrete_fields if not f.null and not f.primary_key}
+    assert required - listed == set()
