@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -25,6 +26,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_pages as pages  # noqa: E402 - the shared server, database and load helpers
+import load as load_generator  # noqa: E402
+
+# Reports created through HTTP when wrk sends them (each once; the Python client runs for BENCH_DURATION instead).
+CREATED = int(os.environ.get("BENCH_REPORTS_CREATED", "6000"))
 
 SLUG = "bench"
 CATEGORIES = [
@@ -300,6 +305,34 @@ def targets(setup: dict) -> list[tuple[str, str, bool]]:
     ]
 
 
+def report_form(rng: random.Random, api_key: str) -> dict[str, str]:
+    """One new report as an Open311 client posts it: a random category and a point inside the 25 districts."""
+    return {
+        "api_key": api_key,
+        "service_code": rng.choice(CATEGORIES)[0],
+        "lat": f"{SOUTH + rng.random() * GRID * STEP_LAT:.6f}",
+        "long": f"{WEST + rng.random() * GRID * STEP_LON:.6f}",
+        "description": "Benchmark report sent over Open311",
+    }
+
+
+def create_reports_wrk(base: str, api_key: str, *, clients: int, count: int) -> dict:
+    """Report creation through HTTP sent by wrk: `count` Open311 POSTs, each answered 201 once (the row's figures)."""
+    rng = random.Random(7)
+    path = f"/{SLUG}/open311/v2/requests.json"
+    requests = [("-", path, urlencode(report_form(rng, api_key))) for _ in range(count)]
+    figures = load_generator.wrk_posts(f"{base}/healthz", requests, clients=clients)
+    log(f"POST requests.json: {figures.ok} reports created of {count} in {figures.elapsed:.1f} s with wrk")
+    return {
+        "target": "create a report (Open311 POST)",
+        "requests": figures.ok + figures.errors,
+        "errors": figures.errors,
+        "rps": figures.rate,
+        "p50_ms": figures.p50_ms,
+        "p95_ms": figures.p95_ms,
+    }
+
+
 async def create_reports(base: str, api_key: str, *, clients: int, duration: float, max_requests: int) -> pages.Load:
     """Report creation through HTTP: Open311 POST requests.json with the api_key, as an app or a partner would."""
     load = pages.Load()
@@ -314,13 +347,7 @@ async def create_reports(base: str, api_key: str, *, clients: int, duration: flo
             nonlocal issued
             while time.perf_counter() < deadline and issued < budget:
                 issued += 1
-                form = {
-                    "api_key": api_key,
-                    "service_code": rng.choice(CATEGORIES)[0],
-                    "lat": f"{SOUTH + rng.random() * GRID * STEP_LAT:.6f}",
-                    "long": f"{WEST + rng.random() * GRID * STEP_LON:.6f}",
-                    "description": "Benchmark report sent over Open311",
-                }
+                form = report_form(rng, api_key)
                 sent = time.perf_counter()
                 try:
                     response = await client.post(f"{base}/{SLUG}/open311/v2/requests.json", data=form)
@@ -353,15 +380,19 @@ def measure(server, base: str, config: pages.Config, setup: dict, paths, queries
             )
             load.add(part)
             rss[path] = pages.worker_rss(server)
+    for path, load in loads.items():
+        log(f"{path}: {load.requests} requests, {load.errors} errors in {load.elapsed:.1f} s")
+    rows = [pages.row(path, label, ref, loads[path], queries, rss[path]) for path, label, ref in paths]
+    if load_generator.wrk():
+        created = create_reports_wrk(base, setup["api_key"], clients=config.clients, count=CREATED)
+        rows.append({**created, "reference": False, "rss_mib": statistics.mean(pages.worker_rss(server)) / 2**20})
+        return rows
     created = asyncio.run(
         create_reports(
             base, setup["api_key"], clients=config.clients, duration=config.duration, max_requests=config.requests
         )
     )
-    for path, load in loads.items():
-        log(f"{path}: {load.requests} requests, {load.errors} errors in {load.elapsed:.1f} s")
     log(f"POST requests.json: {created.requests} requests, {created.errors} errors in {created.elapsed:.1f} s")
-    rows = [pages.row(path, label, ref, loads[path], queries, rss[path]) for path, label, ref in paths]
     rows.append(pages.row("POST", "create a report (Open311 POST)", False, created, {}, pages.worker_rss(server)))
     return rows
 

@@ -70,8 +70,10 @@ function request()
   if sent == 0 then first_sent = now() end
   sent = sent + 1
   local token, path, body = lines[sent]:match("^(%S+) (%S+) (.*)$")
-  local headers = {["Authorization"] = "Bearer " .. token}
-  if body ~= "" then headers["Content-Type"] = "application/json" end
+  local headers = {}
+  if token ~= "-" then headers["Authorization"] = "Bearer " .. token end
+  if body:sub(1, 1) == "{" then headers["Content-Type"] = "application/json"
+  elseif body ~= "" then headers["Content-Type"] = "application/x-www-form-urlencoded" end
   if path == "-" then path = nil end  -- the address wrk was given
   return wrk.format("POST", path, headers, body)
 end
@@ -221,10 +223,11 @@ def wrk_get(url: str, *, clients: int, duration: float) -> LoadFigures:
 def wrk_posts(
     url: str, requests: list[tuple[str, str]] | list[tuple[str, str, str]], *, clients: int, expect: int = 201
 ) -> LoadFigures:
-    """POST every (token, JSON body) once from `clients` connections; `ok` counts the `expect` answers.
+    """POST every (token, body) once from `clients` connections; `ok` counts the `expect` answers.
 
-    A request may name its own address as (token, path, body) (a support: one proposal's address each); an
-    empty body is sent without a content type.
+    A request may name its own address as (token, path, body) (a support: one proposal's address each). A body
+    starting with "{" is sent as JSON, any other as a form (url-encoded, without spaces), an empty one without a
+    content type; the token "-" sends no Authorization header (a form that carries its own key).
     """
     threads = min(THREADS, clients)
     with tempfile.TemporaryDirectory(prefix="plaza-wrk-") as folder:

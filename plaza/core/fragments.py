@@ -13,14 +13,20 @@ Apps call `changed(topic)` from model signals (which cover the admin and every `
 where they write without signals (`QuerySet.update()`, `bulk_create`, raw SQL). A change costs one cache
 write (and, in a transaction, one bump registered for its commit).
 
+`kept` does the same for any picklable value read from the database (a process with its phases and
+components, which every component page reads), in one language for all.
+
 What a piece shows must depend only on its key: never put the signed-in person's name, a CSRF token or
 anything else of one request inside it; keep those outside, in the page around it, or in `vary`.
 """
 
+import functools
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
+from pathlib import Path
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -30,6 +36,8 @@ from django.utils.translation import get_language
 KEEP_SECONDS = 3600  # how long an unasked-for piece stays; also the most a piece could lag a missed change
 
 _bumps: dict[str, Callable[[], None]] = {}
+_MISSING = object()
+T = TypeVar("T")
 
 
 def _version_key(topic: str) -> str:
@@ -65,12 +73,58 @@ def changed(topic: str, using: str = DEFAULT_DB_ALIAS) -> None:
         transaction.on_commit(bump, using=using)
 
 
+@functools.cache
+def build() -> str:
+    """What code renders the pieces: a digest of Plaza's source and template files' names, sizes and times.
+
+    Part of every key, so that pieces kept by the code before a deploy are never served by the code after it
+    (each process computes it once; processes running the same files share their pieces)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".html", ".mo"}:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+def _key(topic: str, name: str, vary: tuple) -> str:
+    parts = repr((build(), version(topic), name, vary))
+    return f"fragments:{topic}:{name}:{hashlib.sha256(parts.encode()).hexdigest()}"
+
+
+def pieces(name: str, items: Sequence[T], parts: Callable[[T], tuple], render: Callable[[T], str]) -> list[SafeString]:
+    """Pieces that depend on nothing but `parts(item)` and the active language (a proposal's card: its title,
+    counts, tags…): content-addressed, so no write ever needs to retire them. All are read in one cache round
+    trip; those missing are rendered and kept in another."""
+    language = get_language()
+    keys = []
+    for item in items:
+        digest = hashlib.sha256(repr((build(), name, language, parts(item))).encode()).hexdigest()
+        keys.append(f"fragments:pieces:{name}:{digest}")
+    found = cache.get_many(keys)
+    missing = {}
+    for key, item in zip(keys, items, strict=True):
+        if key not in found:
+            found[key] = missing[key] = str(render(item))
+    if missing:
+        cache.set_many(missing, KEEP_SECONDS)
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308 - a template's own output, escaped when rendered
+
+
+def kept(topic: str, name: str, vary: tuple, load: Callable[[], T]) -> T:
+    """The value `name` of the topic for `vary` (any picklable value, the same in every language): from the cache,
+    else loaded and kept. Each call gets its own copy (the cache pickles), so callers may change what they get.
+    If `load` raises, nothing is kept."""
+    key = _key(topic, name, vary)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = load()
+        cache.set(key, value, KEEP_SECONDS)
+    return value
+
+
 def cached(topic: str, name: str, vary: tuple, render: Callable[[], str]) -> SafeString:
     """The piece `name` of the topic for `vary` in the active language: from the cache, else rendered and kept."""
-    parts = repr((version(topic), name, get_language(), vary))
-    key = f"fragments:{topic}:{name}:{hashlib.sha256(parts.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, KEEP_SECONDS)
+    html = kept(topic, name, (get_language(), vary), lambda: str(render()))
     return mark_safe(html)  # noqa: S308 - a template's own output, escaped when it was rendered

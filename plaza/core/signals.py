@@ -5,7 +5,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from plaza.core.models import Jurisdiction, Process
+from plaza.core import fragments
+from plaza.core.models import ComponentInstance, ComponentStep, Jurisdiction, Phase, Process
+from plaza.core.queries.processes import PROCESSES_TOPIC
 from plaza.core.search import index_object, unindex_object
 from plaza.core.tenancy import DOMAIN_MAP_CACHE_KEY
 
@@ -28,3 +30,13 @@ def forget_mapped_domains(sender, **kwargs) -> None:
     # A new or changed domain must be served at once (transaction.on_commit: a rollback keeps the old map).
     transaction.on_commit(lambda: cache.delete(DOMAIN_MAP_CACHE_KEY))
     cache.delete(DOMAIN_MAP_CACHE_KEY)
+
+
+def forget_process_pages(sender, **kwargs) -> None:
+    """What `queries.process_page` keeps (a process, its phases, steps and components) changed: retire it."""
+    fragments.changed(PROCESSES_TOPIC, using=kwargs.get("using") or "default")
+
+
+for _model in (Jurisdiction, Process, Phase, ComponentStep, ComponentInstance):
+    for _signal in (post_save, post_delete):
+        _signal.connect(forget_process_pages, sender=_model, dispatch_uid=f"core.process_pages.{_model.__name__}")

@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plaza.core import fragments
 from plaza.core.geo import Point, map_context
 from plaza.core.geocoding import nearest_address
 from plaza.core.markdown import render_markdown
@@ -77,6 +79,49 @@ def _filters(request, form: FilterForm) -> queries.ProposalFilters:
     )
 
 
+def _card_parts(proposal: Proposal) -> tuple:
+    """Everything a card shows (proposals/includes/card.html): the key of its kept HTML."""
+    return (
+        proposal.pk,
+        proposal.title,
+        proposal.status_label,
+        proposal.category,
+        proposal.is_expert,
+        proposal.summary,
+        proposal.supports_text,
+        proposal.comments_text,
+        proposal.author_name,
+        proposal.on_behalf_of,
+        tuple(proposal.tag_names),
+    )
+
+
+def _cards(proposals: list[Proposal], component_url: str) -> list[str]:
+    """The index's cards, each kept rendered under what it shows (a changed count or title is another card)."""
+    return fragments.pieces(
+        "proposals.card",
+        proposals,
+        lambda p: (component_url, *_card_parts(p)),
+        lambda p: render_to_string("proposals/includes/card.html", {"proposal": p, "component_url": component_url}),
+    )
+
+
+def _filter_fields(request, form: FilterForm) -> str:
+    """The filter form's fields, kept rendered under what they show: the query sent and the choices offered."""
+    sent = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "page"))
+    choices = tuple(tuple((value, str(label)) for value, label in field.choices) for field in _choice_fields(form))
+    return fragments.pieces(
+        "proposals.filters",
+        [form],
+        lambda _form: (sent, choices),
+        lambda form: render_to_string("core/includes/form.html", {"form": form}),
+    )[0]
+
+
+def _choice_fields(form: FilterForm) -> list:
+    return [field for field in form.fields.values() if hasattr(field, "choices")]
+
+
 def proposal_index(request):
     component = request.component
     form = FilterForm(request.GET or None, categories=queries.categories_of(component))
@@ -84,6 +129,7 @@ def proposal_index(request):
     proposals = queries.index_pages(component, filters)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.as_cards(page.object_list, component)
+    component_url = component.get_absolute_url()
     query = request.GET.copy()
     query.pop("page", None)
     may_propose, why_not = component_action_allowed(request.user, component, "propose")
@@ -93,9 +139,11 @@ def proposal_index(request):
         {
             "process": request.process,
             "component": component,
-            "component_url": component.get_absolute_url(),
+            "component_url": component_url,
             "form": form,
             "page": page,
+            "cards": _cards(page.object_list, component_url),
+            "filter_fields": _filter_fields(request, form),
             "query": query.urlencode(),
             # This page's located proposals: the map view (map/) draws all of them.
             "map": map_context([p for p in page.object_list if p.latitude is not None], map_id="proposals-map"),

@@ -3,8 +3,11 @@
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from plaza.core import fragments
 from plaza.core.models import ComponentInstance, Jurisdiction, Phase, Process
 from plaza.core.tenancy import across_jurisdictions
+
+PROCESSES_TOPIC = "core.processes"  # the kept process pages' topic (core/fragments.py)
 
 
 def active_jurisdictions() -> QuerySet[Jurisdiction]:
@@ -59,23 +62,30 @@ def active_processes_across_network(limit: int = 12) -> list[Process]:
 
 
 def process_page(jurisdiction: Jurisdiction, slug: str, *, include_unpublished: bool = False) -> Process:
-    """One process with its phases, steps and components, or Process.DoesNotExist."""
-    processes = Process.objects.with_scope(jurisdiction=jurisdiction)
-    if not include_unpublished:
-        processes = processes.filter(is_published=True)
-    return (
-        processes.select_related("jurisdiction")
-        .prefetch_related(
-            Prefetch("phases", queryset=Phase.objects.with_scope(jurisdiction=jurisdiction).prefetch_related("steps")),
-            Prefetch(
-                "components",
-                queryset=ComponentInstance.objects.with_scope(jurisdiction=jurisdiction)
-                .filter(is_published=True)
-                .select_related("jurisdiction", "process"),
-            ),
+    """One process with its phases, steps and components, or Process.DoesNotExist.
+
+    Every page of every component in a process reads it first (four queries), so it is kept in the cache under the
+    processes' version (`PROCESSES_TOPIC`: any save or delete of a jurisdiction, process, phase, step or component
+    instance retires it, core/signals.py). Each caller gets its own copy.
+    """
+
+    def load() -> Process:
+        processes = Process.objects.with_scope(jurisdiction=jurisdiction)
+        if not include_unpublished:
+            processes = processes.filter(is_published=True)
+        phases = Phase.objects.with_scope(jurisdiction=jurisdiction).prefetch_related("steps")
+        components = (
+            ComponentInstance.objects.with_scope(jurisdiction=jurisdiction)
+            .filter(is_published=True)
+            .select_related("jurisdiction", "process")
         )
-        .get(slug=slug)
-    )
+        return (
+            processes.select_related("jurisdiction")
+            .prefetch_related(Prefetch("phases", queryset=phases), Prefetch("components", queryset=components))
+            .get(slug=slug)
+        )
+
+    return fragments.kept(PROCESSES_TOPIC, "process_page", (jurisdiction.pk, slug, include_unpublished), load)
 
 
 def active_phase(process: Process):

@@ -59,3 +59,66 @@ def test_a_rolled_back_change_leaves_the_next_one_its_own_commit_bump(django_cap
             pass
         fragments.changed("t")
     assert len(callbacks) == 1
+
+
+def test_a_kept_value_is_loaded_once_each_caller_gets_a_copy_and_a_failed_load_keeps_nothing():
+    loads = []
+
+    def load() -> dict:
+        loads.append(1)
+        return {"rows": [1, 2]}
+
+    first = fragments.kept("t", "v", (1,), load)
+    first["rows"].append(3)  # a caller changing its copy
+    assert fragments.kept("t", "v", (1,), load) == {"rows": [1, 2]} and len(loads) == 1
+    fragments.changed("t")
+    fragments.kept("t", "v", (1,), load)
+    assert len(loads) == 2
+
+    def missing():
+        raise LookupError
+
+    with pytest.raises(LookupError):
+        fragments.kept("t", "absent", (1,), missing)
+    with pytest.raises(LookupError):
+        fragments.kept("t", "absent", (1,), missing)  # tried again: the failure was not kept
+
+
+def test_the_process_page_is_kept_until_its_process_phases_steps_or_components_change(
+    django_assert_num_queries, unscoped
+):
+    from plaza.core.models import Process
+    from plaza.core.queries.processes import process_page
+    from plaza.core.tests.factories import ComponentFactory, ComponentStepFactory, PhaseFactory
+
+    step = ComponentStepFactory()
+    process, jurisdiction = step.phase.process, step.phase.jurisdiction
+    first = process_page(jurisdiction, process.slug)
+    assert [c.pk for c in first.components.all()] == [step.component.pk]
+    with django_assert_num_queries(0):
+        again = process_page(jurisdiction, process.slug)
+        assert [p.pk for p in again.phases.all()] == [step.phase.pk]
+        assert [s.pk for s in again.phases.all()[0].steps.all()] == [step.pk]
+    assert again is not first
+
+    def seen(**kwargs):
+        return process_page(jurisdiction, process.slug, **kwargs)
+
+    PhaseFactory(process=process, jurisdiction=jurisdiction, position=9, title="Later")
+    assert "Later" in [p.title for p in seen().phases.all()]
+    other = ComponentFactory(process=process, jurisdiction=jurisdiction, is_published=True)
+    assert other.pk in [c.pk for c in seen().components.all()]
+    other.title = "Renamed"
+    other.save()
+    assert "Renamed" in [c.title for c in seen().components.all()]
+    step.actions = ["comment", "vote"]
+    step.save()
+    assert seen().phases.all()[0].steps.all()[0].actions == ["comment", "vote"]
+    process.is_published = False
+    process.save()
+    with pytest.raises(Process.DoesNotExist):
+        seen()
+    assert seen(include_unpublished=True).pk == process.pk
+    jurisdiction.name = "Renamed city"
+    jurisdiction.save()
+    assert seen(include_unpublished=True).jurisdiction.name == "Renamed city"

@@ -48,9 +48,10 @@ def test_the_support_button_is_a_constant_number_of_queries(client, component, d
     resident = verified_user(component.jurisdiction)
     client.force_login(resident)
     client.get(component.get_absolute_url())  # the session and its visitor seed exist
-    # 8 to resolve the address and the account (core), 1 proposal row, 5 for the support, 2 savepoint
+    # 4 to resolve the address and the account (core; the process with its phases and components is kept), 1
+    # proposal row, 5 for the support, 2 savepoint
     for proposal in proposals:
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(12):
             response = client.post(f"{proposal.get_absolute_url()}support/")
         assert response.status_code == 302
     assert Support.objects.filter(user=resident).count() == 2
