@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
     name = "plaza.reports"
     label = "reports"
     verbose_name = "Civic reports"
+
+    def ready(self) -> None:
+        from plaza.reports import signals
+
+        signals.connect()

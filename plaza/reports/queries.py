@@ -7,8 +7,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from plaza.core import fragments
 from plaza.core.geo import Point, bounding_box, haversine_km
 from plaza.core.models import Attachment, ComponentInstance, Jurisdiction, Role, RoleGrant, User
+from plaza.core.queries.processes import PROCESSES_TOPIC
 from plaza.reports.models import (
     OPEN_STATUSES,
     AnswerTemplate,
@@ -26,15 +28,27 @@ from plaza.reports.models import (
 NEARBY_KM = 0.2
 
 
+# The kept categories and areas' topic (core/fragments.py): any save or delete of a category, an area or a
+# forwarding destination retires them (reports/signals.py).
+SETUP_TOPIC = "reports.setup"
+
+
 def reports_component(jurisdiction: Jurisdiction) -> ComponentInstance | None:
-    """Where residents report here: the first published reports component of a published process."""
-    return (
-        ComponentInstance.objects.with_scope(jurisdiction=jurisdiction)
-        .filter(manifest_name="reports", is_published=True, process__is_published=True)
-        .select_related("jurisdiction", "process")
-        .order_by("process__start_date", "position", "id")
-        .first()
-    )
+    """Where residents report here: the first published reports component of a published process.
+
+    Every new report asks: kept under the processes' version (a change to a process or a component retires it).
+    """
+
+    def load() -> ComponentInstance | None:
+        return (
+            ComponentInstance.objects.with_scope(jurisdiction=jurisdiction)
+            .filter(manifest_name="reports", is_published=True, process__is_published=True)
+            .select_related("jurisdiction", "process")
+            .order_by("process__start_date", "position", "id")
+            .first()
+        )
+
+    return fragments.kept(PROCESSES_TOPIC, "reports_component", (jurisdiction.pk,), load)
 
 
 def categories(jurisdiction: Jurisdiction, *, active_only: bool = True) -> QuerySet[Category]:
@@ -44,11 +58,29 @@ def categories(jurisdiction: Jurisdiction, *, active_only: bool = True) -> Query
 
 
 def category_by_code(jurisdiction: Jurisdiction, code: str) -> Category | None:
-    return categories(jurisdiction).filter(code=code).first()
+    """The active category with this code, with its forwarding destination: kept, since every new report asks.
+
+    The destination's encrypted api_key is left out of what is kept (deferred: read from the database if asked).
+    """
+    if len(code) > Category._meta.get_field("code").max_length:
+        return None
+
+    def load() -> Category | None:
+        found = categories(jurisdiction).defer("open311_destination__api_key_encrypted")
+        return found.filter(code=code).first()
+
+    return fragments.kept(SETUP_TOPIC, "category", (jurisdiction.pk, code), load)
 
 
 def areas(jurisdiction: Jurisdiction) -> QuerySet[Area]:
     return Area.objects.with_scope(jurisdiction=jurisdiction).all()
+
+
+def routing_areas(jurisdiction: Jurisdiction) -> list[Area]:
+    """The jurisdiction's areas in routing order (a point goes to the first that holds it): kept until one changes."""
+    return fragments.kept(
+        SETUP_TOPIC, "areas", (jurisdiction.pk,), lambda: list(areas(jurisdiction).order_by("name", "id"))
+    )
 
 
 def _listed(found: QuerySet[Report]) -> QuerySet[Report]:

@@ -16,7 +16,9 @@ def area_for(jurisdiction: Jurisdiction, point: Point | None) -> Area | None:
     """
     if point is None:
         return None
-    areas = list(Area.objects.with_scope(jurisdiction=jurisdiction).order_by("name", "id"))
+    from plaza.reports.queries import routing_areas  # queries' imports lead back here
+
+    areas = routing_areas(jurisdiction)
     if not areas:
         return None
     for area in areas:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -94,13 +94,35 @@ def _key(report: Report) -> dict:
     }
 
 
+def _increment(model, key: dict, values: dict) -> int:
+    """UPDATE … SET n = n + %s … of the row named by `key` (written out: every new report runs two); rows changed.
+
+    The ORM's `filter(**key).update(F() + …)` says the same in about a millisecond of compiling per call."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    sets = ", ".join(f"{quote(fields[n].column)} = {quote(fields[n].column)} + %s" for n in values)
+    where, params = [], list(values.values())
+    for name, value in key.items():
+        column = quote(fields[name.removesuffix("_id")].column)
+        if value is None:
+            where.append(f"{column} IS NULL")
+        else:
+            where.append(f"{column} = %s")
+            params.append(fields[name.removesuffix("_id")].get_db_prep_value(value, connection))
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {' AND '.join(where)}"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
 def _add(model, key: dict, values: dict) -> None:
     """Add `values` to the row named by `key`, creating it on first use (safe under concurrent writers)."""
     if not values:
         return
-    increments = {name: F(name) + value for name, value in values.items()}
-    if model.objects.filter(**key).update(**increments):
+    if _increment(model, key, values):
         return
+    increments = {name: F(name) + value for name, value in values.items()}
     try:
         with transaction.atomic():
             model.objects.create(**key, **values)

@@ -275,9 +275,9 @@ def test_reports_missing_from_the_figures_are_still_listed(client, component, po
 
 
 # jurisdiction, the page's reports (category and area resolved in subqueries), their count from the open counts
-# (or, for a status they do not count, a count capped at LIST_COUNT_CAP), categories and areas (the filters), the
-# reports component; the figures come from the cache once warm
-LIST_QUERIES = 6
+# (or, for a status they do not count, a count capped at LIST_COUNT_CAP), categories and areas (the filters); the
+# reports component and the figures come from the cache once warm
+LIST_QUERIES = 5
 
 
 @pytest.mark.parametrize("query", ["", "?status=open&category=pothole&area=Jung-gu", "?status=fixed&area=Jung-gu"])
