@@ -122,3 +122,36 @@ def test_the_process_page_is_kept_until_its_process_phases_steps_or_components_c
     jurisdiction.name = "Renamed city"
     jurisdiction.save()
     assert seen(include_unpublished=True).jurisdiction.name == "Renamed city"
+
+
+def test_pieces_are_kept_by_what_they_show_per_language():
+    rendered = []
+
+    def render(item: dict) -> str:
+        rendered.append(item["id"])
+        return f"<li>{item['title']} in {translation.get_language()}</li>"
+
+    def parts(item: dict) -> tuple:
+        return (item["id"], item["title"])
+
+    items = [{"id": 1, "title": "Trees"}, {"id": 2, "title": "Benches"}]
+    first = fragments.pieces("cards", items, parts, render)
+    assert [str(p) for p in first] == ["<li>Trees in en</li>", "<li>Benches in en</li>"] and rendered == [1, 2]
+    assert fragments.pieces("cards", items, parts, render) == first and rendered == [1, 2]
+    items[1]["title"] = "More benches"  # what it shows changed: another piece, the other one stays
+    assert str(fragments.pieces("cards", items, parts, render)[1]) == "<li>More benches in en</li>"
+    assert rendered == [1, 2, 2]
+    with translation.override("fr"):
+        fragments.pieces("cards", items, parts, render)
+    assert rendered == [1, 2, 2, 1, 2]
+
+
+def test_pieces_kept_by_other_code_are_never_served(monkeypatch):
+    calls, render = _counting()
+    fragments.cached("t", "p", (1,), render)
+    fragments.pieces("p", [1], lambda item: (item,), lambda item: render())
+    assert len(calls) == 2
+    monkeypatch.setattr(fragments, "build", lambda: "another deploy")
+    fragments.cached("t", "p", (1,), render)
+    fragments.pieces("p", [1], lambda item: (item,), lambda item: render())
+    assert len(calls) == 4
