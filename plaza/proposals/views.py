@@ -106,20 +106,24 @@ def _cards(proposals: list[Proposal], component_url: str) -> list[str]:
     )
 
 
-def _filter_fields(request, form: FilterForm) -> str:
-    """The filter form's fields, kept rendered under what they show: the query sent and the choices offered."""
-    sent = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name != "page"))
-    choices = tuple(tuple((value, str(label)) for value, label in field.choices) for field in _choice_fields(form))
-    return fragments.pieces(
-        "proposals.filters",
-        [form],
-        lambda _form: (sent, choices),
-        lambda form: render_to_string("core/includes/form.html", {"form": form}),
-    )[0]
+def _filter_fields(form: FilterForm) -> str:
+    """The filter form's fields, kept rendered under what they show: the options chosen and the choices offered.
 
+    Only a valid form without free words is kept (its values are among the choices, so there are few such forms);
+    a search, a tag or a mistake is rendered for its request alone.
+    """
 
-def _choice_fields(form: FilterForm) -> list:
-    return [field for field in form.fields.values() if hasattr(field, "choices")]
+    def render(_form=None) -> str:
+        return render_to_string("core/includes/form.html", {"form": form})
+
+    choice_fields = [name for name, field in form.fields.items() if hasattr(field, "choices")]
+    if form.is_bound and (
+        not form.is_valid() or any(form.cleaned_data.get(n) for n in form.fields if n not in choice_fields)
+    ):
+        return render()
+    chosen = tuple(form.data.get(name, "") for name in choice_fields) if form.is_bound else None
+    choices = tuple(tuple((value, str(label)) for value, label in form.fields[name].choices) for name in choice_fields)
+    return fragments.pieces("proposals.filters", [form], lambda _form: (chosen, choices), render)[0]
 
 
 def proposal_index(request):
@@ -143,7 +147,7 @@ def proposal_index(request):
             "form": form,
             "page": page,
             "cards": _cards(page.object_list, component_url),
-            "filter_fields": _filter_fields(request, form),
+            "filter_fields": _filter_fields(form),
             "query": query.urlencode(),
             # This page's located proposals: the map view (map/) draws all of them.
             "map": map_context([p for p in page.object_list if p.latitude is not None], map_id="proposals-map"),

@@ -248,3 +248,18 @@ def test_the_map_page_shows_every_located_proposal_and_the_index_its_page(client
     body = page.content.decode()
     assert page.status_code == 200 and len(page.context["map"]["places"]) == 25
     assert "Bench 24" in body and "Nowhere in particular" not in body
+
+
+def test_kept_cards_and_filter_fields_show_what_each_request_asked_and_the_latest_counts(client, component):
+    proposal = ProposalFactory(component=component, title="Bike lanes", category="Mobility", support_count=5)
+    page = client.get(url(component), {"order": "newest"}).content.decode()
+    assert '<option value="newest" selected>' in page and "5 supports" in page
+    again = client.get(url(component), {"order": "random"}).content.decode()
+    assert '<option value="random" selected>' in again and '<option value="newest" selected>' not in again
+    for words in ("bike", "lanes"):  # free words: the field shows this request's own
+        assert f'value="{words}"' in client.get(url(component), {"q": words}).content.decode()
+    bad = client.get(url(component), {"goal": "99"})
+    assert bad.status_code == 400 and 'class="error' in bad.content.decode()
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=6, title="Wider bike lanes")  # no signal at all
+    page = client.get(url(component), {"order": "newest"}).content.decode()
+    assert "6 supports" in page and "Wider bike lanes" in page and "5 supports" not in page
