@@ -7,6 +7,10 @@ from django.utils.translation import gettext as _
 
 from plaza.core.models import ComponentInstance, Jurisdiction, Process, Role, RoleGrant, Verification
 
+# The kept readings of who holds which role (core/fragments.py): any save or delete of a role grant or an
+# account retires them (core/signals.py).
+ROLES_TOPIC = "core.roles"
+
 
 def has_role(user, jurisdiction: Jurisdiction, *roles: str, process: Process | None = None) -> bool:
     """True if the user holds one of `roles` in the jurisdiction (or in the given process)."""

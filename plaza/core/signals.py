@@ -6,7 +6,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from plaza.core import fragments
-from plaza.core.models import ComponentInstance, ComponentStep, Jurisdiction, Phase, Process
+from plaza.core.models import ComponentInstance, ComponentStep, Jurisdiction, Phase, Process, RoleGrant, User
+from plaza.core.permissions import ROLES_TOPIC
 from plaza.core.queries.processes import PROCESSES_TOPIC
 from plaza.core.search import index_object, unindex_object
 from plaza.core.tenancy import DOMAIN_MAP_CACHE_KEY
@@ -40,3 +41,13 @@ def forget_process_pages(sender, **kwargs) -> None:
 for _model in (Jurisdiction, Process, Phase, ComponentStep, ComponentInstance):
     for _signal in (post_save, post_delete):
         _signal.connect(forget_process_pages, sender=_model, dispatch_uid=f"core.process_pages.{_model.__name__}")
+
+
+def forget_role_readings(sender, **kwargs) -> None:
+    """Who holds a role changed (a grant given or taken, an account saved or deleted): retire what was kept."""
+    fragments.changed(ROLES_TOPIC, using=kwargs.get("using") or "default")
+
+
+for _model in (RoleGrant, User):
+    for _signal in (post_save, post_delete):
+        _signal.connect(forget_role_readings, sender=_model, dispatch_uid=f"core.role_readings.{_model.__name__}")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.core import fragments
 from plaza.core.audit import record
 from plaza.core.geo import Point
 from plaza.core.jobs import enqueue
@@ -21,7 +22,7 @@ from plaza.core.operations.attachments import attach_file, check_upload
 from plaza.core.operations.comments import start_following
 from plaza.core.operations.moderation import refuse_if_blocked
 from plaza.core.operations.notifications import followers, notify
-from plaza.core.permissions import component_action_allowed, require_role
+from plaza.core.permissions import ROLES_TOPIC, component_action_allowed, require_role
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.reports.forwarding import forward_if_configured
@@ -47,13 +48,22 @@ NOTE_MAX = 5000
 MAX_PHOTOS = 3
 
 
-def _officials(jurisdiction: Jurisdiction, department: str) -> list[User]:
+def _official_ids(jurisdiction: Jurisdiction, department: str) -> list[int]:
+    """The accounts of the department's officials: kept (ids only) until a grant or an account changes."""
     from plaza.core.models import RoleGrant
 
-    grants = RoleGrant.objects.with_scope(jurisdiction=jurisdiction).filter(
-        role=Role.OFFICIAL, department=department, process__isnull=True
-    )
-    return list(User.objects.filter(pk__in=grants.values("user_id"), is_active=True))
+    def load() -> list[int]:
+        grants = RoleGrant.objects.with_scope(jurisdiction=jurisdiction).filter(
+            role=Role.OFFICIAL, department=department, process__isnull=True, user__is_active=True
+        )
+        return sorted(set(grants.values_list("user_id", flat=True)))
+
+    return fragments.kept(ROLES_TOPIC, "officials", (jurisdiction.pk, department), load)
+
+
+def _officials(jurisdiction: Jurisdiction, department: str) -> list[User]:
+    ids = _official_ids(jurisdiction, department)
+    return list(User.objects.filter(pk__in=ids, is_active=True)) if ids else []
 
 
 def _after_commit(report: Report, event: str, actor, recipients=None) -> None:

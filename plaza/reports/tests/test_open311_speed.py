@@ -141,8 +141,43 @@ def test_after_the_commit_creation_reads_the_officials_once_and_tells_them(
             callback()
     with scopes_disabled():
         assert list(Notification.objects.values_list("recipient_id", flat=True)) == [roads_official.pk]
-    # the officials, then one transaction: the notification (its e-mail job only for immediate mail)
+    # the officials' accounts (their ids read from the grants once, then kept), then one transaction: the
+    # notification (its e-mail job only for immediate mail)
+    assert sum(q["sql"].startswith("SELECT") for q in after.captured_queries) == 2
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(f"{BASE}/requests.json", data).status_code == 201
+    with CaptureQueriesContext(connection) as after:
+        for callback in callbacks:
+            callback()
     assert sum(q["sql"].startswith("SELECT") for q in after.captured_queries) == 1
+
+
+def test_the_kept_officials_follow_their_grants_and_accounts(
+    client, component, pothole, resident, roads_official, django_capture_on_commit_callbacks
+):
+    from plaza.core.models import Notification, RoleGrant
+
+    token = ApiTokenFactory(user=resident, scope=ApiToken.Scope.WRITE)
+    data = {"api_key": token.secret, "service_code": "pothole", "lat": "37.5665", "long": "126.978", "description": "x"}
+
+    def told() -> list[int]:
+        with scopes_disabled():
+            Notification.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(f"{BASE}/requests.json", data).status_code == 201
+        with scopes_disabled():
+            return list(Notification.objects.values_list("recipient_id", flat=True))
+
+    assert told() == [roads_official.pk]
+    roads_official.is_active = False
+    roads_official.save()
+    assert told() == []
+    roads_official.is_active = True
+    roads_official.save()
+    assert told() == [roads_official.pk]
+    with scopes_disabled():
+        RoleGrant.objects.filter(user=roads_official).delete()
+    assert told() == []
 
 
 def test_after_the_commit_nothing_is_written_when_the_department_has_nobody(
