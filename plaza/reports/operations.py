@@ -20,7 +20,7 @@ from plaza.core.jobs import enqueue
 from plaza.core.models import Attachment, ComponentInstance, Follow, Jurisdiction, Role, User
 from plaza.core.operations.attachments import attach_file, check_upload
 from plaza.core.operations.comments import start_following
-from plaza.core.operations.moderation import refuse_if_blocked
+from plaza.core.operations.moderation import blocked_message, standing
 from plaza.core.operations.notifications import followers, notify
 from plaza.core.permissions import ROLES_TOPIC, component_action_allowed, require_role
 from plaza.core.search import index_object
@@ -193,11 +193,13 @@ def submit_report(
     `open311_origin`/`open311_hops`: the Open311 endpoint of the authority that forwarded it and its forwards
     so far (the loop guard in `forwarding.forward_if_configured`).
     """
-    allowed, why = component_action_allowed(actor, component, "report")
+    jurisdiction = component.jurisdiction
+    level, blocked = standing(actor, jurisdiction)  # one query for both checks
+    allowed, why = component_action_allowed(actor, component, "report", level=level)
     if not allowed:
         raise PermissionDenied(why)
-    jurisdiction = component.jurisdiction
-    refuse_if_blocked(actor, jurisdiction)
+    if blocked:
+        raise PermissionDenied(blocked_message())
     with jurisdiction_scope(jurisdiction):
         description, address, area = _check_report(
             component=component,

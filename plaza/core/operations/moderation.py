@@ -3,13 +3,13 @@ what it wrote; unblocking shows that again."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.audit import record
 from plaza.core.components import registry
-from plaza.core.models import BlockedAccount, Comment, Role
+from plaza.core.models import BlockedAccount, Comment, Role, User, Verification
 from plaza.core.models.moderation import BLOCK_REASON_MAX_LENGTH
 from plaza.core.permissions import require_role
 from plaza.core.tenancy import jurisdiction_scope
@@ -25,6 +25,24 @@ def block_exists(user, jurisdiction) -> Exists:
     """An `Exists` to annotate onto a query a write path runs anyway, so the block check costs no statement."""
     jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
     return Exists(BlockedAccount.objects.with_scope(jurisdiction=jurisdiction_id).filter(user=user))
+
+
+def standing(user, jurisdiction) -> tuple[int, bool]:
+    """The account's verification level in the jurisdiction (as `verification_level`) and whether a moderator
+    blocked it there, in one query: for write paths that check both (pass the level to
+    `component_action_allowed`)."""
+    if user is None or not user.is_authenticated:
+        return -1, False
+    jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
+    level = Verification.objects.with_scope(jurisdiction=jurisdiction_id).filter(user=OuterRef("pk")).values("level")
+    found = (
+        User.objects.filter(pk=user.pk)
+        .annotate(level=Subquery(level[:1]), blocked=block_exists(user, jurisdiction_id))
+        .values_list("level", "blocked")
+        .first()
+    )
+    level, blocked = found or (None, False)
+    return level or 0, bool(blocked)
 
 
 def is_blocked(user, jurisdiction) -> bool:

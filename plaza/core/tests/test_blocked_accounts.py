@@ -146,3 +146,24 @@ def test_the_pages_tell_a_blocked_account_why_and_write_nothing(client, process,
     assert Comment.objects.filter(author=troll).count() == 0
     assert not CommentVote.objects.exists() and not CommentFlag.objects.exists()
     assert not Follow.objects.filter(user=troll).exists()
+
+
+def test_standing_reads_the_verification_level_and_the_block_of_one_jurisdiction_at_once(
+    paris, madrid, moderator, troll, ana, django_assert_num_queries, unscoped
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from plaza.core.models import Verification
+    from plaza.core.operations.moderation import standing
+    from plaza.core.permissions import verification_level
+    from plaza.core.tests.factories import VerificationFactory
+
+    VerificationFactory(jurisdiction=paris, user=ana)
+    VerificationFactory(jurisdiction=madrid, user=troll, level=Verification.Level.VERIFIED)
+    block_account(actor=moderator, jurisdiction=paris, user=troll, reason="Harassment")
+    with django_assert_num_queries(1):
+        found = standing(ana, paris)
+    assert found == (verification_level(ana, paris), False) == (Verification.Level.VERIFIED, False)
+    assert standing(troll, paris) == (0, True)  # not verified in Paris, and blocked there
+    assert standing(troll, madrid) == (Verification.Level.VERIFIED, False)  # verified and free in Madrid
+    assert standing(AnonymousUser(), paris) == (-1, False) and standing(None, paris) == (-1, False)

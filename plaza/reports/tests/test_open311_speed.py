@@ -72,11 +72,11 @@ def test_the_list_and_one_request_give_the_same_document(
     assert ET.tostring(listed_xml) == ET.tostring(one_xml)
 
 
-# api_key, verification, whether a moderator blocked the account (the category with its forwarding destination,
-# the component and the areas are kept in the cache), then in one transaction:
+# api_key, the account's verification level and whether a moderator blocked it (one query; the category with its
+# forwarding destination, the component and the areas are kept in the cache), then in one transaction:
 # INSERT report, timeline line, figures (2), follow, audit, search index (one upsert). The department's officials
 # are read and told after the commit (not run here: the test's transaction never commits). It was 22, then 16.
-CREATE_QUERIES = 13
+CREATE_QUERIES = 12
 
 
 def test_creating_a_request_over_open311_costs_a_fixed_number_of_statements(client, component, pothole, resident):
@@ -111,7 +111,7 @@ def test_the_xml_list_writer_matches_the_generic_writer():
 
 
 # the above, with the session and the account instead of the api_key (the page needs no savepoint of its own)
-PAGE_CREATE_QUERIES = 15
+PAGE_CREATE_QUERIES = 14
 
 
 def test_reporting_through_the_page_costs_a_fixed_number_of_statements(client, component, pothole, resident):
