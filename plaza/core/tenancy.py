@@ -13,6 +13,8 @@ from django.http import Http404
 from django.urls import Resolver404, resolve
 from django_scopes import ScopedManager, scope, scopes_disabled
 
+from plaza.core import rows
+
 TENANT_URL_KWARG = "jurisdiction"
 
 
@@ -84,22 +86,20 @@ def active_jurisdiction(slug: str, using: str = "default"):
     connection = connections[using]
     if connection.vendor not in _chain_queries:
         _chain_queries[connection.vendor] = _chain_query(connection)
-    sql, names, converters = _chain_queries[connection.vendor]
+    sql, found = _chain_queries[connection.vendor]
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug])
         row = cursor.fetchone()
     if row is None:
         return None
-    width, parent_field, chain = len(names), Jurisdiction._meta.get_field("parent"), []
+    parent_field, chain = Jurisdiction._meta.get_field("parent"), []
+    width = len(found)
     for level in range(ANCESTOR_LEVELS + 1):
-        values = list(row[level * width : (level + 1) * width])
+        values = row[level * width : (level + 1) * width]
         if values[0] is None:  # the id (first column): no parent at this level, the previous one's parent is None
             parent_field.set_cached_value(chain[-1], None)
             break
-        for index, (column, functions) in enumerate(converters):
-            for convert in functions:
-                values[index] = convert(values[index], column, connection)
-        node = Jurisdiction.from_db(using, names, values)
+        node = rows.instance(found, values, connection)
         if chain:
             parent_field.set_cached_value(chain[-1], node)
         chain.append(node)
@@ -114,24 +114,19 @@ def jurisdiction_or_404(slug: str):
     return found
 
 
-def _chain_query(connection) -> tuple[str, list[str], list]:
+def _chain_query(connection) -> tuple[str, rows.Columns]:
     from plaza.core.models import Jurisdiction
 
     meta, quote = Jurisdiction._meta, connection.ops.quote_name
-    table, fields = quote(meta.db_table), [meta.pk, *(f for f in meta.concrete_fields if not f.primary_key)]
-    key, parent = quote(meta.pk.column), quote(meta.get_field("parent").column)
-    columns, joins = [], []
+    table, key, parent = quote(meta.db_table), quote(meta.pk.column), quote(meta.get_field("parent").column)
+    selects, joins = [], []
     for level in range(ANCESTOR_LEVELS + 1):
-        columns += [f"j{level}.{quote(field.column)}" for field in fields]
+        selects.append(rows.columns(Jurisdiction, f"j{level}", connection).select)
         if level:
             joins.append(f"LEFT JOIN {table} j{level} ON j{level}.{key} = j{level - 1}.{parent}")
     where = f"j0.{quote('slug')} = %s AND j0.{quote('is_active')}"
-    sql = f"SELECT {', '.join(columns)} FROM {table} j0 {' '.join(joins)} WHERE {where}"  # noqa: S608 - names from the model
-    converters = []
-    for field in fields:  # the compiler's own converters: the backend's for the column, then the field's
-        column = field.get_col(meta.db_table)
-        converters.append((column, connection.ops.get_db_converters(column) + field.get_db_converters(connection)))
-    return sql, [field.attname for field in fields], converters
+    sql = f"SELECT {', '.join(selects)} FROM {table} j0 {' '.join(joins)} WHERE {where}"  # noqa: S608 - names from the model
+    return sql, rows.columns(Jurisdiction, "j0", connection)
 
 
 class JurisdictionMiddleware:

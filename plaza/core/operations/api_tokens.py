@@ -5,10 +5,11 @@ import secrets
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.core import rows
 from plaza.core.models import ApiToken, Jurisdiction, User
 from plaza.core.models.api import TOKEN_PREFIX, hash_secret
 
@@ -56,17 +57,38 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
+_token_queries: dict[str, tuple] = {}
+
+
+def _token_query(connection) -> tuple[str, rows.Columns, rows.Columns]:
+    quote = connection.ops.quote_name
+    token, user = rows.columns(ApiToken, "t", connection), rows.columns(User, "u", connection)
+    sql = (
+        f"SELECT {token.select}, {user.select} FROM {quote(ApiToken._meta.db_table)} t "  # noqa: S608 - model names
+        f"JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{quote('user_id')} "
+        f"WHERE t.{quote('secret_hash')} = %s AND t.{quote('revoked_at')} IS NULL AND u.{quote('is_active')}"
+    )
+    return sql, token, user
+
+
 def use_api_token(secret: str) -> ApiToken | None:
-    """The active token with this secret (recording its use), or None."""
+    """The active token with this secret, with its account (recording its use), or None.
+
+    What `select_related("user").filter(secret_hash=…, revoked_at=None, user__is_active=True)` reads, from SQL
+    written once per process (every API write asks; compiling the queryset cost more than running it)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user", "jurisdiction")
-        .filter(secret_hash=hash_secret(secret), revoked_at=None, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    connection = connections[router.db_for_read(ApiToken)]
+    if connection.vendor not in _token_queries:
+        _token_queries[connection.vendor] = _token_query(connection)
+    sql, token_columns, user_columns = _token_queries[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [hash_secret(secret)])
+        row = cursor.fetchone()
+    if row is None:
         return None
+    token = rows.instance(token_columns, row[: len(token_columns)], connection)
+    token.user = rows.instance(user_columns, row[len(token_columns) :], connection)
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
