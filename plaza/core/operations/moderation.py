@@ -2,14 +2,14 @@
 what it wrote; unblocking shows that again."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plaza.core.audit import record
 from plaza.core.components import registry
-from plaza.core.models import BlockedAccount, Comment, Role, User, Verification
+from plaza.core.models import BlockedAccount, Comment, Role, Verification
 from plaza.core.models.moderation import BLOCK_REASON_MAX_LENGTH
 from plaza.core.permissions import require_role
 from plaza.core.tenancy import jurisdiction_scope
@@ -29,20 +29,23 @@ def block_exists(user, jurisdiction) -> Exists:
 
 def standing(user, jurisdiction) -> tuple[int, bool]:
     """The account's verification level in the jurisdiction (as `verification_level`) and whether a moderator
-    blocked it there, in one query: for write paths that check both (pass the level to
+    blocked it there (as `is_blocked`), in one statement written out (its queryset cost more to compile than the
+    two queries it replaces took to run): for write paths that check both (pass the level to
     `component_action_allowed`)."""
     if user is None or not user.is_authenticated:
         return -1, False
-    jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
-    level = Verification.objects.with_scope(jurisdiction=jurisdiction_id).filter(user=OuterRef("pk")).values("level")
-    found = (
-        User.objects.filter(pk=user.pk)
-        .annotate(level=Subquery(level[:1]), blocked=block_exists(user, jurisdiction_id))
-        .values_list("level", "blocked")
-        .first()
+    connection = connections[router.db_for_read(Verification)]
+    quote = connection.ops.quote_name
+    verification, blocked = quote(Verification._meta.db_table), quote(BlockedAccount._meta.db_table)
+    sql = (
+        f"SELECT (SELECT level FROM {verification} WHERE jurisdiction_id = %s AND user_id = %s ORDER BY id LIMIT 1), "  # noqa: S608 - model names
+        f"EXISTS (SELECT 1 FROM {blocked} WHERE jurisdiction_id = %s AND user_id = %s)"
     )
-    level, blocked = found or (None, False)
-    return level or 0, bool(blocked)
+    jurisdiction_id = getattr(jurisdiction, "pk", jurisdiction)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [jurisdiction_id, user.pk, jurisdiction_id, user.pk])
+        level, is_blocked_here = cursor.fetchone()
+    return level or 0, bool(is_blocked_here)
 
 
 def is_blocked(user, jurisdiction) -> bool:
