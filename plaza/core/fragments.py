@@ -1,14 +1,15 @@
 """Pieces of pages kept rendered in the cache until what they show changes.
 
 A page whose reading and rendering cost most of its time (the network's overview of 6,000 commitments,
-an action plan) keeps the rendered piece under a key made of a *topic's version*, the piece's name, the
-active language and whatever else it depends on (`vary`). Any change to the topic's rows gives the topic
-a new version, so the next request renders afresh and the old pieces simply stop being asked for (they
-expire after KEEP_SECONDS). The version lives in the cache too: Redis in production, shared by every app
-server and worker; the embedded default's local memory serves its single process.
+an action plan) keeps the rendered piece under a key made of the piece's name, the active language and
+whatever else it depends on (`vary`), stamped with its *topic's version* when it was rendered. Any change to
+the topic's rows gives the topic a new version, so the next request finds the stamp out of date and renders
+afresh (unasked-for pieces expire after KEEP_SECONDS). The version lives in the cache too, read with the
+piece in one round trip: Redis in production, shared by every app server and worker; the embedded
+default's local memory serves its single process.
 
 A change gives a new version at once and again when its transaction commits: a page rendered in between
-by another request (which still saw the old rows) is kept under a version nobody asks for any more.
+by another request (which still saw the old rows) is stamped with a version that is already out of date.
 Apps call `changed(topic)` from model signals (which cover the admin and every `save()`), and explicitly
 where they write without signals (`QuerySet.update()`, `bulk_create`, raw SQL). A change costs one cache
 write (and, in a transaction, one bump registered for its commit).
@@ -36,7 +37,6 @@ from django.utils.translation import get_language
 KEEP_SECONDS = 3600  # how long an unasked-for piece stays; also the most a piece could lag a missed change
 
 _bumps: dict[str, Callable[[], None]] = {}
-_MISSING = object()
 T = TypeVar("T")
 
 
@@ -89,7 +89,7 @@ def build() -> str:
 
 
 def _key(topic: str, name: str, vary: tuple) -> str:
-    parts = repr((build(), version(topic), name, vary))
+    parts = repr((build(), name, vary))
     return f"fragments:{topic}:{name}:{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
@@ -116,11 +116,13 @@ def kept(topic: str, name: str, vary: tuple, load: Callable[[], T]) -> T:
     """The value `name` of the topic for `vary` (any picklable value, the same in every language): from the cache,
     else loaded and kept. Each call gets its own copy (the cache pickles), so callers may change what they get.
     If `load` raises, nothing is kept."""
-    key = _key(topic, name, vary)
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    key, version_key = _key(topic, name, vary), _version_key(topic)
+    found = cache.get_many([version_key, key])  # one round trip: the topic's version and what was kept
+    current = found.get(version_key) or version(topic)
+    kept_version, value = found.get(key, (None, None))
+    if kept_version != current:  # kept under another version (or never): what it shows may have changed
         value = load()
-        cache.set(key, value, KEEP_SECONDS)
+        cache.set(key, (current, value), KEEP_SECONDS)
     return value
 
 
