@@ -427,14 +427,7 @@ def _wrk_supports(base: str, tokens: list[str], open_ids: list[int], config) -> 
     ]
     figures = load_generator.wrk_posts(f"{base}/healthz", requests, clients=config.clients)
     log(f"supports: {figures.ok} cast of {len(requests)} in {figures.elapsed:.1f} s with wrk")
-    return {
-        "target": "POST a support (API)",
-        "requests": figures.ok + figures.errors,
-        "errors": figures.errors,
-        "rps": figures.rate,
-        "p50_ms": figures.p50_ms,
-        "p95_ms": figures.p95_ms,
-    }
+    return figures.row("POST a support (API)")
 
 
 # --- the whole run -------------------------------------------------------------------------------

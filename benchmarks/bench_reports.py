@@ -323,14 +323,7 @@ def create_reports_wrk(base: str, api_key: str, *, clients: int, count: int) -> 
     requests = [("-", path, urlencode(report_form(rng, api_key))) for _ in range(count)]
     figures = load_generator.wrk_posts(f"{base}/healthz", requests, clients=clients)
     log(f"POST requests.json: {figures.ok} reports created of {count} in {figures.elapsed:.1f} s with wrk")
-    return {
-        "target": "create a report (Open311 POST)",
-        "requests": figures.ok + figures.errors,
-        "errors": figures.errors,
-        "rps": figures.rate,
-        "p50_ms": figures.p50_ms,
-        "p95_ms": figures.p95_ms,
-    }
+    return figures.row("create a report (Open311 POST)")
 
 
 async def create_reports(base: str, api_key: str, *, clients: int, duration: float, max_requests: int) -> pages.Load:

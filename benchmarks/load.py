@@ -163,6 +163,17 @@ class LoadFigures:
     def rate(self) -> float | None:
         return self.ok / self.elapsed if self.elapsed else None
 
+    def row(self, target: str) -> dict:
+        """A benchmark table's row of these figures (req/s counts the expected answers only)."""
+        return {
+            "target": target,
+            "requests": self.ok + self.errors,
+            "errors": self.errors,
+            "rps": self.rate,
+            "p50_ms": self.p50_ms,
+            "p95_ms": self.p95_ms,
+        }
+
 
 def wrk() -> str | None:
     """The wrk executable, unless BENCH_LOAD=python asks for the Python client."""
