@@ -16,8 +16,14 @@ class CoreConfig(AppConfig):
         autodiscover_modules("component")
         # Background job handlers live in each app's jobs.py (core's own included).
         autodiscover_modules("jobs")
-        from plaza.core import audit_export, lookups, signals  # noqa: F401
+        from django.core.signals import request_finished, request_started
+
+        from plaza.core import audit_export, fragments, lookups, signals  # noqa: F401
         from plaza.core.operations import notifications  # noqa: F401 - registers its e-mail job
+
+        # Kept values read their topics' versions once per request (plaza.core.fragments.kept).
+        request_started.connect(fragments.request_versions, dispatch_uid="plaza.fragments.request_versions")
+        request_finished.connect(fragments.forget_request_versions, dispatch_uid="plaza.fragments.forget_versions")
 
 
 class PlazaAdminConfig(admin_apps.AdminConfig):

@@ -15,13 +15,29 @@ def record(
     data: dict | None = None,
     public: bool = False,
 ) -> AuditEntry:
-    label = ""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        label = actor.display_name
-    entry = AuditEntry(
+    entry = new_entry(
+        jurisdiction=jurisdiction, actor=actor, action=action, target=target, reason=reason, data=data, public=public
+    )
+    entry.save()
+    return entry
+
+
+def new_entry(
+    *,
+    jurisdiction: Jurisdiction,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    reason: str = "",
+    data: dict | None = None,
+    public: bool = False,
+) -> AuditEntry:
+    """The entry `record` saves, unsaved: for an operation that writes its rows together (`plaza.core.rows`)."""
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(
         jurisdiction=jurisdiction,
-        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
-        actor_label=str(label),
+        actor=actor if signed_in else None,
+        actor_label=str(actor.display_name) if signed_in else "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
@@ -30,5 +46,3 @@ def record(
         data=data or {},
         is_public=public,
     )
-    entry.save()
-    return entry

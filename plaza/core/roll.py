@@ -36,8 +36,8 @@ from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plaza.core import rows
 from plaza.core.models.roll import Channel, VoterRollEntry
-from plaza.core.prepared import prepared_cursor
 
 T = TypeVar("T")
 
@@ -113,17 +113,6 @@ def cast_once(
         return write_ballot()
 
 
-def _insert(instance: models.Model, connection) -> tuple[str, list]:
-    """INSERT of one unsaved model instance, with its fields prepared as Django's save() would."""
-    meta = instance._meta
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and getattr(instance, f.attname) is None)]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})", values  # noqa: S608
-
-
 def cast_once_rows(*, entry: VoterRollEntry, ballot: models.Model, before: tuple[tuple[str, list], ...] = ()) -> None:
     """`cast_once` for a ballot that is one row: the roll row and the ballot row in as few round trips as possible.
 
@@ -136,19 +125,13 @@ def cast_once_rows(*, entry: VoterRollEntry, ballot: models.Model, before: tuple
     """
     using = router.db_for_write(VoterRollEntry)
     connection = connections[using]
-    statements = [*before, _insert(entry, connection), _insert(ballot, connection)]
+    statements = [*before, rows.insert(entry, connection), rows.insert(ballot, connection)]
     try:
-        if connection.vendor == "postgresql":
-            heads = [f"w{n} AS ({sql})" for n, (sql, _params) in enumerate(statements[:-1])]
-            sql = f"WITH {', '.join(heads)} {statements[-1][0]}"
-            params = [value for _sql, values in statements for value in values]
-            savepoint = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
-            with savepoint, prepared_cursor(using) as cursor:
-                cursor.execute(sql, params)
-        else:
-            with transaction.atomic(using=using), connection.cursor() as cursor:
-                for sql, params in statements:
-                    cursor.execute(sql, params)
+        # Inside a caller's transaction the write goes in a savepoint, so that the transaction stays usable after a
+        # second vote (SQLite's `run` opens one itself).
+        nested = connection.in_atomic_block and connection.vendor == "postgresql"
+        with transaction.atomic(using=using) if nested else nullcontext():
+            rows.run(statements, using)
     except IntegrityError as error:
         roll = VoterRollEntry.objects.with_scope(jurisdiction=entry.jurisdiction_id)
         earlier = (

@@ -60,29 +60,49 @@ def search_fields_for(obj: models.Model) -> SearchFields:
     return builder(obj)
 
 
-def index_object(obj: models.Model, fields: SearchFields | None = None) -> SearchDocument:
-    """Create or refresh the object's search document (call it inside the writing transaction)."""
+def new_document(obj: models.Model, fields: SearchFields | None = None) -> SearchDocument:
+    """The object's search document, unsaved (`index_object` writes it)."""
     fields = fields or search_fields_for(obj)
     jurisdiction = jurisdiction_of(obj)
-    values = {
-        "jurisdiction": jurisdiction,
-        "title": fields.title[:300],
-        "body": fields.body,
-        "folded_title": fold(fields.title),
-        "folded_body": fold(fields.body),
-        "url": fields.url or obj.get_absolute_url(),
-        "language": fields.language or jurisdiction.default_language,
-        "is_public": fields.is_public,
-    }
-    document = SearchDocument(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, **values)
-    with jurisdiction_scope(jurisdiction):
+    return SearchDocument(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        jurisdiction=jurisdiction,
+        title=fields.title[:300],
+        body=fields.body,
+        folded_title=fold(fields.title),
+        folded_body=fold(fields.body),
+        url=fields.url or obj.get_absolute_url(),
+        language=fields.language or jurisdiction.default_language,
+        is_public=fields.is_public,
+    )
+
+
+REFRESHED = [  # what refreshing a document rewrites
+    "jurisdiction",
+    "title",
+    "body",
+    "folded_title",
+    "folded_body",
+    "url",
+    "language",
+    "is_public",
+    "updated_at",
+]
+
+
+def index_object(obj: models.Model, fields: SearchFields | None = None) -> SearchDocument:
+    """Create or refresh the object's search document (call it inside the writing transaction). A new object's
+    document may instead be inserted with its other rows: `plaza.core.rows.insert(new_document(obj), …)`."""
+    document = new_document(obj, fields)
+    with jurisdiction_scope(document.jurisdiction):
         # One upsert (INSERT ... ON CONFLICT DO UPDATE) instead of update_or_create's savepoints, locking SELECT and
         # INSERT: six statements on every write of every app. SQLite's FTS triggers fire on either path.
         SearchDocument.objects.bulk_create(
             [document],
             update_conflicts=True,
             unique_fields=["content_type", "object_id"],
-            update_fields=[*values, "updated_at"],
+            update_fields=REFRESHED,
         )
     return document
 

@@ -1,7 +1,5 @@
 """Signal handlers core needs at start-up."""
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -10,7 +8,7 @@ from plaza.core.models import ComponentInstance, ComponentStep, Jurisdiction, Ph
 from plaza.core.permissions import ROLES_TOPIC
 from plaza.core.queries.processes import PROCESSES_TOPIC
 from plaza.core.search import index_object, unindex_object
-from plaza.core.tenancy import DOMAIN_MAP_CACHE_KEY
+from plaza.core.tenancy import JURISDICTIONS_TOPIC
 
 
 @receiver(post_save, sender=Process, dispatch_uid="core.index_process")
@@ -28,9 +26,8 @@ def unindex_process(sender, instance: Process, **kwargs) -> None:
 @receiver(post_save, sender=Jurisdiction, dispatch_uid="core.forget_domains_on_save")
 @receiver(post_delete, sender=Jurisdiction, dispatch_uid="core.forget_domains_on_delete")
 def forget_mapped_domains(sender, **kwargs) -> None:
-    # A new or changed domain must be served at once (transaction.on_commit: a rollback keeps the old map).
-    transaction.on_commit(lambda: cache.delete(DOMAIN_MAP_CACHE_KEY))
-    cache.delete(DOMAIN_MAP_CACHE_KEY)
+    # A new or changed domain must be served at once (and again on commit: a read in between kept the old map).
+    fragments.changed(JURISDICTIONS_TOPIC, using=kwargs.get("using") or "default")
 
 
 def forget_process_pages(sender, **kwargs) -> None:

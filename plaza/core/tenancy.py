@@ -53,21 +53,18 @@ def across_jurisdictions():
 
 # Addresses that never belong to one jurisdiction, even on a jurisdiction's own domain.
 NETWORK_PATHS = ("/static/", "/media/", "/api/", "/accounts/", "/account/", "/i18n/", "/healthz", "/admin/")
-DOMAIN_MAP_CACHE_KEY = "plaza:jurisdiction-domains"
+JURISDICTIONS_TOPIC = "core.jurisdictions"  # what is kept of the jurisdictions (core/fragments.py): their domains
 
 
 def mapped_domains() -> dict[str, str]:
-    """{domain: jurisdiction slug}, cached; a jurisdiction's save clears it (plaza.core.signals)."""
-    from django.core.cache import cache
-
+    """{domain: jurisdiction slug}, kept until a jurisdiction is saved or deleted (plaza.core.signals)."""
+    from plaza.core import fragments
     from plaza.core.models import Jurisdiction
 
-    domains = cache.get(DOMAIN_MAP_CACHE_KEY)
-    if domains is None:
-        rows = Jurisdiction.objects.filter(is_active=True).exclude(domain=None).values_list("domain", "slug")
-        domains = dict(rows)
-        cache.set(DOMAIN_MAP_CACHE_KEY, domains, 300)
-    return domains
+    def load() -> dict[str, str]:
+        return dict(Jurisdiction.objects.filter(is_active=True).exclude(domain=None).values_list("domain", "slug"))
+
+    return fragments.kept(JURISDICTIONS_TOPIC, "domains", (), load, shared=True)  # only read
 
 
 ANCESTOR_LEVELS = 4  # the breadcrumb's ancestors read with the jurisdiction; a deeper one is read when asked for

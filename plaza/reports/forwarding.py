@@ -116,14 +116,20 @@ def _destination_of(category: Category) -> Open311Destination | None:
     return Open311Destination.objects.filter(category_id=category.pk).first()
 
 
+def forwards(report: Report) -> bool:
+    """Whether the report's category has an active authority to forward it to (it may still stop at the loop guard)."""
+    destination = _destination_of(report.category)
+    return destination is not None and destination.is_active
+
+
 def forward_if_configured(report: Report) -> Forwarding | None:
     """Inside the transaction that creates the report: queue it for the category's authority, if any.
 
     A report that came over Open311 from that very authority, or through too many, is kept here (a loop guard).
     """
-    destination = _destination_of(report.category)
-    if destination is None or not destination.is_active:
+    if not forwards(report):
         return None
+    destination = _destination_of(report.category)
     if loops(report, destination):
         logger.warning(
             "report %s not forwarded to %s: it came from there or hopped too often", report.pk, destination.endpoint

@@ -1,6 +1,7 @@
 """Every write on civic reports: reporting, "me too", the staff workflow, categories, areas and templates."""
 
 import json
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,12 +10,12 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plaza.core import fragments
-from plaza.core.audit import record
+from plaza.core import fragments, rows
+from plaza.core.audit import new_entry, record
 from plaza.core.geo import Point
 from plaza.core.jobs import enqueue
 from plaza.core.models import Attachment, ComponentInstance, Follow, Jurisdiction, Role, User
@@ -23,9 +24,9 @@ from plaza.core.operations.comments import start_following
 from plaza.core.operations.moderation import blocked_message, standing
 from plaza.core.operations.notifications import followers, notify
 from plaza.core.permissions import ROLES_TOPIC, component_action_allowed, require_role
-from plaza.core.search import index_object
+from plaza.core.search import index_object, new_document
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.reports.forwarding import forward_if_configured
+from plaza.reports.forwarding import forward_if_configured, forwards
 from plaza.reports.models import (
     AnswerTemplate,
     Area,
@@ -40,7 +41,7 @@ from plaza.reports.models import (
 )
 from plaza.reports.permissions import may_handle
 from plaza.reports.routing import area_for, check_geometry
-from plaza.reports.stats import count_change
+from plaza.reports.stats import change_of, change_statements, count_change, forget_figures
 from plaza.reports.workflow import REOPENABLE, staff_may_move
 
 DESCRIPTION_MAX = 5000
@@ -146,10 +147,17 @@ def _create_report(
     open311_origin="",
     open311_hops=0,
     address_id="",
+    audit_data=None,
 ) -> Report:
-    """The report row, its first timeline line and its figures; inside the caller's transaction and scope."""
+    """The report and everything written with it: its first timeline line, the reporter following it, the public
+    audit entry, its search document and its figures; then its forwarding, if its category has an authority.
+
+    The rows go in together (`plaza.core.rows.insert_with`: one statement on PostgreSQL, without BEGIN and COMMIT
+    when the caller has no transaction open). A caller with more to write in the same transaction (photos, a held
+    report's rows) opens one; so does this function when the report is forwarded (its Forwarding row and job).
+    """
     jurisdiction = component.jurisdiction
-    report = Report.objects.create(
+    report = Report(
         jurisdiction=jurisdiction,
         component=component,
         category=category,
@@ -166,9 +174,33 @@ def _create_report(
         open311_hops=open311_hops,
         address_id=address_id,
     )
-    Update.objects.create(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
-    count_change(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
-    forward_if_configured(report)
+    using = router.db_for_write(Report)
+    connection = connections[using]
+
+    def rest() -> list[rows.Statement]:  # once the report's INSERT is built: its key and created_at are set
+        created = Update(jurisdiction=jurisdiction, report=report, kind=Update.Kind.CREATED, to_status=Status.OPEN)
+        written = [
+            created,
+            new_entry(
+                jurisdiction=jurisdiction, actor=reporter, action="report.create", target=report, data=audit_data
+            ),
+            new_document(report),
+        ]
+        if reporter is not None:  # a new report has no followers yet: one INSERT
+            content_type = ContentType.objects.get_for_model(Report)
+            written.append(
+                Follow(jurisdiction=jurisdiction, user=reporter, content_type=content_type, object_id=report.pk)
+            )
+        change = change_of(report, previous=None, new=Status.OPEN, at=report.created_at, acknowledged_now=False)
+        return [*(rows.insert(row, connection) for row in written), *change_statements(report, change, connection)]
+
+    forwarded = forwards(report)
+    with transaction.atomic(using=using) if forwarded else nullcontext():
+        rows.insert_with(report, rest, using)
+        forget_figures(jurisdiction.pk)
+        if forwarded:
+            forward_if_configured(report)
+    _tell_department_after_commit(report, reporter)
     return report
 
 
@@ -209,7 +241,8 @@ def submit_report(
             point=point,
             photos=photos,
         )
-    with transaction.atomic(), jurisdiction_scope(jurisdiction):
+    # Photos are written with the report, in one transaction; without them the report's rows need none of their own.
+    with transaction.atomic() if photos else nullcontext(), jurisdiction_scope(jurisdiction):
         report = _create_report(
             component=component,
             category=category,
@@ -229,16 +262,6 @@ def submit_report(
                 actor=actor, target=report, upload=photo, title=title, component=component, action="report"
             )
             _keep_original(public, photo, report=report)
-        # A new report has no followers yet: one INSERT, not get_or_create's SELECT and savepoint.
-        Follow.objects.create(
-            jurisdiction=jurisdiction,
-            user=actor,
-            content_type=ContentType.objects.get_for_model(Report),
-            object_id=report.pk,
-        )
-        record(jurisdiction=jurisdiction, actor=actor, action="report.create", target=report)
-        index_object(report)
-        _tell_department_after_commit(report, actor)
     return report
 
 
@@ -809,6 +832,7 @@ def confirm_report_by_email(*, jurisdiction: Jurisdiction, token: str) -> Report
             is_anonymous=pending.is_anonymous,
             reporter=None,
             email=pending.email,
+            audit_data={"by": "email"},
         )
         Attachment.objects.filter(
             content_type=ContentType.objects.get_for_model(PendingReport), object_id=pending.pk
@@ -816,9 +840,6 @@ def confirm_report_by_email(*, jurisdiction: Jurisdiction, token: str) -> Report
         OriginalPhoto.objects.filter(pending=pending).update(pending=None, report=report)
         pending.report = report
         pending.save(update_fields=["report"])
-        record(jurisdiction=jurisdiction, actor=None, action="report.create", target=report, data={"by": "email"})
-        index_object(report)
-        _tell_department_after_commit(report, None)
     return report
 
 

@@ -79,7 +79,11 @@ def areas(jurisdiction: Jurisdiction) -> QuerySet[Area]:
 def routing_areas(jurisdiction: Jurisdiction) -> list[Area]:
     """The jurisdiction's areas in routing order (a point goes to the first that holds it): kept until one changes."""
     return fragments.kept(
-        SETUP_TOPIC, "areas", (jurisdiction.pk,), lambda: list(areas(jurisdiction).order_by("name", "id"))
+        SETUP_TOPIC,
+        "areas",
+        (jurisdiction.pk,),
+        lambda: list(areas(jurisdiction).order_by("name", "id")),
+        shared=True,  # only read (routing): no unpickling of every district's polygon on every report
     )
 
 

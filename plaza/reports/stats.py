@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db import IntegrityError, connections, router, transaction
-from django.db.models import F, Q, Sum
+from django.db import connections, router, transaction
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
+from plaza.core import rows
 from plaza.core.models import Jurisdiction
 from plaza.reports.models import OPEN_STATUSES, Area, Category, DailyStat, OpenCount, Report, Status, Update
 
@@ -40,10 +41,12 @@ def _cache_keys(jurisdiction_id: int) -> list[str]:
 
 
 def forget_figures(jurisdiction_id: int) -> None:
-    """Drop the cached dashboard figures now, and once more when the change commits (a read in between
-    could have cached the figures from before it)."""
+    """Drop the cached dashboard figures: in a transaction now (for its own later reads) and once more when it
+    commits (a read in between could have cached the figures from before it); outside one, once, at once: call it
+    after the write then."""
     keys = _cache_keys(jurisdiction_id)
-    cache.delete_many(keys)
+    if transaction.get_connection().in_atomic_block:
+        cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
@@ -94,50 +97,26 @@ def _key(report: Report) -> dict:
     }
 
 
-def _increment(model, key: dict, values: dict) -> int:
-    """UPDATE … SET n = n + %s … of the row named by `key` (written out: every new report runs two); rows changed.
-
-    The ORM's `filter(**key).update(F() + …)` says the same in about a millisecond of compiling per call."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    fields = {f.name: f for f in model._meta.concrete_fields}
-    sets = ", ".join(f"{quote(fields[n].column)} = {quote(fields[n].column)} + %s" for n in values)
-    where, params = [], list(values.values())
-    for name, value in key.items():
-        column = quote(fields[name.removesuffix("_id")].column)
-        if value is None:
-            where.append(f"{column} IS NULL")
-        else:
-            where.append(f"{column} = %s")
-            params.append(fields[name.removesuffix("_id")].get_db_prep_value(value, connection))
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {' AND '.join(where)}"  # noqa: S608 - names from the model
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
-
-
-def _add(model, key: dict, values: dict) -> None:
-    """Add `values` to the row named by `key`, creating it on first use (safe under concurrent writers)."""
-    if not values:
-        return
-    if _increment(model, key, values):
-        return
-    increments = {name: F(name) + value for name, value in values.items()}
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, **values)
-    except IntegrityError:  # another transaction created it first
-        model.objects.filter(**key).update(**increments)
+def change_statements(report: Report, change: Change, connection) -> list[rows.Statement]:
+    """The upserts that add one change to its day's figures and move the open count (none when nothing moves)."""
+    statements = []
+    counters = {k: v for k, v in change.counters.items() if v}
+    if counters:
+        statements.append(rows.add(DailyStat, {**_key(report), "day": change.day}, counters, connection))
+    moves = {k: v for k, v in {"open": change.open, "total": change.counters.get("reported", 0)}.items() if v}
+    if moves:
+        statements.append(rows.add(OpenCount, _key(report), moves, connection))
+    return statements
 
 
 def count_change(report: Report, *, previous: str | None, new: str, at: datetime, acknowledged_now: bool) -> None:
     """Move the figures for one change; call inside the transaction that makes the change."""
     change = change_of(report, previous=previous, new=new, at=at, acknowledged_now=acknowledged_now)
     forget_figures(report.jurisdiction_id)
-    _add(DailyStat, {**_key(report), "day": change.day}, {k: v for k, v in change.counters.items() if v})
-    moves = {"open": change.open, "total": change.counters.get("reported", 0)}
-    if any(moves.values()):
-        _add(OpenCount, _key(report), {k: v for k, v in moves.items() if v})
+    connection = connections[router.db_for_write(DailyStat)]
+    with connection.cursor() as cursor:
+        for sql, params in change_statements(report, change, connection):
+            cursor.execute(sql, params)
 
 
 def _replay(report: Report, updates: list[Update]):
