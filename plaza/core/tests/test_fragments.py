@@ -156,3 +156,84 @@ def test_pieces_kept_by_other_code_are_never_served(monkeypatch):
     fragments.cached("t", "p", (1,), render)
     fragments.pieces("p", [1], lambda item: (item,), lambda item: render())
     assert len(calls) == 4
+
+
+class _CountingCache:
+    """The cache, counting its round trips."""
+
+    def __init__(self, cache):
+        self.cache, self.trips = cache, 0
+
+    def __getattr__(self, name):
+        found = getattr(self.cache, name)
+        if not callable(found):
+            return found
+
+        def counted(*args, **kwargs):
+            self.trips += 1
+            return found(*args, **kwargs)
+
+        return counted
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    counted = _CountingCache(fragments.cache)
+    monkeypatch.setattr(fragments, "cache", counted)
+    yield counted
+    fragments.forget_request_versions()
+
+
+def _loader(name: str):
+    loads = []
+
+    def load() -> dict:
+        loads.append(1)
+        return {"name": name, "loads": len(loads)}
+
+    return loads, load
+
+
+def test_a_request_reads_every_topics_version_once_and_kept_values_from_memory(counting):
+    cities, cities_load = _loader("cities")
+    roles, roles_load = _loader("roles")
+    fragments.request_versions()  # Django's request_started
+    fragments.kept("req-a", "v", (1,), cities_load)
+    fragments.kept("req-b", "v", (1,), roles_load)
+    fragments.forget_request_versions()
+
+    fragments.request_versions()  # the next request
+    counting.trips = 0
+    assert fragments.kept("req-a", "v", (1,), cities_load) == {"name": "cities", "loads": 1}
+    assert counting.trips == 1  # every known topic's version in one round trip
+    assert fragments.kept("req-b", "v", (1,), roles_load) == {"name": "roles", "loads": 1}
+    assert fragments.kept("req-a", "v", (1,), cities_load)["loads"] == 1
+    assert counting.trips == 1  # the rest from this process's memory
+    assert len(cities) == len(roles) == 1
+
+
+def test_a_request_sees_its_own_changes_at_once_and_others_from_its_next_request(counting):
+    loads, load = _loader("cities")
+    fragments.request_versions()
+    fragments.kept("req-c", "v", (1,), load)
+    fragments.changed("req-c")  # this request's own change
+    assert fragments.kept("req-c", "v", (1,), load)["loads"] == 2
+    fragments.forget_request_versions()
+
+    fragments.request_versions()
+    fragments.kept("req-c", "v", (1,), load)
+    fragments.cache.set(fragments._version_key("req-c"), "changed-by-another-process", None)
+    assert fragments.kept("req-c", "v", (1,), load)["loads"] == 2  # the versions the request began with
+    fragments.forget_request_versions()
+    fragments.request_versions()
+    assert fragments.kept("req-c", "v", (1,), load)["loads"] == 3
+
+
+def test_a_shared_value_is_one_object_in_a_process_other_values_are_copies(counting):
+    _loads, load = _loader("areas")
+    fragments.request_versions()
+    first = fragments.kept("req-d", "shared", (1,), load, shared=True)
+    assert fragments.kept("req-d", "shared", (1,), load, shared=True) is first
+    copy = fragments.kept("req-d", "copied", (1,), load)
+    assert fragments.kept("req-d", "copied", (1,), load) == copy
+    assert fragments.kept("req-d", "copied", (1,), load) is not copy

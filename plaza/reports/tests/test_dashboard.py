@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from plaza.reports import operations, stats
 from plaza.reports.models import DailyStat, OpenCount, Report
+from plaza.reports.tests.factories import AreaFactory, box
 from plaza.reports.tests.test_operations import SEOUL_CITY_HALL, submit
 
 
@@ -179,3 +180,23 @@ def test_the_figures_are_read_in_one_scan_of_the_daily_rows(client, seoul, histo
 # jurisdiction, the daily rows grouped once, categories, areas, open counts by category and by area (it was 9: four
 # GROUP BYs over the same daily rows)
 DASHBOARD_QUERIES = 6
+
+
+def test_each_days_figures_are_one_row_per_category_and_area_with_or_without_an_area(
+    component, pothole, resident, seoul
+):
+    def figures():
+        with scopes_disabled():
+            days = DailyStat.objects.filter(jurisdiction=seoul)
+            opens = OpenCount.objects.filter(jurisdiction=seoul)
+            return {d.area_id: d.reported for d in days}, {o.area_id: (o.open, o.total) for o in opens}
+
+    submit(component, pothole, resident)
+    submit(component, pothole, resident)  # no areas yet: routed nowhere, counted on the row without an area
+    assert figures() == ({None: 2}, {None: (2, 2)})
+
+    with scopes_disabled():
+        area = AreaFactory(jurisdiction=seoul, name="Jung-gu", geometry=box(126.96, 37.55, 127.02, 37.57))
+    submit(component, pothole, resident)
+    submit(component, pothole, resident)
+    assert figures() == ({area.pk: 2, None: 2}, {area.pk: (2, 2), None: (2, 2)})
