@@ -1,15 +1,18 @@
-"""The budgets API (mounted at /api/v1/budgets/): budgets with headings, projects, and results per heading."""
+"""The budgets API (mounted at /api/v1/budgets/): budgets with headings, projects, results per heading, and the
+caller's own ballot (cast and edited with a write token, as on the ballot page)."""
 
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import Http404
-from ninja import Field, Path, Router, Schema
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from plaza.budgets import queries, rules
+from plaza.budgets import operations, queries, rules
 from plaza.budgets.models import Budget
-from plaza.core.api.auth import PUBLIC_READ
+from plaza.core.api.auth import PUBLIC_READ, SIGNED_IN
 from plaza.core.api.pagination import Pagination
 from plaza.core.api.schemas import SLUG_PATTERN
 from plaza.core.tenancy import jurisdiction_or_404, jurisdiction_scope
@@ -156,3 +159,84 @@ def heading_results(request, slug: Slug, budget: Slug, heading: Slug, rule: str 
                 for r in rows
             ],
         }
+
+
+class BallotIn(Schema):
+    choices: dict[str, int] = Field(
+        ...,
+        description="Project id → 1 for a basket or an approval ballot, the points for a cumulative one, the rank "
+        '(1, 2, 3…) for a ranked one: {"12": 1, "15": 1}. The heading\'s whole choice: it replaces what was there.',
+    )
+    revision: int | None = Field(
+        None, description="The revision of the ballot being edited (from GET …/ballot); none for a first ballot"
+    )
+
+
+class BallotOut(Schema):
+    budget: str
+    channel: str = Field(..., description="online, or booth for a paper ballot recorded by a poll officer (final)")
+    revision: int = Field(..., description="Send it back with the next edit: an edit made meanwhile is not lost")
+    headings: dict[str, dict[str, int]] = Field(..., description="Heading slug → project id → 1, points or rank")
+
+
+def _ballot_out(response: HttpResponse, budget: Budget, ballot) -> dict:
+    response["Cache-Control"] = "no-store"  # one person's ballot: never kept by a shared cache
+    headings = {h.pk: h.slug for h in queries.headings_of(budget)}
+    chosen: dict[str, dict[str, int]] = {slug: {} for slug in headings.values()}
+    for line in ballot.lines.all():
+        chosen[headings[line.heading_id]][str(line.project_id)] = line.rank or line.points
+    return {"budget": budget.slug, "channel": ballot.channel, "revision": ballot.revision, "headings": chosen}
+
+
+def _voter(request, slug: str, budget: str) -> tuple[Budget, object]:
+    """The budget and the person the caller's account is verified as in its jurisdiction (or a refusal)."""
+    jurisdiction = jurisdiction_or_404(slug)
+    found = queries.budget_page(jurisdiction, budget)
+    if not request.auth.may_act_in(jurisdiction):
+        raise PermissionDenied(
+            _("This token is restricted to %(name)s.") % {"name": request.auth.token.jurisdiction.name}
+        )
+    person = operations.person_of(request.auth.user, jurisdiction)
+    if person is None:
+        raise PermissionDenied(_("Verify your identity with the census to take part."))
+    return found, person
+
+
+@router.get("/{slug}/budgets/{budget}/ballot", response=BallotOut, auth=SIGNED_IN)
+def my_ballot(request, response: HttpResponse, slug: Slug, budget: Slug):
+    """The caller's own ballot in this budget, every heading's choices (404 before the first is cast)."""
+    found, person = _voter(request, slug, budget)
+    with jurisdiction_scope(found.jurisdiction):
+        ballot = queries.ballot_of(found, person)
+        if ballot is None:
+            raise Http404(_("You have not cast a ballot in this budget yet."))
+        return _ballot_out(response, found, ballot)
+
+
+@router.post("/{slug}/budgets/{budget}/ballot/{heading}", response={200: BallotOut, 201: BallotOut}, auth=SIGNED_IN)
+def cast_heading_ballot(request, response: HttpResponse, slug: Slug, budget: Slug, heading: Slug, body: BallotIn):
+    """Fill one heading of the caller's ballot (a token with the write scope): 201 when it casts the ballot, 200
+    when it edits it (send the `revision` read last). Refused with 422, nothing written: a basket over the
+    heading's amount, a project of another heading, a ballot outside balloting, a second ballot without `revision`
+    (one person, one ballot: another account of the same person or a booth included), a stale `revision`."""
+    jurisdiction = jurisdiction_or_404(slug)
+    request.auth.require_write(jurisdiction)
+    found = queries.budget_page(jurisdiction, budget)
+    with jurisdiction_scope(jurisdiction):
+        chosen = next((h for h in queries.headings_of(found) if h.slug == heading), None)
+        if chosen is None:
+            raise Http404(_("This budget has no such heading."))
+        choices = _choices(body.choices)
+        ballot = operations.cast_ballot(
+            actor=request.auth.user, budget=found, heading=chosen, choices=choices, revision=body.revision
+        )
+        out = _ballot_out(response, found, ballot)
+    return Status(201 if body.revision is None else 200, out)
+
+
+def _choices(raw: dict[str, int]) -> dict[int, int]:
+    if any(not key.isdigit() for key in raw):
+        raise ValidationError({"choices": [_("Name each chosen project by its id (a whole number).")]})
+    if any(value < 1 for value in raw.values()):
+        raise ValidationError({"choices": [_("Give each chosen project 1 or more (its points or its rank).")]})
+    return {int(key): value for key, value in raw.items()}
