@@ -25,6 +25,7 @@ import functools
 import hashlib
 import pickle
 import secrets
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
@@ -138,9 +139,11 @@ def kept(topic: str, name: str, vary: tuple, load: Callable[[], T], *, shared: b
         _topics.add(topic)
         _read_versions(versions)
     current = versions[topic]
-    remembered = _memo.get(key)
+    with _memo_lock:  # a process's threads share the memory
+        remembered = _memo.get(key)
+        if remembered is not None and remembered[0] == current:
+            _memo.move_to_end(key)
     if remembered is not None and remembered[0] == current:
-        _memo.move_to_end(key)
         return remembered[1] if shared else pickle.loads(remembered[1])  # noqa: S301 - this process pickled it
     return _kept_or_loaded(key, current, cache.get(key), load, shared)
 
@@ -150,10 +153,12 @@ def _kept_or_loaded(key: str, current: str, found: tuple | None, load: Callable[
     if kept_version != current:  # kept under another version (or never): what it shows may have changed
         value = load()
         cache.set(key, (current, value), KEEP_SECONDS)
-    _memo[key] = (current, value if shared else pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
-    _memo.move_to_end(key)
-    if len(_memo) > MEMO_SIZE:
-        _memo.popitem(last=False)
+    remembered = (current, value if shared else pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    with _memo_lock:
+        _memo[key] = remembered
+        _memo.move_to_end(key)
+        if len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
     return value
 
 
@@ -162,6 +167,7 @@ _request_versions: ContextVar[dict[str, str] | None] = ContextVar("plaza_fragmen
 _topics: set[str] = set()  # every topic this process has kept a value of
 # key: (version, pickled value, or the value itself when shared), the most recently used last
 _memo: OrderedDict[str, tuple[str, object]] = OrderedDict()
+_memo_lock = threading.Lock()
 MEMO_SIZE = 2048
 
 
