@@ -192,10 +192,7 @@ def _voter(request, slug: str, budget: str) -> tuple[Budget, object]:
     """The budget and the person the caller's account is verified as in its jurisdiction (or a refusal)."""
     jurisdiction = jurisdiction_or_404(slug)
     found = queries.budget_page(jurisdiction, budget)
-    if not request.auth.may_act_in(jurisdiction):
-        raise PermissionDenied(
-            _("This token is restricted to %(name)s.") % {"name": request.auth.token.jurisdiction.name}
-        )
+    request.auth.require_act_in(jurisdiction)
     person = operations.person_of(request.auth.user, jurisdiction)
     if person is None:
         raise PermissionDenied(_("Verify your identity with the census to take part."))

@@ -5,19 +5,9 @@ from django.db import models
 from plaza.core.models import AuditEntry, Jurisdiction
 
 
-def record(
-    *,
-    jurisdiction: Jurisdiction,
-    actor,
-    action: str,
-    target: models.Model | None = None,
-    reason: str = "",
-    data: dict | None = None,
-    public: bool = False,
-) -> AuditEntry:
-    entry = new_entry(
-        jurisdiction=jurisdiction, actor=actor, action=action, target=target, reason=reason, data=data, public=public
-    )
+def record(**fields) -> AuditEntry:
+    """Write one audit entry (the fields of `new_entry`), in the caller's transaction."""
+    entry = new_entry(**fields)
     entry.save()
     return entry
 

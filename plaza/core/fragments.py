@@ -134,31 +134,33 @@ def kept(topic: str, name: str, vary: tuple, load: Callable[[], T], *, shared: b
     if versions is None:  # outside a request (a job, a command): one round trip for the version and the value
         version_key = _version_key(topic)
         found = cache.get_many([version_key, key])
-        return _kept_or_loaded(key, found.get(version_key) or version(topic), found.get(key), load, shared)
+        return _kept_or_loaded(key, found.get(version_key) or version(topic), found.get(key), load)
     if topic not in versions:
         _topics.add(topic)
         _read_versions(versions)
     current = versions[topic]
     with _memo_lock:  # a process's threads share the memory
         remembered = _memo.get(key)
-        if remembered is not None and remembered[0] == current:
+        fresh = remembered is not None and remembered[0] == current
+        if fresh:
             _memo.move_to_end(key)
-    if remembered is not None and remembered[0] == current:
+    if fresh:
         return remembered[1] if shared else pickle.loads(remembered[1])  # noqa: S301 - this process pickled it
-    return _kept_or_loaded(key, current, cache.get(key), load, shared)
-
-
-def _kept_or_loaded(key: str, current: str, found: tuple | None, load: Callable[[], T], shared: bool) -> T:
-    kept_version, value = found or (None, None)
-    if kept_version != current:  # kept under another version (or never): what it shows may have changed
-        value = load()
-        cache.set(key, (current, value), KEEP_SECONDS)
+    value = _kept_or_loaded(key, current, cache.get(key), load)
     remembered = (current, value if shared else pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     with _memo_lock:
         _memo[key] = remembered
         _memo.move_to_end(key)
         if len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
+    return value
+
+
+def _kept_or_loaded(key: str, current: str, found: tuple | None, load: Callable[[], T]) -> T:
+    kept_version, value = found or (None, None)
+    if kept_version != current:  # kept under another version (or never): what it shows may have changed
+        value = load()
+        cache.set(key, (current, value), KEEP_SECONDS)
     return value
 
 

@@ -109,11 +109,12 @@ def loops(report: Report, destination: Open311Destination) -> bool:
 
 
 def _destination_of(category: Category) -> Open311Destination | None:
-    """The category's destination: read with the category when `queries.categories` joined it (no statement)."""
+    """The category's destination: read with the category when `queries.categories` joined it (no statement), else
+    read once and remembered on the category (as the join would have)."""
     relation = Category._meta.get_field("open311_destination")
-    if relation.is_cached(category):
-        return relation.get_cached_value(category)
-    return Open311Destination.objects.filter(category_id=category.pk).first()
+    if not relation.is_cached(category):
+        relation.set_cached_value(category, Open311Destination.objects.filter(category_id=category.pk).first())
+    return relation.get_cached_value(category)
 
 
 def forwards(report: Report) -> bool:
@@ -129,7 +130,7 @@ def forward_if_configured(report: Report) -> Forwarding | None:
     """
     if not forwards(report):
         return None
-    destination = _destination_of(report.category)
+    destination = _destination_of(report.category)  # remembered on the category by `forwards`
     if loops(report, destination):
         logger.warning(
             "report %s not forwarded to %s: it came from there or hopped too often", report.pk, destination.endpoint

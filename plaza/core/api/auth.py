@@ -29,14 +29,20 @@ class Principal:
         """False when the token is restricted to another jurisdiction."""
         return self.token is None or self.token.jurisdiction_id in (None, jurisdiction.pk)
 
+    def require_act_in(self, jurisdiction: Jurisdiction) -> None:
+        """Raise unless this caller is signed in and its token (if any) is not restricted to another jurisdiction."""
+        if not self.is_authenticated:
+            raise AuthenticationError()
+        if not self.may_act_in(jurisdiction):
+            raise PermissionDenied(_("This token is restricted to %(name)s.") % {"name": self.token.jurisdiction.name})
+
     def require_write(self, jurisdiction: Jurisdiction) -> None:
         """Raise unless this caller may write in `jurisdiction` (roles are the operation's job)."""
         if not self.is_authenticated:
             raise AuthenticationError()
         if self.token is not None and not self.token.can_write:
             raise PermissionDenied(_("This token can only read; create a token with the write scope."))
-        if not self.may_act_in(jurisdiction):
-            raise PermissionDenied(_("This token is restricted to %(name)s.") % {"name": self.token.jurisdiction.name})
+        self.require_act_in(jurisdiction)
 
     def is_admin_of(self, jurisdiction: Jurisdiction) -> bool:
         return self.may_act_in(jurisdiction) and has_role(self.user, jurisdiction, Role.ADMIN)
