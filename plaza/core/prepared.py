@@ -24,7 +24,11 @@ def _prepared_cursor_class():
     # 4,096 characters or 50 parameters (an ORM's many-row INSERTs, seldom the same twice). A lean write's one
     # statement (a new report's seven rows: 8 kB, 140 parameters) is the same every time, and converting it
     # afresh cost half a millisecond: here every statement's conversion is kept (they are few and fixed).
-    converted = functools.lru_cache(maxsize=64)(_queries._query2pg_nocache)
+    # Kept by the statement's text as given (a str hashes once and keeps its hash): no encoding, no hashing of the
+    # statement's bytes on every call.
+    @functools.lru_cache(maxsize=64)
+    def converted(query: str | bytes, encoding: str):
+        return _queries._query2pg_nocache(query.encode(encoding) if isinstance(query, str) else query, encoding)
 
     class KeptQuery(_queries.PostgresQuery):
         __slots__ = ()
@@ -32,7 +36,6 @@ def _prepared_cursor_class():
         def convert(self, query, vars):  # noqa: A002 - psycopg's own signature
             if vars is None or not isinstance(query, str | bytes):
                 return super().convert(query, vars)
-            query = self._ensure_bytes(query)
             self.query, self._want_formats, self._order, self._parts = converted(query, self._tx.encoding)
             self.dump(vars)
             return None

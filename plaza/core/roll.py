@@ -41,7 +41,7 @@ from plaza.core.models.roll import Channel, VoterRollEntry
 
 T = TypeVar("T")
 
-__all__ = ["AlreadyVoted", "Channel", "VoterRollEntry", "cast_once", "cast_once_rows", "has_voted"]
+__all__ = ["AlreadyVoted", "Channel", "VoterRollEntry", "cast_once", "cast_once_rows", "first_vote_sql", "has_voted"]
 
 
 class AlreadyVoted(ValidationError):
@@ -113,19 +113,18 @@ def cast_once(
         return write_ballot()
 
 
-def cast_once_rows(*, entry: VoterRollEntry, ballot: models.Model, before: tuple[tuple[str, list], ...] = ()) -> None:
+def cast_once_rows(*, entry: VoterRollEntry, ballot: models.Model) -> None:
     """`cast_once` for a ballot that is one row: the roll row and the ballot row in as few round trips as possible.
 
     The same guarantee as `cast_once` (read its docstring): both rows or neither, a second vote refused
     by the roll's unique constraint with `AlreadyVoted`. On PostgreSQL, outside a transaction, it is ONE
-    statement — the roll INSERT and any `before` writes (e.g. recording an API token's use) as
-    data-modifying CTEs of the ballot's INSERT — so it commits or fails as a whole without BEGIN and
-    COMMIT; inside a caller's transaction the same statement runs in a savepoint. Elsewhere (SQLite)
-    the statements run one after the other in one transaction.
+    statement — the roll INSERT as a data-modifying CTE of the ballot's INSERT — so it commits or fails
+    as a whole without BEGIN and COMMIT; inside a caller's transaction the same statement runs in a
+    savepoint. Elsewhere (SQLite) the statements run one after the other in one transaction.
     """
     using = router.db_for_write(VoterRollEntry)
     connection = connections[using]
-    statements = [*before, rows.insert(entry, connection), rows.insert(ballot, connection)]
+    statements = [rows.insert(entry, connection), rows.insert(ballot, connection)]
     try:
         # Inside a caller's transaction the write goes in a savepoint, so that the transaction stays usable after a
         # second vote (SQLite's `run` opens one itself).
@@ -142,3 +141,20 @@ def cast_once_rows(*, entry: VoterRollEntry, ballot: models.Model, before: tuple
         if earlier is None:
             raise
         raise AlreadyVoted(earlier) from error
+
+
+def first_vote_sql() -> str:
+    """The INSERT of a roll row for the person of the CTE `holder` (its `person_id`), for a CTE named `roll`.
+
+    For a lean write that checks and writes in one PostgreSQL statement (`plaza.core.api.lean.holder_sql`): it
+    returns the row's `person_id`, or no row when the person is on the election's roll already, so that the
+    ballot's INSERT selecting from it writes nothing either. The unique constraint decides as in `cast_once`: a
+    concurrent first vote of the same person is waited for, and this one does nothing if that one committed.
+    Parameters: `%(jurisdiction)s`, `%(election_key)s`, `%(channel)s`, `%(voted_at)s`.
+    """
+    return f"""
+        INSERT INTO {VoterRollEntry._meta.db_table} (jurisdiction_id, election_key, person_id, channel, booth, voted_at)
+        SELECT %(jurisdiction)s, %(election_key)s, holder.person_id, %(channel)s, '', %(voted_at)s FROM holder
+        ON CONFLICT (jurisdiction_id, election_key, person_id) DO NOTHING
+        RETURNING person_id
+    """  # noqa: S608 - the table name from the model, values as parameters

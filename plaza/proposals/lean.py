@@ -8,17 +8,15 @@ of the person, a support that reaches the threshold (marking it, its audit entry
 notifications are the operation's) — writes nothing, returns None, and the normal endpoint answers it.
 """
 
-from django.http import HttpRequest, HttpResponse
-
 from plaza.core.api import lean
 from plaza.proposals import operations
 
 SLUG = r"[-a-zA-Z0-9_]{1,80}"
 
 
-def support(request: HttpRequest, secret: str, jurisdiction: str, pk: str) -> HttpResponse | None:
+def support(secret: str, body: object, jurisdiction: str, pk: str) -> dict | None:
     caller = lean.caller_of(secret, jurisdiction)
-    if caller is None or caller.person is None or not lean.within_rate(request, caller):
+    if caller is None or caller.person is None:
         return None
     counted = operations.support_plain_case(
         jurisdiction_id=caller.jurisdiction_id,
@@ -31,7 +29,7 @@ def support(request: HttpRequest, secret: str, jurisdiction: str, pk: str) -> Ht
     if counted is None:
         return None
     supports, status = counted
-    return lean.created({"proposal": int(pk), "supports": supports, "status": status})
+    return {"proposal": int(pk), "supports": supports, "status": status}
 
 
 support_write = lean.LeanWrite(

@@ -23,6 +23,17 @@ def electorate(votation: Votation) -> QuerySet:
     return records
 
 
+def census_conditions(votation: Votation) -> tuple[str, dict]:
+    """`electorate`'s conditions on a census record `c`, as SQL for `plaza.core.api.lean.holder_sql`, and their
+    parameters (a record with no birth year is outside an electorate with a minimum age, as `ineligibility` says)."""
+    sql, params = " AND c.is_active", {}
+    if votation.district:
+        sql, params["district"] = f"{sql} AND c.district = %(district)s", votation.district
+    if votation.min_age is not None:
+        sql, params["born_by"] = f"{sql} AND c.birth_year <= %(born_by)s", reference_year(votation) - votation.min_age
+    return sql, params
+
+
 def ineligibility(votation: Votation, person: Person) -> str:
     """Why `person` may not vote in `votation` (translated), or "" when they may."""
     record = person.census_record

@@ -1,20 +1,22 @@
-"""The ballot's lean API write: `POST /api/v1/votes/<j>/votations/<v>/ballot` in three statements (core/api/lean.py).
+"""The ballot's lean API write: `POST /api/v1/votes/<j>/votations/<v>/ballot` in ONE statement (core/api/lean.py).
 
-The success case of `api.cast_ballot`, answered by `plaza.core.api.lean.LeanWriteMiddleware`:
-one query reads the caller (token, account, verified person, census record), one checks the
-votation kept in this process (`queries.ballot_votation_cached`), and one statement writes the
-token's use, the roll row and the anonymous ballot (`operations.do_cast_online`). The checks are
-the operation's own (`operations.check_online_ballot`). Whatever is not a success — any refusal,
-a second vote, a malformed body, a votation in a process — returns None before writing anything,
-and the normal endpoint answers it.
+The success case of `api.cast_ballot` on PostgreSQL, answered by the intake in front of Django or by
+`plaza.core.api.lean.LeanWriteMiddleware`: the votation comes from the process's memory
+(`queries.kept_ballot_votation`), the answers are checked against it in Python
+(`operations.check_online_ballot`), and one statement checks the voter (token, account, verified
+person, electorate) and that the votation is still as kept, and writes the roll row, the anonymous
+ballot and the token's use (`operations.do_cast_as_token_holder`). Whatever is not a success — any
+refusal, a second vote, a malformed body, a votation in a process or changed since it was kept — has
+written nothing, returns None, and the normal endpoint answers it. On SQLite, which serialises writers,
+the normal endpoint answers every ballot.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import connections, router
 
 from plaza.core.api import lean
-from plaza.core.tenancy import jurisdiction_scope
 from plaza.votes import operations, queries
+from plaza.votes.models import Ballot
 
 SLUG = r"[-a-zA-Z0-9_]{1,80}"
 
@@ -30,28 +32,29 @@ def _answers(body: object) -> dict[str, list[str]] | None:
     return answers
 
 
-def cast_ballot(request: HttpRequest, secret: str, jurisdiction: str, votation: str) -> HttpResponse | None:
-    answers = _answers(lean.json_body(request))
-    if answers is None:
+def cast_ballot(secret: str, body: object, jurisdiction: str, votation: str) -> dict | None:
+    answers = _answers(body)
+    if answers is None or connections[router.db_for_write(Ballot)].vendor != "postgresql":
         return None
-    caller = lean.caller_of(secret, jurisdiction)
-    if caller is None or caller.person is None:
-        return None
-    found = queries.ballot_votation_cached(jurisdiction, votation)
-    if found is None:
-        return None
-    with jurisdiction_scope(found.jurisdiction):
-        try:
-            clean = operations.check_online_ballot(votation=found, person=caller.person, answers=answers)
-            if not lean.within_rate(request, caller):
-                return None
-            use = caller.token_use()
-            receipt = operations.do_cast_online(
-                votation=found, person=caller.person, answers=clean, before=(use,) if use else ()
-            )
-        except (ValidationError, PermissionDenied):  # AlreadyVoted is one: nothing was written
+    for _attempt in range(2):  # a second time with the votation read afresh, if it changed since it was kept
+        kept = queries.kept_ballot_votation(jurisdiction, votation)
+        if kept is None:
             return None
-    return lean.created({"votation": found.slug, "receipt": receipt.code, "change_code": receipt.change_code})
+        found, stamp = kept
+        try:
+            clean = operations.check_online_ballot(votation=found, answers=answers)
+        except (ValidationError, PermissionDenied):  # as kept; the normal endpoint decides on the votation as it is
+            queries.forget_ballot_votation(jurisdiction, votation)
+            return None
+        receipt, current = operations.do_cast_as_token_holder(votation=found, stamp=stamp, secret=secret, answers=clean)
+        if current:
+            break
+        queries.forget_ballot_votation(jurisdiction, votation)
+    else:
+        return None
+    if receipt is None:
+        return None
+    return {"votation": found.slug, "receipt": receipt.code, "change_code": receipt.change_code}
 
 
 ballot = lean.LeanWrite(

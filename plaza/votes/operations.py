@@ -4,7 +4,10 @@ Casting goes through `plaza.core.roll.cast_once`: the person goes on the roll an
 ballot is written in one transaction, exactly once (its docstring gives the argument).
 """
 
+import functools
 import hmac
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -13,7 +16,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -24,14 +27,17 @@ from plaza.core import sms
 from plaza.core.audit import record
 from plaza.core.census import document_hash
 from plaza.core.models import Booth, BoothTotal, CensusRecord, ComponentInstance, Jurisdiction, Person, Role
+from plaza.core.operations.api_tokens import token_use_sql
 from plaza.core.operations.booths import add_booths, report_booth_total
 from plaza.core.operations.identity import census_record_matching, verify_in_person
 from plaza.core.operations.notifications import absolute_url
 from plaza.core.permissions import component_action_allowed, has_role, require_role
-from plaza.core.roll import AlreadyVoted, Channel, VoterRollEntry, cast_once_rows, has_voted
+from plaza.core.prepared import prepared_cursor
+from plaza.core.queries.api_tokens import holder_params, holder_sql
+from plaza.core.roll import AlreadyVoted, Channel, VoterRollEntry, cast_once_rows, first_vote_sql, has_voted
 from plaza.core.search import index_object
 from plaza.core.tenancy import jurisdiction_scope
-from plaza.votes import queries
+from plaza.votes import electorate, queries
 from plaza.votes.electorate import ineligibility, person_of
 from plaza.votes.models import AccessCode, Ballot, Option, Question, Votation
 from plaza.votes.receipts import access_code_hash, new_access_code, new_receipt_code, receipt_hash
@@ -310,13 +316,25 @@ def _free_slug(jurisdiction: Jurisdiction, base: str) -> str:
 # --- Casting ----------------------------------------------------------------------------------
 
 
+def _questions_and_options(votation: Votation) -> list[tuple[Question, list[str]]]:
+    """The votation's questions, each with its option keys in order. Worked out once per object when the questions
+    were prefetched (a snapshot already; the lean ballot path keeps such an object for many requests)."""
+    kept = votation.__dict__.get("_questions_and_options")
+    if kept is not None:
+        return kept
+    rules = [(q, [o.key for o in q.options.all()]) for q in votation.questions.all()]
+    if "questions" in getattr(votation, "_prefetched_objects_cache", {}):
+        votation.__dict__["_questions_and_options"] = rules
+    return rules
+
+
 def check_answers(votation: Votation, answers: dict[str, list[str]]) -> dict[str, list[str]]:
     """The answers as they will be stored, or a ValidationError naming each question's problem."""
     errors, clean = {}, {}
-    for question in votation.questions.all():
+    questions = _questions_and_options(votation)
+    for question, order in questions:
         chosen = [str(c) for c in answers.get(question.key, [])]
-        keys = {o.key for o in question.options.all()}
-        if any(c not in keys for c in chosen):
+        if any(c not in order for c in chosen):
             errors[question.key] = _("Choose among this question's options.")
         elif len(set(chosen)) != len(chosen):
             errors[question.key] = _("Choose each option at most once.")
@@ -333,8 +351,8 @@ def check_answers(votation: Votation, answers: dict[str, list[str]]) -> dict[str
         elif question.kind == Question.Kind.RANKED:
             clean[question.key] = chosen  # the order is the ranking, most preferred first
         else:
-            clean[question.key] = sorted(chosen, key=[o.key for o in question.options.all()].index)
-    if set(answers) - {q.key for q in votation.questions.all()}:
+            clean[question.key] = sorted(chosen, key=order.index)
+    if set(answers) - {q.key for q, _order in questions}:
         errors["__all__"] = _("This ballot answers a question the votation does not ask.")
     if errors:
         raise ValidationError(errors)
@@ -367,7 +385,6 @@ def _cast(
     answers: dict,
     booth: Booth | None = None,
     change_code="",
-    before: tuple[tuple[str, list], ...] = (),
 ) -> str:
     """Put the person on the roll and write the anonymous ballot, once (core's `cast_once_rows`); the receipt code."""
     code = new_receipt_code()
@@ -391,7 +408,7 @@ def _cast(
         booth=booth.name if booth else "",
         voted_at=now,
     )
-    cast_once_rows(entry=entry, ballot=ballot, before=before)
+    cast_once_rows(entry=entry, ballot=ballot)
     return code
 
 
@@ -426,37 +443,88 @@ def cast_online(*, actor, votation: Votation, answers: dict[str, list[str]]) -> 
     return do_cast_online(votation=votation, person=person, answers=clean)
 
 
-def check_online_ballot(*, votation: Votation, person: Person, answers: dict[str, list[str]]) -> dict[str, list[str]]:
-    """`cast_online`'s checks for a person already known to be the caller's (the lean API path's `check_` step).
+def check_online_ballot(*, votation: Votation, answers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`cast_online`'s checks but the voter's, for the lean API path's `check_` step (`do_cast_as_token_holder`
+    checks the voter in its statement).
 
-    The votation must be open online, the person in its electorate, the answers valid; the answers as
-    stored are returned. The caller has found `person` through the account's verification in the
-    votation's jurisdiction, and a votation in a process (whose component adds phase and level rules)
-    goes through `cast_online` instead.
+    The votation must be open online and the answers valid; the answers as stored are returned. A votation in a
+    process (whose component adds phase and level rules) goes through `cast_online` instead.
     """
     if votation.component_id is not None:
         raise PermissionDenied(_("This votation's process decides who may vote."))
     _check_open(votation, Channel.ONLINE)
-    reason = ineligibility(votation, person)
-    if reason:
-        raise PermissionDenied(reason)
     return check_answers(votation, answers)
 
 
-def do_cast_online(
-    *, votation: Votation, person: Person, answers: dict[str, list[str]], before: tuple[tuple[str, list], ...] = ()
-) -> CastReceipt:
-    """Write a checked online ballot (`before`: other writes of the same request, in the same statement)."""
+def do_cast_online(*, votation: Votation, person: Person, answers: dict[str, list[str]]) -> CastReceipt:
+    """Write a checked online ballot."""
     change_code = new_receipt_code() if votation.allows_changes else ""
-    code = _cast(
-        votation=votation,
-        person=person,
-        channel=Channel.ONLINE,
-        answers=answers,
-        change_code=change_code,
-        before=before,
-    )
+    code = _cast(votation=votation, person=person, channel=Channel.ONLINE, answers=answers, change_code=change_code)
     return CastReceipt(votation=votation, code=code, change_code=change_code)
+
+
+def do_cast_as_token_holder(
+    *, votation: Votation, stamp: str, secret: str, answers: dict[str, list[str]]
+) -> tuple[CastReceipt | None, bool]:
+    """The lean API ballot's write (PostgreSQL): a checked online ballot of the holder of the write token `secret`,
+    in ONE statement that writes only if every condition of `cast_online` on the voter holds.
+
+    The statement finds the token's holder verified in the votation's jurisdiction and in its electorate
+    (`plaza.core.queries.api_tokens.holder_sql`, `electorate.census_conditions`), checks that the votation is
+    still as kept in this process (`stamp`, see `queries.stamp_sql`), puts the person on the roll
+    (`plaza.core.roll.first_vote_sql`: nothing if they are on it already), then writes the anonymous ballot and
+    the token's use, as data-modifying CTEs: all or nothing, without BEGIN and COMMIT. Returns the receipt, or
+    None having written nothing, and whether the stamp held.
+    """
+    census, census_params = electorate.census_conditions(votation)
+    sql = _holder_ballot_sql(census, votation.is_secret)
+    change_code = new_receipt_code() if votation.allows_changes else ""
+    code = new_receipt_code()
+    params = {
+        **holder_params(secret, votation.jurisdiction_id),
+        **census_params,
+        "votation": votation.pk,
+        "stamp": stamp,
+        "election_key": votation.election_key,
+        "channel": Channel.ONLINE.value,
+        "ballot": uuid.uuid4(),
+        "answers": json.dumps(answers),
+        "receipt_hash": receipt_hash(code),
+        "change_hash": receipt_hash(change_code) if change_code else "",
+    }
+    params["voted_at"] = params["now"]
+    params["cast_at"] = timezone.localtime(params["now"], votation.jurisdiction.zone).replace(
+        minute=0, second=0, microsecond=0
+    )
+    with prepared_cursor(router.db_for_write(Ballot)) as cursor:
+        cursor.execute(sql, params)
+        cast, current = cursor.fetchone()
+    return (CastReceipt(votation=votation, code=code, change_code=change_code) if cast else None), current
+
+
+@functools.cache
+def _holder_ballot_sql(census: str, secret: bool) -> str:
+    votation, place = Votation._meta.db_table, Jurisdiction._meta.db_table
+    voter = "NULL" if secret else "roll.person_id"  # a secret ballot holds no link to the person
+    return f"""
+        WITH current AS (
+            SELECT 1 FROM {votation} v JOIN {place} j ON j.id = v.jurisdiction_id
+            WHERE v.id = %(votation)s AND v.is_published AND j.is_active AND {queries.stamp_sql()} = %(stamp)s
+        ),
+        holder AS ({holder_sql(census)} AND EXISTS (SELECT 1 FROM current)),
+        roll AS ({first_vote_sql()}),
+        ballot AS (
+            INSERT INTO {Ballot._meta.db_table}
+                (id, jurisdiction_id, votation_id, answers, receipt_hash, change_hash, cast_at, channel, booth_id,
+                 voter_id)
+            SELECT %(ballot)s, %(jurisdiction)s, %(votation)s, CAST(%(answers)s AS jsonb), %(receipt_hash)s,
+                %(change_hash)s, %(cast_at)s, %(channel)s, NULL, {voter}
+            FROM roll
+            RETURNING 1
+        ),
+        used AS ({token_use_sql("ballot")})
+        SELECT EXISTS (SELECT 1 FROM ballot), EXISTS (SELECT 1 FROM current)
+    """  # noqa: S608 - table names from the models, values as parameters
 
 
 @_in_scope(lambda kw: kw["votation"].jurisdiction)

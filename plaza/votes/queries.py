@@ -80,51 +80,54 @@ def ballot_votation(jurisdiction_slug: str, slug: str) -> Votation | None:
     return votation
 
 
-def _stamp_sql() -> str:
-    votation, question, option = Votation._meta.db_table, Question._meta.db_table, Option._meta.db_table
-    columns = ", ".join(f"v.{f.column}" for f in Votation._meta.concrete_fields)
-    # Questions and options are never edited in place: operations._write_questions replaces them (new ids).
-    return f"""
-        SELECT {columns}, j.time_zone,
-            (SELECT count(*) FROM {question} q WHERE q.votation_id = v.id),
-            (SELECT max(q.id) FROM {question} q WHERE q.votation_id = v.id),
-            (SELECT count(*) FROM {option} o JOIN {question} q ON q.id = o.question_id WHERE q.votation_id = v.id),
-            (SELECT max(o.id) FROM {option} o JOIN {question} q ON q.id = o.question_id WHERE q.votation_id = v.id)
-        FROM {votation} v JOIN {Jurisdiction._meta.db_table} j ON j.id = v.jurisdiction_id
-        WHERE j.slug = %s AND j.is_active AND v.slug = %s AND v.is_published
-    """  # noqa: S608 - table and column names from the models, values as parameters
+def stamp_sql() -> str:
+    """A SQL expression (PostgreSQL) over the votation `v` and its jurisdiction `j` that changes whenever what a
+    ballot is checked against changes: the version of both rows and a stamp of the questions and options (how many,
+    the highest ids; operations._write_questions never edits them in place but replaces them).
+
+    A row's version is its `xmin` (the transaction that wrote it: any UPDATE by another transaction makes a new one,
+    the usual optimistic-concurrency token) with its `ctid` (where the version lies: an UPDATE in the same
+    transaction as the version read puts the new one elsewhere, and a place freed by VACUUM is taken again only by
+    a later transaction's version)."""
+    question, option = Question._meta.db_table, Option._meta.db_table
+    return f"""ROW(v.xmin, v.ctid, j.xmin, j.ctid,
+        (SELECT ROW(count(*), max(q.id)) FROM {question} q WHERE q.votation_id = v.id),
+        (SELECT ROW(count(*), max(o.id)) FROM {option} o JOIN {question} q ON q.id = o.question_id
+         WHERE q.votation_id = v.id))::text"""  # noqa: S608 - table names from the models
 
 
-_STAMP_SQL: list[str] = []
-_ballot_votations: dict[tuple[str, str], tuple[tuple, Votation]] = {}
+_ballot_votations: dict[tuple[str, str], tuple[Votation, str]] = {}
 
 
-def ballot_votation_cached(jurisdiction_slug: str, slug: str) -> Votation | None:
-    """`ballot_votation`, kept per process and checked in one small query on every call.
+def kept_ballot_votation(jurisdiction_slug: str, slug: str) -> tuple[Votation, str] | None:
+    """`ballot_votation` and its stamp (`stamp_sql`), kept per process (PostgreSQL; the ballot's lean path).
 
-    The check reads the votation's row, its jurisdiction's time zone and a stamp of its questions and
-    options (how many, the highest ids): any change to the votation's rules, any rewrite of its
-    questions, a move to another time zone or an unpublished votation or inactive jurisdiction
-    misses the cache (or finds nothing). The objects returned are shared between the requests
-    (and threads) of a process: callers only read them.
+    Read from the database the first time only: the lean ballot's statement checks the stamp, and the
+    caller forgets a votation whose stamp no longer matches (`forget_ballot_votation`). The objects are
+    shared between the requests (and threads) of a process: callers only read them.
     """
+    key = (jurisdiction_slug, slug)
+    kept = _ballot_votations.get(key)
+    if kept is not None:
+        return kept
     from plaza.core.prepared import prepared_cursor
 
-    if not _STAMP_SQL:
-        _STAMP_SQL.append(_stamp_sql())
     with prepared_cursor() as cursor:
-        cursor.execute(_STAMP_SQL[0], [jurisdiction_slug, slug])
-        stamp = cursor.fetchone()
-    if stamp is None:
+        cursor.execute(
+            f"SELECT {stamp_sql()} FROM {Votation._meta.db_table} v "  # noqa: S608 - names from the models
+            f"JOIN {Jurisdiction._meta.db_table} j ON j.id = v.jurisdiction_id WHERE j.slug = %s AND v.slug = %s",
+            [jurisdiction_slug, slug],
+        )
+        row = cursor.fetchone()
+    votation = ballot_votation(jurisdiction_slug, slug) if row else None  # read after the stamp: never newer
+    if votation is None:
         return None
-    key = (jurisdiction_slug, slug)
-    cached = _ballot_votations.get(key)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    votation = ballot_votation(jurisdiction_slug, slug)
-    if votation is not None:
-        _ballot_votations[key] = (stamp, votation)
-    return votation
+    _ballot_votations[key] = (votation, row[0])
+    return votation, row[0]
+
+
+def forget_ballot_votation(jurisdiction_slug: str, slug: str) -> None:
+    _ballot_votations.pop((jurisdiction_slug, slug), None)
 
 
 def _prefetched(instance, name: str, model, objects: list) -> None:

@@ -4,18 +4,24 @@ A component lists its hot writes in its manifest (`lean_api_writes`: "module:att
 `LeanWrite`s). `LeanWriteMiddleware`, placed right after the security middleware, answers a request
 to one of those addresses without the rest of the stack (sessions, CSRF, locale, messages,
 django-ninja and pydantic) when, and only when, the whole request is the ordinary success case:
-a well-formed body, a bearer token that may write in the jurisdiction, within its rate limit, a
-caller who passes the operation's checks. Its handler then writes through the same database
-guarantees as the operation (for ballots: `plaza.core.roll.cast_once_rows`).
+a well-formed JSON body, a bearer token that may write in the jurisdiction, a caller who passes the
+operation's checks. In production the intake in front of Django (`plaza.core.intake`) offers the
+request to the same handlers first, without even building Django's request. A handler writes through
+the same database guarantees as the operation (for ballots: the roll's unique constraint).
 
 Anything else — no or a bad token, a read-only token, a malformed body, a refusal of any kind, a
-second vote, a rate limit reached — falls through to the normal endpoint *before anything is
-written*, which answers it exactly as it always has (messages in the caller's language, error
-codes, OpenAPI-documented shapes). So the lean path can never answer differently from the normal
-one; it can only answer the same success faster. `test_lean.py` in each app proves the two agree.
+second vote — falls through to the normal endpoint *before anything is written*, which answers it
+exactly as it always has (messages in the caller's language, error codes, OpenAPI-documented
+shapes, the rate limit). So the lean path can never answer differently from the normal one; it can
+only answer the same success faster. `test_lean.py` in each app proves the two agree.
 
-One query reads the caller: the token, its account, and the account's verified person and census
-record in the jurisdiction of the address (`caller_of`).
+A lean success is not counted in the token's rate window: it can happen once per person and election
+(or proposal), which the database enforces, so it cannot be repeated to load the server; every request
+that is not one goes on to the normal endpoint, whose throttle counts and limits it as any request.
+
+Two ways to read the caller: `caller_of` (one query: the token, its account, and the account's verified
+person and census record in the jurisdiction of the address), or, for a write that checks everything
+in one statement, `plaza.core.queries.api_tokens.holder_sql` (the same join as a CTE of that statement).
 """
 
 import json
@@ -28,33 +34,32 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from plaza.core.api.throttling import PlazaRateThrottle
 from plaza.core.components import registry, resolve
 from plaza.core.models import ApiToken, CensusRecord, Jurisdiction, Person, User, Verification
 from plaza.core.models.api import TOKEN_PREFIX, hash_secret
 from plaza.core.operations.api_tokens import LAST_USED_PRECISION
 from plaza.core.prepared import prepared_cursor
 
-Handler = Callable[..., HttpResponse | None]
+Handler = Callable[..., dict | None]
 
 
 @dataclass(frozen=True)
 class LeanWrite:
     """A hot write: its method and address (a regular expression with named groups) and its handler.
 
-    The handler is called as `handler(request, caller_secret, **groups)` and returns the response
-    of a success, or None to let the normal endpoint answer (it must not have written anything then).
+    The handler is called as `handler(caller_secret, body, **groups)`, `body` being the request's JSON (any JSON
+    value), and returns the JSON of a success (answered 201, never cached), or None to let the normal endpoint
+    answer (it must not have written anything then).
     """
 
     method: str
     path: str
     handler: Handler
 
-    def match(self, request: HttpRequest) -> dict | None:
-        if request.method != self.method:
-            return None
-        found = re.fullmatch(self.path, request.path_info)
-        return found.groupdict() if found else None
+
+def valid_secret(secret: str) -> bool:
+    """Whether `secret` has the shape of a token's secret (anything else is the normal endpoint's to refuse)."""
+    return secret.startswith(TOKEN_PREFIX) and len(secret) <= 200
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ CALLER_SQL: str | None = None
 def caller_of(secret: str, jurisdiction_slug: str) -> Caller | None:
     """The caller whose write token this is, if it may write in the active jurisdiction `jurisdiction_slug`."""
     global CALLER_SQL  # noqa: PLW0603 - built once, after the models are ready
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+    if not valid_secret(secret):
         return None
     CALLER_SQL = CALLER_SQL or _caller_sql()
     with prepared_cursor() as cursor:
@@ -126,37 +131,31 @@ def caller_of(secret: str, jurisdiction_slug: str) -> Caller | None:
     )
 
 
-_throttle = PlazaRateThrottle()
+def is_json(content_type: str) -> bool:
+    return content_type.partition(";")[0].strip().lower() == "application/json"
 
 
-LEAN_TRIED = "plaza.lean_tried"  # environment key: the intake (core/intake.py) offered this request already
-
-
-def within_rate(request: HttpRequest, caller: Caller) -> bool:
-    """The API's per-token rate limit, counted in the same windows as the normal endpoint's.
-
-    The request is counted once: if it falls through to the normal endpoint afterwards (a second
-    vote), the API's throttle takes this decision instead of counting it again.
-    """
-    allowed = _throttle.allow_ident(f"token:{caller.token_id}")
-    request.plaza_rate_allowed = allowed
-    return allowed
-
-
-def json_body(request: HttpRequest) -> object:
-    """The request's JSON body, or None when it is not JSON (the normal endpoint then says what is wrong)."""
-    if request.content_type != "application/json":
-        return None
+def parse_json(body: bytes) -> object:
+    """The body's JSON, or None when it is not JSON (a handler needing a body then lets the normal endpoint say
+    what is wrong)."""
     try:
-        return json.loads(request.body)
-    except (ValueError, RequestDataTooBig):
+        return json.loads(body)
+    except ValueError:
         return None
+
+
+def answer_body(payload: dict) -> bytes:
+    return json.dumps(payload).encode()
+
+
+ANSWER_HEADERS = (("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store"))
 
 
 def created(payload: dict) -> HttpResponse:
     """201 with the JSON the normal endpoint gives, never cached."""
-    response = HttpResponse(json.dumps(payload), status=201, content_type="application/json; charset=utf-8")
-    response["Cache-Control"] = "no-store"
+    response = HttpResponse(answer_body(payload), status=201)
+    for name, value in ANSWER_HEADERS:
+        response[name] = value
     return response
 
 
@@ -170,24 +169,42 @@ def lean_writes() -> list[LeanWrite]:
     return _writes
 
 
-def find_write(path: str) -> LeanWrite | None:
-    """The lean write whose address this is (any method), if any."""
+def find_write(method: str, path: str) -> tuple[LeanWrite, dict] | None:
+    """The lean write of this method and address, and the address's named groups, if any."""
     for write in lean_writes():
-        if re.fullmatch(write.path, path):
-            return write
+        if method == write.method:
+            found = re.fullmatch(write.path, path)
+            if found:
+                return write, found.groupdict()
     return None
+
+
+def bearer(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer …` header, else None."""
+    return authorization[7:].strip() if authorization[:7].lower() == "bearer " else None
+
+
+def answer(found: tuple[LeanWrite, dict], authorization: str, body: object) -> dict | None:
+    """The lean path's answer to a request to the write `found` (the JSON of a success), or None: the normal
+    endpoint is to answer it."""
+    secret = bearer(authorization)
+    if secret is None or not valid_secret(secret):
+        return None
+    write, groups = found
+    return write.handler(secret, body, **groups)
 
 
 def dispatch(request: HttpRequest) -> HttpResponse | None:
-    """The lean path's answer to a request (a success), or None: the normal endpoint is to answer it."""
-    authorization = request.META.get("HTTP_AUTHORIZATION", "")
-    if request.method != "POST" or authorization[:7].lower() != "bearer ":
+    """`answer` for a Django request: the success's response, or None."""
+    found = find_write(request.method, request.path_info)
+    if found is None or bearer(request.META.get("HTTP_AUTHORIZATION", "")) is None:
         return None
-    for write in lean_writes():
-        groups = write.match(request)
-        if groups is not None:
-            return write.handler(request, authorization[7:].strip(), **groups)
-    return None
+    try:
+        body = parse_json(request.body) if is_json(request.META.get("CONTENT_TYPE", "")) else None
+    except RequestDataTooBig:
+        return None
+    payload = answer(found, request.META["HTTP_AUTHORIZATION"], body)
+    return None if payload is None else created(payload)
 
 
 class LeanWriteMiddleware:
@@ -206,3 +223,6 @@ class LeanWriteMiddleware:
             if response is not None:
                 return response
         return self.get_response(request)
+
+
+LEAN_TRIED = "plaza.lean_tried"  # environment key: the intake (core/intake.py) offered this request already

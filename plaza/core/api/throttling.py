@@ -17,8 +17,6 @@ from plaza.core.client_address import client_address
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-RATE_COUNTED = "plaza.rate_allowed"  # environment key: the lean path counted this request (core/intake.py)
-
 
 def parse_rate(rate: str) -> tuple[int, int]:
     """ "600/m" → (600, 60)."""
@@ -39,14 +37,10 @@ class PlazaRateThrottle(BaseThrottle):
         return f"address:{client_address(request)}"
 
     def allow_request(self, request: HttpRequest) -> bool:
-        # Counted already by the lean write path (plaza.core.api.lean), in the middleware or the intake in front.
-        counted = getattr(request, "plaza_rate_allowed", request.META.get(RATE_COUNTED))
-        if counted is not None:
-            return counted
         return self.allow_ident(self.ident(request))
 
     def allow_ident(self, ident: str) -> bool:
-        """Count one request of `ident` (the lean write path counts in the same windows)."""
+        """Count one request of `ident`."""
         limit, period = parse_rate(settings.PLAZA_API_RATE)
         now = time.time()
         window = int(now // period)

@@ -27,8 +27,8 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     # The public part of the token (e.g. "plaza_ab12cd34"), shown in lists to tell tokens apart.
-    prefix = models.CharField(max_length=20, unique=True)
-    secret_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=20)
+    secret_hash = models.CharField(max_length=64)
     jurisdiction = models.ForeignKey(
         "core.Jurisdiction",
         null=True,
@@ -46,8 +46,12 @@ class ApiToken(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        # Unique constraints rather than unique fields: on PostgreSQL a unique CharField gets a second index for LIKE
+        # queries, which nobody makes of these; every index is written again when a use is recorded.
         constraints = [
             models.CheckConstraint(condition=models.Q(scope__in=["read", "write"]), name="api_token_scope_known"),
+            models.UniqueConstraint(fields=["prefix"], name="api_token_prefix_once"),
+            models.UniqueConstraint(fields=["secret_hash"], name="api_token_secret_once"),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,9 @@ class Channel(models.TextChoices):
 class VoterRollEntry(TenantModel):
     """A person has voted in an election (a votation, a budget's ballot), named by a string key."""
 
+    # The unique constraint and the channel index both lead with the jurisdiction: it needs no index of its own
+    # (one index less to write with every ballot).
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.CASCADE, related_name="+", db_index=False)
     election_key = models.CharField(max_length=100)
     person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)

@@ -94,3 +94,14 @@ def use_api_token(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def token_use_sql(done: str) -> str:
+    """The UPDATE recording the token use of the CTE `holder` (`plaza.core.queries.api_tokens.holder_sql`), as
+    `use_api_token` records it (when the last is over a minute old), run only when the CTE `done` has a row.
+    Parameters: `%(now)s`, `%(stale)s` (now less the precision)."""
+    return f"""
+        UPDATE {ApiToken._meta.db_table} SET last_used_at = %(now)s FROM holder
+        WHERE {ApiToken._meta.db_table}.id = holder.token_id AND EXISTS (SELECT 1 FROM {done})
+          AND (holder.last_used_at IS NULL OR holder.last_used_at < %(stale)s)
+    """  # noqa: S608 - the table name from the model, values as parameters

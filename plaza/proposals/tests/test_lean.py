@@ -375,12 +375,14 @@ def test_a_proposal_over_a_lowered_threshold_is_marked_by_its_next_support(clien
 
 
 @override_settings(PLAZA_API_RATE="2/m")
-def test_the_rate_limit_counts_lean_supports(client, component):
+def test_the_rate_limit_counts_what_the_normal_endpoint_answers(client, component):
+    """A lean success (once per person and proposal, as the database enforces) is not counted; the rest is."""
     with scopes_disabled():
         proposal = ProposalFactory(component=component)
     token = resident_token(component.jurisdiction)
     assert post(client, token.secret, url(proposal.pk)).status_code == 201
-    assert post(client, token.secret, url(proposal.pk)).status_code == 422  # already supported (2nd request)
+    assert post(client, token.secret, url(proposal.pk)).status_code == 422  # already supported: counted (1)
+    assert post(client, token.secret, url(proposal.pk)).status_code == 422  # (2)
     assert post(client, token.secret, url(proposal.pk)).status_code == 429
 
 

@@ -13,7 +13,7 @@ import sys
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, close_old_connections, connection
 from django.test import override_settings
 
 from plaza.core.api import lean
@@ -86,6 +86,9 @@ def test_the_intake_answers_a_ballot_as_django_does(app, client, paris, votation
 
 
 def test_the_intake_skips_djangos_handler_for_a_ballot(app, paris, votation, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("The lean ballot is PostgreSQL's: on SQLite Django's endpoint answers every ballot.")
+
     def no_django(environ, start_response):
         raise AssertionError("the ballot reached Django's handler")
 
@@ -115,11 +118,13 @@ def test_a_host_not_allowed_is_djangos_to_refuse(app, paris, votation):
 
 
 @override_settings(PLAZA_API_RATE="2/m")
-def test_a_request_passed_on_is_counted_once_in_its_rate_window(app, paris, votation):
+def test_a_request_passed_on_is_counted_in_its_rate_window(app, paris, votation):
     token = new_voter(paris)
-    assert call(app, token.secret, {"answers": {"q1": ["yes"]}})["status"] == 201
-    assert call(app, token.secret, {"answers": {"q1": ["yes"]}})["status"] == 422  # the second request, counted once
-    assert call(app, token.secret, {"answers": {"q1": ["yes"]}})["status"] == 429
+    statuses = [call(app, token.secret, {"answers": {"q1": ["yes"]}})["status"] for _ in range(4)]
+    if connection.vendor == "postgresql":
+        assert statuses == [201, 422, 422, 429]  # the lean ballot not counted, the second vote counted once (1)
+    else:  # Django's endpoint cast it (counted)
+        assert statuses == [201, 422, 429, 429]
 
 
 @override_settings(PLAZA_SERVER_TIMING=True)
