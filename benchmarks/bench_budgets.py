@@ -13,7 +13,11 @@ Then ballot casting through HTTP: the demo network on gunicorn (production setti
 by default, the database set up and dropped as bench_pages does), BENCH_BALLOTS verified residents
 (default 400) each saving a basket on Madrid's open budget from BENCH_CLIENTS concurrent clients
 (default 16), then every one of them sending the same form again: the second pass must be refused
-and leave the count unchanged (one ballot per person).
+and leave the count unchanged (one ballot per person). Then the same through the JSON API, as the
+votes benchmark casts votations' ballots: as many other residents, each with a write token, POST
+`/api/v1/budgets/madrid/budgets/madrid-budget-2026/ballot/centro` once (wrk when installed, else the
+Python client), next to the reference measured just before in the same database: the raw rate of
+committed single-row INSERTs from 16 clients (bench_votes' `insert_rate`).
 """
 
 from __future__ import annotations
@@ -131,8 +135,8 @@ def compare(name: str, election: rules.Election, rule: str, limit: float) -> dic
     return row
 
 
-def _residents(count: int) -> list[str]:
-    """Verified Madrid residents with a signed-in session each; returns their session keys."""
+def _residents(count: int) -> list[tuple[str, object]]:
+    """Verified Madrid residents with a signed-in session each: their session keys and accounts."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -141,7 +145,7 @@ def _residents(count: int) -> list[str]:
     from plaza.core.models import Jurisdiction
     from plaza.core.tests.factories import CensusRecordFactory, PersonFactory, UserFactory, VerificationFactory
 
-    keys = []
+    residents = []
     with scopes_disabled():
         madrid = Jurisdiction.objects.get(slug="madrid")
         for n in range(count):
@@ -153,8 +157,29 @@ def _residents(count: int) -> list[str]:
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
-            keys.append(session.session_key)
-    return keys
+            residents.append((session.session_key, user))
+    return residents
+
+
+def _write_tokens(users: list) -> list[str]:
+    from plaza.core.models import ApiToken
+    from plaza.core.tests.factories import ApiTokenFactory
+
+    return [ApiTokenFactory(user=user, scope=ApiToken.Scope.WRITE).secret for user in users]
+
+
+def _api_ballots(base: str, path: str, project: int, secrets: list[str], clients: int):
+    """Each token POSTs its basket once (wrk when installed, else the Python client): the load figures."""
+    import asyncio
+
+    import bench_votes
+    from load import wrk, wrk_posts
+
+    body = {"choices": {str(project): 1}}
+    if wrk() is not None:  # None when BENCH_LOAD=python asks for the Python client
+        return wrk_posts(base + path, [(secret, json.dumps(body)) for secret in secrets], clients=clients)
+    casting = asyncio.run(bench_votes.cast_all(base + path, [(secret, body) for secret in secrets], clients))
+    return bench_votes.python_figures(casting.latencies, casting.elapsed, len(casting.latencies), casting.errors)
 
 
 def _post_all(base: str, path: str, project: int, keys: list[str], clients: int) -> tuple[list[float], list[int]]:
@@ -198,12 +223,15 @@ def ballot_rows(tiny: bool) -> list[dict]:
     import tempfile
 
     import bench_pages
+    import bench_votes
 
     config = bench_pages.Config.from_env()
     count = int(os.environ.get("BENCH_BALLOTS", "20" if tiny else "400"))
+    api_count = int(os.environ.get("BENCH_API_BALLOTS", "20" if tiny else "1000"))
     clients = int(os.environ.get("BENCH_CLIENTS", "16"))
     with tempfile.TemporaryDirectory(prefix="plaza-bench-budgets-") as tmp:
         env = bench_pages.server_environment(config, Path(tmp))
+        env["PLAZA_API_RATE"] = "1000000/m"  # one token a voter, but the load comes from one address
         os.environ.update(env)
         bench_pages.create_database(config.database_url)
         try:
@@ -213,16 +241,25 @@ def ballot_rows(tiny: bool) -> list[dict]:
             from plaza.budgets.models import Ballot, Budget
             from plaza.core.models import VoterRollEntry
 
-            keys = _residents(count)
+            residents = _residents(count + api_count)
+            keys = [key for key, _user in residents[:count]]
+            secrets = _write_tokens([user for _key, user in residents[count:]])
             with scopes_disabled():
                 budget = Budget.objects.get(slug="madrid-budget-2026")
                 project = budget.projects.order_by("pk").first().pk
             path = "/madrid/budgets/madrid-budget-2026/ballot/centro/"
+            from django.db import connections
+
+            connections.close_all()
+            reference = bench_votes.insert_rate(config.database_url, 1 if tiny else 10)
             with bench_pages.gunicorn(config, env) as (_server, base):
                 started = time.perf_counter()
                 timings, statuses = _post_all(base, path, project, keys, clients)
                 elapsed = time.perf_counter() - started
                 _again, repeated = _post_all(base, path, project, keys, clients)
+                api = _api_ballots(
+                    base, "/api/v1/budgets/madrid/budgets/madrid-budget-2026/ballot/centro", project, secrets, clients
+                )
             with scopes_disabled():
                 stored = Ballot.objects.filter(budget=budget).count()
                 roll = VoterRollEntry.objects.filter(election_key=budget.election_key).count()
@@ -232,19 +269,38 @@ def ballot_rows(tiny: bool) -> list[dict]:
             connections.close_all()
             bench_pages.drop_database(config.database_url)
     timings.sort()
-    ok = statuses.count(302) == count and stored == count == roll and repeated.count(400) == count
+    name = bench_pages.database_name(config.database_url)
+    ok = statuses.count(302) == count and repeated.count(400) == count
+    api_ok = api.ok == api_count and stored == count + api_count == roll
     return [
         {
-            "instance": f"HTTP ballots ({bench_pages.database_name(config.database_url)}, {config.workers} workers)",
+            "instance": f"HTTP ballots, page form ({name}, {config.workers} workers)",
             "size": f"{count:,} residents, {clients} clients",
             "plaza_s": elapsed,
             "plaza": seconds(elapsed),
             "rps": count / elapsed,
             "p50_ms": 1000 * timings[len(timings) // 2],
             "p95_ms": 1000 * timings[int(len(timings) * 0.95) - 1],
-            "same": f"{stored} ballots, {roll} on roll, {repeated.count(400)} repeats refused",
+            "same": f"{repeated.count(400)} repeats refused",
             **({} if ok else {"errors": 1}),
-        }
+        },
+        {
+            "instance": f"raw INSERT + COMMIT, {bench_votes.INSERT_CLIENTS} clients (reference, {name})",
+            "rps": reference["rate"],
+            "p50_ms": reference["p50_ms"],
+            "p95_ms": reference["p95_ms"],
+        },
+        {
+            "instance": f"HTTP ballots, JSON API ({name}, {config.workers} workers)",
+            "size": f"{api_count:,} residents, {clients} clients",
+            "plaza_s": api.elapsed,
+            "plaza": seconds(api.elapsed),
+            "rps": api.rate,
+            "p50_ms": api.p50_ms,
+            "p95_ms": api.p95_ms,
+            "same": f"{api.rate / reference['rate']:.1%} of the reference; {stored} ballots, {roll} on the roll",
+            **({} if api_ok else {"errors": 1}),
+        },
     ]
 
 

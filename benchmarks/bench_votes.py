@@ -238,24 +238,19 @@ class Casting:
     statuses: dict = field(default_factory=dict)
 
 
-async def cast_all(base: str, tokens: list[str], clients: int) -> Casting:
-    """Every voter casts once; `clients` concurrent clients take the next voter as soon as they are free."""
+async def cast_all(url: str, ballots: list[tuple[str, dict]], clients: int) -> Casting:
+    """Every (token, JSON body) is POSTed once; `clients` concurrent clients take the next as soon as they are free."""
     result = Casting()
-    voters = iter(enumerate(tokens))
+    voters = iter(ballots)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    url = f"{base}{BALLOT_PATH}"
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         started = time.perf_counter()
 
         async def one_client() -> None:
-            for n, token in voters:
+            for token, body in voters:
                 sent = time.perf_counter()
                 try:
-                    response = await client.post(
-                        url,
-                        json={"answers": {"q1": [ANSWERS[n % 3]]}},
-                        headers={"Authorization": f"Bearer {token}"},
-                    )
+                    response = await client.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
                     status = response.status_code
                 except httpx.HTTPError:
                     status = "connection error"
@@ -405,7 +400,8 @@ def cast_every_ballot(base: str, tokens: list[str], config: Config, *, use_wrk: 
     if use_wrk:
         requests = [(token, json.dumps({"answers": {"q1": [ANSWERS[n % 3]]}})) for n, token in enumerate(tokens)]
         return wrk_posts(f"{base}{BALLOT_PATH}", requests, clients=config.clients)
-    casting = asyncio.run(cast_all(base, tokens, config.clients))
+    ballots = [(token, {"answers": {"q1": [ANSWERS[n % 3]]}}) for n, token in enumerate(tokens)]
+    casting = asyncio.run(cast_all(f"{base}{BALLOT_PATH}", ballots, config.clients))
     log(f"answers: {casting.statuses}")
     return python_figures(casting.latencies, casting.elapsed, len(casting.latencies), casting.errors)
 

@@ -140,7 +140,7 @@ def parse_json(body: bytes) -> object:
     what is wrong)."""
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to be a ballot
         return None
 
 
