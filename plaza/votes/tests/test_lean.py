@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from plaza.core.models import ApiToken
+from plaza.core.models import ApiToken, CensusRecord
 from plaza.core.roll import VoterRollEntry
 from plaza.core.tenancy import jurisdiction_scope
 from plaza.core.tests.factories import (
@@ -120,6 +120,7 @@ def _same_refusal(client, paris, make_request):
         ("revoked token", 401),
         ("unverified account", 403),
         ("outside the electorate", 403),
+        ("under the minimum age", 403),
         ("an option of no question", 422),
         ("too many choices", 422),
         ("not JSON", 400),
@@ -147,6 +148,12 @@ def test_every_refusal_is_the_normal_endpoints(client, paris, votation, case, st
         secret = ApiTokenFactory(user=UserFactory(), scope=ApiToken.Scope.WRITE).secret
     elif case == "outside the electorate":
         secret = new_voter(paris, district="20e").secret
+    elif case == "under the minimum age":
+        with scopes_disabled():
+            Votation.objects.filter(pk=votation.pk).update(min_age=16)
+            CensusRecord.objects.filter(person__verifications__user=token.user).update(
+                birth_year=timezone.now().year - 10
+            )
     elif case == "an option of no question":
         body = {"answers": {"q1": ["maybe"]}}
     elif case == "too many choices":
