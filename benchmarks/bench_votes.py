@@ -88,6 +88,57 @@ def own_database(url: str) -> str:
 # --- the site: a votation and its voters, made in bulk -----------------------------------------------
 
 
+def make_voters(jurisdiction, count: int, first: int = 0) -> list[str]:
+    """`count` verified persons of `jurisdiction` (census records in 20 districts, born 1940-1999), each with an
+    account and a write token, made in bulk; their token secrets. `first` numbers them (for a second batch)."""
+    from plaza.core.models import ApiToken, CensusRecord, Person, User, Verification
+    from plaza.core.models.api import TOKEN_PREFIX, hash_secret
+
+    batch, numbers = 5000, range(first, first + count)
+    unusable = "!"  # nobody signs in: the voters use tokens
+    users = User.objects.bulk_create(
+        (User(email=f"voter{n}@bench.example", password=unusable) for n in numbers), batch_size=batch
+    )
+    records = CensusRecord.objects.bulk_create(
+        (
+            CensusRecord(
+                jurisdiction=jurisdiction,
+                document_hash=hashlib.sha256(f"doc{n}".encode()).hexdigest(),
+                match_hash=hashlib.sha256(f"match{n}".encode()).hexdigest(),
+                birth_year=1940 + n % 60,
+                district=f"{1 + n % 20}e",
+            )
+            for n in numbers
+        ),
+        batch_size=batch,
+    )
+    persons = Person.objects.bulk_create(
+        (Person(jurisdiction=jurisdiction, census_record=record) for record in records), batch_size=batch
+    )
+    Verification.objects.bulk_create(
+        (
+            Verification(jurisdiction=jurisdiction, user=user, person=person, level=Verification.Level.VERIFIED)
+            for user, person in zip(users, persons, strict=True)
+        ),
+        batch_size=batch,
+    )
+    tokens = [f"{TOKEN_PREFIX}{n:08x}_{secrets.token_urlsafe(24)}" for n in numbers]
+    ApiToken.objects.bulk_create(
+        (
+            ApiToken(
+                user=user,
+                name="bench",
+                prefix=token.split("_", 2)[0] + "_" + token.split("_", 2)[1],
+                secret_hash=hash_secret(token),
+                scope=ApiToken.Scope.WRITE,
+            )
+            for user, token in zip(users, tokens, strict=True)
+        ),
+        batch_size=batch,
+    )
+    return tokens
+
+
 def prepare_site(voters: int) -> list[str]:
     """Migrate, make Paris, a votation and `voters` verified persons with write tokens; their token secrets."""
     import django
@@ -96,8 +147,6 @@ def prepare_site(voters: int) -> list[str]:
     django.setup()
     from django_scopes import scopes_disabled
 
-    from plaza.core.models import ApiToken, CensusRecord, Person, User, Verification
-    from plaza.core.models.api import TOKEN_PREFIX, hash_secret
     from plaza.core.tests.factories import JurisdictionFactory
     from plaza.votes.tests.factories import VotationFactory
 
@@ -107,48 +156,7 @@ def prepare_site(voters: int) -> list[str]:
         paris = JurisdictionFactory(slug="paris", name="Paris", time_zone="Europe/Paris")
         VotationFactory(jurisdiction=paris, slug="climate", title="Climate plan", booth=False)
         VotationFactory(jurisdiction=paris, slug="tally", title="A million ballots", booth=False)
-        batch = 5000
-        unusable = "!"  # nobody signs in: the voters use tokens
-        users = User.objects.bulk_create(
-            (User(email=f"voter{n}@bench.example", password=unusable) for n in range(voters)), batch_size=batch
-        )
-        records = CensusRecord.objects.bulk_create(
-            (
-                CensusRecord(
-                    jurisdiction=paris,
-                    document_hash=hashlib.sha256(f"doc{n}".encode()).hexdigest(),
-                    match_hash=hashlib.sha256(f"match{n}".encode()).hexdigest(),
-                    birth_year=1940 + n % 60,
-                    district=f"{1 + n % 20}e",
-                )
-                for n in range(voters)
-            ),
-            batch_size=batch,
-        )
-        persons = Person.objects.bulk_create(
-            (Person(jurisdiction=paris, census_record=record) for record in records), batch_size=batch
-        )
-        Verification.objects.bulk_create(
-            (
-                Verification(jurisdiction=paris, user=user, person=person, level=Verification.Level.VERIFIED)
-                for user, person in zip(users, persons, strict=True)
-            ),
-            batch_size=batch,
-        )
-        tokens = [f"{TOKEN_PREFIX}{n:08x}_{secrets.token_urlsafe(24)}" for n in range(voters)]
-        ApiToken.objects.bulk_create(
-            (
-                ApiToken(
-                    user=user,
-                    name="bench",
-                    prefix=token.split("_", 2)[0] + "_" + token.split("_", 2)[1],
-                    secret_hash=hash_secret(token),
-                    scope=ApiToken.Scope.WRITE,
-                )
-                for user, token in zip(users, tokens, strict=True)
-            ),
-            batch_size=batch,
-        )
+        tokens = make_voters(paris, voters)
     log(f"database migrated, {voters:,} verified voters with tokens made in {time.monotonic() - started:.1f} s")
     return tokens
 

@@ -165,6 +165,7 @@ def run(ballots: int, profile_to: Path | None, keep: bool) -> dict:
             profile = cProfile.Profile(time.process_time) if profile_to else None
             ballot = measure(app, envs, 201, profile)
             statements = _ballot_statements(app)
+            plans = _plans()
             if profile_to:
                 out = io.StringIO()
                 pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
@@ -176,7 +177,19 @@ def run(ballots: int, profile_to: Path | None, keep: bool) -> dict:
             if not keep:
                 drop_database(url)
     ballot["statements"] = statements
+    ballot["plans"] = plans
     return {"healthz": health, "ballot": ballot}
+
+
+def _plans() -> list[dict]:
+    """How PostgreSQL ran this connection's prepared statements: planned once (generic) or afresh each time (custom)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT left(statement, 60), generic_plans, custom_plans FROM pg_prepared_statements")
+        return [{"statement": " ".join(s.split()), "generic": g, "custom": c} for s, g, c in cursor.fetchall()]
 
 
 def _ballot_statements(app) -> int:
@@ -221,6 +234,8 @@ def main() -> int:
             f"{name:8} {figures['requests']:6} requests  python CPU {figures['python_ms']:.3f} ms/request  "
             f"database CPU {db} ms/request  statements {figures['statements']}"
         )
+        for plan in figures.get("plans", []):
+            print(f"  prepared: {plan['generic']} generic plans, {plan['custom']} custom plans: {plan['statement']}")
     return 0
 
 

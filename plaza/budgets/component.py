@@ -30,6 +30,7 @@ manifest = registry.register(
         label=_("Participatory budgets"),
         jurisdiction_urls="plaza.budgets.urls",
         api_router="plaza.budgets.api:router",
+        lean_api_writes=("plaza.budgets.lean:ballot",),
         description=_("Residents propose projects, support them, and ballot within each heading's money."),
         demo_title=_("Participatory budget"),
         # The budget's own phases say when; the census says who.

@@ -7,13 +7,17 @@ form sent twice, or from two windows, changes the ballot once and the stale copy
 heading's lines are replaced and the revision goes up by one, in one transaction.
 """
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -21,14 +25,26 @@ from plaza.budgets import pabulib, queries, rules
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow, Support
 from plaza.core.audit import record
 from plaza.core.geo import make_point
-from plaza.core.models import Booth, BoothTotal, ComponentInstance, Jurisdiction, Person, Role, Verification
+from plaza.core.models import (
+    AuditEntry,
+    Booth,
+    BoothTotal,
+    ComponentInstance,
+    Jurisdiction,
+    Person,
+    Role,
+    Verification,
+)
 from plaza.core.money import format_money
 from plaza.core.operations import booths as core_booths
+from plaza.core.operations.api_tokens import token_use_sql
 from plaza.core.operations.attachments import attach_file
 from plaza.core.operations.identity import verify_in_person
 from plaza.core.operations.moderation import refuse_if_blocked
 from plaza.core.permissions import component_action_allowed, has_role, require_role
-from plaza.core.roll import AlreadyVoted, Channel, cast_once
+from plaza.core.prepared import prepared_cursor
+from plaza.core.queries.api_tokens import holder_params, holder_sql
+from plaza.core.roll import AlreadyVoted, Channel, cast_once, first_vote_sql
 from plaza.core.tenancy import jurisdiction_scope
 
 
@@ -556,11 +572,14 @@ def support_project(*, actor, project: Project) -> Support:
 # --- Ballots ----------------------------------------------------------------------------------
 
 
-def check_choices(budget: Budget, heading: Heading, choices: Mapping[int, int]) -> list[tuple[Project, int]]:
-    """Validate one heading's choices ({project id: points or rank; 1 for a basket or approval})."""
+def check_choices(
+    budget: Budget, heading: Heading, choices: Mapping[int, int], offered: Mapping[int, Project] | None = None
+) -> list[tuple[Project, int]]:
+    """Validate one heading's choices ({project id: points or rank; 1 for a basket or approval}) against the
+    projects its ballot offers (`offered`, by id, when the caller has read them: `ballot_projects`)."""
     if heading.budget_id != budget.pk:
         raise ValidationError(_("This heading belongs to another budget."))
-    projects = {p.pk: p for p in ballot_projects(heading)}
+    projects = offered if offered is not None else {p.pk: p for p in ballot_projects(heading)}
     foreign = [pk for pk in choices if pk not in projects]
     if foreign:
         raise ValidationError(_("Some chosen projects are not on this heading's ballot."), code="other_heading")
@@ -594,21 +613,27 @@ def check_choices(budget: Budget, heading: Heading, choices: Mapping[int, int]) 
     return chosen
 
 
-def _election_projects(heading: Heading):
-    """The projects a heading's election counts: every project not found unfeasible (one a moderator hid keeps the
+def _counted(projects: QuerySet) -> QuerySet:
+    """Of `projects`, those an election counts: every project not found unfeasible (one a moderator hid keeps the
     ballot lines cast before: a block is about what its author wrote, not about the votes already cast)."""
-    return (
-        Project.objects.with_scope(jurisdiction=heading.jurisdiction)
-        .filter(heading=heading)
-        .exclude(feasibility=Project.Feasibility.UNFEASIBLE)
-        .order_by("pk")
-    )
+    return projects.exclude(feasibility=Project.Feasibility.UNFEASIBLE).order_by("pk")
+
+
+def _election_projects(heading: Heading):
+    """The projects a heading's election counts (`_counted`)."""
+    return _counted(Project.objects.with_scope(jurisdiction=heading.jurisdiction).filter(heading=heading))
 
 
 def ballot_projects(heading: Heading):
     """The projects a heading's ballot offers: those counted, but for the ones a moderator hid (nobody may choose a
     project whose text they cannot read)."""
     return _election_projects(heading).filter(hidden_reason="")
+
+
+def budget_ballot_projects(budget: Budget) -> QuerySet:
+    """`ballot_projects` of every heading of the budget, in one query."""
+    projects = Project.objects.with_scope(jurisdiction=budget.jurisdiction).filter(heading__budget=budget)
+    return _counted(projects).filter(hidden_reason="")
 
 
 def _write_lines(ballot: Ballot, heading: Heading, chosen, kind: str) -> None:
@@ -681,6 +706,102 @@ def cast_ballot(
         existing.save(update_fields=["revision", "updated_at"])
         record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot_edit", target=budget)
         return existing
+
+
+def do_cast_as_token_holder(
+    *, kept: queries.KeptBudget, heading: Heading, chosen: list[tuple[Project, int]], secret: str
+) -> tuple[int | None, bool]:
+    """The lean API ballot's write (PostgreSQL): the first ballot of the holder of the write token `secret`, one
+    heading filled with `chosen` (checked by `check_choices` against `kept`), in ONE statement that writes only if
+    every condition of `cast_ballot` on the voter holds.
+
+    The statement checks that the budget, its jurisdiction and component, the heading and the chosen projects are
+    still as kept in this process (their stamps, `queries.row_stamp`), finds the token's holder verified in the
+    jurisdiction at the level the budget's component asks (`plaza.core.queries.api_tokens.holder_sql`), puts the
+    person on the budget's roll (`plaza.core.roll.first_vote_sql`: nothing if they are on it already), then writes
+    the ballot, its lines, the audit entry `cast_ballot` records and the token's use, as data-modifying CTEs: all or
+    nothing, without BEGIN and COMMIT. Returns the new ballot's id, or None having written nothing, and whether the
+    stamps held.
+    """
+    budget = kept.budget
+    kind = budget.ballot_kind
+    in_order = sorted(project.pk for project, _value in chosen)
+    with translation.override(settings.LANGUAGE_CODE):  # as an account's `display_name` outside a request
+        anonymous = str(_("Anonymous resident"))
+    params = {
+        **holder_params(secret, budget.jurisdiction_id, kept.level),
+        "budget": budget.pk,
+        "stamp": kept.stamp,
+        "heading": heading.pk,
+        "heading_stamp": kept.heading_stamps[heading.pk],
+        "projects": in_order,
+        "project_stamps": [kept.project_stamps[pk] for pk in in_order],
+        "election_key": budget.election_key,
+        "channel": Channel.ONLINE.value,
+        "line_projects": [project.pk for project, _value in chosen],
+        "points": [value if kind == Budget.BallotKind.CUMULATIVE else 1 for _project, value in chosen],
+        "ranks": [value if kind == Budget.BallotKind.RANKED else 0 for _project, value in chosen],
+        "anonymous": anonymous,
+        "action": "budgets.ballot",
+        "target_type": budget._meta.label_lower,
+        "target_id": str(budget.pk),
+        "target_label": str(budget)[:300],
+    }
+    params["voted_at"] = params["now"]
+    try:
+        with prepared_cursor(router.db_for_write(Ballot)) as cursor:
+            cursor.execute(_holder_ballot_sql(), params)
+            ballot, current = cursor.fetchone()
+    except IntegrityError:  # a ballot of the person without a roll row (never written so): the operation decides
+        return None, True
+    return ballot, current
+
+
+@functools.cache
+def _holder_ballot_sql() -> str:
+    budget, place, component = Budget._meta.db_table, Jurisdiction._meta.db_table, ComponentInstance._meta.db_table
+    heading, project = Heading._meta.db_table, Project._meta.db_table
+    ballot, line, audit = Ballot._meta.db_table, BallotLine._meta.db_table, AuditEntry._meta.db_table
+    return f"""
+        WITH current AS (
+            SELECT 1 FROM {budget}
+            JOIN {place} ON {place}.id = {budget}.jurisdiction_id
+            LEFT JOIN {component} ON {component}.id = {budget}.component_id
+            WHERE {budget}.id = %(budget)s AND {queries.row_stamp(budget, place, component)} = %(stamp)s
+              AND EXISTS (
+                SELECT 1 FROM {heading} WHERE {heading}.id = %(heading)s
+                  AND {queries.row_stamp(heading)} = %(heading_stamp)s
+              )
+              AND ARRAY(
+                SELECT {queries.row_stamp(project)} FROM {project}
+                WHERE {project}.id = ANY(CAST(%(projects)s AS bigint[])) ORDER BY {project}.id
+              ) = CAST(%(project_stamps)s AS text[])
+        ),
+        holder AS ({holder_sql()} AND EXISTS (SELECT 1 FROM current)),
+        roll AS ({first_vote_sql()}),
+        ballot AS (
+            INSERT INTO {ballot} (jurisdiction_id, budget_id, person_id, channel, imported, revision, cast_at,
+                updated_at)
+            SELECT %(jurisdiction)s, %(budget)s, roll.person_id, %(channel)s, false, 1, %(now)s, %(now)s FROM roll
+            RETURNING id
+        ),
+        lines AS (
+            INSERT INTO {line} (jurisdiction_id, ballot_id, heading_id, project_id, points, rank)
+            SELECT %(jurisdiction)s, ballot.id, %(heading)s, chosen.project, chosen.points, NULLIF(chosen.rank, 0)
+            FROM ballot, unnest(CAST(%(line_projects)s AS bigint[]), CAST(%(points)s AS integer[]),
+                CAST(%(ranks)s AS integer[])) WITH ORDINALITY AS chosen(project, points, rank, position)
+            ORDER BY chosen.position
+        ),
+        audit AS (
+            INSERT INTO {audit} (jurisdiction_id, actor_id, actor_label, action, target_type, target_id,
+                target_label, reason, data, is_public, created_at)
+            SELECT %(jurisdiction)s, holder.user_id, COALESCE(NULLIF(holder.public_name, ''), %(anonymous)s),
+                %(action)s, %(target_type)s, %(target_id)s, %(target_label)s, '', '{{}}'::jsonb, false, %(now)s
+            FROM ballot, holder
+        ),
+        used AS ({token_use_sql("ballot")})
+        SELECT (SELECT id FROM ballot), EXISTS (SELECT 1 FROM current)
+    """  # noqa: S608 - table names from the models, values as parameters
 
 
 def is_poll_officer(user, jurisdiction: Jurisdiction) -> bool:

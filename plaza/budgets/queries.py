@@ -1,6 +1,9 @@
 """Reads shared by the budgets pages, API and exports (tenancy applied, related rows loaded up front)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow
@@ -106,3 +109,94 @@ def booths_of(budget: Budget) -> QuerySet:
 def booth_reconciliation(budget: Budget) -> list[dict]:
     """Each booth's end-of-day totals as officers reported them next to the ballots recorded there that day."""
     return core_booths.reconciliation(jurisdiction=budget.jurisdiction, election_key=budget.election_key)
+
+
+# --- The API ballot's lean path (PostgreSQL) ---------------------------------------------------
+
+
+def row_stamp(*tables: str) -> str:
+    """A SQL expression (PostgreSQL) that changes whenever one of these rows changes: each row's version, its `xmin`
+    (the transaction that wrote it) with its `ctid` (where it lies, which an update in the same transaction moves);
+    NULLs for a row of an outer join that is missing. The votes' stamp (`plaza.votes.queries.stamp_sql`) is the
+    same idea."""
+    return "ROW(" + ", ".join(f"{t}.xmin, {t}.ctid" for t in tables) + ")::text"
+
+
+def _stamp(*tables: str) -> RawSQL:
+    return RawSQL(row_stamp(*tables), [])  # noqa: S611 - table names from the models
+
+
+@dataclass(frozen=True)
+class KeptBudget:
+    """A budget as its API ballot is checked against it, kept by the process: its headings and what each offers on
+    the ballot (`operations.ballot_projects`), every row with its stamp (`row_stamp`)."""
+
+    budget: Budget
+    stamp: str  # the budget's, its jurisdiction's and its component's rows
+    level: int | None  # the verification level its component asks for a ballot; None: the operation decides
+    headings: dict[str, Heading]  # by slug
+    heading_stamps: dict[int, str]
+    projects: dict[int, dict[int, Project]]  # heading id → the projects its ballot offers, by id
+    project_stamps: dict[int, str]
+
+
+_ballot_budgets: dict[tuple[str, str], KeptBudget] = {}
+
+
+def kept_ballot_budget(jurisdiction_slug: str, slug: str) -> KeptBudget | None:
+    """The published budget `slug` of the active jurisdiction `jurisdiction_slug`, kept per process for the lean
+    API ballot (None: no such budget).
+
+    Read from the database the first time only; the lean ballot's statement checks the stamps of the rows it relies
+    on, and the caller forgets a budget whose stamps no longer hold (`forget_ballot_budget`). The objects are shared
+    between the requests (and threads) of a process: callers only read them. Each row's stamp is read with the row.
+    """
+    key = (jurisdiction_slug, slug)
+    kept = _ballot_budgets.get(key)
+    if kept is not None:
+        return kept
+    from plaza.budgets.operations import budget_ballot_projects
+    from plaza.core.models import ComponentInstance, Jurisdiction, Verification
+    from plaza.core.permissions import plain_action_level
+    from plaza.core.tenancy import across_jurisdictions
+
+    tables = (Budget._meta.db_table, Jurisdiction._meta.db_table, ComponentInstance._meta.db_table)
+    with across_jurisdictions():  # named by the address's slug, as `plaza.votes.queries.ballot_votation`
+        budget = (
+            Budget.objects.select_related("jurisdiction", "component")
+            .filter(jurisdiction__slug=jurisdiction_slug, jurisdiction__is_active=True, slug=slug, is_published=True)
+            .annotate(stamp=_stamp(*tables))
+            .first()
+        )
+    if budget is None:
+        return None
+    level = Verification.Level.VERIFIED  # `operations.person_of`'s
+    if budget.component is not None:
+        asked = plain_action_level(budget.component, "vote")
+        level = None if asked is None else max(level, asked)
+    headings = list(
+        Heading.objects.with_scope(jurisdiction=budget.jurisdiction)
+        .filter(budget=budget)
+        .annotate(stamp=_stamp(Heading._meta.db_table))
+    )
+    projects: dict[int, dict[int, Project]] = {}
+    for heading in headings:
+        heading.budget, heading.jurisdiction = budget, budget.jurisdiction
+        projects[heading.pk] = {}
+    for project in budget_ballot_projects(budget).annotate(stamp=_stamp(Project._meta.db_table)):
+        projects[project.heading_id][project.pk] = project
+    kept = KeptBudget(
+        budget=budget,
+        stamp=budget.stamp,
+        level=level,
+        headings={h.slug: h for h in headings},
+        heading_stamps={h.pk: h.stamp for h in headings},
+        projects=projects,
+        project_stamps={pk: p.stamp for offered in projects.values() for pk, p in offered.items()},
+    )
+    _ballot_budgets[key] = kept
+    return kept
+
+
+def forget_ballot_budget(jurisdiction_slug: str, slug: str) -> None:
+    _ballot_budgets.pop((jurisdiction_slug, slug), None)

@@ -67,6 +67,21 @@ def verification_level(user, jurisdiction: Jurisdiction) -> int:
     return found or 0
 
 
+def _required_level(component: ComponentInstance, action) -> int:
+    return component.settings.get(f"{action.name}_verification_level", action.verification_level)
+
+
+def plain_action_level(component: ComponentInstance, action_name: str) -> int | None:
+    """The verification level `component_action_allowed` requires of a signed-in account for `action_name` in
+    `component` when that level is all it checks (no phase of the process opens or closes the action), else None:
+    for a write that checks the level itself, in SQL."""
+    manifest = component.manifest
+    if manifest is None:
+        return None
+    action = manifest.action(action_name)
+    return None if action.phase_action else _required_level(component, action)
+
+
 def component_action_allowed(
     user, component: ComponentInstance, action_name: str, now=None, *, level: int | None = None
 ) -> tuple[bool, str]:
@@ -90,7 +105,7 @@ def component_action_allowed(
         )
         if step is None or action.phase_action not in step:
             return False, _("This is not open in the current phase.")
-    required = component.settings.get(f"{action_name}_verification_level", action.verification_level)
+    required = _required_level(component, action)
     if (verification_level(user, component.jurisdiction) if level is None else level) < required:
         return False, _("Verify your identity with the census to take part.")
     return True, ""

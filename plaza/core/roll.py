@@ -146,7 +146,7 @@ def cast_once_rows(*, entry: VoterRollEntry, ballot: models.Model) -> None:
 def first_vote_sql() -> str:
     """The INSERT of a roll row for the person of the CTE `holder` (its `person_id`), for a CTE named `roll`.
 
-    For a lean write that checks and writes in one PostgreSQL statement (`plaza.core.api.lean.holder_sql`): it
+    For a lean write that checks and writes in one PostgreSQL statement (`plaza.core.queries.api_tokens.holder_sql`): it
     returns the row's `person_id`, or no row when the person is on the election's roll already, so that the
     ballot's INSERT selecting from it writes nothing either. The unique constraint decides as in `cast_once`: a
     concurrent first vote of the same person is waited for, and this one does nothing if that one committed.

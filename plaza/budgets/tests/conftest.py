@@ -8,6 +8,16 @@ from plaza.core.models import Role
 from plaza.core.tests.factories import PersonFactory, RoleGrantFactory, UserFactory, VerificationFactory
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_budget():
+    """Each test's budgets are new rows under the same addresses: none kept by the lean ballot from another test."""
+    from plaza.budgets import queries
+
+    queries._ballot_budgets.clear()
+    yield
+    queries._ballot_budgets.clear()
+
+
 @pytest.fixture
 def budget(paris):
     with scopes_disabled():
