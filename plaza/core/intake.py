@@ -66,6 +66,7 @@ class Intake:
         self.security = SecurityMiddleware(_no_response)
         self.timing = settings.PLAZA_SERVER_TIMING
         self._security_headers: dict[bool, list[tuple[str, str]]] = {}
+        self._good_hosts: set[tuple] = set()
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "POST" and lean.bearer(environ.get("HTTP_AUTHORIZATION", "")):
@@ -84,6 +85,17 @@ class Intake:
             ]
         return self._security_headers[secure]
 
+    def _check_host(self, head: _Head) -> None:
+        """ALLOWED_HOSTS, as Django checks it (DisallowedHost), for each different host once: the hosts found
+        good are kept (a few: the site's names), a bad one is checked every time."""
+        meta = head.META
+        key = (meta.get("HTTP_X_FORWARDED_HOST"), meta.get("HTTP_HOST"), meta.get("SERVER_NAME"))
+        key += (meta.get("SERVER_PORT"),)
+        if key not in self._good_hosts:
+            head.get_host()
+            if len(self._good_hosts) < 64:
+                self._good_hosts.add(key)
+
     def _lean(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         write = lean.find_write("POST", path)
@@ -92,7 +104,7 @@ class Intake:
         started, cpu_started = time.perf_counter(), time.thread_time()
         head, body, payload = _Head(environ), b"", None
         try:
-            head.get_host()  # ALLOWED_HOSTS, as Django checks it
+            self._check_host(head)
             if self.security.process_request(head) is None:  # else a redirect to HTTPS: Django's to answer
                 body = self._body(environ)
                 if body is not None:

@@ -41,10 +41,16 @@ def _prepared_cursor_class():
             return None
 
     class PreparedCursor(ServerBindingCursor):
+        """Kept for its connection (`prepared_cursor`): closing it, as Django's cursor wrapper does when its block
+        ends, leaves it open for the next statement (the next execute replaces the last result)."""
+
         _query_cls = KeptQuery
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
+
+        def close(self) -> None:
+            return None
 
     return PreparedCursor
 
@@ -59,6 +65,8 @@ ONLY_WHEN_ASKED = 2**31
 
 
 def prepared_cursor(using: str = "default"):
+    """The connection's one prepared cursor (made once per connection): read a statement's rows before running the
+    next statement through `prepared_cursor`, which reuses it."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not settings.PLAZA_PREPARED_STATEMENTS:
         return connection.cursor()
@@ -68,5 +76,7 @@ def prepared_cursor(using: str = "default"):
     connection.validate_thread_sharing()
     if connection.connection.prepare_threshold is None:
         connection.connection.prepare_threshold = ONLY_WHEN_ASKED
-    raw = _classes[0](connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    kept = connection.__dict__.get("plaza_prepared_cursor")  # one per connection (and so per thread), made once
+    if kept is None or kept.connection is not connection.connection or kept.closed:
+        kept = connection.__dict__["plaza_prepared_cursor"] = _classes[0](connection.connection)
+    return connection.make_debug_cursor(kept) if connection.queries_logged else connection.make_cursor(kept)
