@@ -204,7 +204,10 @@ class Support(TenantModel):
 class Ballot(TenantModel):
     """One person's ballot in a budget (lines in any heading), on the roll once; edits bump `revision`."""
 
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="ballots")
+    # Ballots are read by budget (budget_ballot_once leads with it; the jurisdiction is the budget's): indexes only
+    # where they help, fewer to write per ballot.
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.CASCADE, related_name="+", db_index=False)
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="ballots", db_index=False)
     person = models.ForeignKey("core.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     imported = models.BooleanField(default=False)  # replayed from a Pabulib file: no person behind it
@@ -216,14 +219,15 @@ class Ballot(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["budget", "person"], condition=models.Q(person__isnull=False), name="budget_ballot_once"
-            )
+            # Imported ballots (no person) are many per budget: NULLs are distinct in a unique index.
+            models.UniqueConstraint(fields=["budget", "person"], name="budget_ballot_once")
         ]
 
 
 class BallotLine(TenantModel):
-    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="lines")
+    # Lines are read by ballot (ballot_line_once leads with it), heading or project.
+    jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.CASCADE, related_name="+", db_index=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="lines", db_index=False)
     heading = models.ForeignKey(Heading, on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ballot_lines")
     points = models.PositiveSmallIntegerField(default=1)  # cumulative: the points; otherwise 1

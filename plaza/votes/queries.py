@@ -82,18 +82,15 @@ def ballot_votation(jurisdiction_slug: str, slug: str) -> Votation | None:
 
 def stamp_sql() -> str:
     """A SQL expression (PostgreSQL) over the votation `v` and its jurisdiction `j` that changes whenever what a
-    ballot is checked against changes: the version of both rows and a stamp of the questions and options (how many,
-    the highest ids; operations._write_questions never edits them in place but replaces them).
+    ballot is checked against changes: the version of both rows.
 
     A row's version is its `xmin` (the transaction that wrote it: any UPDATE by another transaction makes a new one,
     the usual optimistic-concurrency token) with its `ctid` (where the version lies: an UPDATE in the same
     transaction as the version read puts the new one elsewhere, and a place freed by VACUUM is taken again only by
-    a later transaction's version)."""
-    question, option = Question._meta.db_table, Option._meta.db_table
-    return f"""ROW(v.xmin, v.ctid, j.xmin, j.ctid,
-        (SELECT ROW(count(*), max(q.id)) FROM {question} q WHERE q.votation_id = v.id),
-        (SELECT ROW(count(*), max(o.id)) FROM {option} o JOIN {question} q ON q.id = o.question_id
-         WHERE q.votation_id = v.id))::text"""  # noqa: S608 - table names from the models
+    a later transaction's version). The questions and options need no stamp of their own: they are written only
+    by `operations.create_votation` (a new votation) and `operations.update_votation`, which saves the votation's
+    row in the same transaction, and only while no ballot can be cast (before it opens, or unpublished)."""
+    return "ROW(v.xmin, v.ctid, j.xmin, j.ctid)::text"
 
 
 _ballot_votations: dict[tuple[str, str], tuple[Votation, str]] = {}

@@ -216,3 +216,35 @@ def test_a_votation_in_a_process_takes_the_normal_path(client, paris, votation):
     with normal_path():
         normal = post(client, new_voter(paris).secret, {"answers": {"q1": ["yes"]}})
     assert normal.status_code == answer.status_code
+
+
+def test_questions_change_only_with_the_votations_row(paris, paris_admin, votation):
+    """The kept votation's stamp is its row's and its jurisdiction's: questions change only through
+    `update_votation`, which saves the votation's row with them, and only while no ballot can be cast."""
+    from django.core.exceptions import ValidationError
+
+    from plaza.votes.operations import QuestionSpec, update_votation
+    from plaza.votes.queries import stamp_sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("The stamp is PostgreSQL's (row versions), as the lean ballot is.")
+
+    def stamp():
+        with connection.cursor() as cursor:
+            tables = "votes_votation v JOIN core_jurisdiction j ON j.id = v.jurisdiction_id"
+            cursor.execute(f"SELECT {stamp_sql()} FROM {tables} WHERE v.id = %s", [votation.pk])  # noqa: S608
+            return cursor.fetchone()[0]
+
+    questions = [QuestionSpec("Which?", options=("Trees", "Bikes"))]
+    now = timezone.now()
+    with scopes_disabled():
+        Votation.objects.filter(pk=votation.pk).update(opens_at=now + timedelta(days=1), closes_at=now + timedelta(2))
+        votation.refresh_from_db()
+    before = stamp()
+    update_votation(actor=paris_admin, votation=votation, questions=questions)
+    assert stamp() != before
+    with scopes_disabled():
+        Votation.objects.filter(pk=votation.pk).update(opens_at=now - timedelta(hours=1))
+        votation.refresh_from_db()
+    with pytest.raises(ValidationError, match="has opened"):
+        update_votation(actor=paris_admin, votation=votation, questions=questions)
