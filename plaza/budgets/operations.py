@@ -45,6 +45,7 @@ from plaza.core.permissions import component_action_allowed, has_role, require_r
 from plaza.core.prepared import prepared_cursor
 from plaza.core.queries.api_tokens import holder_params, holder_sql
 from plaza.core.roll import AlreadyVoted, Channel, cast_once, first_vote_sql
+from plaza.core.rows import version_stamp
 from plaza.core.tenancy import jurisdiction_scope
 
 
@@ -716,12 +717,12 @@ def do_cast_as_token_holder(
     every condition of `cast_ballot` on the voter holds.
 
     The statement checks that the budget, its jurisdiction and component, the heading and the chosen projects are
-    still as kept in this process (their stamps, `queries.row_stamp`), finds the token's holder verified in the
-    jurisdiction at the level the budget's component asks (`plaza.core.queries.api_tokens.holder_sql`), puts the
-    person on the budget's roll (`plaza.core.roll.first_vote_sql`: nothing if they are on it already), then writes
-    the ballot, its lines, the audit entry `cast_ballot` records and the token's use, as data-modifying CTEs: all or
-    nothing, without BEGIN and COMMIT. Returns the new ballot's id, or None having written nothing, and whether the
-    stamps held.
+    still as kept in this process (their stamps, `plaza.core.rows.version_stamp`), finds the token's holder
+    verified in the jurisdiction at the level the budget's component asks (`core.queries.api_tokens.holder_sql`),
+    puts the person on the budget's roll (`plaza.core.roll.first_vote_sql`: nothing if they are on it already),
+    then writes the ballot, its lines, the audit entry `cast_ballot` records and the token's use, as data-modifying
+    CTEs: all or nothing, without BEGIN and COMMIT. Returns the new ballot's id, or None having written nothing,
+    and whether the stamps held.
     """
     budget = kept.budget
     kind = budget.ballot_kind
@@ -767,13 +768,13 @@ def _holder_ballot_sql() -> str:
             SELECT 1 FROM {budget}
             JOIN {place} ON {place}.id = {budget}.jurisdiction_id
             LEFT JOIN {component} ON {component}.id = {budget}.component_id
-            WHERE {budget}.id = %(budget)s AND {queries.row_stamp(budget, place, component)} = %(stamp)s
+            WHERE {budget}.id = %(budget)s AND {version_stamp(budget, place, component)} = %(stamp)s
               AND EXISTS (
                 SELECT 1 FROM {heading} WHERE {heading}.id = %(heading)s
-                  AND {queries.row_stamp(heading)} = %(heading_stamp)s
+                  AND {version_stamp(heading)} = %(heading_stamp)s
               )
               AND ARRAY(
-                SELECT {queries.row_stamp(project)} FROM {project}
+                SELECT {version_stamp(project)} FROM {project}
                 WHERE {project}.id = ANY(CAST(%(projects)s AS bigint[])) ORDER BY {project}.id
               ) = CAST(%(project_stamps)s AS text[])
         ),

@@ -9,6 +9,7 @@ from django.http import Http404
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, ResultRow
 from plaza.core.models import Attachment
 from plaza.core.queries import booths as core_booths
+from plaza.core.rows import version_stamp
 
 
 def budgets_of(jurisdiction, *, include_unpublished: bool = False) -> QuerySet:
@@ -114,22 +115,14 @@ def booth_reconciliation(budget: Budget) -> list[dict]:
 # --- The API ballot's lean path (PostgreSQL) ---------------------------------------------------
 
 
-def row_stamp(*tables: str) -> str:
-    """A SQL expression (PostgreSQL) that changes whenever one of these rows changes: each row's version, its `xmin`
-    (the transaction that wrote it) with its `ctid` (where it lies, which an update in the same transaction moves);
-    NULLs for a row of an outer join that is missing. The votes' stamp (`plaza.votes.queries.stamp_sql`) is the
-    same idea."""
-    return "ROW(" + ", ".join(f"{t}.xmin, {t}.ctid" for t in tables) + ")::text"
-
-
 def _stamp(*tables: str) -> RawSQL:
-    return RawSQL(row_stamp(*tables), [])  # noqa: S611 - table names from the models
+    return RawSQL(version_stamp(*tables), [])  # noqa: S611 - table names from the models
 
 
 @dataclass(frozen=True)
 class KeptBudget:
     """A budget as its API ballot is checked against it, kept by the process: its headings and what each offers on
-    the ballot (`operations.ballot_projects`), every row with its stamp (`row_stamp`)."""
+    the ballot (`operations.ballot_projects`), every row with its stamp (`plaza.core.rows.version_stamp`)."""
 
     budget: Budget
     stamp: str  # the budget's, its jurisdiction's and its component's rows

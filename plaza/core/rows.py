@@ -6,6 +6,8 @@ the rows of a new report).
 Django would convert each value (the backend's converters for the column, then the field's: the compiler's own);
 `instance(columns, values, connection)` makes the model instance from those values, as a queryset would.
 
+`version_stamp(*tables)` is the SQL of rows' versions, for a process that keeps rows and checks them when it writes.
+
 `insert(instance)`, `add(model, key, values)` (counters, one upsert) build statements; `run(statements)` runs them
 atomically, as one statement on PostgreSQL; `insert_with(instance, then)` adds the rows that need the new row's key.
 """
@@ -48,6 +50,16 @@ def instance(found: Columns, values, connection):
         for convert in functions:
             values[index] = convert(values[index], column, connection)
     return found.model.from_db(connection.alias, found.names, values)
+
+
+def version_stamp(*tables: str) -> str:
+    """A SQL expression (PostgreSQL) that changes whenever one of these rows (tables or aliases of a query) changes:
+    each row's version, its `xmin` (the transaction that wrote it: any UPDATE by another transaction makes a new
+    one, the usual optimistic-concurrency token) with its `ctid` (where the version lies: an UPDATE in the same
+    transaction as the version read puts the new one elsewhere, and a place freed by VACUUM is taken again only by
+    a later transaction's version); NULLs for a missing row of an outer join. A lean write keeps rows in its
+    process with their stamp and checks it in its one statement (votes' and budgets' API ballots)."""
+    return "ROW(" + ", ".join(f"{t}.xmin, {t}.ctid" for t in tables) + ")::text"
 
 
 # Writes: the rows one operation adds, in one statement on PostgreSQL.

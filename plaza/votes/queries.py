@@ -9,6 +9,7 @@ from django.utils import timezone
 from plaza.core.models import Booth, Jurisdiction
 from plaza.core.queries import booths as core_booths
 from plaza.core.roll import Channel, VoterRollEntry
+from plaza.core.rows import version_stamp
 from plaza.votes import tally
 from plaza.votes.electorate import electorate, reference_year
 from plaza.votes.models import Ballot, Option, Question, Votation
@@ -82,15 +83,11 @@ def ballot_votation(jurisdiction_slug: str, slug: str) -> Votation | None:
 
 def stamp_sql() -> str:
     """A SQL expression (PostgreSQL) over the votation `v` and its jurisdiction `j` that changes whenever what a
-    ballot is checked against changes: the version of both rows.
-
-    A row's version is its `xmin` (the transaction that wrote it: any UPDATE by another transaction makes a new one,
-    the usual optimistic-concurrency token) with its `ctid` (where the version lies: an UPDATE in the same
-    transaction as the version read puts the new one elsewhere, and a place freed by VACUUM is taken again only by
-    a later transaction's version). The questions and options need no stamp of their own: they are written only
-    by `operations.create_votation` (a new votation) and `operations.update_votation`, which saves the votation's
-    row in the same transaction, and only while no ballot can be cast (before it opens, or unpublished)."""
-    return "ROW(v.xmin, v.ctid, j.xmin, j.ctid)::text"
+    ballot is checked against changes: the versions of both rows (`plaza.core.rows.version_stamp`). The questions
+    and options need no stamp of their own: they are written only by `operations.create_votation` (a new votation)
+    and `operations.update_votation`, which saves the votation's row in the same transaction, and only while no
+    ballot can be cast (before it opens, or unpublished)."""
+    return version_stamp("v", "j")
 
 
 _ballot_votations: dict[tuple[str, str], tuple[Votation, str]] = {}

@@ -15,7 +15,7 @@ class Channel(models.TextChoices):
 class VoterRollEntry(TenantModel):
     """A person has voted in an election (a votation, a budget's ballot), named by a string key."""
 
-    # The unique constraint and the channel index both lead with the jurisdiction: it needs no index of its own
+    # The unique constraint and the booths' index both lead with the jurisdiction: it needs no index of its own
     # (one index less to write with every ballot).
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.CASCADE, related_name="+", db_index=False)
     election_key = models.CharField(max_length=100)
@@ -32,4 +32,12 @@ class VoterRollEntry(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "election_key", "person"], name="roll_one_vote_per_person"),
         ]
-        indexes = [models.Index(fields=["jurisdiction", "election_key", "channel"], name="voter_roll_by_channel")]
+        # The booths' rows, read for their day totals and reconciliation; online rows (most of them) write no entry
+        # here, and turnout by channel counts the election's rows through the unique constraint's index.
+        indexes = [
+            models.Index(
+                fields=["jurisdiction", "election_key", "booth"],
+                condition=models.Q(channel=Channel.BOOTH),
+                name="voter_roll_at_booths",
+            )
+        ]
