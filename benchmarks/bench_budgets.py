@@ -135,8 +135,8 @@ def compare(name: str, election: rules.Election, rule: str, limit: float) -> dic
     return row
 
 
-def _residents(count: int) -> list[tuple[str, object]]:
-    """Verified Madrid residents with a signed-in session each: their session keys and accounts."""
+def _residents(count: int) -> list[str]:
+    """Verified Madrid residents with a signed-in session each; returns their session keys."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -146,7 +146,7 @@ def _residents(count: int) -> list[tuple[str, object]]:
     from plaza.core.models import Jurisdiction
     from plaza.core.tests.factories import CensusRecordFactory, PersonFactory, UserFactory, VerificationFactory
 
-    residents = []
+    keys = []
     # Nobody signs in with a password: a fast hasher for the accounts' unusable ones (PBKDF2 takes 0.3 s each).
     with scopes_disabled(), override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         madrid = Jurisdiction.objects.get(slug="madrid")
@@ -159,22 +159,8 @@ def _residents(count: int) -> list[tuple[str, object]]:
             session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             session.create()
-            residents.append((session.session_key, user))
-    return residents
-
-
-def _api_ballots(base: str, path: str, project: int, secrets: list[str], clients: int):
-    """Each token POSTs its basket once (wrk when installed, else the Python client): the load figures."""
-    import asyncio
-
-    import bench_votes
-    from load import wrk, wrk_posts
-
-    body = {"choices": {str(project): 1}}
-    if wrk() is not None:  # None when BENCH_LOAD=python asks for the Python client
-        return wrk_posts(base + path, [(secret, json.dumps(body)) for secret in secrets], clients=clients)
-    casting = asyncio.run(bench_votes.cast_all(base + path, [(secret, body) for secret in secrets], clients))
-    return bench_votes.python_figures(casting.latencies, casting.elapsed, len(casting.latencies), casting.errors)
+            keys.append(session.session_key)
+    return keys
 
 
 def _post_all(base: str, path: str, project: int, keys: list[str], clients: int) -> tuple[list[float], list[int]]:
@@ -237,7 +223,7 @@ def ballot_rows(tiny: bool) -> list[dict]:
             from plaza.budgets.models import Ballot, Budget
             from plaza.core.models import VoterRollEntry
 
-            keys = [key for key, _user in _residents(count)]
+            keys = _residents(count)
             with scopes_disabled():
                 budget = Budget.objects.select_related("jurisdiction").get(slug="madrid-budget-2026")
                 secrets = bench_votes.make_voters(budget.jurisdiction, api_count)
@@ -255,7 +241,8 @@ def ballot_rows(tiny: bool) -> list[dict]:
                 api_path = "/api/v1/budgets/madrid/budgets/madrid-budget-2026/ballot/centro"
                 for number in range(api_rounds):  # as bench_votes: each round after its own reference
                     reference = bench_votes.insert_rate(config.database_url, 1 if tiny else 10)
-                    casting = _api_ballots(base, api_path, project, secrets[number::api_rounds], clients)
+                    ballots = [(secret, {"choices": {str(project): 1}}) for secret in secrets[number::api_rounds]]
+                    casting = bench_votes.post_each(base + api_path, ballots, clients)
                     rounds.append((reference, casting))
             with scopes_disabled():
                 stored = Ballot.objects.filter(budget=budget).count()
@@ -316,12 +303,10 @@ def main() -> int:
     # Every real instance at hand (the largest first); the tiny run takes the largest only.
     real = sorted(REAL.glob("*.pb"), key=lambda p: p.stat().st_size, reverse=True)[: 1 if tiny else None]
     sizes = [(50, 2000)] if tiny else [(50, 10_000), (200, 10_000), (200, 100_000)]
-    instances = []
+    rows = []
     if args.only != "ballots":
         instances = [(path.stem[:32], pabulib.read(str(path)).election()) for path in real]
         instances += [("generated", generated(projects, voters)) for projects, voters in sizes]
-    rows = []
-    if args.only != "ballots":
         rows += [
             compare(name, election, rule, limit) for name, election in instances for rule in ("mes", "mes-complete")
         ]

@@ -93,13 +93,13 @@ def own_database(url: str) -> str:
 # --- the site: a votation and its voters, made in bulk -----------------------------------------------
 
 
-def make_voters(jurisdiction, count: int, first: int = 0) -> list[str]:
+def make_voters(jurisdiction, count: int) -> list[str]:
     """`count` verified persons of `jurisdiction` (census records in 20 districts, born 1940-1999), each with an
-    account and a write token, made in bulk; their token secrets. `first` numbers them (for a second batch)."""
+    account and a write token, made in bulk; their token secrets."""
     from plaza.core.models import ApiToken, CensusRecord, Person, User, Verification
     from plaza.core.models.api import TOKEN_PREFIX, hash_secret
 
-    batch, numbers = 5000, range(first, first + count)
+    batch, numbers = 5000, range(count)
     unusable = "!"  # nobody signs in: the voters use tokens
     users = User.objects.bulk_create(
         (User(email=f"voter{n}@bench.example", password=unusable) for n in numbers), batch_size=batch
@@ -410,14 +410,19 @@ def healthz(base: str, config: Config, seconds: float, *, use_wrk: bool) -> Load
     return python_figures(load.latencies, load.elapsed, len(load.latencies), load.errors)
 
 
-def cast_every_ballot(base: str, tokens: list[str], config: Config, *, use_wrk: bool) -> LoadFigures:
-    if use_wrk:
-        requests = [(token, json.dumps({"answers": {"q1": [ANSWERS[n % 3]]}})) for n, token in enumerate(tokens)]
-        return wrk_posts(f"{base}{BALLOT_PATH}", requests, clients=config.clients)
-    ballots = [(token, {"answers": {"q1": [ANSWERS[n % 3]]}}) for n, token in enumerate(tokens)]
-    casting = asyncio.run(cast_all(f"{base}{BALLOT_PATH}", ballots, config.clients))
+def post_each(url: str, ballots: list[tuple[str, dict]], clients: int) -> LoadFigures:
+    """Each (token, JSON body) POSTed once to `url` from `clients` connections: wrk when installed, else the Python
+    client (BENCH_LOAD=python asks for it)."""
+    if wrk() is not None:
+        return wrk_posts(url, [(token, json.dumps(body)) for token, body in ballots], clients=clients)
+    casting = asyncio.run(cast_all(url, ballots, clients))
     log(f"answers: {casting.statuses}")
     return python_figures(casting.latencies, casting.elapsed, len(casting.latencies), casting.errors)
+
+
+def cast_every_ballot(base: str, tokens: list[str], config: Config) -> LoadFigures:
+    ballots = [(token, {"answers": {"q1": [ANSWERS[n % 3]]}}) for n, token in enumerate(tokens)]
+    return post_each(f"{base}{BALLOT_PATH}", ballots, config.clients)
 
 
 def median_rounds(rounds: list[tuple[dict, LoadFigures]], target: str) -> tuple[dict, dict, list[dict]]:
@@ -490,7 +495,7 @@ def run(config: Config, sizes: Sizes) -> dict:
                     rows.append(figures_row(f"/healthz, {worker_kind(ballot_config)} workers, {generator}", ceiling))
                 for number in range(sizes.rounds):
                     reference = insert_rate(config.database_url, sizes.insert_seconds)
-                    casting = cast_every_ballot(base, tokens[number :: sizes.rounds], config, use_wrk=use_wrk)
+                    casting = cast_every_ballot(base, tokens[number :: sizes.rounds], config)
                     log(
                         f"round {number + 1}: reference {reference['rate']:,.0f}/s, ballots {casting.rate:,.0f}/s "
                         f"({casting.rate / reference['rate']:.1%})"

@@ -35,38 +35,31 @@ def _choices(body: object) -> dict[int, int] | None:
     return choices
 
 
-def _checked(kept: queries.KeptBudget, heading: str, choices: dict[int, int]):
-    """The heading and the choices as `operations.cast_ballot` checks them, against the kept budget; or None."""
-    budget, found = kept.budget, kept.headings.get(heading)
-    if found is None or kept.level is None or budget.phase != Budget.Phase.BALLOTING:
-        return None
-    try:
-        return found, operations.check_choices(budget, found, choices, kept.projects[found.pk])
-    except (ValidationError, PermissionDenied):
-        return None
-
-
 def cast_ballot(secret: str, body: object, jurisdiction: str, budget: str, heading: str) -> dict | None:
     choices = _choices(body)
     if choices is None or connections[router.db_for_write(Ballot)].vendor != "postgresql":
         return None
-    for _attempt in range(2):  # a second time with the budget read afresh, if it changed since it was kept
-        kept = queries.kept_ballot_budget(jurisdiction, budget)
-        if kept is None:
+
+    def write(kept: queries.KeptBudget) -> tuple | None:
+        """The checks of `operations.cast_ballot` against the kept budget, then the one statement."""
+        found = kept.headings.get(heading)
+        if found is None or kept.level is None or kept.budget.phase != Budget.Phase.BALLOTING:
             return None
-        checked = _checked(kept, heading, choices)
-        if checked is None:  # as kept; the normal endpoint decides on the budget as it is
-            queries.forget_ballot_budget(jurisdiction, budget)
+        try:
+            chosen = operations.check_choices(kept.budget, found, choices, kept.projects[found.pk])
+        except (ValidationError, PermissionDenied):
             return None
-        found, chosen = checked
         ballot, current = operations.do_cast_as_token_holder(kept=kept, heading=found, chosen=chosen, secret=secret)
-        if current:
-            break
-        queries.forget_ballot_budget(jurisdiction, budget)
-    else:
+        return (None if ballot is None else (kept, chosen)), current
+
+    cast = lean.with_kept(
+        lambda: queries.kept_ballot_budget(jurisdiction, budget),
+        lambda: queries.forget_ballot_budget(jurisdiction, budget),
+        write,
+    )
+    if cast is None:
         return None
-    if ballot is None:
-        return None
+    kept, chosen = cast
     kind = kept.budget.ballot_kind
     if kind == Budget.BallotKind.RANKED:
         chosen = sorted(chosen, key=lambda pair: pair[1])  # as the ballot's lines are read: by rank

@@ -727,8 +727,6 @@ def do_cast_as_token_holder(
     budget = kept.budget
     kind = budget.ballot_kind
     in_order = sorted(project.pk for project, _value in chosen)
-    with translation.override(settings.LANGUAGE_CODE):  # as an account's `display_name` outside a request
-        anonymous = str(_("Anonymous resident"))
     params = {
         **holder_params(secret, budget.jurisdiction_id, kept.level),
         "budget": budget.pk,
@@ -742,7 +740,7 @@ def do_cast_as_token_holder(
         "line_projects": [project.pk for project, _value in chosen],
         "points": [value if kind == Budget.BallotKind.CUMULATIVE else 1 for _project, value in chosen],
         "ranks": [value if kind == Budget.BallotKind.RANKED else 0 for _project, value in chosen],
-        "anonymous": anonymous,
+        "anonymous": _anonymous_label(),
         "action": "budgets.ballot",
         "target_type": budget._meta.label_lower,
         "target_id": str(budget.pk),
@@ -756,6 +754,13 @@ def do_cast_as_token_holder(
     except IntegrityError:  # a ballot of the person without a roll row (never written so): the operation decides
         return None, True
     return ballot, current
+
+
+@functools.cache
+def _anonymous_label() -> str:
+    """An account's `display_name` without a public name, in the site's language (the lean path has no request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("Anonymous resident"))
 
 
 @functools.cache

@@ -36,25 +36,23 @@ def cast_ballot(secret: str, body: object, jurisdiction: str, votation: str) -> 
     answers = _answers(body)
     if answers is None or connections[router.db_for_write(Ballot)].vendor != "postgresql":
         return None
-    for _attempt in range(2):  # a second time with the votation read afresh, if it changed since it was kept
-        kept = queries.kept_ballot_votation(jurisdiction, votation)
-        if kept is None:
-            return None
+
+    def write(kept: tuple) -> tuple | None:
         found, stamp = kept
         try:
             clean = operations.check_online_ballot(votation=found, answers=answers)
-        except (ValidationError, PermissionDenied):  # as kept; the normal endpoint decides on the votation as it is
-            queries.forget_ballot_votation(jurisdiction, votation)
+        except (ValidationError, PermissionDenied):
             return None
-        receipt, current = operations.do_cast_as_token_holder(votation=found, stamp=stamp, secret=secret, answers=clean)
-        if current:
-            break
-        queries.forget_ballot_votation(jurisdiction, votation)
-    else:
-        return None
+        return operations.do_cast_as_token_holder(votation=found, stamp=stamp, secret=secret, answers=clean)
+
+    receipt = lean.with_kept(
+        lambda: queries.kept_ballot_votation(jurisdiction, votation),
+        lambda: queries.forget_ballot_votation(jurisdiction, votation),
+        write,
+    )
     if receipt is None:
         return None
-    return {"votation": found.slug, "receipt": receipt.code, "change_code": receipt.change_code}
+    return {"votation": receipt.votation.slug, "receipt": receipt.code, "change_code": receipt.change_code}
 
 
 ballot = lean.LeanWrite(

@@ -9,9 +9,7 @@ audit entry and the token's use.
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project
@@ -27,15 +25,11 @@ from plaza.core.tests.factories import (
     UserFactory,
     VerificationFactory,
 )
+from plaza.core.tests.lean_paths import normal_path
 
 pytestmark = pytest.mark.django_db
 
-LEAN = "plaza.core.api.lean.LeanWriteMiddleware"
 URL = "/api/v1/budgets/paris/budgets/paris-2026/ballot/{heading}"
-
-
-def normal_path():
-    return override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != LEAN])
 
 
 def post(client, secret, body, heading="11e", raw=None, url=URL):

@@ -131,6 +131,27 @@ def caller_of(secret: str, jurisdiction_slug: str) -> Caller | None:
     )
 
 
+def with_kept(read: Callable[[], object], forget: Callable[[], None], write: Callable[[object], tuple | None]):
+    """A lean write against rows its process keeps (a votation, a budget): `write(kept)` checks the request against
+    the kept copy and writes in one statement that also checks the copy's stamps, returning (result, stamps held),
+    or None when the copy fails the checks. A copy whose stamps no longer held is forgotten and read afresh once; a
+    copy that fails the checks is forgotten (the normal endpoint then decides on the rows as they are). Returns the
+    result (None: nothing written, the normal endpoint answers)."""
+    for _attempt in range(2):
+        kept = read()
+        if kept is None:
+            return None
+        done = write(kept)
+        if done is None:
+            forget()
+            return None
+        result, current = done
+        if current:
+            return result
+        forget()
+    return None
+
+
 def is_json(content_type: str) -> bool:
     return content_type.partition(";")[0].strip().lower() == "application/json"
 

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django_scopes import scopes_disabled
 
 from plaza.core.models import ApiToken, AuditEntry, BlockedAccount, Notification
 from plaza.core.operations.comments import start_following
+from plaza.core.tests import lean_paths
 from plaza.core.tests.factories import (
     ApiTokenFactory,
     CensusRecordFactory,
@@ -34,13 +34,11 @@ from plaza.proposals.tests.factories import ProposalFactory, open_component, ver
 
 pytestmark = pytest.mark.django_db
 
-LEAN = "plaza.core.api.lean.LeanWriteMiddleware"
-
 
 @contextmanager
 def normal_path():
     """A client of the stack without the lean middleware (a new one: a client keeps the middleware it first loaded)."""
-    with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != LEAN]):
+    with lean_paths.normal_path():
         yield Client(HTTP_ACCEPT_LANGUAGE="en")
 
 

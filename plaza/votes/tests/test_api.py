@@ -120,8 +120,8 @@ def test_an_api_ballot_costs_a_fixed_number_of_statements(client, paris, votatio
 
     from plaza.core.models import ApiToken
     from plaza.core.tests.factories import ApiTokenFactory
+    from plaza.core.tests.lean_paths import normal_path
     from plaza.votes.tests.factories import OptionFactory, QuestionFactory
-    from plaza.votes.tests.test_lean import normal_path
 
     with scopes_disabled():  # a second question: the statements do not grow with the questions
         second = QuestionFactory(votation=votation, position=2)

@@ -7,7 +7,6 @@ endpoint alone), and compares what the caller gets and what the database holds.
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
@@ -24,6 +23,7 @@ from plaza.core.tests.factories import (
     UserFactory,
     VerificationFactory,
 )
+from plaza.core.tests.lean_paths import normal_path
 from plaza.votes.models import Ballot, Votation
 from plaza.votes.queries import find_ballot
 from plaza.votes.tests.factories import OptionFactory, QuestionFactory
@@ -31,12 +31,7 @@ from plaza.votes.tests.test_pages import close
 
 pytestmark = pytest.mark.django_db
 
-LEAN = "plaza.core.api.lean.LeanWriteMiddleware"
 URL = "/api/v1/votes/paris/votations/climate/ballot"
-
-
-def normal_path():
-    return override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != LEAN])
 
 
 def post(client, token, body, url=URL, raw=None):
