@@ -5,7 +5,7 @@ front of Django or by `plaza.core.api.lean.LeanWriteMiddleware` (core/api/lean.p
 and the projects each offers come from the process's memory (`queries.kept_ballot_budget`), the choices are
 checked against them in Python (`operations.check_choices`, as the operation checks them), and one statement
 checks the voter (token, account, verified person at the level the budget's component asks) and that the rows
-relied on are still as kept, and writes the roll row, the ballot, its lines, the audit entry and the token's use
+relied on are still as kept, and writes the roll row, the ballot, its lines and the token's use
 (`operations.do_cast_as_token_holder`). Whatever is not that success — any refusal, an edit (a `revision`), a
 second ballot, a malformed body, a budget changed since it was kept — has written nothing, returns None, and the
 normal endpoint answers it. On SQLite, which serialises writers, the normal endpoint answers every ballot.

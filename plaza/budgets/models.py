@@ -204,11 +204,14 @@ class Support(TenantModel):
 class Ballot(TenantModel):
     """One person's ballot in a budget (lines in any heading), on the roll once; edits bump `revision`."""
 
-    # Ballots are read by budget (budget_ballot_once leads with it; the jurisdiction is the budget's): indexes only
-    # where they help, fewer to write per ballot.
+    # Ballots are read by budget, or by budget and person (budget_ballot_once leads with the budget; the jurisdiction
+    # is the budget's), never by person alone (no operation removes a person; the roll protects one who voted):
+    # indexes only where they help, fewer to write per ballot.
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.CASCADE, related_name="+", db_index=False)
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="ballots", db_index=False)
-    person = models.ForeignKey("core.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        "core.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     imported = models.BooleanField(default=False)  # replayed from a Pabulib file: no person behind it
     revision = models.PositiveIntegerField(default=1)
@@ -225,11 +228,13 @@ class Ballot(TenantModel):
 
 
 class BallotLine(TenantModel):
-    # Lines are read by ballot (ballot_line_once leads with it), heading or project.
+    # Lines are read by ballot (ballot_line_once leads with it) or by heading (results, exports), never by project
+    # alone (no operation removes a project; a heading is removed only without projects): indexes only where they
+    # help, fewer to write per ballot.
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.CASCADE, related_name="+", db_index=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="lines", db_index=False)
     heading = models.ForeignKey(Heading, on_delete=models.CASCADE, related_name="+")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ballot_lines")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ballot_lines", db_index=False)
     points = models.PositiveSmallIntegerField(default=1)  # cumulative: the points; otherwise 1
     rank = models.PositiveSmallIntegerField(null=True, blank=True)  # ranked: 1 = first choice
 

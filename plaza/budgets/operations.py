@@ -8,16 +8,14 @@ heading's lines are replaced and the revision goes up by one, in one transaction
 """
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, router, transaction
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -26,7 +24,6 @@ from plaza.budgets.models import Ballot, BallotLine, Budget, Heading, Project, R
 from plaza.core.audit import record
 from plaza.core.geo import make_point
 from plaza.core.models import (
-    AuditEntry,
     Booth,
     BoothTotal,
     ComponentInstance,
@@ -664,7 +661,9 @@ def cast_ballot(
 ) -> Ballot:
     """A verified person fills a heading of their ballot: cast once, then edited until balloting closes.
 
-    `revision` is the ballot revision the form was made from (None for a first ballot).
+    `revision` is the ballot revision the form was made from (None for a first ballot). A resident's own ballot
+    writes no audit entry, as a votation's writes none: the roll says who balloted, when and where, the ballot its
+    revision and last change; the audit log keeps what officers and admins do (booth ballots, phases, reviews).
     """
     _require_phase(budget, Budget.Phase.BALLOTING)
     person = _participant(actor, budget, "vote")
@@ -682,15 +681,13 @@ def cast_ballot(
                 _write_lines(ballot, heading, chosen, budget.ballot_kind)
                 return ballot
 
-            ballot = cast_once(
+            return cast_once(
                 jurisdiction=budget.jurisdiction,
                 election_key=budget.election_key,
                 person=person,
                 channel=channel,
                 write_ballot=write_ballot,
             )
-            record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot", target=budget)
-            return ballot
         if existing.channel == Channel.BOOTH:
             raise AlreadyVoted(Channel.BOOTH)  # a paper ballot recorded at a booth is final
         if revision != existing.revision:
@@ -705,7 +702,6 @@ def cast_ballot(
         _write_lines(existing, heading, chosen, budget.ballot_kind)
         existing.revision += 1
         existing.save(update_fields=["revision", "updated_at"])
-        record(jurisdiction=budget.jurisdiction, actor=actor, action="budgets.ballot_edit", target=budget)
         return existing
 
 
@@ -720,9 +716,8 @@ def do_cast_as_token_holder(
     still as kept in this process (their stamps, `plaza.core.rows.version_stamp`), finds the token's holder
     verified in the jurisdiction at the level the budget's component asks (`core.queries.api_tokens.holder_sql`),
     puts the person on the budget's roll (`plaza.core.roll.first_vote_sql`: nothing if they are on it already),
-    then writes the ballot, its lines, the audit entry `cast_ballot` records and the token's use, as data-modifying
-    CTEs: all or nothing, without BEGIN and COMMIT. Returns the new ballot's id, or None having written nothing,
-    and whether the stamps held.
+    then writes the ballot, its lines and the token's use, as data-modifying CTEs: all or nothing, without BEGIN
+    and COMMIT. Returns the new ballot's id, or None having written nothing, and whether the stamps held.
     """
     budget = kept.budget
     kind = budget.ballot_kind
@@ -733,18 +728,14 @@ def do_cast_as_token_holder(
         "stamp": kept.stamp,
         "heading": heading.pk,
         "heading_stamp": kept.heading_stamps[heading.pk],
-        "projects": in_order,
-        "project_stamps": [kept.project_stamps[pk] for pk in in_order],
+        # Arrays as PostgreSQL's literals: psycopg's list dumper inspects every element of every list, each time.
+        "projects": _int_array(in_order),
+        "project_stamps": STAMP_SEPARATOR.join(kept.project_stamps[pk] for pk in in_order),
         "election_key": budget.election_key,
         "channel": Channel.ONLINE.value,
-        "line_projects": [project.pk for project, _value in chosen],
-        "points": [value if kind == Budget.BallotKind.CUMULATIVE else 1 for _project, value in chosen],
-        "ranks": [value if kind == Budget.BallotKind.RANKED else 0 for _project, value in chosen],
-        "anonymous": _anonymous_label(),
-        "action": "budgets.ballot",
-        "target_type": budget._meta.label_lower,
-        "target_id": str(budget.pk),
-        "target_label": str(budget)[:300],
+        "line_projects": _int_array(project.pk for project, _value in chosen),
+        "points": _int_array(value if kind == Budget.BallotKind.CUMULATIVE else 1 for _project, value in chosen),
+        "ranks": _int_array(value if kind == Budget.BallotKind.RANKED else 0 for _project, value in chosen),
     }
     params["voted_at"] = params["now"]
     try:
@@ -756,18 +747,19 @@ def do_cast_as_token_holder(
     return ballot, current
 
 
-@functools.cache
-def _anonymous_label() -> str:
-    """An account's `display_name` without a public name, in the site's language (the lean path has no request)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(_("Anonymous resident"))
+STAMP_SEPARATOR = ";"  # not in a version stamp (numbers, parentheses, commas, quotes)
+
+
+def _int_array(values: Iterable[int]) -> str:
+    """A PostgreSQL array literal of whole numbers, for a parameter cast to an integer array."""
+    return "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
 @functools.cache
 def _holder_ballot_sql() -> str:
     budget, place, component = Budget._meta.db_table, Jurisdiction._meta.db_table, ComponentInstance._meta.db_table
     heading, project = Heading._meta.db_table, Project._meta.db_table
-    ballot, line, audit = Ballot._meta.db_table, BallotLine._meta.db_table, AuditEntry._meta.db_table
+    ballot, line = Ballot._meta.db_table, BallotLine._meta.db_table
     return f"""
         WITH current AS (
             SELECT 1 FROM {budget}
@@ -778,10 +770,10 @@ def _holder_ballot_sql() -> str:
                 SELECT 1 FROM {heading} WHERE {heading}.id = %(heading)s
                   AND {version_stamp(heading)} = %(heading_stamp)s
               )
-              AND ARRAY(
-                SELECT {version_stamp(project)} FROM {project}
-                WHERE {project}.id = ANY(CAST(%(projects)s AS bigint[])) ORDER BY {project}.id
-              ) = CAST(%(project_stamps)s AS text[])
+              AND (
+                SELECT COALESCE(string_agg({version_stamp(project)}, '{STAMP_SEPARATOR}' ORDER BY {project}.id), '')
+                FROM {project} WHERE {project}.id = ANY(CAST(%(projects)s AS bigint[]))
+              ) = %(project_stamps)s
         ),
         holder AS ({holder_sql()} AND EXISTS (SELECT 1 FROM current)),
         roll AS ({first_vote_sql()}),
@@ -797,13 +789,6 @@ def _holder_ballot_sql() -> str:
             FROM ballot, unnest(CAST(%(line_projects)s AS bigint[]), CAST(%(points)s AS integer[]),
                 CAST(%(ranks)s AS integer[])) WITH ORDINALITY AS chosen(project, points, rank, position)
             ORDER BY chosen.position
-        ),
-        audit AS (
-            INSERT INTO {audit} (jurisdiction_id, actor_id, actor_label, action, target_type, target_id,
-                target_label, reason, data, is_public, created_at)
-            SELECT %(jurisdiction)s, holder.user_id, COALESCE(NULLIF(holder.public_name, ''), %(anonymous)s),
-                %(action)s, %(target_type)s, %(target_id)s, %(target_label)s, '', '{{}}'::jsonb, false, %(now)s
-            FROM ballot, holder
         ),
         used AS ({token_use_sql("ballot")})
         SELECT (SELECT id FROM ballot), EXISTS (SELECT 1 FROM current)

@@ -137,6 +137,8 @@ def test_one_ballot_per_person_edited_by_revision(budget, heading, projects, res
     assert caught.value.code == "stale"
     with scopes_disabled():
         assert Ballot.objects.count() == 1 and VoterRollEntry.objects.count() == 1
+        # The roll and the ballot's revision are the record of a resident's own ballot: no audit entry, as votes'.
+        assert not AuditEntry.objects.exists()
     assert lines_of(edited) == ["Bike lanes", "Library"]
 
 

@@ -21,17 +21,16 @@ def token_of(user, pk: int) -> ApiToken:
 def holder_sql(census: str = "") -> str:
     """A SELECT of the write token's holder as a verified person of a jurisdiction, for a CTE named `holder`.
 
-    Its columns: `token_id`, `last_used_at` (the token's), `person_id`, `user_id` and `public_name` (the
-    account's). Parameters: `%(secret_hash)s`, `%(jurisdiction)s` (an id), `%(write)s` (the write scope),
-    `%(level)s` (the least verification level). `census` adds conditions on the person's census record `c` (an
-    electorate's). No row: no such token, not a write token, revoked, restricted to another jurisdiction, an
-    inactive account, no verification here at that level, or outside those conditions.
+    Its columns: `token_id`, `last_used_at` (the token's) and `person_id`. Parameters: `%(secret_hash)s`,
+    `%(jurisdiction)s` (an id), `%(write)s` (the write scope), `%(level)s` (the least verification level). `census`
+    adds conditions on the person's census record `c` (an electorate's). No row: no such token, not a write token,
+    revoked, restricted to another jurisdiction, an inactive account, no verification here at that level, or
+    outside those conditions.
     """
     token, user = ApiToken._meta.db_table, User._meta.db_table
     verification, person, record = Verification._meta.db_table, Person._meta.db_table, CensusRecord._meta.db_table
     return f"""
-        SELECT t.id AS token_id, t.last_used_at AS last_used_at, p.id AS person_id, u.id AS user_id,
-            u.public_name AS public_name
+        SELECT t.id AS token_id, t.last_used_at AS last_used_at, p.id AS person_id
         FROM {token} t
         JOIN {user} u ON u.id = t.user_id AND u.is_active
         JOIN {verification} v ON v.user_id = u.id AND v.jurisdiction_id = %(jurisdiction)s AND v.level >= %(level)s
