@@ -29,13 +29,14 @@ def holder_sql(census: str = "") -> str:
     """
     token, user = ApiToken._meta.db_table, User._meta.db_table
     verification, person, record = Verification._meta.db_table, Person._meta.db_table, CensusRecord._meta.db_table
+    # Every person has their census record (a required one-to-one): joined only for `census`'s conditions.
+    records = f"JOIN {person} p ON p.id = v.person_id JOIN {record} c ON c.id = p.census_record_id" if census else ""
     return f"""
-        SELECT t.id AS token_id, t.last_used_at AS last_used_at, p.id AS person_id
+        SELECT t.id AS token_id, t.last_used_at AS last_used_at, v.person_id AS person_id
         FROM {token} t
         JOIN {user} u ON u.id = t.user_id AND u.is_active
         JOIN {verification} v ON v.user_id = u.id AND v.jurisdiction_id = %(jurisdiction)s AND v.level >= %(level)s
-        JOIN {person} p ON p.id = v.person_id
-        JOIN {record} c ON c.id = p.census_record_id
+        {records}
         WHERE t.secret_hash = %(secret_hash)s AND t.revoked_at IS NULL AND t.scope = %(write)s
           AND (t.jurisdiction_id IS NULL OR t.jurisdiction_id = %(jurisdiction)s){census}
     """  # noqa: S608 - table names from the models, values as parameters
