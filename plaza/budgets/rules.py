@@ -280,7 +280,10 @@ def _level(b: np.ndarray, w: np.ndarray, bw: np.ndarray, cost: float, total_w: f
     poor_money = np.cumsum(w * b) - w * b  # what the voters below each one have
     rich = w[::-1].cumsum()[::-1]  # this voter and those above
     levels = (cost - poor_money) / rich
-    return float(levels[int(np.argmax(levels <= b))]), False
+    fits = levels <= b
+    if not fits.any():  # the supporters' money is the cost but for rounding: each pays all they have
+        return float(b[-1]), False
+    return float(levels[int(np.argmax(fits))]), False
 
 
 class _EqualShares:
@@ -447,30 +450,32 @@ class _EqualShares:
         return money
 
     def _exact(self, j: int, p_f: float) -> tuple[Fraction, np.ndarray]:
-        """The exact payment and who pays all they have: voters clearly below/above p are settled in floats."""
+        """The exact payment and who pays all they have: voters clearly below the floats' payment `p_f` are
+        settled in floats; those next to the exact payment, or below it (should `p_f` have been low), exactly."""
         sup = self.supporters[j]
         b = self.budget_f[sup]
-        margin = _REL * p_f
-        poor = b < p_f - margin
-        unsure_at = np.flatnonzero(np.abs(b - p_f) <= margin)
+        poor = b < p_f * (1 - _REL)
         cost = self.e.costs[j]
         poor_money = self._exact_money(sup[poor])
         rich = int(self.e.weights[sup].sum()) - int(self.e.weights[sup[poor]].sum())
         p = (cost - poor_money) / rich
-        if len(unsure_at):
-            exact = self._exact_budgets(sup[unsure_at])
-            pending = sorted(zip(exact, unsure_at.tolist(), strict=True))
+        while rich:
+            unsure_at = np.flatnonzero(~poor & (b <= float(p) * (1 + _REL)))
+            pending = sorted(zip(self._exact_budgets(sup[unsure_at]), unsure_at.tolist(), strict=True))
             # Moving a voter whose budget is at most p into the poor never lowers p, so this settles.
+            moved = False
             for value, at in pending:
                 if value > p:
                     break
                 weight = int(self.e.weights[sup[at]])
                 poor_money += weight * value
                 rich -= weight
-                poor[at] = True
+                poor[at] = moved = True
                 if rich == 0:
                     break
                 p = (cost - poor_money) / rich
+            if not moved:
+                break
         return p, sup[poor]
 
     def _charge(self, j: int, p: Fraction, poor: np.ndarray) -> None:

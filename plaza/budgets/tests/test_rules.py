@@ -62,6 +62,28 @@ def test_mes_payment_equal_to_a_voter_budget_counts_exactly():
     assert outcome.reasons["b"] == rules.SHARE_EXHAUSTED
 
 
+@pytest.mark.parametrize("rule", ["mes", "mes-complete"])
+def test_supporters_whose_money_is_the_cost_each_pay_all_they_have(rule):
+    # Found by hypothesis: in the fourth round the supporters of "8" have exactly its cost between them (4), which
+    # floats see a hair short, so each must pay all they have (ρ = 14/15 / 4); a payment found too low made "8"
+    # look cheaper than "3" (ρ = 1/5), and MES funded "8" where pabutools funds "3".
+    ballots = {
+        (): 1, ("7",): 1, ("5",): 2, ("5", "7"): 1, ("5", "7", "8"): 4, ("4", "7"): 1, ("4", "7", "8"): 1,
+        ("4", "5"): 3, ("4", "5", "8"): 1, ("4", "5", "7"): 3, ("3",): 1, ("3", "4", "8"): 2, ("1", "7"): 1,
+        ("1", "4"): 1, ("1", "4", "8"): 1, ("1", "4", "5"): 1, ("1", "3"): 1, ("1", "3", "4"): 1,
+    }  # fmt: skip
+    election = rules.Election.from_ballots(
+        project_ids=[str(n) for n in range(1, 9)],
+        costs=[10, 0, 4, 6, 12, 0, 4, 4],
+        budget=36,
+        ballots=[list(ballot) for ballot, count in ballots.items() for _ in range(count)],
+    )
+    instance, profile = pabutools_instance(election)
+    selected = sorted(rules.outcome(election, rule).selected)
+    assert selected == pabutools_outcome(instance, profile, rule)
+    assert selected == (["3", "4", "5", "7"] if rule == "mes" else ["2", "3", "4", "5", "6", "7", "8"])
+
+
 def test_greedy_explains_why_a_more_voted_project_was_not_funded():
     election = rules.Election.from_ballots(
         project_ids=["big", "small", "none"],
