@@ -183,8 +183,10 @@ def _ballot_out(response: HttpResponse, budget: Budget, ballot) -> dict:
     response["Cache-Control"] = "no-store"  # one person's ballot: never kept by a shared cache
     headings = {h.pk: h.slug for h in queries.headings_of(budget)}
     chosen: dict[str, dict[str, int]] = {slug: {} for slug in headings.values()}
-    for line in ballot.lines.all():
-        chosen[headings[line.heading_id]][str(line.project_id)] = line.rank or line.points
+    for heading, project, rank, points in ballot.lines.values_list(
+        "project__heading_id", "project_id", "rank", "points"
+    ):
+        chosen[headings[heading]][str(project)] = rank or points
     return {"budget": budget.slug, "channel": ballot.channel, "revision": ballot.revision, "headings": chosen}
 
 

@@ -228,13 +228,12 @@ class Ballot(TenantModel):
 
 
 class BallotLine(TenantModel):
-    # Lines are read by ballot (ballot_line_once leads with it) or by heading (results, exports), never by project
-    # alone (no operation removes a project; a heading is removed only without projects): indexes only where they
-    # help, fewer to write per ballot.
+    # A line's heading is its project's (a project never changes heading): lines are read by ballot
+    # (ballot_line_once leads with it) or by the projects of a heading (results, exports). No copy of the heading
+    # here: a ballot locks the rows its lines refer to (foreign keys), and a heading's row is every voter's.
     jurisdiction = models.ForeignKey("core.Jurisdiction", on_delete=models.CASCADE, related_name="+", db_index=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="lines", db_index=False)
-    heading = models.ForeignKey(Heading, on_delete=models.CASCADE, related_name="+")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ballot_lines", db_index=False)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ballot_lines")
     points = models.PositiveSmallIntegerField(default=1)  # cumulative: the points; otherwise 1
     rank = models.PositiveSmallIntegerField(null=True, blank=True)  # ranked: 1 = first choice
 

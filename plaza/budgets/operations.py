@@ -635,12 +635,11 @@ def budget_ballot_projects(budget: Budget) -> QuerySet:
 
 
 def _write_lines(ballot: Ballot, heading: Heading, chosen, kind: str) -> None:
-    BallotLine.objects.filter(ballot=ballot, heading=heading).delete()
+    BallotLine.objects.filter(ballot=ballot, project__heading=heading).delete()
     BallotLine.objects.bulk_create(
         BallotLine(
             jurisdiction=ballot.jurisdiction,
             ballot=ballot,
-            heading=heading,
             project=project,
             points=value if kind == Budget.BallotKind.CUMULATIVE else 1,
             rank=value if kind == Budget.BallotKind.RANKED else None,
@@ -784,8 +783,8 @@ def _holder_ballot_sql() -> str:
             RETURNING id
         ),
         lines AS (
-            INSERT INTO {line} (jurisdiction_id, ballot_id, heading_id, project_id, points, rank)
-            SELECT %(jurisdiction)s, ballot.id, %(heading)s, chosen.project, chosen.points, NULLIF(chosen.rank, 0)
+            INSERT INTO {line} (jurisdiction_id, ballot_id, project_id, points, rank)
+            SELECT %(jurisdiction)s, ballot.id, chosen.project, chosen.points, NULLIF(chosen.rank, 0)
             FROM ballot, unnest(CAST(%(line_projects)s AS bigint[]), CAST(%(points)s AS integer[]),
                 CAST(%(ranks)s AS integer[])) WITH ORDINALITY AS chosen(project, points, rank, position)
             ORDER BY chosen.position
@@ -932,7 +931,7 @@ def heading_election(heading: Heading) -> tuple[rules.Election, list[Project]]:
     projects = list(_election_projects(heading))
     lines = (
         BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction)
-        .filter(heading=heading)
+        .filter(project__heading=heading)
         .values_list("ballot_id", "project_id")
     )
     ids = {p.pk: p.pb_id for p in projects}
@@ -1021,7 +1020,7 @@ def export_pb(heading: Heading) -> str:
     }[budget.ballot_kind]
     lines = (
         BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction)
-        .filter(heading=heading)
+        .filter(project__heading=heading)
         .order_by("ballot_id", "rank", "pk")
         .values_list("ballot_id", "project_id", "points")
     )
@@ -1114,7 +1113,6 @@ def import_pb(*, actor, budget: Budget, text: str, heading_name: str = "") -> He
                 BallotLine(
                     jurisdiction=budget.jurisdiction,
                     ballot=ballot,
-                    heading=heading,
                     project=projects[pid],
                     points=max(1, int(points[n])) if points else 1,
                     rank=n + 1 if pb.vote_type == "ordinal" else None,

@@ -74,7 +74,9 @@ def ballot_of(budget: Budget, person) -> Ballot | None:
 def ballot_choices(ballot: Ballot | None, heading: Heading) -> dict[int, int]:
     if ballot is None:
         return {}
-    lines = BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction).filter(ballot=ballot, heading=heading)
+    lines = BallotLine.objects.with_scope(jurisdiction=heading.jurisdiction).filter(
+        ballot=ballot, project__heading=heading
+    )
     return {line.project_id: (line.rank or line.points) for line in lines}
 
 

@@ -128,10 +128,7 @@ def _paris(jurisdiction, admin, component) -> None:
             def write_ballot(person=person, name=name, picks=picks):
                 ballot = Ballot.objects.create(jurisdiction=jurisdiction, budget=budget, person=person)
                 BallotLine.objects.bulk_create(
-                    BallotLine(
-                        jurisdiction=jurisdiction, ballot=ballot, heading=headings[name], project=projects[name][i]
-                    )
-                    for i in picks
+                    BallotLine(jurisdiction=jurisdiction, ballot=ballot, project=projects[name][i]) for i in picks
                 )
 
             cast_once(

@@ -53,7 +53,7 @@ def stored(budget):
         ballots = []
         for ballot in Ballot.objects.filter(budget=budget).order_by("pk"):
             lines = [
-                (line.heading.slug, line.project.title, line.points, line.rank)
+                (line.project.heading.slug, line.project.title, line.points, line.rank)
                 for line in BallotLine.objects.filter(ballot=ballot).order_by("pk")
             ]
             ballots.append((ballot.channel, ballot.revision, ballot.imported, lines))
