@@ -461,6 +461,8 @@ class _EqualShares:
         p = (cost - poor_money) / rich
         while rich:
             unsure_at = np.flatnonzero(~poor & (b <= float(p) * (1 + _REL)))
+            if not len(unsure_at):
+                break
             pending = sorted(zip(self._exact_budgets(sup[unsure_at]), unsure_at.tolist(), strict=True))
             # Moving a voter whose budget is at most p into the poor never lowers p, so this settles.
             moved = False
