@@ -720,16 +720,16 @@ def do_cast_as_token_holder(
     """
     budget = kept.budget
     kind = budget.ballot_kind
-    in_order = sorted(project.pk for project, _value in chosen)
+    in_order = sorted((project for project, _value in chosen), key=lambda project: project.pk)
     params = {
         **holder_params(secret, budget.jurisdiction_id, kept.level),
         "budget": budget.pk,
         "stamp": kept.stamp,
         "heading": heading.pk,
-        "heading_stamp": kept.heading_stamps[heading.pk],
+        "heading_stamp": heading.stamp,
         # Arrays as PostgreSQL's literals: psycopg's list dumper inspects every element of every list, each time.
-        "projects": _int_array(in_order),
-        "project_stamps": STAMP_SEPARATOR.join(kept.project_stamps[pk] for pk in in_order),
+        "projects": _int_array(project.pk for project in in_order),
+        "project_stamps": _STAMP_SEPARATOR.join(project.stamp for project in in_order),
         "election_key": budget.election_key,
         "channel": Channel.ONLINE.value,
         "line_projects": _int_array(project.pk for project, _value in chosen),
@@ -746,7 +746,7 @@ def do_cast_as_token_holder(
     return ballot, current
 
 
-STAMP_SEPARATOR = ";"  # not in a version stamp (numbers, parentheses, commas, quotes)
+_STAMP_SEPARATOR = ";"  # not in a version stamp (numbers, parentheses, commas, quotes)
 
 
 def _int_array(values: Iterable[int]) -> str:
@@ -770,7 +770,7 @@ def _holder_ballot_sql() -> str:
                   AND {version_stamp(heading)} = %(heading_stamp)s
               )
               AND (
-                SELECT COALESCE(string_agg({version_stamp(project)}, '{STAMP_SEPARATOR}' ORDER BY {project}.id), '')
+                SELECT COALESCE(string_agg({version_stamp(project)}, '{_STAMP_SEPARATOR}' ORDER BY {project}.id), '')
                 FROM {project} WHERE {project}.id = ANY(CAST(%(projects)s AS bigint[]))
               ) = %(project_stamps)s
         ),

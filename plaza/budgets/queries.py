@@ -124,15 +124,14 @@ def _stamp(*tables: str) -> RawSQL:
 @dataclass(frozen=True)
 class KeptBudget:
     """A budget as its API ballot is checked against it, kept by the process: its headings and what each offers on
-    the ballot (`operations.ballot_projects`), every row with its stamp (`plaza.core.rows.version_stamp`)."""
+    the ballot (`operations.ballot_projects`), every row with its stamp (`plaza.core.rows.version_stamp`): the
+    headings and projects as their `stamp` attribute."""
 
     budget: Budget
     stamp: str  # the budget's, its jurisdiction's and its component's rows
     level: int | None  # the verification level its component asks for a ballot; None: the operation decides
     headings: dict[str, Heading]  # by slug
-    heading_stamps: dict[int, str]
     projects: dict[int, dict[int, Project]]  # heading id → the projects its ballot offers, by id
-    project_stamps: dict[int, str]
 
 
 _ballot_budgets: dict[tuple[str, str], KeptBudget] = {}
@@ -185,9 +184,7 @@ def kept_ballot_budget(jurisdiction_slug: str, slug: str) -> KeptBudget | None:
         stamp=budget.stamp,
         level=level,
         headings={h.slug: h for h in headings},
-        heading_stamps={h.pk: h.stamp for h in headings},
         projects=projects,
-        project_stamps={pk: p.stamp for offered in projects.values() for pk, p in offered.items()},
     )
     _ballot_budgets[key] = kept
     return kept
